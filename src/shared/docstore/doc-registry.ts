@@ -1,0 +1,127 @@
+/**
+ * The documents loaded in memory. Each is persisted update by update as it changes, compacted
+ * once its log grows past a threshold, and unloaded when nobody has used it for a while (a loaded
+ * doc costs many times its snapshot in memory).
+ */
+import type * as Y from 'yjs';
+import { TandemError } from '../api.js';
+import type { UpdateLog } from './update-log.js';
+
+export type UpdateHandler = (docId: string, update: Uint8Array, origin: unknown) => void;
+
+interface Entry {
+  doc: Y.Doc;
+  seq: number;
+  pending: number;
+  refs: number;
+  idleTimer: NodeJS.Timeout | null;
+  compactTimer: NodeJS.Immediate | null;
+}
+
+export interface DocRegistryOptions {
+  /** Log rows after which a document is compacted. */
+  compactAfter: number;
+  /** How long an unused document stays loaded. */
+  idleUnloadMs: number;
+  onUpdate: UpdateHandler;
+}
+
+export class DocRegistry {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly log: UpdateLog,
+    private readonly options: DocRegistryOptions,
+  ) {}
+
+  isLoaded(docId: string): boolean {
+    return this.entries.has(docId);
+  }
+
+  /** Creates and loads a new, empty document. */
+  create(docId: string, kind: string): Y.Doc {
+    this.log.create(docId, kind);
+    return this.acquire(docId);
+  }
+
+  /** Loads the document if needed and holds it until `release`. */
+  acquire(docId: string): Y.Doc {
+    let entry = this.entries.get(docId);
+    if (!entry) {
+      const loaded = this.log.load(docId);
+      entry = { ...loaded, refs: 0, idleTimer: null, compactTimer: null };
+      this.entries.set(docId, entry);
+      this.watch(docId, entry);
+    }
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    entry.idleTimer = null;
+    entry.refs++;
+    return entry.doc;
+  }
+
+  release(docId: string): void {
+    const entry = this.entries.get(docId);
+    if (!entry) return;
+    entry.refs = Math.max(0, entry.refs - 1);
+    if (entry.refs === 0 && !entry.idleTimer) {
+      entry.idleTimer = setTimeout(() => this.unload(docId), this.options.idleUnloadMs);
+      entry.idleTimer.unref();
+    }
+  }
+
+  /** Runs `fn` with the document loaded, whether or not anyone else holds it. */
+  with<T>(docId: string, fn: (doc: Y.Doc) => T): T {
+    const doc = this.acquire(docId);
+    try {
+      return fn(doc);
+    } finally {
+      this.release(docId);
+    }
+  }
+
+  /** Compacts and unloads every document. */
+  closeAll(): void {
+    for (const docId of [...this.entries.keys()]) this.unload(docId);
+  }
+
+  private watch(docId: string, entry: Entry): void {
+    entry.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      try {
+        this.log.append(docId, entry.seq + 1, update);
+      } catch (error) {
+        // The in-memory doc is now ahead of the disk: drop it so the next use reloads the truth.
+        this.drop(docId, entry);
+        throw new TandemError('storage', `Tandem could not save a change: ${(error as Error).message}`);
+      }
+      entry.seq++;
+      entry.pending++;
+      if (entry.pending >= this.options.compactAfter && !entry.compactTimer) {
+        entry.compactTimer = setImmediate(() => {
+          entry.compactTimer = null;
+          this.compact(docId, entry);
+        });
+      }
+      this.options.onUpdate(docId, update, origin);
+    });
+  }
+
+  private compact(docId: string, entry: Entry): void {
+    if (entry.pending === 0 || this.entries.get(docId) !== entry) return;
+    this.log.compact(docId, entry.doc, entry.seq);
+    entry.pending = 0;
+  }
+
+  private unload(docId: string): void {
+    const entry = this.entries.get(docId);
+    if (!entry) return;
+    this.compact(docId, entry);
+    this.drop(docId, entry);
+  }
+
+  private drop(docId: string, entry: Entry): void {
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    if (entry.compactTimer) clearImmediate(entry.compactTimer);
+    this.entries.delete(docId);
+    entry.doc.destroy();
+  }
+}

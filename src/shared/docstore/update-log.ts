@@ -1,0 +1,107 @@
+/**
+ * Persists Y.Docs as a snapshot plus an append-only log of updates (DESIGN §2).
+ *
+ * Appends use better-sqlite3 prepared statements directly rather than kysely: they run
+ * synchronously inside the Y.Doc's update handler, so an update is on disk before anyone is told
+ * it happened and no await can interleave another write. Kysely is used where async is harmless.
+ *
+ * Compaction re-encodes the loaded document (never Y.mergeUpdates over a long log, which is
+ * superlinear) and in one transaction writes the snapshot and deletes the rows it covers.
+ */
+import type SQLite from 'better-sqlite3';
+import * as Y from 'yjs';
+import { TandemError } from '../api.js';
+
+export interface LoadedDoc {
+  doc: Y.Doc;
+  /** Highest seq applied; the next append uses seq + 1. */
+  seq: number;
+  /** Log rows not yet folded into the snapshot. */
+  pending: number;
+}
+
+export class UpdateLog {
+  private readonly insertUpdate: SQLite.Statement<[string, number, Uint8Array]>;
+  private readonly touchDoc: SQLite.Statement<[string, string]>;
+  private readonly insertDoc: SQLite.Statement<[string, string, string]>;
+  private readonly selectDoc: SQLite.Statement<[string], { snapshot: Uint8Array | null; snapshot_seq: number } | undefined>;
+  private readonly selectUpdates: SQLite.Statement<[string, number], { seq: number; update: Uint8Array }>;
+  private readonly writeSnapshot: SQLite.Statement<[Uint8Array, number, string]>;
+  private readonly deleteCovered: SQLite.Statement<[string, number]>;
+
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    private readonly file: string,
+  ) {
+    this.insertUpdate = sqlite.prepare('insert into doc_updates (doc_id, seq, "update") values (?, ?, ?)');
+    this.touchDoc = sqlite.prepare('update docs set updated_at = ? where doc_id = ?');
+    this.insertDoc = sqlite.prepare('insert into docs (doc_id, kind, snapshot_seq, updated_at) values (?, ?, 0, ?)');
+    this.selectDoc = sqlite.prepare('select snapshot, snapshot_seq from docs where doc_id = ?');
+    this.selectUpdates = sqlite.prepare('select seq, "update" from doc_updates where doc_id = ? and seq > ? order by seq');
+    this.writeSnapshot = sqlite.prepare('update docs set snapshot = ?, snapshot_seq = ? where doc_id = ?');
+    this.deleteCovered = sqlite.prepare('delete from doc_updates where doc_id = ? and seq <= ?');
+  }
+
+  exists(docId: string): boolean {
+    return this.selectDoc.get(docId) !== undefined;
+  }
+
+  create(docId: string, kind: string): void {
+    this.insertDoc.run(docId, kind, new Date().toISOString());
+  }
+
+  /**
+   * Loads a document: snapshot, then every later update in order. An update that does not decode
+   * stops the load with an error naming the file and the row; nothing is written.
+   */
+  load(docId: string): LoadedDoc {
+    const row = this.selectDoc.get(docId);
+    if (!row) throw new TandemError('not-found', `no document ${docId} in ${this.file}`);
+    const doc = new Y.Doc();
+    let seq = row.snapshot_seq;
+    let pending = 0;
+    let where = 'the snapshot';
+    try {
+      doc.transact(() => {
+        if (row.snapshot) applyChecked(doc, row.snapshot, this);
+        for (const u of this.selectUpdates.iterate(docId, row.snapshot_seq)) {
+          where = `update #${u.seq}`;
+          applyChecked(doc, u.update, this);
+          seq = u.seq;
+          pending++;
+        }
+      }, this);
+    } catch (error) {
+      doc.destroy();
+      throw new TandemError(
+        'storage',
+        `Tandem could not read ${where} of document ${docId} in ${this.file} (${(error as Error).message}). ` +
+          'Nothing was changed on disk; restore the file from a backup, or move it aside to start afresh.',
+      );
+    }
+    return { doc, seq, pending };
+  }
+
+  /** Appends one update durably under the given seq. */
+  append(docId: string, seq: number, update: Uint8Array): void {
+    this.sqlite.transaction(() => {
+      this.insertUpdate.run(docId, seq, update);
+      this.touchDoc.run(new Date().toISOString(), docId);
+    })();
+  }
+
+  /** Folds every row up to `seq` into a snapshot of `doc`, which must contain all of them. */
+  compact(docId: string, doc: Y.Doc, seq: number): void {
+    const snapshot = Y.encodeStateAsUpdate(doc);
+    this.sqlite.transaction(() => {
+      this.writeSnapshot.run(snapshot, seq, docId);
+      this.deleteCovered.run(docId, seq);
+    })();
+  }
+}
+
+/** Applies an update after checking that it decodes, since a bad one can otherwise half-apply. */
+export function applyChecked(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
+  Y.decodeUpdate(update);
+  Y.applyUpdate(doc, update, origin);
+}
