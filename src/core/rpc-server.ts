@@ -37,15 +37,20 @@ export function serveSession(port: Port, session: ServedSession, options: RpcSer
   const offDoc = session.onDocUpdate((seriesId, payload) =>
     port.send(encodeFrame({ kind: FrameKind.update, id: 0, seriesId, payload })),
   );
+  const offAwareness = session.onAwareness((seriesId, payload) =>
+    port.send(encodeFrame({ kind: FrameKind.awareness, id: 0, seriesId, payload })),
+  );
   const offEvent = session.onEvent((event) => port.send(JSON.stringify({ t: 'evt', event })));
   port.onClose(() => {
     offDoc();
+    offAwareness();
     offEvent();
     session.dispose();
   });
 
   const handleFrame = async (data: Uint8Array) => {
     const frame = decodeFrame(data);
+    if (frame.kind === FrameKind.awareness) return session.sendAwareness(frame.seriesId, frame.payload);
     if (frame.kind !== FrameKind.update) throw new ProtocolError(`a UI may not send frames of kind ${frame.kind}`);
     try {
       await session.sendDocUpdate(frame.seriesId, frame.payload);

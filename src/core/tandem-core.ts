@@ -11,20 +11,28 @@ import {
   TandemError,
   type EventListener,
   type FrameListener,
+  type Invite,
   type Profile,
+  type RelayConfig,
   type SeriesSummary,
+  type SyncState,
   type TandemEvent,
 } from '../shared/api.js';
 import {
+  AcceptInviteInput,
   AddAgendaItemInput,
   CreateSeriesInput,
   Id,
   SeriesRef,
   SetProfileInput,
+  SetRelayInput,
   describeZodError,
   type Role,
 } from '../shared/schemas.js';
-import { addAgendaItem, initSeriesDoc } from '../shared/series-doc.js';
+import { addAgendaItem, hasMeta, initSeriesDoc, perspective, readMeta, setParticipant } from '../shared/series-doc.js';
+import { decodeInvite, encodeInvite } from './sync/invites.js';
+import { PresenceHub } from './sync/presence.js';
+import { SyncManager, newRoomSecret } from './sync/sync-manager.js';
 import { prepareDataDir } from './data-dir.js';
 import { DocRegistry } from '../shared/docstore/doc-registry.js';
 import { UpdateLog, applyChecked } from '../shared/docstore/update-log.js';
@@ -40,6 +48,10 @@ export interface CoreOptions {
   idleUnloadMs?: number;
   /** Delay before changes reach the list tables (default 100 ms). */
   projectionDebounceMs?: number;
+  /** The relay to share through until the user sets one (from --relay / TANDEM_RELAY_URL). */
+  defaultRelay?: RelayConfig;
+  /** How long joining waits for the relay to deliver the 1:1 (default 15 s). */
+  joinTimeoutMs?: number;
 }
 
 export const DATABASE_FILE = 'tandem.db';
@@ -61,11 +73,26 @@ export class TandemCore {
   private readonly sessions = new Set<CoreSession>();
   private profile: Profile | null = null;
 
+  readonly presence: PresenceHub;
+  readonly sync: SyncManager;
+
   private constructor(
     readonly store: Store,
     readonly docs: DocRegistry,
     readonly projector: Projector,
-  ) {}
+    private readonly options: CoreOptions,
+  ) {
+    this.presence = new PresenceHub((seriesId, update, origin) => {
+      for (const s of this.sessions) if (s !== origin) s.deliverAwareness(seriesId, update);
+    });
+    this.sync = new SyncManager(
+      store.db,
+      docs,
+      this.presence,
+      (state) => this.broadcast({ type: 'sync-state', state }),
+      () => this.profile?.name ?? 'Tandem',
+    );
+  }
 
   static async open(options: CoreOptions): Promise<TandemCore> {
     prepareDataDir(options.dataDir);
@@ -93,10 +120,11 @@ export class TandemCore {
         onProjected: () => core?.broadcast({ type: 'series-changed' }),
       },
     );
-    core = new TandemCore(store, docs, projector);
+    core = new TandemCore(store, docs, projector, options);
     try {
       core.profile = await core.readProfile();
       await projector.ensure();
+      await core.sync.startAll();
     } catch (error) {
       await store.close();
       throw error;
@@ -113,6 +141,7 @@ export class TandemCore {
 
   async close(): Promise<void> {
     for (const s of [...this.sessions]) s.dispose();
+    this.sync.stopAll();
     await this.projector.flush();
     this.docs.closeAll();
     await this.store.close();
@@ -129,18 +158,94 @@ export class TandemCore {
 
   async saveProfile(name: string): Promise<Profile> {
     const profile = { id: this.profile?.id ?? crypto.randomUUID(), name };
-    await this.store.db
-      .insertInto('settings')
-      .values({ key: 'profile', value: JSON.stringify(profile) })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(profile) }))
-      .execute();
+    await this.writeSetting('profile', profile);
     this.profile = profile;
     return profile;
   }
 
-  private async readProfile(): Promise<Profile | null> {
-    const row = await this.store.db.selectFrom('settings').select('value').where('key', '=', 'profile').executeTakeFirst();
-    return row ? (JSON.parse(row.value) as Profile) : null;
+  private async readSetting<T>(key: string): Promise<T | null> {
+    const row = await this.store.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    return row ? (JSON.parse(row.value) as T) : null;
+  }
+
+  private async writeSetting(key: string, value: unknown): Promise<void> {
+    const json = JSON.stringify(value);
+    await this.store.db
+      .insertInto('settings')
+      .values({ key, value: json })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: json }))
+      .execute();
+  }
+
+  private readProfile(): Promise<Profile | null> {
+    return this.readSetting<Profile>('profile');
+  }
+
+  async relay(): Promise<RelayConfig | null> {
+    return (await this.readSetting<RelayConfig>('relay')) ?? this.options.defaultRelay ?? null;
+  }
+
+  async saveRelay(relay: RelayConfig): Promise<RelayConfig> {
+    await this.writeSetting('relay', relay);
+    return relay;
+  }
+
+  async createInvite(seriesId: string): Promise<Invite> {
+    const me = this.requireProfile();
+    await this.requireSeries(seriesId);
+    let share = await this.sync.share(seriesId);
+    if (!share) {
+      const relay = await this.relay();
+      if (!relay) throw new TandemError('invalid-input', 'createInvite: set the relay to share through first (Settings)');
+      share = { seriesId, relayUrl: relay.url, key: relay.key ?? null, secret: newRoomSecret() };
+      await this.sync.add(share);
+    }
+    const meta = this.docs.with(seriesId, readMeta);
+    const { partnerName } = perspective(meta, me.id);
+    return encodeInvite({
+      v: 1,
+      relay: share.relayUrl,
+      ...(share.key ? { key: share.key } : {}),
+      room: seriesId,
+      secret: share.secret,
+      title: `${me.name} & ${partnerName}`.slice(0, 200),
+      from: { name: me.name },
+      role: meta.invitee.role,
+    });
+  }
+
+  async acceptInvite(code: string): Promise<SeriesSummary> {
+    const me = this.requireProfile();
+    const invite = decodeInvite(code);
+    const existing = await this.sync.share(invite.room);
+    if (existing && existing.secret !== invite.secret) {
+      throw new TandemError('invalid-input', 'acceptInvite: this 1:1 is already on this device with another invite');
+    }
+    if (!existing) {
+      if (await this.seriesExists(invite.room)) {
+        throw new TandemError('invalid-input', 'acceptInvite: this 1:1 is already on this device');
+      }
+      this.docs.create(invite.room, 'series');
+      this.docs.release(invite.room);
+      await this.sync.add({ seriesId: invite.room, relayUrl: invite.relay, key: invite.key ?? null, secret: invite.secret });
+    }
+    const synced = await this.sync.get(invite.room)!.whenSynced(this.options.joinTimeoutMs ?? 15_000);
+    if (!synced || !this.docs.with(invite.room, hasMeta)) {
+      throw new TandemError(
+        'offline',
+        `Joined, but the relay at ${invite.relay} has not delivered the 1:1 yet; it appears in your list as soon as it does.`,
+      );
+    }
+    this.docs.with(invite.room, (doc) => {
+      if (!readMeta(doc).participants[me.id]) setParticipant(doc, me.id, { name: me.name, role: invite.role });
+    });
+    const joined = (await this.listSeries()).find((s) => s.id === invite.room);
+    if (!joined) throw new TandemError('internal', `the joined 1:1 ${invite.room} did not reach the list`);
+    return joined;
+  }
+
+  syncState(seriesId: string): SyncState {
+    return this.sync.state(seriesId);
   }
 
   async seriesExists(seriesId: string): Promise<boolean> {
@@ -221,6 +326,7 @@ export class CoreSession implements ServedSession {
   private readonly open = new Set<string>();
   private readonly frameListeners = new Set<FrameListener>();
   private readonly eventListeners = new Set<EventListener>();
+  private readonly awarenessListeners = new Set<FrameListener>();
 
   constructor(private readonly core: TandemCore) {}
 
@@ -246,12 +352,59 @@ export class CoreSession implements ServedSession {
     await this.core.requireSeries(seriesId);
     const doc = this.open.has(seriesId) ? this.core.docs.with(seriesId, (d) => d) : this.core.docs.acquire(seriesId);
     this.open.add(seriesId);
+    this.core.presence.awareness(seriesId, doc);
+    // After the state reply has gone out, tell the window who is already here.
+    setImmediate(() => {
+      const present = this.core.presence.snapshot(seriesId);
+      if (present) this.deliverAwareness(seriesId, present);
+    });
     return Y.encodeStateAsUpdate(doc);
   }
 
   async closeSeries(input: unknown) {
     const { seriesId } = parse(SeriesRef, input, 'closeSeries');
-    if (this.open.delete(seriesId)) this.core.docs.release(seriesId);
+    if (!this.open.delete(seriesId)) return;
+    this.core.presence.leave(this, seriesId);
+    this.core.docs.release(seriesId);
+  }
+
+  async getRelay() {
+    return this.core.relay();
+  }
+
+  async setRelay(input: unknown) {
+    const relay = parse(SetRelayInput, input, 'setRelay');
+    return this.core.saveRelay(relay.key ? { url: relay.url, key: relay.key } : { url: relay.url });
+  }
+
+  async createInvite(input: unknown) {
+    return this.core.createInvite(parse(SeriesRef, input, 'createInvite').seriesId);
+  }
+
+  async acceptInvite(input: unknown) {
+    return this.core.acceptInvite(parse(AcceptInviteInput, input, 'acceptInvite').code);
+  }
+
+  async getSyncState(input: unknown) {
+    const { seriesId } = parse(SeriesRef, input, 'getSyncState');
+    await this.core.requireSeries(seriesId);
+    return this.core.syncState(seriesId);
+  }
+
+  sendAwareness(seriesId: string, update: Uint8Array) {
+    parse(Id, seriesId, 'sendAwareness');
+    if (!this.open.has(seriesId)) throw new TandemError('invalid-input', `sendAwareness: 1:1 ${seriesId} is not open in this window`);
+    this.core.presence.apply(seriesId, update, this);
+  }
+
+  onAwareness(listener: FrameListener) {
+    this.awarenessListeners.add(listener);
+    return () => void this.awarenessListeners.delete(listener);
+  }
+
+  deliverAwareness(seriesId: string, update: Uint8Array): void {
+    if (!this.open.has(seriesId)) return;
+    for (const l of this.awarenessListeners) l(seriesId, update);
   }
 
   async addAgendaItem(input: unknown) {
@@ -297,10 +450,12 @@ export class CoreSession implements ServedSession {
   }
 
   dispose(): void {
+    this.core.presence.leave(this);
     for (const id of this.open) this.core.docs.release(id);
     this.open.clear();
     this.frameListeners.clear();
     this.eventListeners.clear();
+    this.awarenessListeners.clear();
     this.core.forget(this);
   }
 }

@@ -9,6 +9,7 @@
  * document directly (`addAgendaItem`) exist for surfaces without a replica, like tray quick-add.
  */
 import type {
+  AcceptInviteInput,
   AddAgendaItemInput,
   Cadence,
   CreateSeriesInput,
@@ -16,6 +17,7 @@ import type {
   SeriesKind,
   SeriesRef,
   SetProfileInput,
+  SetRelayInput,
 } from './schemas.js';
 
 export interface Profile {
@@ -40,7 +42,32 @@ export interface SeriesSummary {
   openItemCount: number;
 }
 
-export type TandemEvent = { type: 'series-changed' };
+/**
+ * `local`: not shared through a relay. `offline`: shared but the relay is out of reach.
+ * `connecting`: reaching it. `synced`: connected with nothing unsent.
+ */
+export type SyncStatus = 'local' | 'offline' | 'connecting' | 'synced';
+
+export interface SyncState {
+  seriesId: string;
+  status: SyncStatus;
+  /** Local changes the relay has not yet acknowledged. */
+  unsent: number;
+}
+
+export interface RelayConfig {
+  url: string;
+  key?: string;
+}
+
+export interface Invite {
+  /** `tandem://join/<code>` */
+  link: string;
+  /** The same invite, to paste. */
+  code: string;
+}
+
+export type TandemEvent = { type: 'series-changed' } | { type: 'sync-state'; state: SyncState };
 
 export type Unsubscribe = () => void;
 export type FrameListener = (seriesId: string, update: Uint8Array) => void;
@@ -57,14 +84,27 @@ export interface TandemApi {
   closeSeries(input: SeriesRef): Promise<void>;
   addAgendaItem(input: AddAgendaItemInput): Promise<{ id: string }>;
 
+  /** The relay new shares go through, or null when none is set. */
+  getRelay(): Promise<RelayConfig | null>;
+  setRelay(input: SetRelayInput): Promise<RelayConfig>;
+  /** Shares the series through the relay (if not yet) and returns an invite for the other person. */
+  createInvite(input: SeriesRef): Promise<Invite>;
+  /** Joins a series from an invite code or `tandem://join/…` link. */
+  acceptInvite(input: AcceptInviteInput): Promise<SeriesSummary>;
+  getSyncState(input: SeriesRef): Promise<SyncState>;
+
   /** Applies a Yjs update made by this UI; resolves once it is stored on disk. */
   sendDocUpdate(seriesId: string, update: Uint8Array): Promise<void>;
   /** Updates made elsewhere (core, other windows, peers) to series this UI has open. */
   onDocUpdate(listener: FrameListener): Unsubscribe;
+  /** Presence (y-protocols awareness updates) of this UI for an open series. */
+  sendAwareness(seriesId: string, update: Uint8Array): void;
+  /** Presence of everyone else in series this UI has open. */
+  onAwareness(listener: FrameListener): Unsubscribe;
   onEvent(listener: EventListener): Unsubscribe;
 }
 
-export type ErrorCode = 'invalid-input' | 'not-found' | 'storage' | 'protocol' | 'internal';
+export type ErrorCode = 'invalid-input' | 'not-found' | 'storage' | 'offline' | 'protocol' | 'internal';
 
 /** The one error type that crosses the contract: a code for programs and a sentence for people. */
 export class TandemError extends Error {

@@ -69,7 +69,7 @@ export const RequestMessage = z
 export type RequestMessage = z.infer<typeof RequestMessage>;
 
 export const ErrorPayload = z.object({
-  code: z.enum(['invalid-input', 'not-found', 'storage', 'protocol', 'internal']),
+  code: z.enum(['invalid-input', 'not-found', 'storage', 'offline', 'protocol', 'internal']),
   message: z.string(),
 });
 

@@ -21,6 +21,7 @@ export function createRpcClient(port: Port): RpcClient {
   let closed = false;
   const pending = new Map<number, Pending>();
   const frameListeners = new Set<FrameListener>();
+  const awarenessListeners = new Set<FrameListener>();
   const eventListeners = new Set<EventListener>();
 
   const failAll = (why: string) => {
@@ -36,8 +37,9 @@ export function createRpcClient(port: Port): RpcClient {
       if (frame.kind === FrameKind.state) {
         pending.get(frame.id)?.resolve(frame.payload);
         pending.delete(frame.id);
-      } else if (frame.kind === FrameKind.update) {
-        for (const l of frameListeners) l(frame.seriesId, frame.payload);
+      } else {
+        const listeners = frame.kind === FrameKind.update ? frameListeners : awarenessListeners;
+        for (const l of listeners) l(frame.seriesId, frame.payload);
       }
       return;
     }
@@ -76,11 +78,18 @@ export function createRpcClient(port: Port): RpcClient {
     },
     onDocUpdate(listener) {
       frameListeners.add(listener);
-      return () => frameListeners.delete(listener);
+      return () => void frameListeners.delete(listener);
+    },
+    sendAwareness(seriesId, update) {
+      if (!closed) port.send(encodeFrame({ kind: FrameKind.awareness, id: 0, seriesId, payload: update }));
+    },
+    onAwareness(listener) {
+      awarenessListeners.add(listener);
+      return () => void awarenessListeners.delete(listener);
     },
     onEvent(listener) {
       eventListeners.add(listener);
-      return () => eventListeners.delete(listener);
+      return () => void eventListeners.delete(listener);
     },
     close() {
       failAll('the connection to the Tandem core is closed');

@@ -73,6 +73,40 @@ export const AddAgendaItemInput = z
   .strict();
 export type AddAgendaItemInput = z.input<typeof AddAgendaItemInput>;
 
+export const RelayUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^wss?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), 'relay must be a ws:// or wss:// address');
+
+export const SetRelayInput = z
+  .object({
+    url: RelayUrl,
+    /** The operator's access key, when the relay requires one. */
+    key: z.string().trim().min(1).max(512).optional(),
+  })
+  .strict();
+export type SetRelayInput = z.infer<typeof SetRelayInput>;
+
+/** What an invite carries; encoded as base64url JSON in both the link and the code. */
+export const InvitePayload = z
+  .object({
+    v: z.literal(1),
+    relay: RelayUrl,
+    key: z.string().min(1).max(512).optional(),
+    room: Id,
+    /** 256-bit room secret, base64url. */
+    secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'secret must be 256 bits in base64url'),
+    title: z.string().max(200),
+    /** Who invites, and the role the invitee takes. */
+    from: z.object({ name: z.string().min(1).max(80) }),
+    role: Role,
+  })
+  .strict();
+export type InvitePayload = z.infer<typeof InvitePayload>;
+
+export const AcceptInviteInput = z.object({ code: z.string().trim().min(1, 'paste an invite code or link').max(4096) }).strict();
+export type AcceptInviteInput = z.infer<typeof AcceptInviteInput>;
+
 /**
  * One method's input schema per contract method that takes an argument; `null` for methods
  * without one. The RPC dispatcher validates with exactly this table.
@@ -85,6 +119,11 @@ export const MethodInputs = {
   openSeries: SeriesRef,
   closeSeries: SeriesRef,
   addAgendaItem: AddAgendaItemInput,
+  getRelay: null,
+  setRelay: SetRelayInput,
+  createInvite: SeriesRef,
+  acceptInvite: AcceptInviteInput,
+  getSyncState: SeriesRef,
 } as const;
 export type MethodName = keyof typeof MethodInputs;
 export const MethodName = z.enum(Object.keys(MethodInputs) as [MethodName, ...MethodName[]], {

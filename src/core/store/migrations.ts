@@ -16,6 +16,19 @@ export const migrations: Record<string, Migration> = {
       await createDocTables(db);
     },
   },
+  '0002_shares': {
+    async up(db: Kysely<unknown>) {
+      // Room secrets stay on this device, in a data directory only its user can read.
+      await db.schema
+        .createTable('shares')
+        .addColumn('series_id', 'text', (c) => c.primaryKey())
+        .addColumn('relay_url', 'text', (c) => c.notNull())
+        .addColumn('relay_key', 'text')
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

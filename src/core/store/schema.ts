@@ -25,6 +25,14 @@ export interface DocUpdatesTable {
   update: Uint8Array;
 }
 
+export interface SharesTable {
+  series_id: string;
+  relay_url: string;
+  relay_key: string | null;
+  secret: string;
+  created_at: string;
+}
+
 export interface ProjectionMetaTable {
   key: string;
   value: string;
@@ -66,6 +74,7 @@ export interface Database {
   settings: SettingsTable;
   docs: DocsTable;
   doc_updates: DocUpdatesTable;
+  shares: SharesTable;
   projection_meta: ProjectionMetaTable;
   series: SeriesTable;
   meetings: MeetingsTable;

@@ -1,0 +1,150 @@
+/**
+ * Keeps one shared series in sync with its relay: a stock y-websocket WebsocketProvider (with
+ * `ws` in Node) over the persisted document, plus the count of local changes the relay has not
+ * yet stored.
+ *
+ * Counting unsent changes: every local update is pending until the relay answers a state-vector
+ * query (relay-protocol.ts) that was sent after it on a live connection, and the answered state
+ * vector covers it. WebSocket messages are ordered, so such an answer proves the relay applied
+ * and stored everything sent before the query.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import type { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { SyncState, SyncStatus } from '../../shared/api.js';
+import { MESSAGE_STATE_VECTOR } from '../../shared/relay-protocol.js';
+
+export interface Share {
+  seriesId: string;
+  relayUrl: string;
+  key: string | null;
+  secret: string;
+}
+
+interface PendingChange {
+  /** Highest clock per client the change contains; empty for deletion-only changes. */
+  clocks: Map<number, number>;
+  /** Position among local changes, for matching against the queries answered. */
+  index: number;
+}
+
+export class SeriesSync {
+  readonly provider: WebsocketProvider;
+  private status: SyncStatus = 'connecting';
+  private failedSinceConnect = false;
+  private pending: PendingChange[] = [];
+  private localCount = 0;
+  /** For each query in flight on the current socket, how many local changes preceded it. */
+  private queries: number[] = [];
+  private queryTimer: NodeJS.Timeout | null = null;
+  private readonly onUpdate: (update: Uint8Array, origin: unknown) => void;
+
+  constructor(
+    private readonly doc: Y.Doc,
+    awareness: Awareness,
+    readonly share: Share,
+    private readonly onState: (state: SyncState) => void,
+  ) {
+    const params: Record<string, string> = { secret: share.secret };
+    if (share.key) params.key = share.key;
+    this.provider = new WebsocketProvider(share.relayUrl, share.seriesId, doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      awareness,
+      params,
+      disableBc: true,
+      maxBackoffTime: 5000,
+    });
+    this.provider.messageHandlers[MESSAGE_STATE_VECTOR] = (_encoder, decoder) =>
+      this.confirm(Y.decodeStateVector(decoding.readVarUint8Array(decoder)));
+    this.provider.on('status', ({ status }) => {
+      if (status === 'connected') this.failedSinceConnect = false;
+      if (status === 'disconnected') this.failedSinceConnect = true;
+      this.queries = [];
+      this.setStatus(status === 'disconnected' || this.failedSinceConnect ? 'offline' : 'connecting');
+    });
+    this.provider.on('connection-close', () => {
+      this.failedSinceConnect = true;
+      this.queries = [];
+      this.setStatus('offline');
+    });
+    this.provider.on('sync', (synced) => {
+      if (!synced) return;
+      this.setStatus('synced');
+      this.query();
+    });
+    this.onUpdate = (update, origin) => {
+      if (origin === this.provider) return;
+      this.pending.push({ clocks: Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update)), index: this.localCount++ });
+      this.emit();
+      this.scheduleQuery();
+    };
+    doc.on('update', this.onUpdate);
+  }
+
+  state(): SyncState {
+    return { seriesId: this.share.seriesId, status: this.status, unsent: this.pending.length };
+  }
+
+  /** Resolves true once synced with the relay, false if `timeoutMs` passes first. */
+  whenSynced(timeoutMs: number): Promise<boolean> {
+    if (this.provider.synced) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.provider.off('sync', onSync);
+        resolve(ok);
+      };
+      const onSync = (synced: boolean) => synced && done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.provider.on('sync', onSync);
+    });
+  }
+
+  destroy(): void {
+    if (this.queryTimer) clearTimeout(this.queryTimer);
+    this.doc.off('update', this.onUpdate);
+    this.provider.destroy();
+  }
+
+  private setStatus(status: SyncStatus): void {
+    if (status === this.status) return;
+    this.status = status;
+    this.emit();
+  }
+
+  private emit(): void {
+    this.onState(this.state());
+  }
+
+  private scheduleQuery(): void {
+    if (this.queryTimer || !this.provider.synced) return;
+    this.queryTimer = setTimeout(() => {
+      this.queryTimer = null;
+      this.query();
+    }, 20);
+  }
+
+  private query(): void {
+    const ws = this.provider.ws;
+    if (!this.provider.wsconnected || !ws || ws.readyState !== ws.OPEN) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_STATE_VECTOR);
+    ws.send(encoding.toUint8Array(encoder));
+    this.queries.push(this.localCount);
+  }
+
+  private confirm(relayClocks: Map<number, number>): void {
+    const before = this.queries.shift();
+    if (before === undefined) return;
+    const covered = (c: PendingChange) =>
+      c.index < before && [...c.clocks].every(([client, clock]) => (relayClocks.get(client) ?? 0) >= clock);
+    const left = this.pending.filter((c) => !covered(c));
+    if (left.length === this.pending.length) return;
+    this.pending = left;
+    this.emit();
+    if (left.length && this.queries.length === 0) this.scheduleQuery();
+  }
+}

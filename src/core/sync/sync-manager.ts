@@ -1,0 +1,81 @@
+/**
+ * Which series are shared, and their live connections. A shared series stays loaded and
+ * connected for as long as the core runs, so the other person's changes arrive (and ours leave)
+ * whether or not a window shows it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { SyncState } from '../../shared/api.js';
+import type { DocRegistry } from '../../shared/docstore/doc-registry.js';
+import type { Database } from '../store/schema.js';
+import type { PresenceHub } from './presence.js';
+import { SeriesSync, type Share } from './series-sync.js';
+
+export class SyncManager {
+  private readonly live = new Map<string, SeriesSync>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly docs: DocRegistry,
+    private readonly presence: PresenceHub,
+    private readonly onState: (state: SyncState) => void,
+    private readonly deviceName: () => string,
+  ) {}
+
+  /** Connects every series shared earlier. */
+  async startAll(): Promise<void> {
+    const rows = await this.db.selectFrom('shares').selectAll().execute();
+    for (const r of rows) this.start({ seriesId: r.series_id, relayUrl: r.relay_url, key: r.relay_key, secret: r.secret });
+  }
+
+  async share(seriesId: string): Promise<Share | null> {
+    const r = await this.db.selectFrom('shares').selectAll().where('series_id', '=', seriesId).executeTakeFirst();
+    return r ? { seriesId, relayUrl: r.relay_url, key: r.relay_key, secret: r.secret } : null;
+  }
+
+  /** Records a share and connects it. */
+  async add(share: Share): Promise<SeriesSync> {
+    await this.db
+      .insertInto('shares')
+      .values({
+        series_id: share.seriesId,
+        relay_url: share.relayUrl,
+        relay_key: share.key,
+        secret: share.secret,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    return this.start(share);
+  }
+
+  get(seriesId: string): SeriesSync | undefined {
+    return this.live.get(seriesId);
+  }
+
+  state(seriesId: string): SyncState {
+    return this.live.get(seriesId)?.state() ?? { seriesId, status: 'local', unsent: 0 };
+  }
+
+  stopAll(): void {
+    for (const [id, sync] of this.live) {
+      sync.destroy();
+      this.docs.release(id);
+    }
+    this.live.clear();
+  }
+
+  private start(share: Share): SeriesSync {
+    const existing = this.live.get(share.seriesId);
+    if (existing) return existing;
+    const doc = this.docs.acquire(share.seriesId);
+    const awareness = this.presence.awareness(share.seriesId, doc);
+    // A device state keeps the connection alive between people's own presence renewals.
+    awareness.setLocalState({ device: { name: this.deviceName() } });
+    const sync = new SeriesSync(doc, awareness, share, this.onState);
+    this.live.set(share.seriesId, sync);
+    return sync;
+  }
+}
+
+/** A new 256-bit room secret. */
+export const newRoomSecret = () => randomBytes(32).toString('base64url');

@@ -1,0 +1,130 @@
+/**
+ * The web shell's HTTP server: serves the built renderer and the core's protocol over a
+ * WebSocket, on loopback only, behind a random session token. The token arrives once in the URL
+ * the shell prints; the page then carries it as a SameSite=Strict cookie. Anything without it,
+ * page, asset or socket, gets 401.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, resolve, sep } from 'node:path';
+import { WebSocketServer } from 'ws';
+import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
+import { serveSession } from '../core/rpc-server.js';
+import type { TandemCore } from '../core/tandem-core.js';
+import { RPC_PATH } from './browser-client.js';
+import { wsPort } from './ws-port.js';
+
+export const SESSION_COOKIE = 'tandem_session';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+export interface WebShellOptions {
+  core: TandemCore;
+  rendererDir: string;
+  host?: string;
+  port?: number;
+  token?: string;
+}
+
+export interface WebShell {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, v] = part.trim().split('=');
+    if (k === SESSION_COOKIE) return v;
+  }
+  return undefined;
+}
+
+export async function startWebShell(options: WebShellOptions): Promise<WebShell> {
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const expected = Buffer.from(token);
+  const rendererDir = resolve(options.rendererDir);
+  await stat(join(rendererDir, 'index.html')).catch(() => {
+    throw new Error(`the renderer is not built in ${rendererDir}: run \`npm run build:renderer\` first`);
+  });
+
+  const matches = (candidate: string | undefined | null) =>
+    !!candidate && candidate.length === token.length && timingSafeEqual(Buffer.from(candidate), expected);
+  const authorized = (req: IncomingMessage, url: URL) => matches(url.searchParams.get('token')) || matches(cookieToken(req));
+
+  const refuse = (res: ServerResponse) => {
+    res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Unauthorized: open the address that `npm run web` printed.\n');
+  };
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!authorized(req, url)) return refuse(res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end();
+      return;
+    }
+    const path = resolve(rendererDir, '.' + decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
+    if (path !== rendererDir && !path.startsWith(rendererDir + sep)) {
+      res.writeHead(404).end();
+      return;
+    }
+    try {
+      const body = await readFile(path);
+      const headers: Record<string, string> = {
+        'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-store',
+      };
+      if (url.searchParams.has('token')) {
+        headers['set-cookie'] = `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+      }
+      res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const host = req.headers.host ?? '';
+    const sameOrigin = !req.headers.origin || new URL(req.headers.origin).host === host;
+    if (url.pathname !== RPC_PATH || !authorized(req, url) || !sameOrigin) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', () => ws.terminate());
+      serveSession(wsPort(ws), options.core.connect());
+    });
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', ok);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}/?token=${token}`,
+    port,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+}
