@@ -1,0 +1,90 @@
+/**
+ * The relay's settings, from the command line and the environment (flags win), validated once
+ * with zod so every other module can trust them. In-process callers (tests, benchmarks) pass the
+ * same shape to `startRelay` and get the same defaults and checks.
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/** A whole number given as a number or as a string of digits ("" or "1e3" must not pass). */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .union([z.number(), z.string()], { error: 'must be a whole number' })
+    .transform((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v))
+    .pipe(
+      z
+        .number({ error: 'must be a whole number' })
+        .int('must be a whole number')
+        .min(min, `must be at least ${min}`)
+        .max(max, `must be at most ${max}`),
+    );
+
+const MiB = 1024 * 1024;
+
+export const RelaySettings = z.object({
+  port: wholeNumber(0, 65535).default(4455),
+  host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  data: z.string({ error: 'is required (the directory that holds relay.db)' }).min(1, 'must not be empty'),
+  key: z.string().min(16, 'must be at least 16 characters').max(512, 'must be at most 512 characters').optional(),
+  maxMessageBytes: wholeNumber(1024, 256 * MiB).default(10 * MiB),
+  maxConnections: wholeNumber(1, 1_000_000).default(1000),
+  /** Sustained messages per second one connection may send; typing is a few dozen at most. */
+  rateLimit: wholeNumber(1, 1_000_000).default(500),
+  /** Messages a connection may send at once, e.g. a reconnecting client flushing its backlog. */
+  rateBurst: wholeNumber(1, 1_000_000).default(2000),
+  compactAfter: wholeNumber(1, 1_000_000).default(500),
+  idleUnloadMs: wholeNumber(0, 24 * 3600 * 1000).default(60_000),
+});
+
+export type RelayConfig = z.output<typeof RelaySettings>;
+export type RelayOptions = z.input<typeof RelaySettings>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Setting = keyof RelayConfig;
+
+/** Where each setting can come from; the flag names are what errors speak of. */
+const SOURCES: { [K in Setting]?: { flag: string; env: string } } = {
+  port: { flag: 'port', env: 'TANDEM_RELAY_PORT' },
+  host: { flag: 'host', env: 'TANDEM_RELAY_HOST' },
+  data: { flag: 'data', env: 'TANDEM_RELAY_DATA' },
+  key: { flag: 'key', env: 'TANDEM_RELAY_KEY' },
+  maxMessageBytes: { flag: 'max-message-bytes', env: 'TANDEM_RELAY_MAX_MESSAGE_BYTES' },
+  maxConnections: { flag: 'max-connections', env: 'TANDEM_RELAY_MAX_CONNECTIONS' },
+  rateLimit: { flag: 'rate-limit', env: 'TANDEM_RELAY_RATE_LIMIT' },
+  rateBurst: { flag: 'rate-burst', env: 'TANDEM_RELAY_RATE_BURST' },
+};
+
+function describe(path: PropertyKey[]): string {
+  const setting = String(path[0] ?? '') as Setting;
+  const source = SOURCES[setting];
+  return source ? `--${source.flag} (${source.env})` : setting;
+}
+
+/** Validates settings; the error names the setting but never echoes its value (it may be the key). */
+export function validateSettings(input: unknown): RelayConfig {
+  const result = RelaySettings.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new ConfigError(issue ? `${describe(issue.path)} ${issue.message}` : 'invalid settings');
+}
+
+export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): RelayConfig {
+  const options = Object.fromEntries(
+    Object.values(SOURCES).map((s) => [s.flag, { type: 'string' as const }]),
+  );
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const raw: Record<string, unknown> = {};
+  for (const [setting, source] of Object.entries(SOURCES)) {
+    const value = values[source.flag] ?? env[source.env];
+    if (value !== undefined) raw[setting] = value;
+  }
+  return validateSettings(raw);
+}

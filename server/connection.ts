@@ -1,0 +1,159 @@
+/**
+ * One client's WebSocket in a room: the y-websocket protocol on the relay's side, with the
+ * per-connection limits. Whatever the client sends wrong closes this connection with a WebSocket
+ * close code and is logged; nothing a client sends can throw out of here into the process.
+ */
+import { WebSocket, type RawData } from 'ws';
+import { TandemError } from '../src/shared/api.js';
+import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
+import { Close, ProtocolViolation, parseClientMessage, syncStep1Message, syncStep2Message, type ClientMessage } from './protocol.js';
+import { TokenBucket } from './rate-limit.js';
+import type { Peer, Room, Rooms } from './rooms.js';
+
+/** A peer that answers no ping for this long is gone (a sleeping laptop, a dropped network). */
+const KEEPALIVE_MS = 30_000;
+
+export interface ConnectionContext {
+  rooms: Rooms;
+  metrics: Metrics;
+  logger: Logger;
+  rateLimit: number;
+  rateBurst: number;
+  /** Bytes queued for a peer beyond which it is too slow to keep up and is disconnected. */
+  maxBufferedBytes: number;
+}
+
+class Connection implements Peer {
+  private readonly bucket: TokenBucket;
+  private readonly keepalive: NodeJS.Timeout;
+  private room: Room | null = null;
+  private closing = false;
+  private alive = true;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly roomName: string,
+    private readonly ctx: ConnectionContext,
+  ) {
+    this.bucket = new TokenBucket(ctx.rateLimit, ctx.rateBurst);
+    ws.on('error', (error) => ctx.logger.warn('connection error', { room: roomName, error: error.message }));
+    ws.on('close', (code) => this.closed(code));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('message', (data, isBinary) => this.receive(data, isBinary));
+    this.keepalive = setInterval(() => this.ping(), KEEPALIVE_MS).unref();
+  }
+
+  open(): void {
+    try {
+      this.room = this.ctx.rooms.join(this.roomName, this);
+    } catch (error) {
+      this.ctx.logger.error('room could not be opened', { room: this.roomName, error: (error as Error).message });
+      this.close(Close.internalError, 'room unavailable');
+      return;
+    }
+    this.ctx.logger.info('connection opened', { room: this.roomName });
+    this.send(syncStep1Message(this.room.doc));
+    const presence = this.room.awarenessSnapshot();
+    if (presence) this.send(presence);
+  }
+
+  send(message: Uint8Array): void {
+    if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > this.ctx.maxBufferedBytes) {
+      this.close(Close.tryAgainLater, 'too slow to keep up');
+      return;
+    }
+    this.ws.send(message, (error) => {
+      if (error) this.ws.terminate();
+    });
+    this.ctx.metrics.messagesOut.inc();
+    this.ctx.metrics.bytesOut.inc(message.byteLength);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    if (code !== Close.goingAway) this.ctx.logger.warn('closing connection', { room: this.roomName, code, reason });
+    this.ws.close(code, closeReason(reason));
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    if (this.closing || !this.room) return;
+    const bytes = toBytes(data);
+    this.ctx.metrics.messagesIn.inc();
+    this.ctx.metrics.bytesIn.inc(bytes.byteLength);
+    if (!this.bucket.take()) return this.close(Close.policyViolation, 'rate limit exceeded');
+    if (!isBinary) return this.close(Close.unsupportedData, 'text messages are not part of the protocol');
+    let message: ClientMessage;
+    try {
+      message = parseClientMessage(bytes);
+    } catch (error) {
+      const violation = error as ProtocolViolation;
+      if (violation.updateRejected) this.ctx.metrics.updatesRejected.inc();
+      return this.close(violation.code, violation.message);
+    }
+    this.handle(this.room, message);
+  }
+
+  private handle(room: Room, message: ClientMessage): void {
+    try {
+      switch (message.kind) {
+        case 'sync-step1':
+          return this.send(syncStep2Message(room.doc, message.stateVector));
+        case 'update':
+          return room.applyUpdate(message.update, this);
+        case 'awareness':
+          return room.applyAwareness(message.update, this);
+        case 'query-awareness': {
+          const presence = room.awarenessSnapshot();
+          if (presence) this.send(presence);
+          return;
+        }
+      }
+    } catch (error) {
+      if (error instanceof TandemError && error.code === 'storage') {
+        this.ctx.logger.error('room update could not be saved', { room: room.name, error: error.message });
+        this.ctx.rooms.fail(room, 'the relay could not save a change', Close.internalError);
+        return;
+      }
+      // Decoded fine yet failed to apply: the client's data is inconsistent, not the relay.
+      if (message.kind === 'update') this.ctx.metrics.updatesRejected.inc();
+      this.close(Close.invalidPayload, `message could not be applied: ${(error as Error).message}`);
+    }
+  }
+
+  private ping(): void {
+    if (!this.alive) {
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  private closed(code: number): void {
+    clearInterval(this.keepalive);
+    this.closing = true;
+    if (this.room) this.ctx.rooms.leave(this.room, this);
+    this.ctx.metrics.connectionsClosed.inc(1, { code: String(code) });
+    this.ctx.logger.info('connection closed', { room: this.roomName, code });
+  }
+}
+
+/** A close frame's reason is limited to 123 bytes of UTF-8; the log keeps the full text. */
+function closeReason(reason: string): string {
+  let short = reason;
+  while (Buffer.byteLength(short) > 123) short = short.slice(0, -1);
+  return short;
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
+
+/** Serves an upgraded, admitted WebSocket for its room until it closes. */
+export function serveConnection(ws: WebSocket, room: string, ctx: ConnectionContext): void {
+  new Connection(ws, room, ctx).open();
+}

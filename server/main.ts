@@ -1,0 +1,39 @@
+/**
+ * `npm run relay -- --port 4455 --data DIR [--host H] [--key K]`: runs the relay until SIGTERM or
+ * SIGINT, then shuts down gracefully. Exit codes: 0 stopped cleanly, 1 failed, 2 bad configuration.
+ */
+import { ConfigError, parseCommandLine, type RelayConfig } from './config.js';
+import { jsonLogger } from './log.js';
+import { startRelay } from './relay.js';
+
+let config: RelayConfig;
+try {
+  config = parseCommandLine(process.argv.slice(2), process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`tandem-relay: invalid configuration: ${error.message}\n`);
+  process.exit(2);
+}
+
+const logger = jsonLogger();
+try {
+  const relay = await startRelay(config, logger);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    relay.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', { error: (error as Error).message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+} catch (error) {
+  logger.error('relay could not start', { error: (error as Error).message });
+  process.exit(1);
+}

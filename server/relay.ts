@@ -1,0 +1,97 @@
+/**
+ * Assembles the relay: store, rooms, admission, HTTP and WebSocket servers. `startRelay` is what
+ * the CLI runs and what tests and benchmarks run in-process.
+ */
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { Gatekeeper } from './auth.js';
+import { validateSettings, type RelayOptions } from './config.js';
+import { serveConnection } from './connection.js';
+import { createRelayServer } from './http.js';
+import { jsonLogger, type Logger } from './log.js';
+import { Metrics } from './metrics.js';
+import { Close } from './protocol.js';
+import { Rooms } from './rooms.js';
+import { openRelayStore } from './store.js';
+
+export type { RelayOptions } from './config.js';
+
+export interface Relay {
+  /** The port actually bound (useful with port 0). */
+  port: number;
+  /** ws:// base URL; a room is `${url}/${room}?secret=…`. */
+  url: string;
+  /** Stops accepting, disconnects everyone, compacts and closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** How long shutdown waits for clients to acknowledge the close before dropping them. */
+const CLOSE_GRACE_MS = 2000;
+
+export async function startRelay(options: RelayOptions, logger: Logger = jsonLogger()): Promise<Relay> {
+  const config = validateSettings(options);
+  const store = await openRelayStore(config.data);
+  const rooms = new Rooms(store.updateLog, { compactAfter: config.compactAfter, idleUnloadMs: config.idleUnloadMs });
+  // Compression is off: Yjs updates are small and already compact, and inflate bombs are a risk.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
+  const metrics = new Metrics({
+    connections: () => wss.clients.size,
+    roomsActive: () => rooms.activeCount,
+    roomsLoaded: () => rooms.loadedCount(),
+  });
+  let stopping = false;
+  const connectionContext = {
+    rooms,
+    metrics,
+    logger,
+    rateLimit: config.rateLimit,
+    rateBurst: config.rateBurst,
+    maxBufferedBytes: 4 * config.maxMessageBytes,
+  };
+  const server = createRelayServer({
+    gate: new Gatekeeper(store.sqlite, config.key),
+    wss,
+    metrics,
+    logger,
+    hasRoom: () => !stopping && wss.clients.size < config.maxConnections,
+    onConnection: (ws, room) => serveConnection(ws, room, connectionContext),
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  logger.info('listening', { port, host: config.host });
+
+  const shutdown = async () => {
+    stopping = true;
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    rooms.closeAll(Close.goingAway, 'relay shutting down');
+    await waitForClients(wss, CLOSE_GRACE_MS);
+    server.closeAllConnections();
+    await serverClosed;
+    await store.close();
+    logger.info('stopped', {});
+  };
+  let closing: Promise<void> | null = null;
+  return {
+    port,
+    url: `ws://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    close: () => (closing ??= shutdown()),
+  };
+}
+
+async function waitForClients(wss: WebSocketServer, graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (const ws of wss.clients) ws.terminate();
+}

@@ -1,0 +1,175 @@
+/**
+ * Rooms: one shared Y.Doc (held by the project's DocRegistry, which persists every update before
+ * anyone hears of it), one Awareness, and the peers connected to it. A room lives while it has
+ * peers; its document then stays loaded until the registry unloads it as idle.
+ */
+import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { DocRegistry } from '../src/shared/docstore/doc-registry.js';
+import type { UpdateLog } from '../src/shared/docstore/update-log.js';
+import { awarenessMessage, updateMessage } from './protocol.js';
+
+/** What a room needs from a connection. */
+export interface Peer {
+  send(message: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
+const ROOM_DOC_KIND = 'relay-room';
+
+export class Room {
+  readonly awareness: Awareness;
+  /** Each peer with the awareness client ids it speaks for, removed when it leaves. */
+  private readonly peers = new Map<Peer, Set<number>>();
+
+  constructor(
+    readonly name: string,
+    readonly doc: Y.Doc,
+  ) {
+    this.awareness = new Awareness(doc);
+    // The relay is not a participant: it has no presence of its own.
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', (change: AwarenessChange, origin: unknown) => this.awarenessChanged(change, origin));
+  }
+
+  get size(): number {
+    return this.peers.size;
+  }
+
+  add(peer: Peer): void {
+    this.peers.set(peer, new Set());
+  }
+
+  remove(peer: Peer): void {
+    const ids = this.peers.get(peer);
+    if (!ids) return;
+    this.peers.delete(peer);
+    removeAwarenessStates(this.awareness, [...ids], null);
+  }
+
+  /** Applies an update that has already passed Y.decodeUpdate; the registry persists it, then `broadcastUpdate` fans it out. */
+  applyUpdate(update: Uint8Array, origin: Peer): void {
+    Y.applyUpdate(this.doc, update, origin);
+  }
+
+  applyAwareness(update: Uint8Array, origin: Peer): void {
+    applyAwarenessUpdate(this.awareness, update, origin);
+  }
+
+  /** Every known presence, for a newcomer; null when nobody has any. */
+  awarenessSnapshot(): Uint8Array | null {
+    const clients = [...this.awareness.getStates().keys()];
+    return clients.length ? awarenessMessage(this.awareness, clients) : null;
+  }
+
+  broadcastUpdate(update: Uint8Array, origin: unknown): void {
+    this.broadcast(updateMessage(update), origin);
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const peer of [...this.peers.keys()]) peer.close(code, reason);
+  }
+
+  destroy(): void {
+    this.awareness.destroy();
+  }
+
+  private awarenessChanged({ added, updated, removed }: AwarenessChange, origin: unknown): void {
+    const ids = this.peers.get(origin as Peer);
+    if (ids) {
+      for (const id of added) ids.add(id);
+      for (const id of removed) ids.delete(id);
+    }
+    this.broadcast(awarenessMessage(this.awareness, [...added, ...updated, ...removed]), origin);
+  }
+
+  /** The origin already has what it sent, so it is skipped. */
+  private broadcast(message: Uint8Array, origin: unknown): void {
+    for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message);
+  }
+}
+
+export interface RoomsOptions {
+  compactAfter: number;
+  idleUnloadMs: number;
+}
+
+export class Rooms {
+  private readonly registry: DocRegistry;
+  private readonly active = new Map<string, Room>();
+  /** Rooms whose documents may still be loaded; pruned when counted. */
+  private readonly loaded = new Set<string>();
+  private closed = false;
+
+  constructor(
+    private readonly log: UpdateLog,
+    options: RoomsOptions,
+  ) {
+    this.registry = new DocRegistry(log, {
+      ...options,
+      onUpdate: (name, update, origin) => this.active.get(name)?.broadcastUpdate(update, origin),
+    });
+  }
+
+  /** Adds the peer to the room, loading or creating the room's document. Throws if it cannot be read. */
+  join(name: string, peer: Peer): Room {
+    if (this.closed) throw new Error('the relay is shutting down');
+    let room = this.active.get(name);
+    if (!room) {
+      const doc = this.log.exists(name) ? this.registry.acquire(name) : this.registry.create(name, ROOM_DOC_KIND);
+      room = new Room(name, doc);
+      this.active.set(name, room);
+      this.loaded.add(name);
+    }
+    room.add(peer);
+    return room;
+  }
+
+  leave(room: Room, peer: Peer): void {
+    if (this.active.get(room.name) !== room) return;
+    room.remove(peer);
+    if (room.size > 0) return;
+    this.retire(room);
+    this.registry.release(room.name);
+  }
+
+  /**
+   * Disconnects everyone from a room whose document could not be saved. The registry has already
+   * dropped that document, so the next connection reloads what is on disk.
+   */
+  fail(room: Room, reason: string, code: number): void {
+    if (this.active.get(room.name) !== room) return;
+    this.retire(room);
+    room.closeAll(code, reason);
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  loadedCount(): number {
+    for (const name of this.loaded) if (!this.registry.isLoaded(name)) this.loaded.delete(name);
+    return this.loaded.size;
+  }
+
+  /** Disconnects every peer, then compacts and unloads every document. */
+  closeAll(code: number, reason: string): void {
+    this.closed = true;
+    for (const room of [...this.active.values()]) {
+      this.retire(room);
+      room.closeAll(code, reason);
+    }
+    this.registry.closeAll();
+  }
+
+  private retire(room: Room): void {
+    this.active.delete(room.name);
+    room.destroy();
+  }
+}

@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startRelay, type Relay } from '../../../server/relay.js';
+import { silentLogger } from '../../../server/log.js';
+import { connectClient, newRoom, newSecret, synced, tempDir, waitFor, type Client } from './helpers.js';
+
+describe('relay speaks the y-websocket protocol', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let relay: Relay;
+  const clients: Client[] = [];
+
+  beforeEach(async () => {
+    dir = tempDir();
+    relay = await startRelay({ port: 0, data: dir.path }, silentLogger);
+  });
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await relay.close();
+    dir.remove();
+  });
+
+  const client = (room: string, secret: string) => {
+    const c = connectClient(relay.url, room, { secret });
+    clients.push(c);
+    return c;
+  };
+
+  it('syncs text between two stock WebsocketProvider clients in both directions', async () => {
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(room, secret);
+    const b = client(room, secret);
+    await Promise.all([synced(a), synced(b)]);
+    a.text.insert(0, 'hello from A');
+    await waitFor(() => b.text.toString() === 'hello from A', 'B to see A');
+    b.text.insert(b.text.length, ', and B');
+    await waitFor(() => a.text.toString() === 'hello from A, and B', 'A to see B');
+  });
+
+  it('gives a client that joins later the full state the room already has', async () => {
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(room, secret);
+    await synced(a);
+    a.text.insert(0, 'agenda: career');
+    const late = client(room, secret);
+    await synced(late);
+    await waitFor(() => late.text.toString() === 'agenda: career', 'the late client to catch up');
+  });
+
+  it('keeps rooms apart', async () => {
+    const secret = newSecret();
+    const a = client(newRoom(), secret);
+    const b = client(newRoom(), secret);
+    await Promise.all([synced(a), synced(b)]);
+    a.text.insert(0, 'only in room A');
+    const probe = client(a.provider.roomname, secret);
+    await waitFor(() => probe.text.toString() === 'only in room A', 'a probe in room A to see it');
+    expect(b.text.toString()).toBe('');
+  });
+
+  it('relays presence between clients and removes it when a client disconnects', async () => {
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(room, secret);
+    const b = client(room, secret);
+    await Promise.all([synced(a), synced(b)]);
+    a.provider.awareness.setLocalStateField('user', { name: 'Ada' });
+    const aId = a.doc.clientID;
+    await waitFor(() => (b.provider.awareness.getStates().get(aId) as { user?: { name: string } } | undefined)?.user?.name === 'Ada', 'B to see A present');
+    // Drop A's socket without the polite goodbye so only the relay can tell B that A left.
+    a.provider.shouldConnect = false;
+    a.provider.ws?.close();
+    (a.provider.ws as unknown as { terminate?: () => void } | null)?.terminate?.();
+    await waitFor(() => !b.provider.awareness.getStates().has(aId), 'B to see A leave');
+  });
+});
