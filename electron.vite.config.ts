@@ -1,21 +1,30 @@
 /**
- * Desktop build. Main runs as ESM; the preload is CommonJS because sandboxed preloads cannot be
- * ES modules. better-sqlite3 stays external: it is a native module rebuilt for Electron's ABI
- * (scripts/start.mjs).
+ * Desktop build. Main and the core's utility process run as ESM with their dependencies loaded
+ * from node_modules (better-sqlite3 is native, rebuilt for Electron's ABI by scripts/start.mjs).
+ * The preload is CommonJS with every dependency bundled in, because a sandboxed preload can
+ * neither be an ES module nor require packages.
  */
 import { resolve } from 'node:path';
-import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
+import { defineConfig } from 'electron-vite';
 import { rendererConfig } from './vite.renderer.config.js';
 
 export default defineConfig({
   main: {
-    plugins: [externalizeDepsPlugin()],
-    build: { rollupOptions: { input: resolve(import.meta.dirname, 'src/main/index.ts') } },
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          'core-process': resolve(import.meta.dirname, 'src/main/core-process.ts'),
+        },
+      },
+    },
   },
   preload: {
     build: {
+      externalizeDeps: false,
       rollupOptions: {
         input: resolve(import.meta.dirname, 'src/preload/index.ts'),
+        external: ['electron'],
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

@@ -52,6 +52,8 @@ export interface CoreOptions {
   defaultRelay?: RelayConfig;
   /** How long joining waits for the relay to deliver the 1:1 (default 15 s). */
   joinTimeoutMs?: number;
+  /** better-sqlite3 built for another Node ABI (Electron's); see scripts/start.mjs. */
+  sqliteBinding?: string;
 }
 
 export const DATABASE_FILE = 'tandem.db';
@@ -97,7 +99,7 @@ export class TandemCore {
   static async open(options: CoreOptions): Promise<TandemCore> {
     prepareDataDir(options.dataDir);
     const file = join(options.dataDir, DATABASE_FILE);
-    const store = await openStore(file);
+    const store = await openStore(file, options.sqliteBinding);
     const log = new UpdateLog(store.sqlite, file);
     let core: TandemCore | undefined;
     const docs = new DocRegistry(log, {

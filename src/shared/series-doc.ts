@@ -282,3 +282,12 @@ export function replaceText(text: Y.Text, value: string): void {
   if (text.doc) text.doc.transact(apply);
   else apply();
 }
+
+export function setAgendaPurpose(doc: Y.Doc, id: string, purpose: Purpose): void {
+  itemMap(doc, id).set('purpose', purpose);
+}
+
+/** Async items are for reading, not for meeting time (FYIs, updates). */
+export function setAgendaAsync(doc: Y.Doc, id: string, async: boolean): void {
+  itemMap(doc, id).set('async', async);
+}

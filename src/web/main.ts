@@ -1,24 +1,27 @@
 /**
- * `npm run web`: the core in this Node process, the renderer in any browser. Prints the address
- * (with its session token) on one line; flags: --data-dir, --port, --host.
+ * `npm run web`: the core in this Node process, the renderer in any browser on this machine.
+ * Prints the address (with its session token) on one line. Flags: those of the core
+ * (core-args.ts) and --port (or TANDEM_WEB_PORT; default: a free port). Always loopback-only.
  */
 import { resolve } from 'node:path';
-import { flagValue, resolveDataDir } from '../core/data-dir.js';
+import { z } from 'zod';
+import { parseCoreArgs } from '../core/core-args.js';
+import { flagValue } from '../core/data-dir.js';
 import { TandemCore } from '../core/tandem-core.js';
+import { describeZodError } from '../shared/schemas.js';
 import { startWebShell } from './server.js';
+
+const WebPort = z.coerce.number().int().min(0).max(65535);
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const dataDir = resolveDataDir(argv);
-  const core = await TandemCore.open({ dataDir });
-  const shell = await startWebShell({
-    core,
-    rendererDir: resolve(import.meta.dirname, '../../out/renderer'),
-    host: flagValue(argv, 'host') ?? '127.0.0.1',
-    port: Number(flagValue(argv, 'port') ?? process.env.TANDEM_WEB_PORT ?? 0),
-  });
+  const port = WebPort.safeParse(flagValue(argv, 'port') ?? process.env.TANDEM_WEB_PORT ?? 0);
+  if (!port.success) throw new Error(`--port must be a port number (${describeZodError(port.error)})`);
+  const options = parseCoreArgs(argv);
+  const core = await TandemCore.open(options);
+  const shell = await startWebShell({ core, rendererDir: resolve(import.meta.dirname, '../../out/renderer'), port: port.data });
   console.log(`Tandem is running at ${shell.url}`);
-  console.log(`Data: ${dataDir}`);
+  console.log(`Data: ${options.dataDir}`);
   const stop = async () => {
     await shell.close();
     await core.close();

@@ -8,9 +8,10 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
+import { contentType, resolveInside } from '../shared/static-files.js';
 import { serveSession } from '../core/rpc-server.js';
 import type { TandemCore } from '../core/tandem-core.js';
 import { RPC_PATH } from './browser-client.js';
@@ -18,20 +19,10 @@ import { wsPort } from './ws-port.js';
 
 export const SESSION_COOKIE = 'tandem_session';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 export interface WebShellOptions {
   core: TandemCore;
   rendererDir: string;
-  host?: string;
   port?: number;
   token?: string;
 }
@@ -48,6 +39,17 @@ function cookieToken(req: IncomingMessage): string | undefined {
     if (k === SESSION_COOKIE) return v;
   }
   return undefined;
+}
+
+/** Browsers always send Origin on WebSocket upgrades; a page from elsewhere must not get in. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
 }
 
 export async function startWebShell(options: WebShellOptions): Promise<WebShell> {
@@ -74,15 +76,15 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       res.writeHead(405).end();
       return;
     }
-    const path = resolve(rendererDir, '.' + decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
-    if (path !== rendererDir && !path.startsWith(rendererDir + sep)) {
+    const path = resolveInside(rendererDir, url.pathname);
+    if (!path) {
       res.writeHead(404).end();
       return;
     }
     try {
       const body = await readFile(path);
       const headers: Record<string, string> = {
-        'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+        'content-type': contentType(path),
         'content-security-policy': CONTENT_SECURITY_POLICY,
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'no-referrer',
@@ -101,9 +103,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const host = req.headers.host ?? '';
-    const sameOrigin = !req.headers.origin || new URL(req.headers.origin).host === host;
-    if (url.pathname !== RPC_PATH || !authorized(req, url) || !sameOrigin) {
+    if (url.pathname !== RPC_PATH || !authorized(req, url) || !sameOrigin(req)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -115,11 +115,11 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', ok);
+    server.listen(options.port ?? 0, '127.0.0.1', ok);
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}/?token=${token}`,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     async close() {
       for (const client of wss.clients) client.terminate();

@@ -38,10 +38,10 @@ function checkOwnership(sqlite: SQLite.Database, file: string): void {
   sqlite.pragma(`application_id = ${APPLICATION_ID}`);
 }
 
-export async function openStore(file: string): Promise<Store> {
+export async function openStore(file: string, nativeBinding?: string): Promise<Store> {
   let sqlite: SQLite.Database;
   try {
-    sqlite = new SQLite(file);
+    sqlite = new SQLite(file, nativeBinding ? { nativeBinding } : {});
   } catch (error) {
     throw new TandemError('storage', `Tandem cannot open its database ${file}: ${(error as Error).message}. Check that the file and its folder are writable by you.`);
   }

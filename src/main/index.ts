@@ -1,0 +1,132 @@
+/**
+ * The desktop shell: one window per app instance, the core in a utility process, and the OS
+ * integrations. It holds no application logic; it connects windows to the core with
+ * MessagePorts and keeps a session of its own for OS entry points (deep links).
+ */
+import { join } from 'node:path';
+import { BrowserWindow, MessageChannelMain, app, dialog, ipcMain, session, utilityProcess, type UtilityProcess } from 'electron';
+import { INVITE_SCHEME } from '../core/sync/invites.js';
+import { createRpcClient, type RpcClient } from '../shared/rpc-client.js';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol.js';
+import { messagePortMain } from './message-port-main.js';
+import { hardenApp, hardenSession } from './window-security.js';
+
+const CONNECT_CHANNEL = 'tandem:connect';
+const PORT_CHANNEL = 'tandem:port';
+
+let core: UtilityProcess | null = null;
+let shellApi: RpcClient | null = null;
+let mainWindow: BrowserWindow | null = null;
+let quitting = false;
+
+function startCore(): UtilityProcess {
+  const child = utilityProcess.fork(join(import.meta.dirname, 'core-process.js'), process.argv.slice(1), {
+    serviceName: 'Tandem core',
+  });
+  child.on('message', (message: { type?: string; message?: string }) => {
+    if (message.type === 'fatal') {
+      dialog.showErrorBox('Tandem could not start', message.message ?? 'unknown error');
+      app.exit(1);
+    }
+  });
+  child.on('exit', (code) => {
+    if (code !== 0 && !quitting) {
+      dialog.showErrorBox('Tandem stopped', `The Tandem core exited with code ${code}. Your saved work is on disk; restart Tandem.`);
+      app.exit(1);
+    }
+  });
+  return child;
+}
+
+/** A new protocol session with the core, returning the UI's end of the channel. */
+function connectToCore(): Electron.MessagePortMain {
+  const { port1, port2 } = new MessageChannelMain();
+  core!.postMessage({ type: 'connect' }, [port1]);
+  return port2;
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1120,
+    height: 780,
+    minWidth: 720,
+    minHeight: 520,
+    title: 'Tandem',
+    show: false,
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: true,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+async function openInvite(link: string): Promise<void> {
+  try {
+    await shellApi!.acceptInvite({ code: link });
+  } catch (error) {
+    dialog.showErrorBox('Could not join the 1:1', error instanceof Error ? error.message : String(error));
+  }
+  mainWindow?.show();
+}
+
+const inviteIn = (argv: string[]) => argv.find((a) => a.startsWith(INVITE_SCHEME));
+
+registerAppScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.setAsDefaultProtocolClient('tandem');
+  hardenApp();
+
+  app.on('second-instance', (_event, argv) => {
+    const link = inviteIn(argv);
+    if (link) void openInvite(link);
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    if (url.startsWith(INVITE_SCHEME)) void app.whenReady().then(() => openInvite(url));
+  });
+
+  void app.whenReady().then(() => {
+    hardenSession(session.defaultSession);
+    serveRenderer(join(import.meta.dirname, '../renderer'));
+    core = startCore();
+    shellApi = createRpcClient(messagePortMain(connectToCore()));
+
+    // Only our own page, in one of our windows, may ask for a connection to the core.
+    ipcMain.on(CONNECT_CHANNEL, (event) => {
+      const fromOurWindow = BrowserWindow.fromWebContents(event.sender) !== null;
+      if (!fromOurWindow || !event.senderFrame?.url.startsWith(`${APP_ORIGIN}/`)) return;
+      event.sender.postMessage(PORT_CHANNEL, null, [connectToCore()]);
+    });
+
+    mainWindow = createWindow();
+    mainWindow.on('closed', () => (mainWindow = null));
+    const link = inviteIn(process.argv);
+    if (link) void openInvite(link);
+
+    app.on('activate', () => {
+      if (!mainWindow) mainWindow = createWindow();
+    });
+  });
+
+  app.on('before-quit', () => {
+    quitting = true;
+    core?.kill();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}

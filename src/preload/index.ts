@@ -1,0 +1,34 @@
+/**
+ * The preload bridge: exposes exactly the TandemApi contract as `window.tandem`, implemented by
+ * the shared protocol client over a MessagePort to the core. The port is requested from the main
+ * process, which hands it over only to our own page; calls made before it arrives are queued.
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import type { TandemApi } from '../shared/api.js';
+import type { Port } from '../shared/protocol.js';
+import { createRpcClient } from '../shared/rpc-client.js';
+
+function deferredPort(): Port {
+  let port: MessagePort | null = null;
+  const queue: (string | Uint8Array)[] = [];
+  const messageHandlers: ((m: string | Uint8Array) => void)[] = [];
+  const closeHandlers: (() => void)[] = [];
+  ipcRenderer.once('tandem:port', (event) => {
+    port = event.ports[0] ?? null;
+    if (!port) return;
+    port.onmessage = (e: MessageEvent<string | Uint8Array>) => messageHandlers.forEach((h) => h(e.data));
+    port.addEventListener('close', () => closeHandlers.forEach((h) => h()));
+    for (const m of queue.splice(0)) port.postMessage(m);
+  });
+  ipcRenderer.send('tandem:connect');
+  return {
+    send: (message) => (port ? port.postMessage(message) : queue.push(message)),
+    onMessage: (handler) => void messageHandlers.push(handler),
+    onClose: (handler) => void closeHandlers.push(handler),
+    close: () => port?.close(),
+  };
+}
+
+// The page gets the contract and nothing else: no close(), no port, no ipcRenderer.
+const { close: _closeStaysInPreload, ...api } = createRpcClient(deferredPort());
+contextBridge.exposeInMainWorld('tandem', api satisfies TandemApi);
