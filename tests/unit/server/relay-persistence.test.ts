@@ -1,0 +1,116 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectClient, newRoom, newSecret, spawnRelay, synced, tempDir, upgradeStatus, waitFor, type Client, type RelayProcess } from './helpers.js';
+
+/** A port that was free a moment ago, so a restarted relay comes back where the clients reconnect. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function docRows(dataDir: string, room: string): { snapshot: boolean; updates: number } {
+  const db = new SQLite(join(dataDir, 'relay.db'), { readonly: true });
+  try {
+    const doc = db.prepare('select snapshot from docs where doc_id = ?').get(room) as { snapshot: Buffer | null } | undefined;
+    const { n } = db.prepare('select count(*) as n from doc_updates where doc_id = ?').get(room) as { n: number };
+    return { snapshot: doc?.snapshot != null, updates: n };
+  } finally {
+    db.close();
+  }
+}
+
+describe('room state survives the relay stopping', () => {
+  const dir = tempDir();
+  const relays: RelayProcess[] = [];
+  const clients: Client[] = [];
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    for (const r of relays.splice(0)) await r.stop('SIGKILL');
+  });
+
+  const start = async (port: number | string) => {
+    const relay = await spawnRelay(['--port', String(port), '--data', dir.path]);
+    relays.push(relay);
+    return relay;
+  };
+  const client = (relay: RelayProcess, room: string, secret: string) => {
+    const c = connectClient(relay.url, room, { secret });
+    clients.push(c);
+    return c;
+  };
+
+  it('keeps everything across a graceful restart, compacted into a snapshot, and still requires the same secret', async () => {
+    const room = newRoom();
+    const secret = newSecret();
+    const first = await start(0);
+    const a = client(first, room, secret);
+    const b = client(first, room, secret);
+    await Promise.all([synced(a), synced(b)]);
+    for (let i = 0; i < 50; i++) a.text.insert(a.text.length, `${i},`);
+    await waitFor(() => b.text.length === a.text.length, 'B to have all of A’s edits');
+    const expected = a.text.toString();
+    a.destroy();
+    b.destroy();
+
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(docRows(dir.path, room)).toEqual({ snapshot: true, updates: 0 });
+
+    const second = await start(0);
+    expect(await upgradeStatus(`${second.url}/${room}?secret=${newSecret()}`)).toBe(403);
+    const later = client(second, room, secret);
+    await synced(later);
+    expect(later.text.toString()).toBe(expected);
+  });
+
+  it('loses nothing a peer has seen when killed with SIGKILL mid-editing, and everyone converges after restart', async () => {
+    const room = newRoom();
+    const secret = newSecret();
+    const port = await freePort();
+    const first = await start(port);
+    const a = client(first, room, secret);
+    const b = client(first, room, secret);
+    await Promise.all([synced(a), synced(b)]);
+
+    let typed = 0;
+    const typing = setInterval(() => a.text.insert(a.text.length, `a${typed++} `), 2);
+    await waitFor(() => b.text.length > 300, 'B to receive a stream of edits');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const seenByB = b.text.toString();
+    // A keeps typing and B edits while the relay is down; neither may reconnect until the fresh
+    // client has read the restarted relay's disk, or they would simply re-upload what was lost.
+    b.text.insert(0, '[B offline] ');
+    await new Promise((r) => setTimeout(r, 50));
+    clearInterval(typing);
+    a.provider.disconnect();
+    b.provider.disconnect();
+
+    const second = await start(port);
+    const fresh = client(second, room, secret);
+    await synced(fresh);
+    // The relay writes before it broadcasts, so its disk holds at least what B saw (A only appends).
+    const recovered = fresh.text.toString();
+    expect(recovered.length).toBeGreaterThanOrEqual(seenByB.length);
+    expect(recovered.startsWith(seenByB)).toBe(true);
+    expect(a.text.toString().startsWith(recovered)).toBe(true);
+
+    a.provider.connect();
+    b.provider.connect();
+    await waitFor(
+      () => a.text.toString() === b.text.toString() && b.text.toString() === fresh.text.toString(),
+      'A, B and a fresh client to converge',
+      10_000,
+    );
+    expect(fresh.text.toString()).toContain('[B offline] ');
+    expect(fresh.text.toString()).toContain(`a${typed - 1} `);
+  });
+});

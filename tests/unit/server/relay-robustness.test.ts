@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import * as encoding from 'lib0/encoding';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { closeCode, connectClient, newRoom, newSecret, openSocket, spawnRelay, synced, tempDir, waitFor, type Client, type RelayProcess } from './helpers.js';
+
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+function syncUpdateMessage(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, 2);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
+}
+
+/** A real update, cut short so it no longer decodes. */
+function brokenUpdate(): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('notes').insert(0, 'this text must never reach the room');
+  const update = Y.encodeStateAsUpdate(doc);
+  return update.subarray(0, update.length - 12);
+}
+
+/** Performs the WebSocket handshake by hand, then writes one masked binary frame with RSV1 set. */
+function sendFrameWithReservedBit(port: number, path: string): Promise<{ status: string; closeCode: number | null; ended: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = Buffer.alloc(0);
+    let upgraded = false;
+    socket.on('error', reject);
+    socket.on('connect', () => {
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
+    });
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const headerEnd = received.indexOf('\r\n\r\n');
+      if (!upgraded && headerEnd >= 0) {
+        upgraded = true;
+        const payload = Buffer.from([1, 2, 3]);
+        const mask = randomBytes(4);
+        const masked = payload.map((b, i) => b ^ mask[i % 4]!);
+        // FIN + RSV1 + binary opcode; RSV1 is only legal with a negotiated extension, and none was.
+        socket.write(Buffer.concat([Buffer.from([0x80 | 0x40 | 0x2, 0x80 | payload.length]), mask, Buffer.from(masked)]));
+      }
+    });
+    socket.on('close', () => {
+      const headerEnd = received.indexOf('\r\n\r\n');
+      const status = received.subarray(0, received.indexOf('\r\n')).toString();
+      const frames = received.subarray(headerEnd + 4);
+      // Server frames are unmasked: find the close frame (opcode 8) and read its code.
+      let code: number | null = null;
+      for (let i = 0; i + 1 < frames.length; ) {
+        const opcode = frames[i]! & 0x0f;
+        const length = frames[i + 1]! & 0x7f;
+        if (opcode === 8 && length >= 2) code = frames.readUInt16BE(i + 2);
+        i += 2 + length;
+      }
+      resolve({ status, closeCode: code, ended: true });
+    });
+    setTimeout(() => reject(new Error('the relay neither closed nor answered')), 5000);
+  });
+}
+
+describe('a malformed message or frame closes only that connection', () => {
+  const dir = tempDir();
+  const room = newRoom();
+  const secret = newSecret();
+  let relay: RelayProcess;
+  let bystanderA: Client;
+  let bystanderB: Client;
+  const roomUrl = () => `${relay.url}/${room}?secret=${secret}`;
+
+  beforeAll(async () => {
+    relay = await spawnRelay(['--port', '0', '--data', dir.path, '--max-message-bytes', String(MAX_MESSAGE_BYTES)]);
+    bystanderA = connectClient(relay.url, room, { secret });
+    bystanderB = connectClient(relay.url, room, { secret });
+    await Promise.all([synced(bystanderA), synced(bystanderB)]);
+  });
+
+  afterAll(async () => {
+    bystanderA.destroy();
+    bystanderB.destroy();
+    expect(await relay.stop()).toBe(0);
+    dir.remove();
+  });
+
+  /** The relay process is alive, the bystanders' connections were never dropped, and they still sync. */
+  async function othersStillServed(marker: string): Promise<void> {
+    expect(relay.child.exitCode).toBeNull();
+    expect(bystanderA.provider.wsconnected && bystanderB.provider.wsconnected).toBe(true);
+    bystanderA.text.insert(bystanderA.text.length, marker);
+    await waitFor(() => bystanderB.text.toString().includes(marker), `the bystanders to sync ${marker}`);
+    const res = await fetch(`http://127.0.0.1:${relay.port}/healthz`);
+    expect(res.status).toBe(200);
+  }
+
+  it('closes with 1003 on a message type the protocol does not have', async () => {
+    const ws = await openSocket(roomUrl());
+    ws.send(Buffer.from([0x7f, 1, 2, 3]));
+    expect(await closeCode(ws)).toBe(1003);
+    await othersStillServed('[unknown type]');
+  });
+
+  it('closes with 1007 on random binary garbage that starts like a sync message', async () => {
+    const ws = await openSocket(roomUrl());
+    ws.send(Buffer.concat([Buffer.from([0, 2, 0xff, 0xff, 0xff, 0xff, 0x0f]), randomBytes(64)]));
+    expect(await closeCode(ws)).toBe(1007);
+    await othersStillServed('[garbage]');
+  });
+
+  it('closes with 1003 on a text frame', async () => {
+    const ws = await openSocket(roomUrl());
+    ws.send('{"hello":"relay"}');
+    expect(await closeCode(ws)).toBe(1003);
+    await othersStillServed('[text]');
+  });
+
+  it('closes with 1007 on a sync update that does not decode, and none of it reaches the room', async () => {
+    const ws = await openSocket(roomUrl());
+    ws.send(syncUpdateMessage(brokenUpdate()));
+    expect(await closeCode(ws)).toBe(1007);
+    await othersStillServed('[broken update]');
+    const late = connectClient(relay.url, room, { secret });
+    try {
+      await synced(late);
+      expect(late.text.toString()).not.toContain('must never reach');
+      expect(late.text.toString()).toContain('[broken update]');
+    } finally {
+      late.destroy();
+    }
+    const metrics = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+    expect(metrics).toMatch(/^tandem_relay_updates_rejected_total [1-9]/m);
+  });
+
+  it('closes with 1007 on a malformed awareness update', async () => {
+    const ws = await openSocket(roomUrl());
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 1);
+    const inner = encoding.createEncoder();
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarUint(inner, 42);
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarString(inner, '{not json');
+    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+    ws.send(encoding.toUint8Array(e));
+    expect(await closeCode(ws)).toBe(1007);
+    await othersStillServed('[bad awareness]');
+  });
+
+  it('closes with 1009 on a message over the size limit', async () => {
+    const ws = await openSocket(roomUrl());
+    ws.on('error', () => {});
+    ws.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1));
+    expect(await closeCode(ws)).toBe(1009);
+    await othersStillServed('[oversized]');
+  });
+
+  it('survives a raw frame with a reserved bit set (the reference server dies on it) and closes it with 1002', async () => {
+    const result = await sendFrameWithReservedBit(relay.port, `/${room}?secret=${secret}`);
+    expect(result.status).toBe('HTTP/1.1 101 Switching Protocols');
+    expect(result.closeCode).toBe(1002);
+    await othersStillServed('[reserved bit]');
+  });
+});
