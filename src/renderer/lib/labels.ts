@@ -1,0 +1,67 @@
+/** The words the UI uses for the domain's enums, in one place. */
+import { format, isToday, isTomorrow, isYesterday } from 'date-fns';
+import type { SyncState } from '../../shared/api.js';
+import type { Cadence, Purpose, Role, SeriesKind } from '../../shared/schemas.js';
+
+export const PURPOSES: readonly { value: Purpose; label: string }[] = [
+  { value: 'career', label: 'Career' },
+  { value: 'coaching', label: 'Coaching' },
+  { value: 'feedback', label: 'Feedback' },
+  { value: 'connection', label: 'Connection' },
+  { value: 'clearing-the-air', label: 'Clearing the air' },
+  { value: 'status', label: 'Status/FYI' },
+];
+
+export const purposeLabel = (purpose: Purpose): string => PURPOSES.find((p) => p.value === purpose)?.label ?? purpose;
+
+export const KINDS: readonly { value: SeriesKind; label: string; hint: string }[] = [
+  { value: 'manager-report', label: 'Manager – report', hint: 'One of you manages the other' },
+  { value: 'peer', label: 'Peers', hint: 'Colleagues at the same level' },
+  { value: 'skip-level', label: 'Skip-level', hint: "With your manager's manager, or your report's report" },
+];
+
+export const CADENCES: readonly { value: Cadence; label: string }[] = [
+  { value: 'weekly', label: 'Every week' },
+  { value: 'biweekly', label: 'Every two weeks' },
+  { value: 'monthly', label: 'Every month' },
+];
+
+/** "Manager · you report to Dana": what the relationship is, from this user's side. */
+export function relationshipLabel(kind: SeriesKind, myRole: Role, partnerName: string): string {
+  if (kind === 'peer') return 'Peer';
+  if (kind === 'manager-report') {
+    return myRole === 'report' ? `Manager · you report to ${partnerName}` : `Direct report · ${partnerName} reports to you`;
+  }
+  return myRole === 'report' ? `Skip-level · ${partnerName} is your manager's manager` : `Skip-level · ${partnerName} is two levels below you`;
+}
+
+export function meetingDate(iso: string): string {
+  const date = new Date(iso);
+  const time = format(date, 'HH:mm');
+  if (isToday(date)) return `Today, ${time}`;
+  if (isTomorrow(date)) return `Tomorrow, ${time}`;
+  if (isYesterday(date)) return `Yesterday, ${time}`;
+  return format(date, 'EEE d MMM, HH:mm');
+}
+
+export function syncLabel(state: Pick<SyncState, 'status' | 'unsent'>): string {
+  switch (state.status) {
+    case 'local':
+      return 'Only on this device';
+    case 'connecting':
+      return 'Connecting…';
+    case 'synced':
+      return 'Synced';
+    case 'offline':
+      if (state.unsent === 0) return 'Offline';
+      return `Offline · ${state.unsent} ${state.unsent === 1 ? 'change' : 'changes'} not yet sent`;
+  }
+}
+
+export const initials = (name: string): string =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join('') || '?';

@@ -1,0 +1,138 @@
+/**
+ * The renderer's replica of one 1:1 document. The core holds the persisted document; this Y.Doc is
+ * a copy fed by the core's update frames, and every local edit is sent back as an update frame.
+ * Frames the replica applies carry the REMOTE origin so they are never echoed back.
+ *
+ * It also tracks whether local edits are stored yet ("Saving…" / "Saved"), keeps updates the core
+ * refused so nothing typed is lost and can be retried, and bridges presence (y-protocols
+ * awareness) both ways.
+ */
+import * as Y from 'yjs';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import { TandemError, type TandemApi, type Unsubscribe } from '../../shared/api.js';
+
+/** Origin of changes that came from the core: applied locally, never sent back. */
+export const REMOTE = Symbol('tandem-remote');
+
+export interface PresenceUser {
+  name: string;
+  /** #rrggbb: the caret extension ignores any other colour format. */
+  color: string;
+}
+
+export interface SaveState {
+  /** Local updates sent and not yet confirmed stored. */
+  pending: number;
+  /** Why the last save failed, while unsaved updates remain. */
+  error: TandemError | null;
+}
+
+type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+
+export function toTandemError(error: unknown): TandemError {
+  if (error instanceof TandemError) return error;
+  return new TandemError('internal', error instanceof Error ? error.message : String(error));
+}
+
+export class SeriesReplica {
+  readonly doc = new Y.Doc();
+  readonly awareness = new Awareness(this.doc);
+  /** Settles once the full state has arrived from the core. */
+  readonly ready: Promise<void>;
+
+  private version = 0;
+  private pending = 0;
+  private failed: Uint8Array[] = [];
+  private saveError: TandemError | null = null;
+  private closed = false;
+  private readonly listeners = new Set<() => void>();
+  private readonly offCore: Unsubscribe[];
+
+  constructor(
+    private readonly api: TandemApi,
+    readonly seriesId: string,
+    user: PresenceUser,
+  ) {
+    // Subscribe before asking for the state: Yjs applies updates in any order, so a frame that
+    // overtakes the state is simply merged.
+    this.offCore = [
+      api.onDocUpdate((id, update) => id === seriesId && Y.applyUpdate(this.doc, update, REMOTE)),
+      api.onAwareness((id, update) => id === seriesId && applyAwarenessUpdate(this.awareness, update, REMOTE)),
+    ];
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+    this.awareness.setLocalStateField('user', user);
+    this.ready = api.openSeries({ seriesId }).then((state) => {
+      if (!this.closed) Y.applyUpdate(this.doc, state, REMOTE);
+    });
+  }
+
+  /** Called on any change worth re-rendering for: document content or save state. */
+  subscribe = (listener: () => void): Unsubscribe => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
+
+  /** Changes whenever the document or the save state changes (a useSyncExternalStore snapshot). */
+  getVersion = (): number => this.version;
+
+  get saveState(): SaveState {
+    return { pending: this.pending, error: this.saveError };
+  }
+
+  /** Sends again, as one update, everything the core refused so far. */
+  retry(): void {
+    if (this.failed.length === 0) return;
+    const update = Y.mergeUpdates(this.failed.splice(0));
+    this.saveError = null;
+    this.send(update);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // Tell the others we left before the listeners go.
+    removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
+    this.closed = true;
+    for (const off of this.offCore) off();
+    this.awareness.destroy();
+    this.doc.destroy();
+    this.listeners.clear();
+    await this.ready.catch(() => undefined);
+    await this.api.closeSeries({ seriesId: this.seriesId });
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const l of [...this.listeners]) l();
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin !== REMOTE) this.send(update);
+    this.changed();
+  };
+
+  private send(update: Uint8Array): void {
+    this.pending++;
+    this.api.sendDocUpdate(this.seriesId, update).then(
+      () => {
+        this.pending--;
+        this.changed();
+      },
+      (error: unknown) => {
+        this.pending--;
+        this.failed.push(update);
+        this.saveError = toTandemError(error);
+        this.changed();
+      },
+    );
+  }
+
+  private readonly onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
+    if (origin !== REMOTE) {
+      this.api.sendAwareness(this.seriesId, encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed]));
+    } else if (added.length > 0 && this.awareness.getLocalState()) {
+      // Someone new arrived: show ourselves now instead of at our next heartbeat.
+      this.api.sendAwareness(this.seriesId, encodeAwarenessUpdate(this.awareness, [this.doc.clientID]));
+    }
+  };
+}

@@ -1,0 +1,149 @@
+/** Starting a 1:1: who with, what kind, your side of it, how often, and when you first meet. */
+import { addDays, format, isWeekend, set } from 'date-fns';
+import { useState, type FormEvent } from 'react';
+import type { Cadence, SeriesKind } from '../../shared/schemas.js';
+import { Button } from '../components/Button.js';
+import { Dialog, DialogActions } from '../components/Dialog.js';
+import { TextField } from '../components/TextField.js';
+import { useApp } from '../lib/app-context.js';
+import { CADENCES, KINDS } from '../lib/labels.js';
+import { navigate } from '../lib/route.js';
+import { toTandemError } from '../replica/series-replica.js';
+
+/** The next weekday at 10:00, as a datetime-local value. */
+function defaultFirstMeeting(): string {
+  let day = addDays(new Date(), 1);
+  while (isWeekend(day)) day = addDays(day, 1);
+  return format(set(day, { hours: 10, minutes: 0, seconds: 0, milliseconds: 0 }), "yyyy-MM-dd'T'HH:mm");
+}
+
+interface Draft {
+  partnerName: string;
+  kind: SeriesKind;
+  myRole: 'manager' | 'report';
+  cadence: Cadence;
+  firstMeetingAt: string;
+}
+
+const emptyDraft = (): Draft => ({ partnerName: '', kind: 'manager-report', myRole: 'report', cadence: 'weekly', firstMeetingAt: defaultFirstMeeting() });
+
+export function NewSeriesDialog({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolean): void }) {
+  const { api } = useApp();
+  const [draft, setDraft] = useState(emptyDraft);
+  const [nameError, setNameError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const update = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!draft.partnerName.trim()) {
+      setNameError('Who is this 1:1 with?');
+      return;
+    }
+    const when = new Date(draft.firstMeetingAt);
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await api.createSeries({
+        partnerName: draft.partnerName.trim(),
+        kind: draft.kind,
+        ...(draft.kind === 'peer' ? {} : { myRole: draft.myRole }),
+        cadence: draft.cadence,
+        ...(Number.isNaN(when.getTime()) ? {} : { firstMeetingAt: when.toISOString() }),
+      });
+      setDraft(emptyDraft());
+      onOpenChange(false);
+      navigate({ name: 'series', seriesId: created.id });
+    } catch (err) {
+      setError(toTandemError(err).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange} title="New 1:1">
+      <form className="form" onSubmit={submit} noValidate>
+        <TextField
+          label="Their name"
+          autoFocus
+          maxLength={80}
+          value={draft.partnerName}
+          error={nameError}
+          onChange={(e) => {
+            update({ partnerName: e.target.value });
+            setNameError(null);
+          }}
+        />
+        <fieldset className="choice-group">
+          <legend className="field__label">Kind of 1:1</legend>
+          {KINDS.map((k) => (
+            <label key={k.value} className="choice">
+              {/* Named by the label alone, described by the hint, so the name stays exactly the label. */}
+              <input
+                type="radio"
+                name="kind"
+                value={k.value}
+                aria-label={k.label}
+                aria-describedby={`kind-hint-${k.value}`}
+                checked={draft.kind === k.value}
+                onChange={() => update({ kind: k.value })}
+              />
+              <span>
+                <span className="choice__label">{k.label}</span>
+                <span id={`kind-hint-${k.value}`} className="choice__hint meta">
+                  {k.hint}
+                </span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        {draft.kind !== 'peer' && (
+          <fieldset className="choice-group choice-group--inline">
+            <legend className="field__label">Your role</legend>
+            <label className="choice">
+              <input type="radio" name="role" checked={draft.myRole === 'manager'} onChange={() => update({ myRole: 'manager' })} />
+              <span className="choice__label">I'm the manager</span>
+            </label>
+            <label className="choice">
+              <input type="radio" name="role" checked={draft.myRole === 'report'} onChange={() => update({ myRole: 'report' })} />
+              <span className="choice__label">I report to them</span>
+            </label>
+          </fieldset>
+        )}
+        <div className="form__row">
+          <div className="field">
+            <label className="field__label" htmlFor="new-series-cadence">
+              How often
+            </label>
+            <select id="new-series-cadence" className="input" value={draft.cadence} onChange={(e) => update({ cadence: e.target.value as Cadence })}>
+              {CADENCES.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <TextField
+            label="First meeting"
+            type="datetime-local"
+            value={draft.firstMeetingAt}
+            onChange={(e) => update({ firstMeetingAt: e.target.value })}
+          />
+        </div>
+        {error && (
+          <p className="inline-alert" role="alert">
+            {error}
+          </p>
+        )}
+        <DialogActions>
+          <Button onClick={() => onOpenChange(false)}>Cancel</Button>
+          <Button type="submit" variant="primary" disabled={busy}>
+            Create 1:1
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}

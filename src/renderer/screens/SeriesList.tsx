@@ -1,0 +1,99 @@
+/** Home: every 1:1, soonest meeting first, with the ways to start or join one. */
+import { useCallback, useEffect, useState } from 'react';
+import type { SeriesSummary } from '../../shared/api.js';
+import { Button } from '../components/Button.js';
+import { PlusIcon } from '../components/icons.js';
+import { useToasts } from '../components/Toasts.js';
+import { useApp } from '../lib/app-context.js';
+import { initials, meetingDate, relationshipLabel } from '../lib/labels.js';
+import { hrefFor } from '../lib/route.js';
+import { AppHeader } from './AppHeader.js';
+import { JoinDialog } from './JoinDialog.js';
+import { NewSeriesDialog } from './NewSeriesDialog.js';
+
+function useSeriesList(): SeriesSummary[] | null {
+  const { api } = useApp();
+  const { showError } = useToasts();
+  const [list, setList] = useState<SeriesSummary[] | null>(null);
+  const reload = useCallback(() => api.listSeries().then(setList, showError), [api, showError]);
+  useEffect(() => {
+    void reload();
+    return api.onEvent((event) => event.type === 'series-changed' && void reload());
+  }, [api, reload]);
+  return list;
+}
+
+export function SeriesList() {
+  const list = useSeriesList();
+  const [creating, setCreating] = useState(false);
+  const [joining, setJoining] = useState(false);
+
+  return (
+    <>
+      <AppHeader />
+      <main className="page">
+        <div className="page__head">
+          <h1>Your 1:1s</h1>
+          <div className="page__actions">
+            <Button onClick={() => setJoining(true)}>Join a 1:1</Button>
+            <Button variant="primary" onClick={() => setCreating(true)}>
+              <PlusIcon /> New 1:1
+            </Button>
+          </div>
+        </div>
+        {list === null ? null : list.length === 0 ? <EmptyList onCreate={() => setCreating(true)} /> : <SeriesCards list={list} />}
+      </main>
+      <NewSeriesDialog open={creating} onOpenChange={setCreating} />
+      <JoinDialog open={joining} onOpenChange={setJoining} />
+    </>
+  );
+}
+
+function EmptyList({ onCreate }: { onCreate(): void }) {
+  return (
+    <section className="empty" aria-labelledby="empty-title">
+      <h2 id="empty-title">No 1:1s yet</h2>
+      <p className="muted">
+        Start one with your manager, a report or a peer. You build the agenda together and keep notes in one place, meeting after
+        meeting.
+      </p>
+      <Button variant="primary" onClick={onCreate}>
+        Start your first 1:1
+      </Button>
+    </section>
+  );
+}
+
+function SeriesCards({ list }: { list: SeriesSummary[] }) {
+  return (
+    <ul className="series-list" aria-label="1:1s">
+      {list.map((s) => {
+        const relationship = relationshipLabel(s.kind, s.myRole, s.partnerName);
+        const next = s.nextMeetingAt ? `Next: ${meetingDate(s.nextMeetingAt)}` : 'No meeting scheduled';
+        const count = s.openItemCount === 0 ? 'No open items' : `${s.openItemCount} open ${s.openItemCount === 1 ? 'item' : 'items'}`;
+        return (
+          <li key={s.id}>
+            {/* The parts are separate blocks visually; the label reads them as one sentence. */}
+            <a
+              className="series-card"
+              href={hrefFor({ name: 'series', seriesId: s.id })}
+              aria-label={`${s.partnerName}, ${relationship}, ${next}, ${count}`}
+            >
+              <span className="series-card__avatar" aria-hidden="true">
+                {initials(s.partnerName)}
+              </span>
+              <span className="series-card__main">
+                <span className="series-card__name">{s.partnerName}</span>
+                <span className="meta">{relationship}</span>
+              </span>
+              <span className="series-card__side">
+                <span className="meta">{next}</span>
+                <span className={`meta ${s.openItemCount > 0 ? 'series-card__count--some' : ''}`}>{count}</span>
+              </span>
+            </a>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

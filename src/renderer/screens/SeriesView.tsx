@@ -1,0 +1,105 @@
+/** One 1:1: who it is with, the next meeting's agenda and shared notes, and how it is syncing. */
+import { useMemo, useState } from 'react';
+import { agendaFor, meetingNotes, nextMeeting, perspective, readMeta } from '../../shared/series-doc.js';
+import { Button } from '../components/Button.js';
+import { BackIcon } from '../components/icons.js';
+import { useApp } from '../lib/app-context.js';
+import { meetingDate, relationshipLabel } from '../lib/labels.js';
+import { navigate } from '../lib/route.js';
+import type { SeriesReplica } from '../replica/series-replica.js';
+import { useSeries } from '../replica/use-series.js';
+import { AddAgendaItem } from '../series/AddAgendaItem.js';
+import { Agenda } from '../series/Agenda.js';
+import { InviteDialog } from '../series/InviteDialog.js';
+import { NotesEditor } from '../series/NotesEditor.js';
+import { Presence } from '../series/Presence.js';
+import { SaveIndicator } from '../series/SaveIndicator.js';
+import { SyncIndicator } from '../series/SyncIndicator.js';
+import { AppHeader } from './AppHeader.js';
+
+export function SeriesView({ seriesId }: { seriesId: string }) {
+  const series = useSeries(seriesId);
+  return (
+    <>
+      <AppHeader>
+        <Button variant="ghost" onClick={() => navigate({ name: 'list' })}>
+          <BackIcon /> Back to all 1:1s
+        </Button>
+      </AppHeader>
+      {series.status === 'ready' ? (
+        <OpenSeries replica={series.replica} />
+      ) : (
+        <main className="page" aria-busy={series.status === 'loading'}>
+          {series.status === 'failed' && (
+            <>
+              <h1>This 1:1 could not be opened</h1>
+              <p className="inline-alert" role="alert">
+                {series.error.message}
+              </p>
+            </>
+          )}
+        </main>
+      )}
+    </>
+  );
+}
+
+function OpenSeries({ replica }: { replica: SeriesReplica }) {
+  const { profile } = useApp();
+  const [inviting, setInviting] = useState(false);
+  const { doc, awareness, seriesId } = replica;
+  // The replica re-renders this component on every change; reading the doc here is cheap.
+  const meta = readMeta(doc);
+  const { partnerName, myRole } = perspective(meta, profile.id);
+  const meeting = nextMeeting(doc);
+  const items = agendaFor(doc, null);
+  const meetingId = meeting?.id;
+  const fragment = useMemo(() => (meetingId ? meetingNotes(doc, meetingId) : null), [doc, meetingId]);
+
+  return (
+    <main className="page page--wide">
+      <div className="series-head">
+        <div className="series-head__title">
+          <h1>{partnerName}</h1>
+          <p className="meta muted">
+            {relationshipLabel(meta.kind, myRole, partnerName)}
+            {' · '}
+            {meeting ? `Next meeting ${meetingDate(meeting.scheduledFor)}` : 'No meeting scheduled'}
+          </p>
+        </div>
+        <div className="series-head__tools">
+          <Presence awareness={awareness} />
+          <div className="series-head__status">
+            <SyncIndicator seriesId={seriesId} />
+            <SaveIndicator replica={replica} />
+          </div>
+          <Button variant="primary" onClick={() => setInviting(true)}>
+            Invite
+          </Button>
+        </div>
+      </div>
+      <div className="series-body">
+        <section className="panel" aria-labelledby="agenda-heading">
+          <div className="panel__head">
+            <h2 id="agenda-heading">Agenda</h2>
+            <span className="meta muted">{items.filter((i) => i.state !== 'discussed').length} open</span>
+          </div>
+          <AddAgendaItem doc={doc} />
+          <Agenda doc={doc} items={items} />
+        </section>
+        <section className="panel" aria-labelledby="notes-heading">
+          <div className="panel__head">
+            <h2 id="notes-heading">Shared notes</h2>
+            {meeting && <span className="meta muted">{meetingDate(meeting.scheduledFor)}</span>}
+          </div>
+          {fragment ? (
+            <NotesEditor key={meetingId} fragment={fragment} awareness={awareness} />
+          ) : (
+            <p className="muted">Notes open once a meeting is scheduled.</p>
+          )}
+        </section>
+      </div>
+      <InviteDialog seriesId={seriesId} partnerName={partnerName} open={inviting} onOpenChange={setInviting} />
+    </main>
+  );
+}

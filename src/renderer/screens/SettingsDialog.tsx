@@ -1,0 +1,93 @@
+/** Your name, the relay your 1:1s sync through, and the theme. */
+import { useEffect, useState, type FormEvent } from 'react';
+import { Button } from '../components/Button.js';
+import { Dialog, DialogActions } from '../components/Dialog.js';
+import { TextField } from '../components/TextField.js';
+import { useToasts } from '../components/Toasts.js';
+import { useApp } from '../lib/app-context.js';
+import { useTheme, type ThemeChoice } from '../lib/theme.js';
+import { toTandemError } from '../replica/series-replica.js';
+import { RelayFields, relayInput, type RelayDraft } from './RelayFields.js';
+
+const THEMES: readonly { value: ThemeChoice; label: string }[] = [
+  { value: 'system', label: 'Match system' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+];
+
+export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolean): void }) {
+  const { api, profile, setProfile } = useApp();
+  const { showInfo } = useToasts();
+  const [theme, setTheme] = useTheme();
+  const [name, setName] = useState(profile.name);
+  const [relay, setRelay] = useState<RelayDraft>({ url: '', key: '' });
+  const [savedRelay, setSavedRelay] = useState<RelayDraft>({ url: '', key: '' });
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!open) return;
+    setName(profile.name);
+    setError(null);
+    api.getRelay().then(
+      (config) => {
+        const draft = { url: config?.url ?? '', key: config?.key ?? '' };
+        setRelay(draft);
+        setSavedRelay(draft);
+      },
+      (err: unknown) => setError(toTandemError(err).message),
+    );
+  }, [open, api, profile.name]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (name.trim() !== profile.name) setProfile(await api.setProfile({ name: name.trim() }));
+      const relayChanged = relay.url.trim() !== savedRelay.url || relay.key.trim() !== savedRelay.key;
+      if (relayChanged && relay.url.trim()) await api.setRelay(relayInput(relay));
+      onOpenChange(false);
+      showInfo('Settings saved');
+    } catch (err) {
+      setError(toTandemError(err).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange} title="Settings">
+      <form className="form" onSubmit={submit} noValidate>
+        <TextField label="Your name" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />
+        <section className="form__section" aria-labelledby="settings-relay">
+          <h3 id="settings-relay" className="form__section-title">
+            Sharing
+          </h3>
+          <p className="meta muted">Shared 1:1s sync through a relay. Without one, everything stays on this device.</p>
+          <RelayFields draft={relay} onChange={setRelay} />
+        </section>
+        <fieldset className="choice-group choice-group--inline">
+          <legend className="field__label">Theme</legend>
+          {THEMES.map((t) => (
+            <label key={t.value} className="choice">
+              <input type="radio" name="theme" checked={theme === t.value} onChange={() => setTheme(t.value)} />
+              <span className="choice__label">{t.label}</span>
+            </label>
+          ))}
+        </fieldset>
+        {error && (
+          <p className="inline-alert" role="alert">
+            {error}
+          </p>
+        )}
+        <DialogActions>
+          <Button onClick={() => onOpenChange(false)}>Cancel</Button>
+          <Button type="submit" variant="primary" disabled={busy}>
+            Save
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}

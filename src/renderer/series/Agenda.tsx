@@ -1,0 +1,89 @@
+/**
+ * The agenda of the next meeting, in shared order. Reordering (drag, keyboard drag, Alt+Arrow)
+ * changes only the moved item's fractional key, so the other person's concurrent moves merge.
+ */
+import {
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  closestCenter,
+  useSensor,
+  useSensors,
+  type Announcements,
+  type DragEndEvent,
+  type UniqueIdentifier,
+} from '@dnd-kit/core';
+import { SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { useState } from 'react';
+import type * as Y from 'yjs';
+import { moveAgendaItem, type AgendaItem } from '../../shared/series-doc.js';
+import { AgendaItemRow } from './AgendaItemRow.js';
+
+export function Agenda({ doc, items }: { doc: Y.Doc; items: AgendaItem[] }) {
+  const [announcement, setAnnouncement] = useState('');
+  const sensors = useSensors(
+    // A few pixels of slack so a click on the handle is not a drag.
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+  const titleOf = (id: UniqueIdentifier) => items.find((i) => i.id === id)?.title ?? 'item';
+  const positionOf = (id: UniqueIdentifier) => items.findIndex((i) => i.id === id) + 1;
+
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => `Picked up ${titleOf(active.id)}, position ${positionOf(active.id)} of ${items.length}.`,
+    onDragOver: ({ active, over }) => (over ? `${titleOf(active.id)} is over position ${positionOf(over.id)} of ${items.length}.` : undefined),
+    onDragEnd: ({ active, over }) => (over ? `Moved ${titleOf(active.id)} to position ${positionOf(over.id)} of ${items.length}.` : `Dropped ${titleOf(active.id)}.`),
+    onDragCancel: ({ active }) => `Reordering cancelled. ${titleOf(active.id)} stays at position ${positionOf(active.id)}.`,
+  };
+
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    if (!over || active.id === over.id) return;
+    moveAgendaItem(doc, String(active.id), items.findIndex((i) => i.id === over.id));
+  };
+
+  const moveBy = (item: AgendaItem, delta: -1 | 1) => {
+    const from = items.findIndex((i) => i.id === item.id);
+    const to = from + delta;
+    if (to < 0 || to >= items.length) return;
+    const focused = document.activeElement;
+    moveAgendaItem(doc, item.id, to);
+    setAnnouncement(`Moved ${item.title} to position ${to + 1} of ${items.length}.`);
+    // React may move the row's DOM node, which drops focus; put it back where the user was.
+    requestAnimationFrame(() => {
+      if (focused instanceof HTMLElement && focused.isConnected && document.activeElement !== focused) focused.focus();
+    });
+  };
+
+  if (items.length === 0) {
+    return (
+      <p className="agenda-empty muted">
+        Nothing on the agenda yet. Add what you want to talk about; the other person sees it as soon as you share this 1:1.
+      </p>
+    );
+  }
+
+  return (
+    <DndContext
+      sensors={sensors}
+      collisionDetection={closestCenter}
+      onDragEnd={onDragEnd}
+      accessibility={{
+        announcements,
+        screenReaderInstructions: {
+          draggable: 'To reorder, press Space or Enter, move with the arrow keys, and press Space or Enter again to drop. Escape cancels. Alt+Up and Alt+Down also move an item.',
+        },
+      }}
+    >
+      <SortableContext items={items.map((i) => i.id)} strategy={verticalListSortingStrategy}>
+        <ul className="agenda" role="list" aria-label="Agenda">
+          {items.map((item) => (
+            <AgendaItemRow key={item.id} doc={doc} item={item} onMoveBy={moveBy} />
+          ))}
+        </ul>
+      </SortableContext>
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {announcement}
+      </p>
+    </DndContext>
+  );
+}

@@ -1,0 +1,138 @@
+/** One agenda item: reorder handle, discussed checkbox, editable title, purpose, FYI, context, menu. */
+import { useSortable } from '@dnd-kit/sortable';
+import { CSS } from '@dnd-kit/utilities';
+import { useId, useState, type KeyboardEvent } from 'react';
+import type * as Y from 'yjs';
+import {
+  itemText,
+  removeAgendaItem,
+  replaceText,
+  setAgendaAsync,
+  setAgendaPurpose,
+  setAgendaState,
+  type AgendaItem,
+} from '../../shared/series-doc.js';
+import { IconButton } from '../components/IconButton.js';
+import { ChevronIcon, GripIcon, MoreIcon } from '../components/icons.js';
+import { Menu, MenuItem, MenuRadioGroup } from '../components/Menu.js';
+import { Tag } from '../components/Tag.js';
+import { PURPOSES, purposeLabel } from '../lib/labels.js';
+import { useDraft } from '../lib/use-draft.js';
+
+export interface AgendaItemRowProps {
+  doc: Y.Doc;
+  item: AgendaItem;
+  /** Alt+ArrowUp / Alt+ArrowDown: move by one without dragging. */
+  onMoveBy(item: AgendaItem, delta: -1 | 1): void;
+}
+
+export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id: item.id });
+  const discussed = item.state === 'discussed';
+  const [contextOpen, setContextOpen] = useState(false);
+  const contextId = useId();
+  const title = useDraft(
+    item.title,
+    (draft) => {
+      // An emptied title is a slip, not an intent: deleting is in the menu.
+      if (draft.trim()) replaceText(itemText(doc, item.id, 'title'), draft.trim());
+    },
+    { commitOnEnter: true },
+  );
+
+  const onKeyDown = (e: KeyboardEvent<HTMLLIElement>) => {
+    if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+    e.preventDefault();
+    onMoveBy(item, e.key === 'ArrowUp' ? -1 : 1);
+  };
+
+  const classes = ['agenda-item', discussed ? 'agenda-item--discussed' : '', isDragging ? 'agenda-item--dragging' : ''].filter(Boolean).join(' ');
+
+  return (
+    <li
+      ref={setNodeRef}
+      role="listitem"
+      className={classes}
+      style={{ transform: CSS.Translate.toString(transform), transition }}
+      onKeyDown={onKeyDown}
+      data-item-id={item.id}
+    >
+      <div className="agenda-item__row">
+        <button ref={setActivatorNodeRef} type="button" className="drag-handle" {...attributes} {...listeners} aria-label={`Reorder ${item.title}`}>
+          <GripIcon />
+        </button>
+        <input
+          type="checkbox"
+          className="checkbox"
+          aria-label={`Mark ${item.title} discussed`}
+          checked={discussed}
+          onChange={(e) => setAgendaState(doc, item.id, e.target.checked ? 'discussed' : 'open')}
+        />
+        <input className="agenda-item__title" aria-label="Item title" maxLength={500} {...title} />
+        <div className="agenda-item__tools">
+          <Menu
+            label={`Purpose of ${item.title}`}
+            trigger={
+              <Tag purpose={item.purpose} aria-label={`Purpose of ${item.title}: ${purposeLabel(item.purpose)}`}>
+                {purposeLabel(item.purpose)}
+              </Tag>
+            }
+          >
+            <MenuRadioGroup value={item.purpose} options={PURPOSES} onChange={(purpose) => setAgendaPurpose(doc, item.id, purpose)} />
+          </Menu>
+          <button
+            type="button"
+            className="toggle"
+            aria-pressed={item.async}
+            aria-label={`FYI: ${item.title}`}
+            title="FYI: to read before the meeting, no meeting time needed"
+            onClick={() => setAgendaAsync(doc, item.id, !item.async)}
+          >
+            FYI
+          </button>
+          <button
+            type="button"
+            className={`toggle toggle--context ${item.context ? 'toggle--has-content' : ''}`}
+            aria-expanded={contextOpen}
+            aria-controls={contextId}
+            aria-label={`${item.context ? 'Context for' : 'Add context to'} ${item.title}`}
+            title={item.context ? 'Show context' : 'Add context'}
+            onClick={() => setContextOpen((o) => !o)}
+          >
+            <ChevronIcon open={contextOpen} />
+            {item.context && 'Context'}
+          </button>
+          <Menu
+            label={`Actions for ${item.title}`}
+            trigger={
+              <IconButton label={`More actions for ${item.title}`}>
+                <MoreIcon />
+              </IconButton>
+            }
+          >
+            <MenuItem danger onSelect={() => removeAgendaItem(doc, item.id)}>
+              Delete
+            </MenuItem>
+          </Menu>
+        </div>
+      </div>
+      {contextOpen ? <ContextField id={contextId} doc={doc} item={item} /> : item.context && <p className="agenda-item__context-preview meta">{item.context}</p>}
+    </li>
+  );
+}
+
+function ContextField({ id, doc, item }: { id: string; doc: Y.Doc; item: AgendaItem }) {
+  const context = useDraft(item.context, (draft) => replaceText(itemText(doc, item.id, 'context'), draft));
+  return (
+    <textarea
+      id={id}
+      className="input input--multiline agenda-item__context"
+      aria-label={`Context for ${item.title}`}
+      placeholder="Background, links, what you'd like from the conversation…"
+      rows={3}
+      maxLength={10_000}
+      autoFocus
+      {...context}
+    />
+  );
+}
