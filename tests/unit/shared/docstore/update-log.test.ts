@@ -1,0 +1,300 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import * as Y from 'yjs';
+import { describe, expect, test } from 'vitest';
+import { TandemError } from '../../../../src/shared/api.js';
+import { DocRegistry } from '../../../../src/shared/docstore/doc-registry.js';
+import { UpdateLog } from '../../../../src/shared/docstore/update-log.js';
+import {
+  actionsMap,
+  addAgendaItem,
+  agendaMap,
+  initSeriesDoc,
+  itemText,
+  listAgenda,
+  meetingNotes,
+  meetingsMap,
+  metaMap,
+  moveAgendaItem,
+  nextMeeting,
+  removeAgendaItem,
+  replaceText,
+  setAgendaState,
+} from '../../../../src/shared/series-doc.js';
+import { openStore, type Store } from '../../../../src/core/store/database.js';
+import { tempDir, updateRows } from '../../helpers/core.js';
+
+interface Opened {
+  store: Store;
+  log: UpdateLog;
+  docs: DocRegistry;
+}
+
+async function openLog(file: string, compactAfter = 1000): Promise<Opened> {
+  const store = await openStore(file);
+  const log = new UpdateLog(store.sqlite, file);
+  const docs = new DocRegistry(log, { compactAfter, idleUnloadMs: 60_000, onUpdate: () => {} });
+  return { store, log, docs };
+}
+
+function seed(doc: Y.Doc): void {
+  initSeriesDoc(doc, {
+    kind: 'peer',
+    cadence: 'weekly',
+    createdAt: '2030-01-01T00:00:00.000Z',
+    me: { id: 'me', name: 'Dana', role: 'peer' },
+    partner: { name: 'Sam', role: 'peer' },
+    firstMeetingAt: '2030-01-07T10:00:00.000Z',
+  });
+}
+
+/** Everything observable about a series document, for comparing a reopened doc with the live one. */
+function observable(doc: Y.Doc) {
+  return {
+    stateVector: Y.encodeStateVector(doc),
+    meta: metaMap(doc).toJSON(),
+    meetings: meetingsMap(doc).toJSON(),
+    agenda: agendaMap(doc).toJSON(),
+    actions: actionsMap(doc).toJSON(),
+    list: listAgenda(doc),
+  };
+}
+
+const DOC = 'series-1';
+
+describe('UpdateLog', () => {
+  test('appended updates are loaded back after the database is reopened', async () => {
+    const file = join(tempDir(), 'tandem.db');
+    const first = await openLog(file);
+    first.log.create(DOC, 'series');
+    const doc = new Y.Doc();
+    let seq = 0;
+    doc.on('update', (u: Uint8Array) => first.log.append(DOC, ++seq, u));
+    seed(doc);
+    addAgendaItem(doc, { title: 'one', authorId: 'me' });
+    first.store.sqlite.close();
+
+    const second = await openLog(file);
+    const loaded = second.log.load(DOC);
+    expect(loaded.seq).toBe(2);
+    expect(loaded.pending).toBe(2);
+    expect(observable(loaded.doc)).toEqual(observable(doc));
+    await second.store.close();
+  });
+
+  test('compaction writes one snapshot, deletes the rows it covers and keeps later ones', async () => {
+    const file = join(tempDir(), 'tandem.db');
+    const { store, log } = await openLog(file);
+    log.create(DOC, 'series');
+    const doc = new Y.Doc();
+    let seq = 0;
+    doc.on('update', (u: Uint8Array) => log.append(DOC, ++seq, u));
+    seed(doc);
+    addAgendaItem(doc, { title: 'one', authorId: 'me' });
+    log.compact(DOC, doc, seq);
+    expect(updateRows(file, DOC)).toEqual([]);
+    addAgendaItem(doc, { title: 'two', authorId: 'me' });
+    expect(updateRows(file, DOC).map((r) => r.seq)).toEqual([3]);
+
+    const loaded = log.load(DOC);
+    expect(loaded).toMatchObject({ seq: 3, pending: 1 });
+    expect(observable(loaded.doc)).toEqual(observable(doc));
+    await store.close();
+  });
+
+  test('loading a document that does not exist is not-found', async () => {
+    const { store, log } = await openLog(join(tempDir(), 'tandem.db'));
+    expect(() => log.load('nope')).toThrow(expect.objectContaining({ code: 'not-found' }));
+    await store.close();
+  });
+
+  test('an undecodable row stops the load with the file and the row, and writes nothing', async () => {
+    const file = join(tempDir(), 'tandem.db');
+    const { store, log } = await openLog(file);
+    log.create(DOC, 'series');
+    const doc = new Y.Doc();
+    doc.on('update', (u: Uint8Array) => log.append(DOC, 1, u));
+    seed(doc);
+    log.append(DOC, 2, new Uint8Array([255, 9, 9, 9]));
+    const before = updateRows(file, DOC);
+
+    let error: unknown;
+    try {
+      log.load(DOC);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TandemError);
+    expect((error as TandemError).message).toContain(file);
+    expect((error as TandemError).message).toContain('update #2');
+    expect(updateRows(file, DOC)).toEqual(before);
+    await store.close();
+  });
+});
+
+describe('DocRegistry', () => {
+  test('compacts once the log reaches compactAfter rows, right after the current task', async () => {
+    const file = join(tempDir(), 'tandem.db');
+    const { store, docs } = await openLog(file, 3);
+    const doc = docs.create(DOC, 'series');
+    seed(doc);
+    addAgendaItem(doc, { title: 'a', authorId: 'me' });
+    addAgendaItem(doc, { title: 'b', authorId: 'me' });
+    expect(updateRows(file, DOC)).toHaveLength(3);
+    await new Promise((r) => setImmediate(r));
+    expect(updateRows(file, DOC)).toEqual([]);
+    docs.closeAll();
+    await store.close();
+  });
+
+  test('closeAll compacts and unloads every document', async () => {
+    const file = join(tempDir(), 'tandem.db');
+    const { store, docs } = await openLog(file);
+    seed(docs.create(DOC, 'series'));
+    docs.closeAll();
+    expect(docs.isLoaded(DOC)).toBe(false);
+    expect(updateRows(file, DOC)).toEqual([]);
+    await store.close();
+  });
+});
+
+type Edit =
+  | { t: 'add'; title: string }
+  | { t: 'rename'; pick: number; title: string }
+  | { t: 'move'; pick: number; to: number }
+  | { t: 'state'; pick: number; state: 'open' | 'discussed' | 'carried' | 'dropped' }
+  | { t: 'remove'; pick: number }
+  | { t: 'paragraph'; at: number; text: string }
+  | { t: 'type'; at: number; text: string }
+  | { t: 'checkIn'; at: number; text: string; del: number };
+
+type Op =
+  | { t: 'edit'; edit: Edit }
+  /** Lets the registry's scheduled compaction run. */
+  | { t: 'tick' }
+  /** Compacts through UpdateLog directly, up to the last row on disk. */
+  | { t: 'compact' }
+  /** Orderly shutdown: closeAll (compacts) and close the database. */
+  | { t: 'restart' }
+  /** The process dies now: whatever is committed to the file is all there is. */
+  | { t: 'crash' };
+
+const text = fc.string({ maxLength: 8 });
+const editArb: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ t: fc.constant('add' as const), title: text }),
+  fc.record({ t: fc.constant('rename' as const), pick: fc.nat(), title: text }),
+  fc.record({ t: fc.constant('move' as const), pick: fc.nat(), to: fc.nat(20) }),
+  fc.record({ t: fc.constant('state' as const), pick: fc.nat(), state: fc.constantFrom('open' as const, 'discussed' as const, 'carried' as const, 'dropped' as const) }),
+  fc.record({ t: fc.constant('remove' as const), pick: fc.nat() }),
+  fc.record({ t: fc.constant('paragraph' as const), at: fc.nat(), text }),
+  fc.record({ t: fc.constant('type' as const), at: fc.nat(), text }),
+  fc.record({ t: fc.constant('checkIn' as const), at: fc.nat(), text, del: fc.nat(3) }),
+);
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 12, arbitrary: fc.record({ t: fc.constant('edit' as const), edit: editArb }) },
+  { weight: 2, arbitrary: fc.constant({ t: 'tick' as const }) },
+  { weight: 1, arbitrary: fc.constant({ t: 'compact' as const }) },
+  { weight: 1, arbitrary: fc.constant({ t: 'restart' as const }) },
+  { weight: 1, arbitrary: fc.constant({ t: 'crash' as const }) },
+);
+
+function applyEdit(doc: Y.Doc, edit: Edit): void {
+  const items = listAgenda(doc);
+  const pick = (n: number) => items[n % items.length]!.id;
+  const meeting = nextMeeting(doc)!.id;
+  const notes = meetingNotes(doc, meeting);
+  switch (edit.t) {
+    case 'add':
+      addAgendaItem(doc, { title: edit.title, authorId: 'me' });
+      return;
+    case 'rename':
+      if (items.length) replaceText(itemText(doc, pick(edit.pick), 'title'), edit.title);
+      return;
+    case 'move':
+      if (items.length) moveAgendaItem(doc, pick(edit.pick), edit.to);
+      return;
+    case 'state':
+      if (items.length) setAgendaState(doc, pick(edit.pick), edit.state);
+      return;
+    case 'remove':
+      if (items.length) removeAgendaItem(doc, pick(edit.pick));
+      return;
+    case 'paragraph': {
+      // The shape Tiptap's Collaboration extension writes: <paragraph> elements holding XmlText.
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText(edit.text)]);
+      notes.insert(edit.at % (notes.length + 1), [p]);
+      return;
+    }
+    case 'type': {
+      if (!notes.length) return;
+      const p = notes.get(edit.at % notes.length) as Y.XmlElement;
+      const t = p.get(0) as Y.XmlText;
+      t.insert(edit.at % (t.length + 1), edit.text);
+      return;
+    }
+    case 'checkIn': {
+      const checkIn = meetingsMap(doc).get(meeting)!.get('checkIn') as Y.Text;
+      doc.transact(() => {
+        const at = edit.at % (checkIn.length + 1);
+        checkIn.delete(at, Math.min(edit.del, checkIn.length - at));
+        checkIn.insert(at, edit.text);
+      });
+      return;
+    }
+  }
+}
+
+describe('compaction keeps every edit (property)', () => {
+  test('after random edits, compactions, restarts and crashes, the reopened doc equals the live one', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.array(opArb, { minLength: 1, maxLength: 35 }), async (compactAfter, ops) => {
+        const dir = tempDir();
+        const file = join(dir, 'tandem.db');
+        let opened = await openLog(file, compactAfter);
+        let doc = opened.docs.create(DOC, 'series');
+        seed(doc);
+        // The truth: every update the live doc ever produced, applied to a doc that never touches disk.
+        const truth = new Y.Doc();
+        const follow = (d: Y.Doc) => d.on('update', (u: Uint8Array) => Y.applyUpdate(truth, u));
+        Y.applyUpdate(truth, Y.encodeStateAsUpdate(doc));
+        follow(doc);
+
+        const reopen = async (): Promise<void> => {
+          opened = await openLog(file, compactAfter);
+          doc = opened.docs.acquire(DOC);
+          expect(observable(doc)).toEqual(observable(truth));
+          follow(doc);
+        };
+
+        for (const op of ops) {
+          if (op.t === 'edit') applyEdit(doc, op.edit);
+          else if (op.t === 'tick') await new Promise((r) => setImmediate(r));
+          else if (op.t === 'compact') {
+            const last = opened.store.sqlite.prepare('select max(seq) as s from doc_updates where doc_id = ?').get(DOC) as { s: number | null };
+            if (last.s !== null) opened.log.compact(DOC, doc, last.s);
+          } else if (op.t === 'restart') {
+            opened.docs.closeAll();
+            await opened.store.close();
+            await reopen();
+          } else {
+            // Whatever is committed at this instant, possibly with a compaction still scheduled.
+            const image = opened.store.sqlite.serialize();
+            opened.docs.closeAll();
+            opened.store.sqlite.close();
+            for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+            writeFileSync(file, image);
+            await reopen();
+          }
+        }
+        opened.docs.closeAll();
+        await opened.store.close();
+        await reopen();
+        opened.docs.closeAll();
+        await opened.store.close();
+      }),
+      { numRuns: 25 },
+    );
+  });
+});

@@ -1,0 +1,177 @@
+import fc from 'fast-check';
+import * as Y from 'yjs';
+import { describe, expect, test } from 'vitest';
+import {
+  addAgendaItem,
+  agendaFor,
+  agendaMap,
+  initSeriesDoc,
+  itemText,
+  listAgenda,
+  moveAgendaItem,
+  nextMeeting,
+  perspective,
+  readMeta,
+  removeAgendaItem,
+  replaceText,
+  setAgendaState,
+} from '../../../src/shared/series-doc.js';
+
+function newSeries(): Y.Doc {
+  const doc = new Y.Doc();
+  initSeriesDoc(doc, {
+    kind: 'manager-report',
+    cadence: 'weekly',
+    createdAt: '2030-01-01T00:00:00.000Z',
+    me: { id: 'me', name: 'Dana', role: 'manager' },
+    partner: { name: 'Sam', role: 'report' },
+    firstMeetingAt: '2030-01-07T10:00:00.000Z',
+  });
+  return doc;
+}
+
+/** A second replica of `doc`, with its own client id. */
+function replicaOf(doc: Y.Doc): Y.Doc {
+  const other = new Y.Doc();
+  Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+  return other;
+}
+
+const sync = (from: Y.Doc, to: Y.Doc) => Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));
+const titles = (doc: Y.Doc) => listAgenda(doc).map((i) => i.title);
+
+describe('series document layout', () => {
+  test('a new series has its meta, the creator as participant and one scheduled meeting', () => {
+    const doc = newSeries();
+    const meta = readMeta(doc);
+    expect(meta).toMatchObject({ kind: 'manager-report', cadence: 'weekly', createdBy: 'me', invitee: { name: 'Sam', role: 'report' } });
+    expect(meta.participants).toEqual({ me: { name: 'Dana', role: 'manager' } });
+    expect(nextMeeting(doc)).toMatchObject({ scheduledFor: '2030-01-07T10:00:00.000Z', status: 'scheduled' });
+  });
+
+  test('each side sees the other person as partner and its own role', () => {
+    const meta = readMeta(newSeries());
+    expect(perspective(meta, 'me')).toEqual({ partnerName: 'Sam', myRole: 'manager' });
+    const joined = { ...meta, participants: { ...meta.participants, sam: { name: 'Sam R.', role: 'report' as const } } };
+    expect(perspective(joined, 'sam')).toEqual({ partnerName: 'Dana', myRole: 'report' });
+    expect(perspective(joined, 'me')).toEqual({ partnerName: 'Sam R.', myRole: 'manager' });
+  });
+
+  test('items are appended in order, moved, re-stated and removed', () => {
+    const doc = newSeries();
+    const a = addAgendaItem(doc, { title: 'a', authorId: 'me' });
+    addAgendaItem(doc, { title: 'b', authorId: 'me' });
+    const c = addAgendaItem(doc, { title: 'c', authorId: 'me' });
+    moveAgendaItem(doc, c, 0);
+    expect(titles(doc)).toEqual(['c', 'a', 'b']);
+    moveAgendaItem(doc, c, 99);
+    expect(titles(doc)).toEqual(['a', 'b', 'c']);
+    setAgendaState(doc, a, 'discussed');
+    removeAgendaItem(doc, c);
+    expect(listAgenda(doc).map((i) => [i.title, i.state])).toEqual([
+      ['a', 'discussed'],
+      ['b', 'open'],
+    ]);
+  });
+
+  test('items of different meetings keep separate orders', () => {
+    const doc = newSeries();
+    addAgendaItem(doc, { title: 'next', authorId: 'me' });
+    addAgendaItem(doc, { title: 'past', authorId: 'me', meetingId: 'm1' });
+    addAgendaItem(doc, { title: 'next 2', authorId: 'me' });
+    expect(agendaFor(doc, null).map((i) => i.title)).toEqual(['next', 'next 2']);
+    expect(agendaFor(doc, 'm1').map((i) => i.title)).toEqual(['past']);
+  });
+
+  test('replaceText touches only the changed middle, so a concurrent edit elsewhere survives', () => {
+    const a = newSeries();
+    const id = addAgendaItem(a, { title: 'Quarterly goals review', authorId: 'me' });
+    const b = replicaOf(a);
+    replaceText(itemText(a, id, 'title'), 'Quarterly OKR review');
+    itemText(b, id, 'title').insert(itemText(b, id, 'title').length, '!');
+    sync(a, b);
+    sync(b, a);
+    expect(itemText(a, id, 'title').toString()).toBe('Quarterly OKR review!');
+    expect(itemText(b, id, 'title').toString()).toBe('Quarterly OKR review!');
+  });
+
+  test('moving between neighbours that share an order key re-keys them into a strict order', () => {
+    const a = newSeries();
+    const b = replicaOf(a);
+    const x = addAgendaItem(a, { title: 'x', authorId: 'a' });
+    const y = addAgendaItem(b, { title: 'y', authorId: 'b' });
+    sync(a, b);
+    sync(b, a);
+    expect(agendaMap(a).get(x)!.get('order')).toBe(agendaMap(a).get(y)!.get('order'));
+    const z = addAgendaItem(a, { title: 'z', authorId: 'a' });
+
+    moveAgendaItem(a, z, 1);
+    const list = listAgenda(a);
+    expect(list.map((i) => i.id)[1]).toBe(z);
+    for (let k = 1; k < list.length; k++) expect(list[k - 1]!.order < list[k]!.order).toBe(true);
+  });
+});
+
+type Op =
+  | { t: 'add'; side: 0 | 1; title: string }
+  | { t: 'move'; side: 0 | 1; pick: number; to: number }
+  | { t: 'deliver'; from: 0 | 1; count: number };
+
+const side = fc.constantFrom<0 | 1>(0, 1);
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ t: fc.constant('add' as const), side, title: fc.string({ maxLength: 6 }) }),
+  fc.record({ t: fc.constant('move' as const), side, pick: fc.nat(50), to: fc.nat(50) }),
+  fc.record({ t: fc.constant('deliver' as const), from: side, count: fc.nat(6) }),
+);
+
+describe('ordering under concurrent edits (property)', () => {
+  test('two replicas exchanging updates in any interleaving converge to one strict order with every item once', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 60 }), fc.boolean(), (ops, shuffleDelivery) => {
+        const docs: [Y.Doc, Y.Doc] = [newSeries(), new Y.Doc()];
+        Y.applyUpdate(docs[1], Y.encodeStateAsUpdate(docs[0]));
+        // Updates made on each side and not yet delivered to the other (the other side is "offline").
+        const outbox: [Uint8Array[], Uint8Array[]] = [[], []];
+        docs.forEach((d, i) => d.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && outbox[i]!.push(u)));
+        const added = new Set<string>();
+
+        const deliver = (from: 0 | 1, count: number) => {
+          const batch = outbox[from].splice(0, count);
+          // Yjs must cope with updates arriving out of order too (they wait for what they depend on).
+          if (shuffleDelivery) batch.reverse();
+          for (const u of batch) Y.applyUpdate(docs[from === 0 ? 1 : 0], u, 'remote');
+        };
+
+        for (const op of ops) {
+          if (op.t === 'add') added.add(addAgendaItem(docs[op.side], { title: op.title, authorId: `u${op.side}` }));
+          else if (op.t === 'move') {
+            const items = listAgenda(docs[op.side]);
+            if (!items.length) continue;
+            const item = items[op.pick % items.length]!;
+            const to = op.to % items.length;
+            moveAgendaItem(docs[op.side], item.id, to);
+            // Locally, the item lands exactly where it was dropped.
+            expect(listAgenda(docs[op.side]).map((i) => i.id).indexOf(item.id)).toBe(to);
+          } else deliver(op.from, op.count);
+        }
+        deliver(0, Infinity);
+        deliver(1, Infinity);
+
+        const [a, b] = docs.map(listAgenda) as [ReturnType<typeof listAgenda>, ReturnType<typeof listAgenda>];
+        expect(a.map((i) => i.id)).toEqual(b.map((i) => i.id));
+        expect(new Set(a.map((i) => i.id)).size).toBe(a.length);
+        expect(new Set(a.map((i) => i.id))).toEqual(added);
+        // The order is total even where keys tie: a move into the tie makes it strict again.
+        for (let k = 1; k < a.length; k++) expect(a[k - 1]!.order <= a[k]!.order).toBe(true);
+        if (a.length > 1) {
+          const last = a[a.length - 1]!;
+          moveAgendaItem(docs[0], last.id, 1);
+          const after = listAgenda(docs[0]);
+          expect(after[1]!.id).toBe(last.id);
+          expect(after[0]!.order < after[1]!.order && (after.length < 3 || after[1]!.order < after[2]!.order)).toBe(true);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
