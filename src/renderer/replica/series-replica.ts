@@ -44,6 +44,7 @@ export class SeriesReplica {
   private pending = 0;
   private failed: Uint8Array[] = [];
   private saveError: TandemError | null = null;
+  private opened = false;
   private closed = false;
   private readonly listeners = new Set<() => void>();
   private readonly offCore: Unsubscribe[];
@@ -63,7 +64,11 @@ export class SeriesReplica {
     this.awareness.on('update', this.onAwarenessUpdate);
     this.awareness.setLocalStateField('user', user);
     this.ready = api.openSeries({ seriesId }).then((state) => {
-      if (!this.closed) Y.applyUpdate(this.doc, state, REMOTE);
+      if (this.closed) return;
+      Y.applyUpdate(this.doc, state, REMOTE);
+      // The core refuses presence for a series not yet open; announce ourselves now that it is.
+      this.opened = true;
+      this.announce();
     });
   }
 
@@ -128,11 +133,18 @@ export class SeriesReplica {
   }
 
   private readonly onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
+    if (!this.opened) return;
     if (origin !== REMOTE) {
       this.api.sendAwareness(this.seriesId, encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed]));
-    } else if (added.length > 0 && this.awareness.getLocalState()) {
+    } else if (added.length > 0) {
       // Someone new arrived: show ourselves now instead of at our next heartbeat.
-      this.api.sendAwareness(this.seriesId, encodeAwarenessUpdate(this.awareness, [this.doc.clientID]));
+      this.announce();
     }
   };
+
+  private announce(): void {
+    if (this.awareness.getLocalState()) {
+      this.api.sendAwareness(this.seriesId, encodeAwarenessUpdate(this.awareness, [this.doc.clientID]));
+    }
+  }
 }
