@@ -16,7 +16,7 @@ export interface HttpContext {
   metrics: Metrics;
   logger: Logger;
   /** False when the relay is full or shutting down. */
-  hasRoom: () => boolean;
+  accepting: () => boolean;
   onConnection: (ws: WebSocket, room: string) => void;
 }
 
@@ -46,7 +46,7 @@ function upgrade(ctx: HttpContext, req: IncomingMessage, socket: Duplex, head: B
     refuse(socket, status);
   };
   if (!url) return refuseWith(400, { reason: 'bad-url' });
-  if (!ctx.hasRoom()) return refuseWith(503, { reason: 'unavailable' });
+  if (!ctx.accepting()) return refuseWith(503, { reason: 'unavailable' });
   let admission;
   try {
     admission = ctx.gate.admit(url.pathname, url.searchParams);

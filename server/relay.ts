@@ -53,7 +53,7 @@ export async function startRelay(options: RelayOptions, logger: Logger = jsonLog
     wss,
     metrics,
     logger,
-    hasRoom: () => !stopping && wss.clients.size < config.maxConnections,
+    accepting: () => !stopping && wss.clients.size < config.maxConnections,
     onConnection: (ws, room) => serveConnection(ws, room, connectionContext),
   });
 
