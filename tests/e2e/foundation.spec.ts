@@ -1,0 +1,86 @@
+import { expect, test } from '@playwright/test';
+import { WebSocket } from 'ws';
+import { startWebShell, tempDir } from './support/processes.js';
+import { checkScreen } from './support/screens.js';
+import { addItem, agenda, createSeries, firstRun, notes, openSeries, saved, titles } from './support/tandem-page.js';
+
+test('a new user sets up a 1:1, builds its agenda and notes, and finds everything after a restart', async ({ page }) => {
+  const dataDir = tempDir('foundation');
+  let shell = await startWebShell(dataDir);
+  try {
+    await page.goto(shell.url);
+    await expect(page.getByRole('textbox', { name: 'Your name' })).toBeVisible();
+    await checkScreen(page, 'first-run');
+    await firstRun(page, 'Dana Whitfield');
+    await checkScreen(page, 'list-empty');
+
+    await createSeries(page, 'Sam Okafor');
+    await checkScreen(page, 'new-series-dialog');
+    await page.getByRole('button', { name: 'Create 1:1' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Sam Okafor' })).toBeVisible();
+
+    await addItem(page, 'Career goals for next quarter');
+    await addItem(page, 'Feedback on the launch review');
+    await addItem(page, 'Vacation plans');
+    expect(await titles(page)).toEqual(['Career goals for next quarter', 'Feedback on the launch review', 'Vacation plans']);
+
+    // Keyboard drag: pick the item up by its handle, move it up one place, drop it.
+    const handle = page.getByRole('button', { name: 'Reorder Vacation plans' });
+    await handle.focus();
+    await page.keyboard.press('Space');
+    await expect(handle).toHaveAttribute('aria-pressed', 'true');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Space');
+    await expect.poll(() => titles(page)).toEqual(['Career goals for next quarter', 'Vacation plans', 'Feedback on the launch review']);
+    // The shortcut without dragging: Alt+Up on the focused item.
+    await handle.focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(() => titles(page)).toEqual(['Vacation plans', 'Career goals for next quarter', 'Feedback on the launch review']);
+
+    await agenda(page).getByRole('checkbox', { name: 'Mark Feedback on the launch review discussed' }).check();
+
+    await notes(page).click();
+    await page.keyboard.type('Sam wants to lead the next launch.');
+    await expect(notes(page)).toContainText('Sam wants to lead the next launch.');
+    await saved(page);
+    await checkScreen(page, 'series-view');
+
+    await shell.stop();
+    shell = await startWebShell(dataDir);
+    await page.goto(shell.url);
+    await expect(page.getByText('Sam Okafor').first()).toBeVisible();
+    await checkScreen(page, 'list');
+    await openSeries(page, 'Sam Okafor');
+    await expect.poll(() => titles(page)).toEqual(['Vacation plans', 'Career goals for next quarter', 'Feedback on the launch review']);
+    await expect(agenda(page).getByRole('checkbox', { name: 'Mark Feedback on the launch review discussed' })).toBeChecked();
+    await expect(agenda(page).getByRole('checkbox', { name: 'Mark Vacation plans discussed' })).not.toBeChecked();
+    await expect(notes(page)).toContainText('Sam wants to lead the next launch.');
+  } finally {
+    await shell.stop();
+  }
+});
+
+test('the web shell refuses pages, assets and sockets without its session token', async ({ request }) => {
+  const shell = await startWebShell(tempDir('token'));
+  try {
+    expect((await request.get(`${shell.origin}/`)).status()).toBe(401);
+    expect((await request.get(`${shell.origin}/index.html?token=wrong`)).status()).toBe(401);
+    expect(await upgradeStatus(`${shell.origin.replace('http', 'ws')}/rpc`)).toBe(401);
+    expect((await request.get(shell.url)).status()).toBe(200);
+  } finally {
+    await shell.stop();
+  }
+});
+
+/** The HTTP status a WebSocket upgrade gets (101 when accepted). */
+function upgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('error', (error) => reject(error));
+  });
+}
