@@ -13,6 +13,9 @@ import * as Y from 'yjs';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname;
 
+/** Tests that start relay processes: a tsx start takes about a second, several on a loaded machine. */
+export const SPAWNED_RELAY_TIMEOUT_MS = 30_000;
+
 export function tempDir(): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), 'tandem-relay-test-'));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };

@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, newRoom, newSecret, spawnRelay, synced, tempDir, upgradeStatus, waitFor, type RelayProcess } from './helpers.js';
+import { connectClient, newRoom, newSecret, spawnRelay, synced, tempDir, upgradeStatus, waitFor, type RelayProcess, SPAWNED_RELAY_TIMEOUT_MS } from './helpers.js';
 
 const KEY = 'operator-key-' + newSecret();
 
-describe('relay admission (spawned relay with an operator key)', () => {
+describe('relay admission (spawned relay with an operator key)', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
   const dir = tempDir();
   let relay: RelayProcess;
   const secretsUsed: string[] = [KEY];
@@ -15,7 +15,7 @@ describe('relay admission (spawned relay with an operator key)', () => {
 
   beforeAll(async () => {
     relay = await spawnRelay(['--port', '0', '--data', dir.path], { TANDEM_RELAY_KEY: KEY });
-  });
+  }, SPAWNED_RELAY_TIMEOUT_MS);
 
   afterAll(async () => {
     await relay.stop();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseCommandLine } from '../../../server/config.js';
-import { runRelayCli, tempDir } from './helpers.js';
+import { runRelayCli, tempDir, SPAWNED_RELAY_TIMEOUT_MS } from './helpers.js';
 
-describe('relay configuration', () => {
+describe('relay configuration', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
   it('reads flags, falls back to TANDEM_RELAY_* variables, and lets flags win', () => {
     const config = parseCommandLine(['--port', '5000', '--data', '/tmp/a'], { TANDEM_RELAY_PORT: '6000', TANDEM_RELAY_KEY: 'k'.repeat(16), TANDEM_RELAY_HOST: '0.0.0.0' });
     expect(config).toMatchObject({ port: 5000, data: '/tmp/a', key: 'k'.repeat(16), host: '0.0.0.0', maxMessageBytes: 10 * 1024 * 1024 });

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectClient, newRoom, newSecret, spawnRelay, synced, tempDir, upgradeStatus, waitFor, type Client, type RelayProcess } from './helpers.js';
+import { closeCode, connectClient, newRoom, newSecret, openSocket, spawnRelay, synced, tempDir, upgradeStatus, waitFor, type Client, type RelayProcess, SPAWNED_RELAY_TIMEOUT_MS } from './helpers.js';
 
 /** A port that was free a moment ago, so a restarted relay comes back where the clients reconnect. */
 function freePort(): Promise<number> {
@@ -27,7 +27,7 @@ function docRows(dataDir: string, room: string): { snapshot: boolean; updates: n
   }
 }
 
-describe('room state survives the relay stopping', () => {
+describe('room state survives the relay stopping', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
   const dir = tempDir();
   const relays: RelayProcess[] = [];
   const clients: Client[] = [];
@@ -69,6 +69,31 @@ describe('room state survives the relay stopping', () => {
     const later = client(second, room, secret);
     await synced(later);
     expect(later.text.toString()).toBe(expected);
+  });
+
+  it('shuts down on SIGTERM with clients still connected: they are told 1001, the process exits 0, their edits are kept', async () => {
+    const room = newRoom();
+    const secret = newSecret();
+    const first = await start(0);
+    const a = client(first, room, secret);
+    const b = client(first, room, secret);
+    await Promise.all([synced(a), synced(b)]);
+    a.text.insert(0, 'said just before shutdown');
+    await waitFor(() => b.text.toString() === 'said just before shutdown', 'B to see it');
+    const raw = await openSocket(`${first.url}/${room}?secret=${secret}`);
+    const code = closeCode(raw);
+    const started = Date.now();
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(await code).toBe(1001);
+    // Well under ws's 30 s close timeout: the relay's own 2 s grace ended it, not a hung socket.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    a.destroy();
+    b.destroy();
+
+    const second = await start(0);
+    const later = client(second, room, secret);
+    await synced(later);
+    expect(later.text.toString()).toBe('said just before shutdown');
   });
 
   it('loses nothing a peer has seen when killed with SIGKILL mid-editing, and everyone converges after restart', async () => {

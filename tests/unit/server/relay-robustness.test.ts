@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { closeCode, connectClient, newRoom, newSecret, openSocket, spawnRelay, synced, tempDir, waitFor, type Client, type RelayProcess } from './helpers.js';
+import { closeCode, connectClient, newRoom, newSecret, openSocket, spawnRelay, synced, tempDir, waitFor, type Client, type RelayProcess, SPAWNED_RELAY_TIMEOUT_MS } from './helpers.js';
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
@@ -66,7 +66,7 @@ function sendFrameWithReservedBit(port: number, path: string): Promise<{ status:
   });
 }
 
-describe('a malformed message or frame closes only that connection', () => {
+describe('a malformed message or frame closes only that connection', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
   const dir = tempDir();
   const room = newRoom();
   const secret = newSecret();
@@ -80,7 +80,7 @@ describe('a malformed message or frame closes only that connection', () => {
     bystanderA = connectClient(relay.url, room, { secret });
     bystanderB = connectClient(relay.url, room, { secret });
     await Promise.all([synced(bystanderA), synced(bystanderB)]);
-  });
+  }, SPAWNED_RELAY_TIMEOUT_MS);
 
   afterAll(async () => {
     bystanderA.destroy();
