@@ -1,0 +1,262 @@
+/**
+ * Foundation benchmark: a large local history, then cold open, opening a 1:1 and adding an item,
+ * each measured in fresh processes.
+ *
+ * Method:
+ *  - History: 30 1:1s, each with five years of weekly meetings (260, so 7,800 in all), 40,000
+ *    agenda items spread over them, and for every meeting a check-in line and notes of three
+ *    paragraphs written as Tiptap's Collaboration extension writes them (XmlElement('paragraph')
+ *    holding XmlText). Each 1:1 is created through the core's API, then filled in one Y.Doc
+ *    transaction with the series-doc functions (agenda items are built per meeting and cloned
+ *    in, since appending one at a time rescans the whole agenda). Closing the core compacts
+ *    every document, so the log is empty and each 1:1 is one snapshot, as after normal use.
+ *  - Each figure comes from a fresh Node process (`node --import tsx bench/foundation.ts probe …`),
+ *    so nothing is warm in memory except the OS page cache. One unrecorded warm-up run of each
+ *    probe fills tsx's compile cache; then RUNS timed runs, reported as median and max.
+ *      cold open    whole process: from spawn in the parent to the child's line reporting the
+ *                   first listSeries() result (includes Node start, tsx and module loading);
+ *                   the same on the child's own clock (performance.now(), from process start);
+ *                   and, inside the child, from before TandemCore.open() to the list.
+ *      open a 1:1   inside the child, core already open: openSeries() on a series not loaded
+ *                   (load snapshot and log, encode the full state the UI receives).
+ *      add an item  inside the child, series already open as in the UI: addAgendaItem() awaited;
+ *                   on return the child checks with a raw SELECT that the update is in
+ *                   doc_updates (synchronous=FULL, so it is on disk). Also the median of the 20
+ *                   following adds in the same process.
+ *
+ * Run: npm run bench (with the other benchmarks) or npx tsx bench/foundation.ts
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as Y from 'yjs';
+import { addAgendaItem, addMeeting, agendaMap, meetingNotes, meetingsMap, setAgendaState } from '../src/shared/series-doc.js';
+import { DATABASE_FILE, TandemCore } from '../src/core/tandem-core.js';
+
+const SERIES = 30;
+const WEEKS = 260;
+const ITEMS = 40_000;
+const RUNS = 5;
+const TARGETS = { coldOpenMs: 500, openSeriesMs: 50, addItemMs: 5 } as const;
+
+const SELF = fileURLToPath(import.meta.url);
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+const SENTENCE = 'We went through the quarter, what went well and what to change; agreed on next steps and owners. ';
+
+export interface History {
+  dataDir: string;
+  seriesIds: string[];
+  meetings: number;
+  items: number;
+  buildMs: number;
+  dbBytes: number;
+}
+
+function paragraph(text: string): Y.XmlElement {
+  const p = new Y.XmlElement('paragraph');
+  p.insert(0, [new Y.XmlText(text)]);
+  return p;
+}
+
+/** Fills one series with its weekly meetings, notes and agenda items, in one transaction. */
+function fillSeries(doc: Y.Doc, firstMeetingId: string, start: number, items: number, authorId: string): number {
+  let meetings = 0;
+  doc.transact(() => {
+    for (let week = 0; week < WEEKS; week++) {
+      const upcoming = week === WEEKS - 1;
+      const meetingId = week === 0 ? firstMeetingId : addMeeting(doc, new Date(start + week * WEEK_MS).toISOString());
+      meetings++;
+      const count = Math.floor(((week + 1) * items) / WEEKS) - Math.floor((week * items) / WEEKS);
+      // Built in a scratch doc so each append scans only this meeting's few items.
+      const scratch = new Y.Doc();
+      for (let k = 0; k < count; k++) {
+        const id = addAgendaItem(scratch, {
+          title: `Topic ${k + 1} of week ${week + 1}`,
+          context: upcoming ? '' : 'Some context written before the meeting.',
+          authorId,
+          meetingId: upcoming ? null : meetingId,
+        });
+        if (!upcoming) setAgendaState(scratch, id, 'discussed');
+      }
+      agendaMap(scratch).forEach((item, id) => agendaMap(doc).set(id, item.clone()));
+      scratch.destroy();
+      if (upcoming) continue;
+      const meeting = meetingsMap(doc).get(meetingId)!;
+      meeting.set('status', 'held');
+      (meeting.get('checkIn') as Y.Text).insert(0, `Week ${week + 1}: busy but good.`);
+      meetingNotes(doc, meetingId).insert(0, [paragraph(SENTENCE.repeat(2)), paragraph(SENTENCE.repeat(3)), paragraph(SENTENCE)]);
+    }
+  });
+  return meetings;
+}
+
+/** Creates the history in a new temp data dir and closes the core (everything compacted). */
+export async function buildHistory(): Promise<History> {
+  const t0 = performance.now();
+  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
+  const core = await TandemCore.open({ dataDir });
+  const api = core.connect();
+  const me = await api.setProfile({ name: 'Dana' });
+  const start = Date.UTC(2021, 0, 4, 10);
+  const seriesIds: string[] = [];
+  let meetings = 0;
+  for (let s = 0; s < SERIES; s++) {
+    const summary = await api.createSeries({
+      partnerName: `Person ${s + 1}`,
+      kind: s % 3 === 0 ? 'peer' : 'manager-report',
+      ...(s % 3 === 0 ? {} : { myRole: 'manager' as const }),
+      firstMeetingAt: new Date(start).toISOString(),
+    });
+    seriesIds.push(summary.id);
+    const items = Math.floor(((s + 1) * ITEMS) / SERIES) - Math.floor((s * ITEMS) / SERIES);
+    meetings += core.docs.with(summary.id, (doc) => fillSeries(doc, firstMeeting(doc), start, items, me.id));
+  }
+  await api.listSeries();
+  await core.close();
+  const dbBytes = statSync(join(dataDir, DATABASE_FILE)).size;
+  return { dataDir, seriesIds, meetings, items: ITEMS, buildMs: performance.now() - t0, dbBytes };
+}
+
+function firstMeeting(doc: Y.Doc): string {
+  const [id] = meetingsMap(doc).keys();
+  if (!id) throw new Error('a new series has no first meeting');
+  return id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Probes: each runs in its own process and prints one JSON line.
+
+type ProbeKind = 'cold' | 'open' | 'add';
+
+async function probe(kind: ProbeKind, dataDir: string, seriesId: string): Promise<void> {
+  const report = (result: Record<string, number>) => process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (kind === 'cold') {
+    const t0 = performance.now();
+    const core = await TandemCore.open({ dataDir });
+    const list = await core.connect().listSeries();
+    const t1 = performance.now();
+    report({ sinceProcessStartMs: t1, inCoreMs: t1 - t0, series: list.length });
+    await core.close();
+    return;
+  }
+  const core = await TandemCore.open({ dataDir });
+  const api = core.connect();
+  if (kind === 'open') {
+    if (core.docs.isLoaded(seriesId)) throw new Error('the series was loaded before openSeries');
+    const t0 = performance.now();
+    const state = await api.openSeries({ seriesId });
+    report({ ms: performance.now() - t0, stateBytes: state.length });
+  } else {
+    await api.openSeries({ seriesId });
+    const count = core.store.sqlite.prepare('select count(*) as n from doc_updates where doc_id = ?');
+    const rows = () => (count.get(seriesId) as { n: number }).n;
+    const before = rows();
+    const t0 = performance.now();
+    await api.addAgendaItem({ seriesId, title: 'Benchmark item' });
+    const ms = performance.now() - t0;
+    if (rows() !== before + 1) throw new Error('addAgendaItem returned before its update was in doc_updates');
+    const more: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      await api.addAgendaItem({ seriesId, title: `Benchmark item ${i}` });
+      more.push(performance.now() - t);
+    }
+    report({ ms, steadyMedianMs: median(more) });
+  }
+  await core.close();
+}
+
+interface ProbeRun {
+  /** Parent's view: spawn to the child's result line. */
+  wallMs: number;
+  result: Record<string, number>;
+}
+
+function runProbe(kind: ProbeKind, dataDir: string, seriesId: string): Promise<ProbeRun> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', SELF, 'probe', kind, dataDir, seriesId], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    let run: ProbeRun | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const nl = out.indexOf('\n');
+      if (!run && nl >= 0) run = { wallMs: performance.now() - t0, result: JSON.parse(out.slice(0, nl)) as Record<string, number> };
+    });
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0 && run) resolve(run);
+      else reject(new Error(`probe ${kind} exited with ${code}: ${err.trim()}`));
+    });
+  });
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+interface Figure {
+  label: string;
+  values: number[];
+  target?: number;
+}
+
+async function repeat(kind: ProbeKind, dataDir: string, seriesIds: (run: number) => string): Promise<ProbeRun[]> {
+  await runProbe(kind, dataDir, seriesIds(-1)); // warm-up, not recorded
+  const runs: ProbeRun[] = [];
+  for (let r = 0; r < RUNS; r++) runs.push(await runProbe(kind, dataDir, seriesIds(r)));
+  return runs;
+}
+
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+function formatFigure({ label, values, target }: Figure): string {
+  const med = median(values);
+  const max = Math.max(...values);
+  const verdict = target === undefined ? '' : `  target < ${target} ms: ${med < target ? 'MET' : 'NOT MET'} (median)${max >= target ? `, max over target` : ''}`;
+  return `  ${label.padEnd(44)} median ${fmt(med).padStart(10)}   max ${fmt(max).padStart(10)}${verdict}`;
+}
+
+/** Builds the history, measures the three figures and prints them with the method. */
+export async function runFoundationBench(): Promise<void> {
+  console.log('Foundation benchmark (method: see the header of bench/foundation.ts)');
+  const history = await buildHistory();
+  try {
+    console.log(
+      `  history: ${history.seriesIds.length} 1:1s, ${history.meetings} meetings, ${history.items} agenda items, ` +
+        `notes of 3 paragraphs per held meeting; built in ${(history.buildMs / 1000).toFixed(1)} s; ` +
+        `database ${(history.dbBytes / 1024 / 1024).toFixed(1)} MiB`,
+    );
+    console.log(`  each figure: ${RUNS} fresh processes after one warm-up; Node ${process.version}, ${process.platform}`);
+    const pick = (r: number) => history.seriesIds[(r + history.seriesIds.length) % history.seriesIds.length]!;
+    const cold = await repeat('cold', history.dataDir, pick);
+    const open = await repeat('open', history.dataDir, pick);
+    const add = await repeat('add', history.dataDir, (r) => pick(r + 10));
+    const figures: Figure[] = [
+      { label: 'cold open to first list (whole process)', values: cold.map((r) => r.wallMs), target: TARGETS.coldOpenMs },
+      { label: 'cold open to first list (child clock, boot)', values: cold.map((r) => r.result.sinceProcessStartMs!) },
+      { label: 'cold open to first list (in process, core)', values: cold.map((r) => r.result.inCoreMs!) },
+      { label: 'open a 1:1 (unloaded, to full state)', values: open.map((r) => r.result.ms!), target: TARGETS.openSeriesMs },
+      { label: 'add an agenda item, persisted (first)', values: add.map((r) => r.result.ms!), target: TARGETS.addItemMs },
+      { label: 'add an agenda item, persisted (next 20)', values: add.map((r) => r.result.steadyMedianMs!), target: TARGETS.addItemMs },
+    ];
+    for (const f of figures) console.log(formatFigure(f));
+    console.log(`  full state of one 1:1: ${(open[0]!.result.stateBytes! / 1024).toFixed(0)} KiB`);
+  } finally {
+    rmSync(history.dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [mode, kind, dataDir, seriesId] = process.argv.slice(2);
+  if (mode === 'probe') await probe(kind as ProbeKind, dataDir!, seriesId!);
+  else await runFoundationBench();
+}
