@@ -38,7 +38,8 @@ function requestUrl(req: IncomingMessage): URL | null {
 }
 
 function upgrade(ctx: HttpContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  socket.on('error', (error) => ctx.logger.warn('socket error before upgrade', { error: error.message }));
+  const onError = (error: Error) => ctx.logger.warn('socket error before upgrade', { error: error.message });
+  socket.on('error', onError);
   const url = requestUrl(req);
   const refuseWith = (status: number, fields: LogFields) => {
     ctx.metrics.upgradesRejected.inc(1, { status: String(status) });
@@ -60,7 +61,11 @@ function upgrade(ctx: HttpContext, req: IncomingMessage, socket: Duplex, head: B
     const room = admission.reason === 'secret' ? url.pathname.slice(1) : undefined;
     return refuseWith(admission.status, { reason: admission.reason, room });
   }
-  ctx.wss.handleUpgrade(req, socket, head, (ws) => ctx.onConnection(ws, admission.room));
+  ctx.wss.handleUpgrade(req, socket, head, (ws) => {
+    // From here ws owns the socket and reports its errors on the WebSocket.
+    socket.off('error', onError);
+    ctx.onConnection(ws, admission.room);
+  });
 }
 
 export function createRelayServer(ctx: HttpContext): Server {

@@ -86,10 +86,12 @@ export class Room {
       for (const id of added) ids.add(id);
       for (const id of removed) ids.delete(id);
     }
-    this.broadcast(awarenessMessage(this.awareness, [...added, ...updated, ...removed]), origin);
+    // Echoed to the sender too: a y-websocket client that hears nothing for 30 s reconnects, and
+    // its own presence renewals (every 15 s) are all a client alone in a room would ever hear.
+    this.broadcast(awarenessMessage(this.awareness, [...added, ...updated, ...removed]), null);
   }
 
-  /** The origin already has what it sent, so it is skipped. */
+  /** Document updates skip their origin, which already has them. */
   private broadcast(message: Uint8Array, origin: unknown): void {
     for (const peer of this.peers.keys()) if (peer !== origin) peer.send(message);
   }

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import { silentLogger } from '../../../server/log.js';
-import { connectClient, newRoom, newSecret, synced, tempDir, waitFor, type Client } from './helpers.js';
+import * as encoding from 'lib0/encoding';
+import type { WebSocket } from 'ws';
+import { connectClient, newRoom, newSecret, openSocket, synced, tempDir, waitFor, type Client } from './helpers.js';
 
 describe('relay speaks the y-websocket protocol', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -73,5 +75,22 @@ describe('relay speaks the y-websocket protocol', () => {
     a.provider.ws?.close();
     (a.provider.ws as unknown as { terminate?: () => void } | null)?.terminate?.();
     await waitFor(() => !b.provider.awareness.getStates().has(aId), 'B to see A leave');
+  });
+
+  it('echoes a presence update to its sender, which keeps a client alone in a room from timing out', async () => {
+    const ws: WebSocket = await openSocket(`${relay.url}/${newRoom()}?secret=${newSecret()}`);
+    const received: number[] = [];
+    ws.on('message', (data: Buffer) => received.push(data[0]!));
+    const inner = encoding.createEncoder();
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarUint(inner, 4242);
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarString(inner, JSON.stringify({ user: { name: 'alone' } }));
+    const message = encoding.createEncoder();
+    encoding.writeVarUint(message, 1);
+    encoding.writeVarUint8Array(message, encoding.toUint8Array(inner));
+    ws.send(encoding.toUint8Array(message));
+    await waitFor(() => received.includes(1), 'the presence echo');
+    ws.close();
   });
 });
