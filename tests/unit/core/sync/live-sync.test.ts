@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { addAgendaItem, listAgenda, replaceText, itemText } from '../../../../src/shared/series-doc.js';
+import { converged, edit, person, relay, share, until, type Person } from './sync-fixtures.js';
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function pair() {
+  const r = await relay();
+  cleanup.push(() => r.stop());
+  const a = await person('Dana', r.url);
+  const b = await person('Sam', r.url);
+  cleanup.push(() => a.core.close(), () => b.core.close());
+  return { r, a, b };
+}
+
+const syncOf = (p: Person, id: string) => p.core.sync.get(id)!;
+
+describe('live sync through the relay', () => {
+  test('joining from an invite brings the whole 1:1, and each side sees the other as the partner', async () => {
+    const { a, b } = await pair();
+    const seriesId = await a.api.createSeries({ partnerName: 'Sam', kind: 'manager-report', myRole: 'manager' }).then((s) => s.id);
+    await a.api.addAgendaItem({ seriesId, title: 'Quarterly goals' });
+    const invite = await a.api.createInvite({ seriesId });
+    expect(invite.link).toBe(`tandem://join/${invite.code}`);
+
+    const joined = await b.api.acceptInvite({ code: invite.link });
+    expect(joined).toMatchObject({ id: seriesId, partnerName: 'Dana', myRole: 'report', openItemCount: 1 });
+    await until(async () => (await a.api.listSeries())[0]?.partnerName === 'Sam', 'A to see B joined');
+    await until(() => converged(a, b, seriesId), 'both sides to converge');
+  });
+
+  test('edits on either side reach the other live, and the sync state counts what the relay has not stored', async () => {
+    const { a, b } = await pair();
+    const seriesId = await share(a, b);
+    await until(() => syncOf(a, seriesId).state().status === 'synced', 'A synced');
+    const states: string[] = [];
+    a.api.onEvent((e) => e.type === 'sync-state' && states.push(`${e.state.status}:${e.state.unsent}`));
+
+    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'From Dana', authorId: 'a' }));
+    edit(b, seriesId, (doc) => addAgendaItem(doc, { title: 'From Sam', authorId: 'b' }));
+    await until(() => converged(a, b, seriesId), 'both adds on both sides');
+    expect(edit(a, seriesId, listAgenda).map((i) => i.title).sort()).toEqual(['From Dana', 'From Sam']);
+    await until(() => syncOf(a, seriesId).state().unsent === 0, 'the relay to confirm A’s change');
+    expect(states).toContain('synced:1');
+    expect(states.at(-1)).toBe('synced:0');
+  });
+
+  test('a side that goes offline keeps editing, shows its unsent changes, and merges on reconnect', async () => {
+    const { a, b } = await pair();
+    const seriesId = await share(a, b);
+    await until(() => converged(a, b, seriesId), 'initial sync');
+    syncOf(b, seriesId).provider.disconnect();
+    await until(() => syncOf(b, seriesId).state().status === 'offline', 'B offline');
+
+    const ids = edit(b, seriesId, (doc) => [1, 2, 3].map((n) => addAgendaItem(doc, { title: `Offline ${n}`, authorId: 'b' })));
+    edit(b, seriesId, (doc) => replaceText(itemText(doc, ids[0]!, 'title'), 'Offline one, renamed'));
+    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Online meanwhile', authorId: 'a' }));
+    expect(syncOf(b, seriesId).state()).toMatchObject({ status: 'offline', unsent: 4 });
+
+    syncOf(b, seriesId).provider.connect();
+    await until(() => converged(a, b, seriesId), 'merge after reconnect');
+    await until(() => syncOf(b, seriesId).state().unsent === 0, 'B’s offline changes confirmed');
+    const titles = edit(a, seriesId, listAgenda).map((i) => i.title);
+    expect(titles).toHaveLength(4);
+    expect(new Set(titles)).toEqual(new Set(['Offline one, renamed', 'Offline 2', 'Offline 3', 'Online meanwhile']));
+  });
+
+  test('the relay keeps the room, so changes made while the other side is closed arrive later', async () => {
+    const { r, a, b } = await pair();
+    const seriesId = await share(a, b);
+    await until(() => converged(a, b, seriesId), 'initial sync');
+    await b.core.close();
+    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Monday thought', authorId: 'a' }));
+    await until(() => syncOf(a, seriesId).state().unsent === 0, 'the relay to store Monday’s item');
+    await a.core.close();
+
+    const bAgain = await person('Sam', r.url, b.dataDir);
+    cleanup.push(() => bAgain.core.close());
+    await until(() => edit(bAgain, seriesId, listAgenda).some((i) => i.title === 'Monday thought'), 'B to get Monday’s item on Tuesday');
+  });
+
+  test('a relay killed mid-editing and restarted loses nothing, and both sides converge', async () => {
+    const { r, a, b } = await pair();
+    const seriesId = await share(a, b);
+    await until(() => converged(a, b, seriesId), 'initial sync');
+    for (let n = 0; n < 20; n++) edit(n % 2 ? a : b, seriesId, (doc) => addAgendaItem(doc, { title: `Before ${n}`, authorId: 'x' }));
+    await until(() => converged(a, b, seriesId), 'edits before the crash');
+    await r.stop('SIGKILL');
+    for (let n = 0; n < 10; n++) edit(n % 2 ? a : b, seriesId, (doc) => addAgendaItem(doc, { title: `During ${n}`, authorId: 'x' }));
+    await until(() => syncOf(a, seriesId).state().status === 'offline', 'A to notice the relay is gone');
+
+    const again = await relay(r.dataDir, r.port);
+    cleanup.push(() => again.stop());
+    await until(() => converged(a, b, seriesId), 'convergence after the restart', 20_000);
+    const titles = edit(b, seriesId, listAgenda).map((i) => i.title);
+    expect(titles).toHaveLength(30);
+    expect(new Set(titles).size).toBe(30);
+
+    // The restarted relay has everything: a third device joining now gets all 30 items.
+    const invite = await a.api.createInvite({ seriesId });
+    const c = await person('Sam on a new laptop', again.url);
+    cleanup.push(() => c.core.close());
+    await c.api.acceptInvite({ code: invite.code });
+    await until(() => edit(c, seriesId, listAgenda).length === 30, 'the new device to get all 30 items');
+  });
+});
