@@ -194,9 +194,9 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 12, arbitrary: fc.record({ t: fc.constant('edit' as const), edit: editArb }) },
   { weight: 2, arbitrary: fc.constant({ t: 'tick' as const }) },
-  { weight: 1, arbitrary: fc.constant({ t: 'compact' as const }) },
+  { weight: 2, arbitrary: fc.constant({ t: 'compact' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'restart' as const }) },
-  { weight: 1, arbitrary: fc.constant({ t: 'crash' as const }) },
+  { weight: 2, arbitrary: fc.constant({ t: 'crash' as const }) },
 );
 
 function applyEdit(doc: Y.Doc, edit: Edit): void {
@@ -294,7 +294,11 @@ describe('compaction keeps every edit (property)', () => {
         opened.docs.closeAll();
         await opened.store.close();
       }),
-      { numRuns: 25 },
+      {
+        numRuns: 25,
+        // Always cover: a direct compaction, more edits, then a crash before anything compacts again.
+        examples: [[100, [{ t: 'edit', edit: { t: 'add', title: 'a' } }, { t: 'compact' }, { t: 'edit', edit: { t: 'paragraph', at: 0, text: 'b' } }, { t: 'crash' }]]],
+      },
     );
   });
 });
