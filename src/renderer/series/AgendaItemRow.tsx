@@ -1,4 +1,4 @@
-/** One agenda item: reorder handle, discussed checkbox, editable title, purpose, FYI, context, menu. */
+/** One agenda item: reorder handle, discussed checkbox, editable title, purpose, async/FYI, context, menu. */
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { useId, useState, type KeyboardEvent } from 'react';
@@ -70,25 +70,15 @@ export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
         />
         <input className="agenda-item__title" aria-label="Item title" maxLength={500} {...title} />
         <div className="agenda-item__tools">
-          <Menu
-            label={`Purpose of ${item.title}`}
-            trigger={
-              <Tag purpose={item.purpose} aria-label={`Purpose of ${item.title}: ${purposeLabel(item.purpose)}`}>
-                {purposeLabel(item.purpose)}
-              </Tag>
-            }
-          >
-            <MenuRadioGroup value={item.purpose} options={PURPOSES} onChange={(purpose) => setAgendaPurpose(doc, item.id, purpose)} />
-          </Menu>
           <button
             type="button"
             className="toggle"
             aria-pressed={item.async}
-            aria-label={`FYI: ${item.title}`}
-            title="FYI: to read before the meeting, no meeting time needed"
+            aria-label={`Async: ${item.title}`}
+            title="Async: to read before the meeting, no meeting time needed"
             onClick={() => setAgendaAsync(doc, item.id, !item.async)}
           >
-            FYI
+            Async
           </button>
           <button
             type="button"
@@ -102,6 +92,16 @@ export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
             <ChevronIcon open={contextOpen} />
             {item.context && 'Context'}
           </button>
+          <Menu
+            label={`Purpose of ${item.title}`}
+            trigger={
+              <Tag purpose={item.purpose} aria-label={`Purpose of ${item.title}: ${purposeLabel(item.purpose)}`}>
+                {purposeLabel(item.purpose)}
+              </Tag>
+            }
+          >
+            <MenuRadioGroup value={item.purpose} options={PURPOSES} onChange={(purpose) => setAgendaPurpose(doc, item.id, purpose)} />
+          </Menu>
           <Menu
             label={`Actions for ${item.title}`}
             trigger={
