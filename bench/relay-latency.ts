@@ -6,9 +6,10 @@
  * WebsocketProvider clients (separate Y.Docs, BroadcastChannel off so they meet only through the
  * server) join one room. Client A inserts one character; the latency is the time until client B's
  * Y.Text observer sees it. Edits are sequential (the next starts when B has the previous one) and
- * alternate between the two servers in blocks, so drift in machine load hits both alike. A warm-up
- * is discarded. The Tandem relay runs with its production settings: every update is appended to
- * SQLite (WAL, synchronous=FULL) before it is broadcast; the reference server keeps rooms in memory.
+ * alternate between the servers in blocks, so drift in machine load hits all alike. A warm-up is
+ * discarded. The Tandem relay appends every update to SQLite (WAL) before it broadcasts it, and is
+ * measured with synchronous=FULL (its default: an fsync per update) and synchronous=NORMAL
+ * (survives a killed process, not power loss); the reference server keeps rooms in memory only.
  *
  * Run: npx tsx bench/relay-latency.ts [edits]
  */
@@ -75,11 +76,11 @@ async function startReference(): Promise<Target> {
   };
 }
 
-async function startTandem(): Promise<Target> {
+async function startTandem(synchronous: 'full' | 'normal'): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-relay-bench-'));
-  const relay = await startRelay({ port: 0, data: dir }, silentLogger);
+  const relay = await startRelay({ port: 0, data: dir, synchronous }, silentLogger);
   return {
-    server: 'tandem relay (SQLite, synchronous=FULL)',
+    server: `tandem relay (SQLite, synchronous=${synchronous.toUpperCase()})`,
     url: relay.url,
     params: { secret: 'bench-secret-0123456789abcdef0123456789abcdef' },
     close: async () => {
@@ -142,9 +143,9 @@ function stats(server: string, samples: number[]): LatencyStats {
   return { server, edits: samples.length, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? NaN };
 }
 
-/** Measures both servers in one run; returns the Tandem relay first, then the reference. */
+/** Measures all servers in one run: the Tandem relay (FULL, then NORMAL), then the reference. */
 export async function measureRelayLatency({ edits = 1000, warmup = 100, block = 100 }: LatencyOptions = {}): Promise<LatencyStats[]> {
-  const targets = [await startTandem(), await startReference()];
+  const targets = [await startTandem('full'), await startTandem('normal'), await startReference()];
   try {
     const pairs = await Promise.all(targets.map(connectPair));
     const samples: number[][] = targets.map(() => []);

@@ -32,6 +32,12 @@ export const RelaySettings = z.object({
   rateLimit: wholeNumber(1, 1_000_000).default(500),
   /** Messages a connection may send at once, e.g. a reconnecting client flushing its backlog. */
   rateBurst: wholeNumber(1, 1_000_000).default(2000),
+  /**
+   * SQLite's fsync policy. 'full' (default) makes an update durable against power loss before it
+   * is broadcast; 'normal' (WAL) still survives a killed relay process, not a crashed machine, and
+   * saves an fsync per update (see bench/relay-latency.ts).
+   */
+  synchronous: z.enum(['full', 'normal'], { error: "must be 'full' or 'normal'" }).default('full'),
   compactAfter: wholeNumber(1, 1_000_000).default(500),
   idleUnloadMs: wholeNumber(0, 24 * 3600 * 1000).default(60_000),
 });
@@ -55,6 +61,7 @@ const SOURCES: { [K in Setting]?: { flag: string; env: string } } = {
   maxConnections: { flag: 'max-connections', env: 'TANDEM_RELAY_MAX_CONNECTIONS' },
   rateLimit: { flag: 'rate-limit', env: 'TANDEM_RELAY_RATE_LIMIT' },
   rateBurst: { flag: 'rate-burst', env: 'TANDEM_RELAY_RATE_BURST' },
+  synchronous: { flag: 'synchronous', env: 'TANDEM_RELAY_SYNCHRONOUS' },
 };
 
 function describe(path: PropertyKey[]): string {

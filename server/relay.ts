@@ -30,7 +30,7 @@ const CLOSE_GRACE_MS = 2000;
 
 export async function startRelay(options: RelayOptions, logger: Logger = jsonLogger()): Promise<Relay> {
   const config = validateSettings(options);
-  const store = await openRelayStore(config.data);
+  const store = await openRelayStore(config.data, config.synchronous);
   const rooms = new Rooms(store.updateLog, { compactAfter: config.compactAfter, idleUnloadMs: config.idleUnloadMs });
   // Compression is off: Yjs updates are small and already compact, and inflate bombs are a risk.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });

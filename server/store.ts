@@ -1,7 +1,7 @@
 /**
  * The relay's own SQLite file, DIR/relay.db: room documents (the project's shared UpdateLog
- * tables) and room credentials, migrated with kysely. WAL with synchronous=FULL so every update
- * appended before it is broadcast survives a crash or power loss.
+ * tables) and room credentials, migrated with kysely. WAL with synchronous=FULL by default, so
+ * every update, appended before it is broadcast, survives a crash or power loss.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,7 +53,7 @@ async function migrate(db: Kysely<unknown>): Promise<void> {
   }
 }
 
-export async function openRelayStore(dataDir: string): Promise<RelayStore> {
+export async function openRelayStore(dataDir: string, synchronous: 'full' | 'normal'): Promise<RelayStore> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'relay.db');
   const sqlite = new SQLite(file);
@@ -61,7 +61,7 @@ export async function openRelayStore(dataDir: string): Promise<RelayStore> {
   try {
     claimFile(sqlite, file);
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     await migrate(db);
   } catch (error) {
     await db.destroy();

@@ -37,8 +37,8 @@ describe('room state survives the relay stopping', { timeout: SPAWNED_RELAY_TIME
     for (const r of relays.splice(0)) await r.stop('SIGKILL');
   });
 
-  const start = async (port: number | string) => {
-    const relay = await spawnRelay(['--port', String(port), '--data', dir.path]);
+  const start = async (port: number, extra: string[] = []) => {
+    const relay = await spawnRelay(['--port', String(port), '--data', dir.path, ...extra]);
     relays.push(relay);
     return relay;
   };
@@ -96,11 +96,11 @@ describe('room state survives the relay stopping', { timeout: SPAWNED_RELAY_TIME
     expect(later.text.toString()).toBe('said just before shutdown');
   });
 
-  it('loses nothing a peer has seen when killed with SIGKILL mid-editing, and everyone converges after restart', async () => {
+  it.each(['full', 'normal'])('loses nothing a peer has seen when killed with SIGKILL mid-editing, and everyone converges after restart (synchronous=%s)', async (synchronous) => {
     const room = newRoom();
     const secret = newSecret();
     const port = await freePort();
-    const first = await start(port);
+    const first = await start(port, ['--synchronous', synchronous]);
     const a = client(first, room, secret);
     const b = client(first, room, secret);
     await Promise.all([synced(a), synced(b)]);
