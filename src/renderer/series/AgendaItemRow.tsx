@@ -4,7 +4,10 @@ import { CSS } from '@dnd-kit/utilities';
 import { useId, useState, type KeyboardEvent } from 'react';
 import type * as Y from 'yjs';
 import {
+  addAgendaItem,
+  agendaFor,
   itemText,
+  moveAgendaItem,
   removeAgendaItem,
   replaceText,
   setAgendaAsync,
@@ -16,6 +19,7 @@ import { IconButton } from '../components/IconButton.js';
 import { ChevronIcon, GripIcon, MoreIcon } from '../components/icons.js';
 import { Menu, MenuItem, MenuRadioGroup } from '../components/Menu.js';
 import { Tag } from '../components/Tag.js';
+import { useToasts } from '../components/Toasts.js';
 import { PURPOSES, purposeLabel } from '../lib/labels.js';
 import { useDraft } from '../lib/use-draft.js';
 
@@ -29,6 +33,7 @@ export interface AgendaItemRowProps {
 export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id: item.id });
   const discussed = item.state === 'discussed';
+  const { showInfo } = useToasts();
   const [contextOpen, setContextOpen] = useState(false);
   const contextId = useId();
   const title = useDraft(
@@ -110,7 +115,7 @@ export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
               </IconButton>
             }
           >
-            <MenuItem danger onSelect={() => removeAgendaItem(doc, item.id)}>
+            <MenuItem danger onSelect={() => deleteItem(doc, item, showInfo)}>
               Delete
             </MenuItem>
           </Menu>
@@ -119,6 +124,20 @@ export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
       {contextOpen ? <ContextField id={contextId} doc={doc} item={item} /> : item.context && <p className="agenda-item__context-preview meta">{item.context}</p>}
     </li>
   );
+}
+
+/** Deletes at once (no confirmation to click through) and offers the way back. */
+function deleteItem(doc: Y.Doc, item: AgendaItem, showInfo: ReturnType<typeof useToasts>['showInfo']): void {
+  const index = agendaFor(doc, item.meetingId).findIndex((i) => i.id === item.id);
+  removeAgendaItem(doc, item.id);
+  showInfo(`Deleted “${item.title}”`, {
+    label: 'Undo',
+    run: () => {
+      addAgendaItem(doc, { ...item }, item.id);
+      setAgendaState(doc, item.id, item.state);
+      moveAgendaItem(doc, item.id, index);
+    },
+  });
 }
 
 function ContextField({ id, doc, item }: { id: string; doc: Y.Doc; item: AgendaItem }) {
