@@ -7,7 +7,8 @@ import { WebSocket, type RawData } from 'ws';
 import { TandemError } from '../src/shared/api.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
-import { Close, ProtocolViolation, parseClientMessage, syncStep1Message, syncStep2Message, type ClientMessage } from './protocol.js';
+import { Close, ProtocolViolation, parseClientMessage, syncStep1Message, syncStep2Message,
+  stateVectorMessage, type ClientMessage } from './protocol.js';
 import { TokenBucket } from './rate-limit.js';
 import type { Peer, Room, Rooms } from './rooms.js';
 
@@ -110,6 +111,8 @@ class Connection implements Peer {
           if (presence) this.send(presence);
           return;
         }
+        case 'query-state-vector':
+          return this.send(stateVectorMessage(room.doc));
       }
     } catch (error) {
       if (error instanceof TandemError && error.code === 'storage') {

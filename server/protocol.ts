@@ -8,6 +8,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { MESSAGE_STATE_VECTOR } from '../src/shared/relay-protocol.js';
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
@@ -43,7 +44,8 @@ export type ClientMessage =
   | { kind: 'sync-step1'; stateVector: Uint8Array }
   | { kind: 'update'; update: Uint8Array }
   | { kind: 'awareness'; update: Uint8Array }
-  | { kind: 'query-awareness' };
+  | { kind: 'query-awareness' }
+  | { kind: 'query-state-vector' };
 
 function invalid(what: string, error: unknown, updateRejected = false): ProtocolViolation {
   return new ProtocolViolation(Close.invalidPayload, `${what}: ${error instanceof Error ? error.message : String(error)}`, updateRejected);
@@ -99,6 +101,8 @@ export function parseClientMessage(bytes: Uint8Array): ClientMessage {
       }
       case MESSAGE_QUERY_AWARENESS:
         return { kind: 'query-awareness' };
+      case MESSAGE_STATE_VECTOR:
+        return { kind: 'query-state-vector' };
     }
   } catch (error) {
     if (error instanceof ProtocolViolation) throw error;
@@ -125,6 +129,10 @@ export const syncStep2Message = (doc: Y.Doc, stateVector: Uint8Array): Uint8Arra
     encoding.writeVarUint(e, SYNC_STEP2);
     encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc, stateVector));
   });
+
+/** The answer to Tandem's state-vector query: proof of everything the room has stored. */
+export const stateVectorMessage = (doc: Y.Doc): Uint8Array =>
+  message(MESSAGE_STATE_VECTOR, (e) => encoding.writeVarUint8Array(e, Y.encodeStateVector(doc)));
 
 export const updateMessage = (update: Uint8Array): Uint8Array =>
   message(MESSAGE_SYNC, (e) => {

@@ -8,6 +8,8 @@ import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwareness
 import type * as Y from 'yjs';
 import { TandemError } from '../../shared/api.js';
 
+const BRIDGE = Symbol('presence bridge');
+
 /** Receives awareness updates for a series; `origin` is whoever caused them. */
 export type PresenceSink = (seriesId: string, update: Uint8Array, origin: unknown) => void;
 
@@ -71,6 +73,39 @@ export class PresenceHub {
     let set = series.get(seriesId);
     if (!set) series.set(seriesId, (set = new Set()));
     for (const id of ids) set.add(id);
+  }
+
+  /**
+   * Connects a series' presence to its relay connection's own Awareness. They are kept apart
+   * because the y-websocket provider, on every disconnect, removes every state from its awareness
+   * but its own: that must clear the remote people, never the windows on this device.
+   */
+  bridge(seriesId: string, doc: Y.Doc, relay: Awareness): () => void {
+    const local = this.awareness(seriesId, doc);
+    const own = (id: number) => id === local.clientID;
+    const forward = (from: Awareness, to: Awareness, ids: number[]) => {
+      if (ids.length) applyAwarenessUpdate(to, encodeAwarenessUpdate(from, ids), BRIDGE);
+    };
+    const toRelay = ({ added, updated, removed }: Record<string, number[]>, origin: unknown) => {
+      if (origin !== BRIDGE) forward(local, relay, [...added!, ...updated!, ...removed!].filter((id) => !own(id)));
+    };
+    const fromRelay = ({ added, updated, removed }: Record<string, number[]>, origin: unknown) => {
+      if (origin === BRIDGE) return;
+      const changed = [...added!, ...updated!, ...removed!].filter((id) => !own(id) && !this.isWindow(seriesId, id));
+      forward(relay, local, changed);
+    };
+    local.on('update', toRelay);
+    relay.on('update', fromRelay);
+    forward(local, relay, [...local.getStates().keys()].filter((id) => !own(id)));
+    return () => {
+      local.off('update', toRelay);
+      relay.off('update', fromRelay);
+    };
+  }
+
+  private isWindow(seriesId: string, clientId: number): boolean {
+    for (const series of this.bySource.values()) if (series.get(seriesId)?.has(clientId)) return true;
+    return false;
   }
 
   /** Removes the people a window spoke for, in one series or all of them. */

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { Awareness } from 'y-protocols/awareness';
 import type { SyncState } from '../../shared/api.js';
 import type { DocRegistry } from '../../shared/docstore/doc-registry.js';
 import type { Database } from '../store/schema.js';
@@ -12,7 +13,7 @@ import type { PresenceHub } from './presence.js';
 import { SeriesSync, type Share } from './series-sync.js';
 
 export class SyncManager {
-  private readonly live = new Map<string, SeriesSync>();
+  private readonly live = new Map<string, { sync: SeriesSync; unbridge: () => void }>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -49,15 +50,16 @@ export class SyncManager {
   }
 
   get(seriesId: string): SeriesSync | undefined {
-    return this.live.get(seriesId);
+    return this.live.get(seriesId)?.sync;
   }
 
   state(seriesId: string): SyncState {
-    return this.live.get(seriesId)?.state() ?? { seriesId, status: 'local', unsent: 0 };
+    return this.get(seriesId)?.state() ?? { seriesId, status: 'local', unsent: 0 };
   }
 
   stopAll(): void {
-    for (const [id, sync] of this.live) {
+    for (const [id, { sync, unbridge }] of this.live) {
+      unbridge();
       sync.destroy();
       this.docs.release(id);
     }
@@ -65,14 +67,14 @@ export class SyncManager {
   }
 
   private start(share: Share): SeriesSync {
-    const existing = this.live.get(share.seriesId);
+    const existing = this.get(share.seriesId);
     if (existing) return existing;
     const doc = this.docs.acquire(share.seriesId);
-    const awareness = this.presence.awareness(share.seriesId, doc);
-    // A device state keeps the connection alive between people's own presence renewals.
-    awareness.setLocalState({ device: { name: this.deviceName() } });
-    const sync = new SeriesSync(doc, awareness, share, this.onState);
-    this.live.set(share.seriesId, sync);
+    const relayAwareness = new Awareness(doc);
+    // The device's own state tells the other side this Tandem is online, and keeps the connection alive.
+    relayAwareness.setLocalState({ device: { name: this.deviceName() } });
+    const sync = new SeriesSync(doc, relayAwareness, share, this.onState);
+    this.live.set(share.seriesId, { sync, unbridge: this.presence.bridge(share.seriesId, doc, relayAwareness) });
     return sync;
   }
 }
