@@ -51,7 +51,8 @@ export function syncLabel(state: Pick<SyncState, 'status' | 'unsent'>): string {
     case 'connecting':
       return 'Connecting…';
     case 'synced':
-      return 'Synced';
+      if (state.unsent === 0) return 'Synced';
+      return `Sending ${state.unsent} ${state.unsent === 1 ? 'change' : 'changes'}…`;
     case 'offline':
       if (state.unsent === 0) return 'Offline';
       return `Offline · ${state.unsent} ${state.unsent === 1 ? 'change' : 'changes'} not yet sent`;
