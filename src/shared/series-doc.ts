@@ -193,8 +193,12 @@ export interface NewAgendaItem {
 /** Appends an item to the end of its meeting's agenda and returns its id. */
 export function addAgendaItem(doc: Y.Doc, input: NewAgendaItem, id: string = crypto.randomUUID()): string {
   const meetingId = input.meetingId ?? null;
-  const siblings = agendaFor(doc, meetingId);
-  const last = siblings[siblings.length - 1];
+  // One pass for the highest key, not a sorted list: quick-add must stay fast on long histories.
+  let lastOrder: string | null = null;
+  agendaMap(doc).forEach((m) => {
+    const order = m.get('order') as string | undefined;
+    if (((m.get('meetingId') as string | null | undefined) ?? null) === meetingId && order && (!lastOrder || order > lastOrder)) lastOrder = order;
+  });
   const item = new Y.Map<unknown>();
   doc.transact(() => {
     agendaMap(doc).set(id, item);
@@ -206,7 +210,7 @@ export function addAgendaItem(doc: Y.Doc, input: NewAgendaItem, id: string = cry
     item.set('createdAt', input.createdAt ?? new Date().toISOString());
     item.set('meetingId', meetingId);
     item.set('state', 'open');
-    item.set('order', keyBetween(last?.order ?? null, null));
+    item.set('order', keyBetween(lastOrder, null));
     item.set('carriedCount', 0);
   });
   return id;

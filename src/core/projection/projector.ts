@@ -6,6 +6,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type * as Y from 'yjs';
+import { TandemError } from '../../shared/api.js';
 import { hasMeta, listAgenda, listMeetings, nextMeeting, perspective, readMeta } from '../../shared/series-doc.js';
 import type { Database } from '../store/schema.js';
 
@@ -52,7 +53,7 @@ export class Projector {
       await createTables(tx);
       await tx.insertInto('projection_meta').values({ key: 'version', value: PROJECTION_VERSION }).execute();
     });
-    for (const id of await this.source.seriesIds()) await this.project(id);
+    for (const id of await this.source.seriesIds()) await this.projectReadable(id);
   }
 
   /** Notes that a series changed; it is projected after a short debounce, or at the next flush. */
@@ -71,11 +72,20 @@ export class Projector {
     this.flushing = this.flushing.then(async () => {
       const ids = [...this.dirty];
       this.dirty.clear();
-      for (const id of ids) await this.project(id);
+      for (const id of ids) await this.projectReadable(id);
       if (ids.length) this.options.onProjected(ids);
       return ids;
     });
     return this.flushing;
+  }
+
+  /** One unreadable document must not hide the others; opening it reports what is wrong. */
+  private async projectReadable(seriesId: string): Promise<void> {
+    try {
+      await this.project(seriesId);
+    } catch (error) {
+      if (!(error instanceof TandemError && error.code === 'storage')) throw error;
+    }
   }
 
   private async project(seriesId: string): Promise<void> {

@@ -3,6 +3,7 @@
  * migrations. Anything wrong with the file becomes one TandemError that names it and says what to
  * do, and nothing on disk is changed before the file is known to be Tandem's.
  */
+import { chmodSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { TandemError } from '../../shared/api.js';
@@ -47,6 +48,9 @@ export async function openStore(file: string, nativeBinding?: string): Promise<S
   }
   try {
     checkOwnership(sqlite, file);
+    // Before WAL is on, so the -wal and -shm files SQLite creates inherit the same mode: the file
+    // holds room secrets and is the user's alone, whatever the folder's permissions.
+    if (process.platform !== 'win32') chmodSync(file, 0o600);
     // WAL lets the UI read while a write is in flight; FULL makes a reported save survive power loss.
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');

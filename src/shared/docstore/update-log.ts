@@ -63,10 +63,12 @@ export class UpdateLog {
     let where = 'the snapshot';
     try {
       doc.transact(() => {
-        if (row.snapshot) applyChecked(doc, row.snapshot, this);
+        // No separate decode check here: a load that fails destroys the doc, so a half-applied
+        // update can never be persisted, and decoding twice would double the cost of opening.
+        if (row.snapshot) Y.applyUpdate(doc, row.snapshot, this);
         for (const u of this.selectUpdates.iterate(docId, row.snapshot_seq)) {
           where = `update #${u.seq}`;
-          applyChecked(doc, u.update, this);
+          Y.applyUpdate(doc, u.update, this);
           seq = u.seq;
           pending++;
         }
