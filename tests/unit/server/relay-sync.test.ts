@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import { silentLogger } from '../../../server/log.js';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 import type { WebSocket } from 'ws';
 import { connectClient, newRoom, newSecret, openSocket, synced, tempDir, waitFor, type Client } from './helpers.js';
 
@@ -48,6 +51,24 @@ describe('relay speaks the y-websocket protocol', () => {
     const late = client(room, secret);
     await synced(late);
     await waitFor(() => late.text.toString() === 'agenda: career', 'the late client to catch up');
+  });
+
+  it('answers Tandem’s state-vector query with what the room has stored', async () => {
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(room, secret);
+    await synced(a);
+    a.text.insert(0, 'stored');
+    let answered: Map<number, number> | null = null;
+    a.provider.messageHandlers[MESSAGE_STATE_VECTOR] = (_encoder, decoder) => {
+      answered = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+    };
+    const query = encoding.createEncoder();
+    encoding.writeVarUint(query, MESSAGE_STATE_VECTOR);
+    a.provider.ws!.send(encoding.toUint8Array(query));
+    await waitFor(() => answered !== null, 'the answer');
+    expect(answered!.get(a.doc.clientID)).toBe(Y.decodeStateVector(Y.encodeStateVector(a.doc)).get(a.doc.clientID));
+    expect(a.provider.wsconnected).toBe(true);
   });
 
   it('keeps rooms apart', async () => {
