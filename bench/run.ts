@@ -11,12 +11,32 @@ interface RelayLatencyModule {
   formatLatency(results: unknown[]): string;
 }
 
+interface SyncLatencyModule {
+  measureSyncLatency(options?: { edits?: number }): Promise<unknown>;
+  formatSyncLatency(report: unknown): string;
+}
+
+interface SyncMergeModule {
+  measureSyncMerge(options?: { edits?: number }): Promise<unknown>;
+  formatSyncMerge(report: unknown): string;
+}
+
 /** Benchmarks other than the foundation one: the file, and how to run and print it. */
-const others = [
+const others: { file: string; title: string; run: (mod: never) => Promise<string> }[] = [
   {
     file: 'relay-latency.ts',
     title: 'Keystroke-to-peer latency through the relay (method: see the header of bench/relay-latency.ts)',
     run: async (mod: RelayLatencyModule) => mod.formatLatency(await mod.measureRelayLatency()),
+  },
+  {
+    file: 'sync-latency.ts',
+    title: 'Keystroke-to-peer latency, core to core (method: see the header of bench/sync-latency.ts)',
+    run: async (mod: SyncLatencyModule) => mod.formatSyncLatency(await mod.measureSyncLatency()),
+  },
+  {
+    file: 'sync-merge.ts',
+    title: 'Offline merge, core to core (method: see the header of bench/sync-merge.ts)',
+    run: async (mod: SyncMergeModule) => mod.formatSyncMerge(await mod.measureSyncMerge()),
   },
 ];
 
@@ -29,5 +49,5 @@ for (const bench of others) {
     continue;
   }
   console.log(bench.title);
-  console.log(await bench.run((await import(pathToFileURL(path).href)) as RelayLatencyModule));
+  console.log(await bench.run((await import(pathToFileURL(path).href)) as never));
 }

@@ -1,0 +1,187 @@
+/**
+ * Shared by bench/sync-latency.ts and bench/sync-merge.ts: relays run in this process (ours and
+ * the reference @y/websocket-server), real TandemCores on temp data dirs sharing a 1:1 through
+ * one of them, a counting TCP proxy, and percentiles.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createTcpServer, connect, type AddressInfo, type Socket } from 'node:net';
+import { cpus, tmpdir, type as osType, release } from 'node:os';
+import { join } from 'node:path';
+import { docs as referenceDocs, setupWSConnection } from '@y/websocket-server/utils';
+import { WebSocketServer } from 'ws';
+import { silentLogger } from '../server/log.js';
+import { startRelay } from '../server/relay.js';
+import { TandemCore, type CoreSession } from '../src/core/tandem-core.js';
+
+export interface RelayTarget {
+  name: string;
+  url: string;
+  close(): Promise<void>;
+}
+
+export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `tandem-bench-${prefix}-`));
+
+/** Our relay (server/relay.ts) in this process, on a loopback port, with its own temp data dir. */
+export async function startOurRelay(synchronous: 'full' | 'normal' = 'full'): Promise<RelayTarget> {
+  const dir = tempDir('relay');
+  const relay = await startRelay({ port: 0, data: dir, synchronous }, silentLogger);
+  return {
+    name: `tandem relay (SQLite, synchronous=${synchronous.toUpperCase()})`,
+    url: relay.url,
+    close: async () => {
+      await relay.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The reference @y/websocket-server (in memory, no persistence) in this process, as bench/relay-latency.ts runs it. */
+export async function startReferenceServer(): Promise<RelayTarget> {
+  const wss = new WebSocketServer({ noServer: true });
+  wss.on('connection', setupWSConnection);
+  const server: Server = createHttpServer();
+  server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    name: '@y/websocket-server 0.1.1 (reference)',
+    url: `ws://127.0.0.1:${port}`,
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const doc of referenceDocs.values()) doc.destroy();
+      referenceDocs.clear();
+    },
+  };
+}
+
+/** A TCP proxy in front of a relay that counts the bytes each way (WebSocket frames, upgrade handshake included). */
+export interface CountingProxy {
+  url: string;
+  /** Bytes from the client (core) to the relay, and back, since start or the last reset. */
+  up: number;
+  down: number;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startCountingProxy(upstreamUrl: string): Promise<CountingProxy> {
+  const upstream = new URL(upstreamUrl);
+  const sockets = new Set<Socket>();
+  const proxy: CountingProxy = {
+    url: '',
+    up: 0,
+    down: 0,
+    reset() {
+      proxy.up = 0;
+      proxy.down = 0;
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  const server = createTcpServer((client) => {
+    const relay = connect(Number(upstream.port), upstream.hostname);
+    client.setNoDelay(true);
+    relay.setNoDelay(true);
+    for (const s of [client, relay]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
+        client.destroy();
+        relay.destroy();
+      });
+    }
+    client.on('data', (chunk: Buffer) => {
+      proxy.up += chunk.byteLength;
+      relay.write(chunk);
+    });
+    relay.on('data', (chunk: Buffer) => {
+      proxy.down += chunk.byteLength;
+      client.write(chunk);
+    });
+    client.on('end', () => relay.end());
+    relay.on('end', () => client.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return proxy;
+}
+
+export interface BenchPerson {
+  name: string;
+  core: TandemCore;
+  api: CoreSession;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A real core on its own temp data dir (real SQLite, synchronous=FULL as the core opens it), with a profile. */
+export async function openPerson(name: string, relayUrl: string): Promise<BenchPerson> {
+  const dataDir = tempDir(`core-${name.toLowerCase()}`);
+  const core = await TandemCore.open({ dataDir, defaultRelay: { url: relayUrl }, joinTimeoutMs: 10_000 });
+  const api = core.connect();
+  await api.setProfile({ name });
+  return {
+    name,
+    core,
+    api,
+    dataDir,
+    close: async () => {
+      await core.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A creates a 1:1 shared through `relayUrl` and B joins it with the invite code. `bRelayUrl`, when
+ * given, replaces the relay address in the code B pastes (to put B behind its own proxy).
+ */
+export async function shareSeries(a: BenchPerson, b: BenchPerson, relayUrl: string, bRelayUrl?: string): Promise<string> {
+  await a.api.setRelay({ url: relayUrl });
+  const series = await a.api.createSeries({ partnerName: b.name, kind: 'manager-report', myRole: 'manager' });
+  let { code } = await a.api.createInvite({ seriesId: series.id });
+  if (bRelayUrl) {
+    const payload = JSON.parse(Buffer.from(code, 'base64url').toString('utf8')) as { relay: string };
+    payload.relay = bRelayUrl;
+    code = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+  }
+  await b.api.acceptInvite({ code });
+  return series.id;
+}
+
+export async function until(check: () => boolean, what: string, timeoutMs = 10_000, pollMs = 5): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+export function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+}
+
+export interface Percentiles {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export function percentiles(samples: number[]): Percentiles {
+  const sorted = [...samples].sort((x, y) => x - y);
+  return { n: samples.length, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? NaN };
+}
+
+export function machine(): string {
+  const cpu = cpus();
+  return `${cpu.length} x ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${osType()} ${release()}, Node ${process.version}`;
+}
+
+export const ms = (v: number, digits = 2) => `${v.toFixed(digits)} ms`;
+export const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
