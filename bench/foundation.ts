@@ -10,11 +10,13 @@
  *    transaction with the series-doc functions (agenda items are built per meeting and cloned
  *    in, since appending one at a time rescans the whole agenda). Closing the core compacts
  *    every document, so the log is empty and each 1:1 is one snapshot, as after normal use.
- *  - Each figure comes from a fresh Node process (`node --import tsx bench/foundation.ts probe …`),
- *    so nothing is warm in memory except the OS page cache. One unrecorded warm-up run of each
- *    probe fills tsx's compile cache; then RUNS timed runs, reported as median and max.
+ *  - Each figure comes from a fresh Node process running this file as built JavaScript (bundled
+ *    with vite into bench/.data/probe/, dependencies loaded from node_modules — as the desktop
+ *    app's core process runs), so nothing is warm in memory except the OS page cache and no
+ *    TypeScript is compiled at start. One unrecorded warm-up run of each probe; then RUNS timed
+ *    runs, reported as median and max.
  *      cold open    whole process: from spawn in the parent to the child's line reporting the
- *                   first listSeries() result (includes Node start, tsx and module loading);
+ *                   first listSeries() result (includes Node start and module loading);
  *                   the same on the child's own clock (performance.now(), from process start);
  *                   and, inside the child, from before TandemCore.open() to the list.
  *      open a 1:1   inside the child, core already open: openSeries() on a series not loaded
@@ -42,6 +44,18 @@ const RUNS = 5;
 const TARGETS = { coldOpenMs: 500, openSeriesMs: 50, addItemMs: 5 } as const;
 
 const SELF = fileURLToPath(import.meta.url);
+const PROBE_DIR = join(import.meta.dirname, '.data', 'probe');
+const PROBE = join(PROBE_DIR, 'foundation.js');
+
+/** Builds this file into plain JavaScript for the probe processes. */
+async function buildProbe(): Promise<void> {
+  const { build } = await import('vite');
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: { ssr: SELF, outDir: PROBE_DIR, emptyOutDir: true, minify: false, rollupOptions: { output: { entryFileNames: 'foundation.js' } } },
+  });
+}
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 const SENTENCE = 'We went through the quarter, what went well and what to change; agreed on next steps and owners. ';
 
@@ -177,7 +191,7 @@ interface ProbeRun {
 function runProbe(kind: ProbeKind, dataDir: string, seriesId: string): Promise<ProbeRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', SELF, 'probe', kind, dataDir, seriesId], {
+    const child = spawn(process.execPath, [PROBE, 'probe', kind, dataDir, seriesId], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -236,6 +250,7 @@ export async function runFoundationBench(): Promise<void> {
         `database ${(history.dbBytes / 1024 / 1024).toFixed(1)} MiB`,
     );
     console.log(`  each figure: ${RUNS} fresh processes after one warm-up; Node ${process.version}, ${process.platform}`);
+    await buildProbe();
     const pick = (r: number) => history.seriesIds[(r + history.seriesIds.length) % history.seriesIds.length]!;
     const cold = await repeat('cold', history.dataDir, pick);
     const open = await repeat('open', history.dataDir, pick);

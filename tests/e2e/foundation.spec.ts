@@ -30,6 +30,8 @@ test('a new user sets up a 1:1, builds its agenda and notes, and finds everythin
     await page.keyboard.press('Space');
     await expect(handle).toHaveAttribute('aria-pressed', 'true');
     await page.keyboard.press('ArrowUp');
+    // Drop only once the drag has registered the new position, as a person sees it before dropping.
+    await expect(page.locator('[id^="DndLiveRegion"]')).toContainText('Vacation plans is over position 2 of 3');
     await page.keyboard.press('Space');
     await expect.poll(() => titles(page)).toEqual(['Career goals for next quarter', 'Vacation plans', 'Feedback on the launch review']);
     // The shortcut without dragging: Alt+Up on the focused item.
