@@ -57,6 +57,11 @@ test('a new user sets up a 1:1, builds its agenda and notes, and finds everythin
     await expect(agenda(page).getByRole('checkbox', { name: 'Mark Feedback on the launch review discussed' })).toBeChecked();
     await expect(agenda(page).getByRole('checkbox', { name: 'Mark Vacation plans discussed' })).not.toBeChecked();
     await expect(notes(page)).toContainText('Sam wants to lead the next launch.');
+
+    // The dark theme follows the system setting and must stay as legible.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await checkScreen(page, 'series-view-dark');
   } finally {
     await shell.stop();
   }
