@@ -12,7 +12,7 @@ import { docs as referenceDocs, setupWSConnection } from '@y/websocket-server/ut
 import { WebSocketServer } from 'ws';
 import { silentLogger } from '../server/log.js';
 import { startRelay } from '../server/relay.js';
-import { TandemCore, type CoreSession } from '../src/core/tandem-core.js';
+import { TandemCore, type CoreOptions, type CoreSession } from '../src/core/tandem-core.js';
 
 export interface RelayTarget {
   name: string;
@@ -119,9 +119,9 @@ export interface BenchPerson {
 }
 
 /** A real core on its own temp data dir (real SQLite, synchronous=FULL as the core opens it), with a profile. */
-export async function openPerson(name: string, relayUrl: string): Promise<BenchPerson> {
+export async function openPerson(name: string, relayUrl: string, options: Partial<CoreOptions> = {}): Promise<BenchPerson> {
   const dataDir = tempDir(`core-${name.toLowerCase()}`);
-  const core = await TandemCore.open({ dataDir, defaultRelay: { url: relayUrl }, joinTimeoutMs: 10_000 });
+  const core = await TandemCore.open({ dataDir, defaultRelay: { url: relayUrl }, joinTimeoutMs: 10_000, ...options });
   const api = core.connect();
   await api.setProfile({ name });
   return {

@@ -23,6 +23,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
+import type { CoreOptions } from '../src/core/tandem-core.js';
 import { meetingNotes, nextMeeting } from '../src/shared/series-doc.js';
 import {
   machine,
@@ -62,6 +63,8 @@ export interface SyncLatencyOptions {
   edits?: number;
   warmup?: number;
   block?: number;
+  /** Core options for diagnosis (e.g. projectionDebounceMs); the bench itself uses the core's defaults. */
+  core?: Partial<CoreOptions>;
 }
 
 /** The paragraph text of the next meeting's notes (created by A during setup). */
@@ -144,15 +147,15 @@ async function lane(target: RelayTarget, a: BenchPerson, b: BenchPerson): Promis
   };
 }
 
-export async function measureSyncLatency({ edits = 1000, warmup = 100, block = 100 }: SyncLatencyOptions = {}): Promise<SyncLatencyReport> {
+export async function measureSyncLatency({ edits = 1000, warmup = 100, block = 100, core = {} }: SyncLatencyOptions = {}): Promise<SyncLatencyReport> {
   const setupStart = performance.now();
   const targets: RelayTarget[] = [];
   const people: BenchPerson[] = [];
   try {
     targets.push(await startOurRelay('full'), await startOurRelay('normal'), await startReferenceServer());
-    const a = await openPerson('Alex', targets[0]!.url);
+    const a = await openPerson('Alex', targets[0]!.url, core);
     people.push(a);
-    const b = await openPerson('Blair', targets[0]!.url);
+    const b = await openPerson('Blair', targets[0]!.url, core);
     people.push(b);
     const lanes: Lane[] = [];
     for (const t of targets) lanes.push(await lane(t, a, b));
