@@ -1,17 +1,20 @@
 /**
- * Desktop build. Main and the core's utility process run as ESM with their dependencies loaded
- * from node_modules (better-sqlite3 is native, rebuilt for Electron's ABI by scripts/start.mjs).
- * The preload is CommonJS with every dependency bundled in, because a sandboxed preload can
- * neither be an ES module nor require packages.
+ * Desktop build. Main and the core's utility process are ESM bundles with their dependencies
+ * inside, except what scripts/bundle-externals.ts leaves out (measured: bench/foundation.ts).
+ * The preload is CommonJS, also bundled, because a sandboxed preload can neither be an ES module
+ * nor require packages.
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import { NODE_BUNDLE_EXTERNAL } from './scripts/bundle-externals.js';
 import { rendererConfig } from './vite.renderer.config.js';
 
 export default defineConfig({
   main: {
     build: {
+      externalizeDeps: false,
       rollupOptions: {
+        external: NODE_BUNDLE_EXTERNAL,
         input: {
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
           'core-process': resolve(import.meta.dirname, 'src/main/core-process.ts'),

@@ -10,10 +10,10 @@
  *    transaction with the series-doc functions (agenda items are built per meeting and cloned
  *    in, since appending one at a time rescans the whole agenda). Closing the core compacts
  *    every document, so the log is empty and each 1:1 is one snapshot, as after normal use.
- *  - Each figure comes from a fresh Node process running this file as built JavaScript (bundled
- *    with vite into bench/.data/probe/, dependencies loaded from node_modules — as the desktop
- *    app's core process runs), so nothing is warm in memory except the OS page cache and no
- *    TypeScript is compiled at start. One unrecorded warm-up run of each probe; then RUNS timed
+ *  - Each figure comes from a fresh Node process running this file as built JavaScript, bundled
+ *    with its dependencies (all but the native better-sqlite3) into bench/.data/probe/ exactly as
+ *    the desktop build bundles the core process (scripts/bundle-externals.ts), so
+ *    nothing is warm in memory except the OS page cache and no TypeScript is compiled at start. One unrecorded warm-up run of each probe; then RUNS timed
  *    runs, reported as median and max.
  *      cold open    whole process: from spawn in the parent to the child's line reporting the
  *                   first listSeries() result (includes Node start and module loading);
@@ -36,6 +36,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
 import { addAgendaItem, addMeeting, agendaMap, meetingNotes, meetingsMap, setAgendaState } from '../src/shared/series-doc.js';
 import { DATABASE_FILE, TandemCore } from '../src/core/tandem-core.js';
+import { NODE_BUNDLE_EXTERNAL } from '../scripts/bundle-externals.js';
 
 const SERIES = 30;
 const WEEKS = 260;
@@ -53,7 +54,14 @@ async function buildProbe(): Promise<void> {
   await build({
     configFile: false,
     logLevel: 'warn',
-    build: { ssr: SELF, outDir: PROBE_DIR, emptyOutDir: true, minify: false, rollupOptions: { output: { entryFileNames: 'foundation.js' } } },
+    ssr: { noExternal: true },
+    build: {
+      ssr: SELF,
+      outDir: PROBE_DIR,
+      emptyOutDir: true,
+      minify: false,
+      rollupOptions: { external: [...NODE_BUNDLE_EXTERNAL, 'vite'], output: { entryFileNames: 'foundation.js' } },
+    },
   });
 }
 const WEEK_MS = 7 * 24 * 3600 * 1000;
