@@ -1,5 +1,5 @@
 /** A labelled text input (or textarea) with an optional hint and an inline error. */
-import { forwardRef, useId, type InputHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from 'react';
 
 interface FieldChrome {
   label: string;
@@ -7,59 +7,22 @@ interface FieldChrome {
   error?: string | null;
 }
 
-function describedBy(hintId: string, errorId: string, hint?: string, error?: string | null): string | undefined {
-  return [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
+interface ControlProps {
+  id: string;
+  'aria-invalid'?: true;
+  'aria-describedby'?: string;
 }
 
-export const TextField = forwardRef<HTMLInputElement, FieldChrome & InputHTMLAttributes<HTMLInputElement>>(function TextField(
-  { label, hint, error, className, ...props },
-  ref,
-) {
+/** The label, hint and error around one control, wired to it by id. */
+function Field({ label, hint, error, className, children }: FieldChrome & { className?: string; children: (control: ControlProps) => ReactNode }) {
   const id = useId();
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field ${className ?? ''}`}>
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
-      <input
-        ref={ref}
-        id={id}
-        className="input"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)}
-        {...props}
-      />
-      <FieldNotes id={id} hint={hint} error={error} />
-    </div>
-  );
-});
-
-export const TextArea = forwardRef<HTMLTextAreaElement, FieldChrome & TextareaHTMLAttributes<HTMLTextAreaElement>>(function TextArea(
-  { label, hint, error, className, ...props },
-  ref,
-) {
-  const id = useId();
-  return (
-    <div className={`field ${className ?? ''}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      <textarea
-        ref={ref}
-        id={id}
-        className="input input--multiline"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)}
-        {...props}
-      />
-      <FieldNotes id={id} hint={hint} error={error} />
-    </div>
-  );
-});
-
-function FieldNotes({ id, hint, error }: { id: string; hint?: string; error?: string | null }) {
-  return (
-    <>
+      {children({ id, ...(error ? { 'aria-invalid': true } : {}), ...(describedBy ? { 'aria-describedby': describedBy } : {}) })}
       {hint && (
         <p id={`${id}-hint`} className="field__hint">
           {hint}
@@ -70,6 +33,28 @@ function FieldNotes({ id, hint, error }: { id: string; hint?: string; error?: st
           {error}
         </p>
       )}
-    </>
+    </div>
   );
 }
+
+export const TextField = forwardRef<HTMLInputElement, FieldChrome & InputHTMLAttributes<HTMLInputElement>>(function TextField(
+  { label, hint, error, className, ...props },
+  ref,
+) {
+  return (
+    <Field label={label} hint={hint} error={error} className={className}>
+      {(control) => <input ref={ref} className="input" {...control} {...props} />}
+    </Field>
+  );
+});
+
+export const TextArea = forwardRef<HTMLTextAreaElement, FieldChrome & TextareaHTMLAttributes<HTMLTextAreaElement>>(function TextArea(
+  { label, hint, error, className, ...props },
+  ref,
+) {
+  return (
+    <Field label={label} hint={hint} error={error} className={className}>
+      {(control) => <textarea ref={ref} className="input input--multiline" {...control} {...props} />}
+    </Field>
+  );
+});

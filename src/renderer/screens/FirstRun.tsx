@@ -2,14 +2,13 @@ import { useState, type FormEvent } from 'react';
 import type { Profile } from '../../shared/api.js';
 import { Button } from '../components/Button.js';
 import { TextField } from '../components/TextField.js';
-import { toTandemError } from '../replica/series-replica.js';
+import { useFormAction } from '../lib/use-form-action.js';
 import { api } from '../tandem.js';
 
 /** Asks for the one thing Tandem needs before anything else: what to call you. */
 export function FirstRun({ onDone }: { onDone(profile: Profile): void }) {
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useFormAction();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -17,13 +16,7 @@ export function FirstRun({ onDone }: { onDone(profile: Profile): void }) {
       setError('Please enter your name so the other person knows who wrote what.');
       return;
     }
-    setBusy(true);
-    try {
-      onDone(await api.setProfile({ name: name.trim() }));
-    } catch (err) {
-      setError(toTandemError(err).message);
-      setBusy(false);
-    }
+    await run(async () => onDone(await api.setProfile({ name: name.trim() })));
   };
 
   return (

@@ -5,13 +5,12 @@ import { Dialog, DialogActions } from '../components/Dialog.js';
 import { TextArea } from '../components/TextField.js';
 import { useApp } from '../lib/app-context.js';
 import { navigate } from '../lib/route.js';
-import { toTandemError } from '../replica/series-replica.js';
+import { useFormAction } from '../lib/use-form-action.js';
 
 export function JoinDialog({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolean): void }) {
   const { api } = useApp();
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useFormAction();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -19,18 +18,12 @@ export function JoinDialog({ open, onOpenChange }: { open: boolean; onOpenChange
       setError('Paste the invite code or link you were sent.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const joined = await api.acceptInvite({ code: code.trim() });
       setCode('');
       onOpenChange(false);
       navigate({ name: 'series', seriesId: joined.id });
-    } catch (err) {
-      setError(toTandemError(err).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

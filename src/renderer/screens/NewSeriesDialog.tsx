@@ -8,7 +8,7 @@ import { TextField } from '../components/TextField.js';
 import { useApp } from '../lib/app-context.js';
 import { CADENCES, KINDS } from '../lib/labels.js';
 import { navigate } from '../lib/route.js';
-import { toTandemError } from '../replica/series-replica.js';
+import { useFormAction } from '../lib/use-form-action.js';
 
 /** The next weekday at 10:00, as a datetime-local value. */
 function defaultFirstMeeting(): string {
@@ -31,8 +31,7 @@ export function NewSeriesDialog({ open, onOpenChange }: { open: boolean; onOpenC
   const { api } = useApp();
   const [draft, setDraft] = useState(emptyDraft);
   const [nameError, setNameError] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useFormAction();
   const update = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
 
   const submit = async (e: FormEvent) => {
@@ -42,9 +41,7 @@ export function NewSeriesDialog({ open, onOpenChange }: { open: boolean; onOpenC
       return;
     }
     const when = new Date(draft.firstMeetingAt);
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const created = await api.createSeries({
         partnerName: draft.partnerName.trim(),
         kind: draft.kind,
@@ -55,11 +52,7 @@ export function NewSeriesDialog({ open, onOpenChange }: { open: boolean; onOpenC
       setDraft(emptyDraft());
       onOpenChange(false);
       navigate({ name: 'series', seriesId: created.id });
-    } catch (err) {
-      setError(toTandemError(err).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

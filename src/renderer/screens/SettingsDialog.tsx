@@ -6,6 +6,7 @@ import { TextField } from '../components/TextField.js';
 import { useToasts } from '../components/Toasts.js';
 import { useApp } from '../lib/app-context.js';
 import { useTheme, type ThemeChoice } from '../lib/theme.js';
+import { useFormAction } from '../lib/use-form-action.js';
 import { toTandemError } from '../replica/series-replica.js';
 import { RelayFields, relayInput, type RelayDraft } from './RelayFields.js';
 
@@ -22,8 +23,7 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
   const [name, setName] = useState(profile.name);
   const [relay, setRelay] = useState<RelayDraft>({ url: '', key: '' });
   const [savedRelay, setSavedRelay] = useState<RelayDraft>({ url: '', key: '' });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useFormAction();
 
   useEffect(() => {
     if (!open) return;
@@ -41,19 +41,13 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       if (name.trim() !== profile.name) setProfile(await api.setProfile({ name: name.trim() }));
       const relayChanged = relay.url.trim() !== savedRelay.url || relay.key.trim() !== savedRelay.key;
       if (relayChanged && relay.url.trim()) await api.setRelay(relayInput(relay));
       onOpenChange(false);
       showInfo('Settings saved');
-    } catch (err) {
-      setError(toTandemError(err).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
