@@ -14,13 +14,11 @@
  * Run: npx tsx bench/relay-latency.ts [edits]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { docs as referenceDocs, setupWSConnection } from '@y/websocket-server/utils';
-import { WebSocket, WebSocketServer } from 'ws';
+import { REFERENCE_NAME, startReferenceServer } from './reference-server.js';
+import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { silentLogger } from '../server/log.js';
@@ -56,24 +54,7 @@ interface Pair {
 }
 
 async function startReference(): Promise<Target> {
-  const wss = new WebSocketServer({ noServer: true });
-  wss.on('connection', setupWSConnection);
-  const server: Server = createServer();
-  server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    server: '@y/websocket-server 0.1.1 (reference)',
-    url: `ws://127.0.0.1:${port}`,
-    params: {},
-    close: async () => {
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      // Without persistence the reference keeps every room (and its awareness timer) forever.
-      for (const doc of referenceDocs.values()) doc.destroy();
-      referenceDocs.clear();
-    },
-  };
+  return { server: REFERENCE_NAME, params: {}, ...(await startReferenceServer()) };
 }
 
 async function startTandem(synchronous: 'full' | 'normal'): Promise<Target> {

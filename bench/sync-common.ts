@@ -4,12 +4,10 @@
  * one of them, a counting TCP proxy, and percentiles.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { cpus, tmpdir, type as osType, release } from 'node:os';
 import { join } from 'node:path';
-import { docs as referenceDocs, setupWSConnection } from '@y/websocket-server/utils';
-import { WebSocketServer } from 'ws';
+import { REFERENCE_NAME, startReferenceServer } from './reference-server.js';
 import { silentLogger } from '../server/log.js';
 import { startRelay } from '../server/relay.js';
 import { TandemCore, type CoreOptions, type CoreSession } from '../src/core/tandem-core.js';
@@ -36,24 +34,9 @@ export async function startOurRelay(synchronous: 'full' | 'normal' = 'full'): Pr
   };
 }
 
-/** The reference @y/websocket-server (in memory, no persistence) in this process, as bench/relay-latency.ts runs it. */
-export async function startReferenceServer(): Promise<RelayTarget> {
-  const wss = new WebSocketServer({ noServer: true });
-  wss.on('connection', setupWSConnection);
-  const server: Server = createHttpServer();
-  server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    name: '@y/websocket-server 0.1.1 (reference)',
-    url: `ws://127.0.0.1:${port}`,
-    close: async () => {
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const doc of referenceDocs.values()) doc.destroy();
-      referenceDocs.clear();
-    },
-  };
+/** The reference server, as bench/relay-latency.ts runs it. */
+export async function startReference(): Promise<RelayTarget> {
+  return { name: REFERENCE_NAME, ...(await startReferenceServer()) };
 }
 
 /** A TCP proxy in front of a relay that counts the bytes each way (WebSocket frames, upgrade handshake included). */

@@ -32,7 +32,7 @@ import {
   percentiles,
   shareSeries,
   startOurRelay,
-  startReferenceServer,
+  startReference,
   until,
   type BenchPerson,
   type Percentiles,
@@ -152,7 +152,7 @@ export async function measureSyncLatency({ edits = 1000, warmup = 100, block = 1
   const targets: RelayTarget[] = [];
   const people: BenchPerson[] = [];
   try {
-    targets.push(await startOurRelay('full'), await startOurRelay('normal'), await startReferenceServer());
+    targets.push(await startOurRelay('full'), await startOurRelay('normal'), await startReference());
     const a = await openPerson('Alex', targets[0]!.url, core);
     people.push(a);
     const b = await openPerson('Blair', targets[0]!.url, core);

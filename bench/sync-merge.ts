@@ -46,7 +46,7 @@ import {
   shareSeries,
   startCountingProxy,
   startOurRelay,
-  startReferenceServer,
+  startReference,
   until,
   type BenchPerson,
   type CountingProxy,
@@ -294,7 +294,7 @@ export async function measureSyncMerge({ edits = 10_000, reference = true }: Mer
   const people: BenchPerson[] = [];
   try {
     targets.push(await startOurRelay('full'));
-    if (reference) targets.push(await startReferenceServer());
+    if (reference) targets.push(await startReference());
     const a = await openPerson('Alex', targets[0]!.url);
     people.push(a);
     const b = await openPerson('Blair', targets[0]!.url);

@@ -1,6 +1,7 @@
 /**
- * Rooms: one shared Y.Doc (held by the project's DocRegistry, which persists every update before
- * anyone hears of it), one Awareness, and the peers connected to it. A room lives while it has
+ * Rooms: one shared Y.Doc (held by the project's DocRegistry, which stores every update in the
+ * same synchronous step that forwards it to the peers, before any later message is read), one
+ * Awareness, and the peers connected to it. A room lives while it has
  * peers; its document then stays loaded until the registry unloads it as idle.
  */
 import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
@@ -53,7 +54,7 @@ export class Room {
     removeAwarenessStates(this.awareness, [...ids], null);
   }
 
-  /** Applies an update that has already passed Y.decodeUpdate; the registry persists it, then `broadcastUpdate` fans it out. */
+  /** Applies an update that has already passed Y.decodeUpdate; the registry fans it out with `broadcastUpdate` and stores it. */
   applyUpdate(update: Uint8Array, origin: Peer): void {
     Y.applyUpdate(this.doc, update, origin);
   }
@@ -115,6 +116,7 @@ export class Rooms {
   ) {
     this.registry = new DocRegistry(log, {
       ...options,
+      forwardBeforeStoring: true,
       onUpdate: (name, update, origin) => this.active.get(name)?.broadcastUpdate(update, origin),
     });
   }

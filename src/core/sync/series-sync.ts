@@ -7,6 +7,10 @@
  * query (relay-protocol.ts) that was sent after it on a live connection, and the answered state
  * vector covers it. WebSocket messages are ordered, so such an answer proves the relay applied
  * and stored everything sent before the query.
+ *
+ * A stock y-websocket server ignores the query. When no answer comes within CONFIRM_PROBE_MS,
+ * the relay is taken to be such a server: changes then count as sent once a synced connection
+ * carries them, the best such a server allows.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -24,6 +28,8 @@ export interface Share {
   secret: string;
 }
 
+const CONFIRM_PROBE_MS = 5000;
+
 interface PendingChange {
   /** Highest clock per client the change contains; empty for deletion-only changes. */
   clocks: Map<number, number>;
@@ -40,6 +46,9 @@ export class SeriesSync {
   /** For each query in flight on the current socket, how many local changes preceded it. */
   private queries: number[] = [];
   private queryTimer: NodeJS.Timeout | null = null;
+  /** Whether the relay answers state-vector queries; null until known. */
+  private confirms: boolean | null = null;
+  private probeTimer: NodeJS.Timeout | null = null;
   private readonly onUpdate: (update: Uint8Array, origin: unknown) => void;
 
   constructor(
@@ -72,11 +81,14 @@ export class SeriesSync {
     });
     this.provider.on('sync', (synced) => {
       if (!synced) return;
-      this.setStatus('synced');
+      if (this.confirms === false) this.pending = [];
+      this.status = 'synced';
+      this.emit();
       this.query();
     });
     this.onUpdate = (update, origin) => {
       if (origin === this.provider) return;
+      if (this.confirms === false && this.provider.synced) return;
       this.pending.push({ clocks: Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update)), index: this.localCount++ });
       this.emit();
       this.scheduleQuery();
@@ -105,6 +117,7 @@ export class SeriesSync {
 
   destroy(): void {
     if (this.queryTimer) clearTimeout(this.queryTimer);
+    if (this.probeTimer) clearTimeout(this.probeTimer);
     this.doc.off('update', this.onUpdate);
     this.provider.destroy();
   }
@@ -134,9 +147,22 @@ export class SeriesSync {
     encoding.writeVarUint(encoder, MESSAGE_STATE_VECTOR);
     ws.send(encoding.toUint8Array(encoder));
     this.queries.push(this.localCount);
+    if (this.confirms === null && !this.probeTimer) {
+      this.probeTimer = setTimeout(() => {
+        this.probeTimer = null;
+        if (this.confirms !== null || !this.provider.synced) return;
+        this.confirms = false;
+        this.pending = [];
+        this.emit();
+      }, CONFIRM_PROBE_MS);
+      this.probeTimer.unref();
+    }
   }
 
   private confirm(relayClocks: Map<number, number>): void {
+    this.confirms = true;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
     const before = this.queries.shift();
     if (before === undefined) return;
     const covered = (c: PendingChange) =>
