@@ -6,6 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { docs as referenceDocs, setupWSConnection } from '@y/websocket-server/utils';
+import { pathToFileURL } from 'node:url';
 import { WebSocketServer } from 'ws';
 
 export const REFERENCE_NAME = '@y/websocket-server 0.1.1 (reference)';
@@ -27,4 +28,10 @@ export async function startReferenceServer(): Promise<{ url: string; close(): Pr
       referenceDocs.clear();
     },
   };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const server = await startReferenceServer();
+  console.log(JSON.stringify({ msg: 'listening', port: Number(new URL(server.url).port) }));
+  process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
 }

@@ -1,15 +1,14 @@
 /**
- * Shared by bench/sync-latency.ts and bench/sync-merge.ts: relays run in this process (ours and
- * the reference @y/websocket-server), real TandemCores on temp data dirs sharing a 1:1 through
+ * Shared by bench/sync-latency.ts and bench/sync-merge.ts: relays in their own processes (ours
+ * and the reference @y/websocket-server), real TandemCores on temp data dirs sharing a 1:1 through
  * one of them, a counting TCP proxy, and percentiles.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createTcpServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { cpus, tmpdir, type as osType, release } from 'node:os';
 import { join } from 'node:path';
-import { REFERENCE_NAME, startReferenceServer } from './reference-server.js';
-import { silentLogger } from '../server/log.js';
-import { startRelay } from '../server/relay.js';
+import { REFERENCE_NAME } from './reference-server.js';
 import { TandemCore, type CoreOptions, type CoreSession } from '../src/core/tandem-core.js';
 
 export interface RelayTarget {
@@ -18,25 +17,52 @@ export interface RelayTarget {
   close(): Promise<void>;
 }
 
+const ROOT = join(import.meta.dirname, '..');
+
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `tandem-bench-${prefix}-`));
 
-/** Our relay (server/relay.ts) in this process, on a loopback port, with its own temp data dir. */
-export async function startOurRelay(synchronous: 'full' | 'normal' = 'full'): Promise<RelayTarget> {
-  const dir = tempDir('relay');
-  const relay = await startRelay({ port: 0, data: dir, synchronous }, silentLogger);
-  return {
-    name: `tandem relay (SQLite, synchronous=${synchronous.toUpperCase()})`,
-    url: relay.url,
-    close: async () => {
-      await relay.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/**
+ * A server in its own process, as deployed: the relay's synchronous fsync then blocks only the
+ * relay, not the cores measuring it (in one process it would stall them too and hide the effect
+ * of forwarding before storing).
+ */
+function spawnServer(name: string, args: string[], onClose: () => void = () => {}): Promise<RelayTarget> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const port = /"port":(\d+)/.exec(out)?.[1];
+      if (!port) return;
+      child.stdout.off('data', onData);
+      resolve({
+        name,
+        url: `ws://127.0.0.1:${port}`,
+        close: async () => {
+          child.kill('SIGTERM');
+          await exited;
+          onClose();
+        },
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${out}`)));
+  });
 }
 
-/** The reference server, as bench/relay-latency.ts runs it. */
-export async function startReference(): Promise<RelayTarget> {
-  return { name: REFERENCE_NAME, ...(await startReferenceServer()) };
+/** Our relay (server/main.ts) in its own process, on a loopback port, with its own temp data dir. */
+export function startOurRelay(synchronous: 'full' | 'normal' = 'full'): Promise<RelayTarget> {
+  const dir = tempDir('relay');
+  return spawnServer(`tandem relay (SQLite, synchronous=${synchronous.toUpperCase()})`, ['server/main.ts', '--port', '0', '--data', dir, '--synchronous', synchronous], () =>
+    rmSync(dir, { recursive: true, force: true }),
+  );
+}
+
+/** The reference server (bench/reference-server.ts) in its own process. */
+export function startReference(): Promise<RelayTarget> {
+  return spawnServer(REFERENCE_NAME, ['bench/reference-server.ts']);
 }
 
 /** A TCP proxy in front of a relay that counts the bytes each way (WebSocket frames, upgrade handshake included). */

@@ -3,7 +3,7 @@
  *
  * Method: two real TandemCores (A and B) in this process, each on its own temp data dir (real
  * SQLite, synchronous=FULL). They share one 1:1 (A creates it, B accepts the invite) through a
- * relay in this process on loopback: our relay (server/relay.ts, synchronous=FULL), and in a
+ * relay in its own process on loopback: our relay (server/main.ts, synchronous=FULL), and in a
  * second round the reference @y/websocket-server with a second 1:1. Each core reaches the relay
  * through its own small TCP proxy that counts the bytes each way (WebSocket frames, upgrade
  * handshakes, awareness and the core's unsent-changes queries included). Before going offline the
@@ -313,7 +313,7 @@ const TARGET_MERGE_MS = 1000;
 export function formatSyncMerge(report: MergeReport): string {
   const n = report.edits;
   const lines = [
-    `Machine: ${report.machine}. Loopback; relay and both cores in one Node process, each core behind its own counting TCP proxy.`,
+    `Machine: ${report.machine}. Loopback; both cores in one Node process, the relay in its own, each core behind its own counting TCP proxy.`,
     `Measured: both cores disconnect, each makes ${n.toLocaleString('en')} offline edits (seeded mix: 70% notes keystrokes, 8% add item,`,
     '  7% title keystrokes, 3% rename, 6% reorder, 6% mark discussed; each edit one update persisted with an fsync), then both',
     '  reconnect: time from connect() until both Y.Docs have equal state vectors and agenda order, and until both cores report',

@@ -33,11 +33,14 @@ export const RelaySettings = z.object({
   /** Messages a connection may send at once, e.g. a reconnecting client flushing its backlog. */
   rateBurst: wholeNumber(1, 1_000_000).default(2000),
   /**
-   * SQLite's fsync policy. 'full' (default) makes an update durable against power loss before it
-   * is broadcast; 'normal' (WAL) still survives a killed relay process, not a crashed machine, and
-   * saves an fsync per update (see bench/relay-latency.ts).
+   * SQLite's fsync policy. 'normal' (default, WAL) survives a killed relay process; a crashed
+   * machine can lose its last few commits. That is the right trade for a relay, unlike the app:
+   * the relay never holds the only copy of a change, since every client keeps its whole document
+   * and hands the relay whatever it lacks on the next connection; and the fsync per update it
+   * saves is what keeps keystroke latency level with the reference server (bench/sync-latency.ts).
+   * 'full' makes every update durable against power loss before it is confirmed.
    */
-  synchronous: z.enum(['full', 'normal'], { error: "must be 'full' or 'normal'" }).default('full'),
+  synchronous: z.enum(['full', 'normal'], { error: "must be 'full' or 'normal'" }).default('normal'),
   compactAfter: wholeNumber(1, 1_000_000).default(500),
   idleUnloadMs: wholeNumber(0, 24 * 3600 * 1000).default(60_000),
 });

@@ -1,7 +1,7 @@
 /**
  * The relay's own SQLite file, DIR/relay.db: room documents (the project's shared UpdateLog
- * tables) and room credentials, migrated with kysely. WAL with synchronous=FULL by default, so
- * every update, appended before it is broadcast, survives a crash or power loss.
+ * tables) and room credentials, migrated with kysely. WAL, with the fsync policy of config.ts
+ * (synchronous=NORMAL unless the operator asks for FULL).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';

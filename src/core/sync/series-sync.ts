@@ -142,7 +142,7 @@ export class SeriesSync {
 
   private query(): void {
     const ws = this.provider.ws;
-    if (!this.provider.wsconnected || !ws || ws.readyState !== ws.OPEN) return;
+    if (this.confirms === false || !this.provider.wsconnected || !ws || ws.readyState !== ws.OPEN) return;
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_STATE_VECTOR);
     ws.send(encoding.toUint8Array(encoder));
