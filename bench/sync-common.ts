@@ -53,7 +53,7 @@ function spawnServer(name: string, args: string[], onClose: () => void = () => {
 }
 
 /** Our relay (server/main.ts) in its own process, on a loopback port, with its own temp data dir. */
-export function startOurRelay(synchronous: 'full' | 'normal' = 'full'): Promise<RelayTarget> {
+export function startOurRelay(synchronous: 'full' | 'normal' = 'normal'): Promise<RelayTarget> {
   const dir = tempDir('relay');
   return spawnServer(`tandem relay (SQLite, synchronous=${synchronous.toUpperCase()})`, ['server/main.ts', '--port', '0', '--data', dir, '--synchronous', synchronous], () =>
     rmSync(dir, { recursive: true, force: true }),

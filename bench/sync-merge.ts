@@ -3,7 +3,7 @@
  *
  * Method: two real TandemCores (A and B) in this process, each on its own temp data dir (real
  * SQLite, synchronous=FULL). They share one 1:1 (A creates it, B accepts the invite) through a
- * relay in its own process on loopback: our relay (server/main.ts, synchronous=FULL), and in a
+ * relay in its own process on loopback: our relay (server/main.ts, default synchronous=NORMAL), and in a
  * second round the reference @y/websocket-server with a second 1:1. Each core reaches the relay
  * through its own small TCP proxy that counts the bytes each way (WebSocket frames, upgrade
  * handshakes, awareness and the core's unsent-changes queries included). Before going offline the
@@ -293,7 +293,7 @@ export async function measureSyncMerge({ edits = 10_000, reference = true }: Mer
   const targets: RelayTarget[] = [];
   const people: BenchPerson[] = [];
   try {
-    targets.push(await startOurRelay('full'));
+    targets.push(await startOurRelay());
     if (reference) targets.push(await startReference());
     const a = await openPerson('Alex', targets[0]!.url);
     people.push(a);
