@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { startWebShell, tempDir } from './support/processes.js';
 import { checkScreen } from './support/screens.js';
@@ -37,6 +37,12 @@ test('a new user sets up a 1:1, builds its agenda and notes, and finds everythin
     // The shortcut without dragging: Alt+Up on the focused item.
     await handle.focus();
     await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(() => titles(page)).toEqual(['Vacation plans', 'Career goals for next quarter', 'Feedback on the launch review']);
+
+    // Mouse drag: the last item by its handle onto the first place, and back again.
+    await dragOnto(page, 'Feedback on the launch review', 'Vacation plans');
+    await expect.poll(() => titles(page)).toEqual(['Feedback on the launch review', 'Vacation plans', 'Career goals for next quarter']);
+    await dragOnto(page, 'Feedback on the launch review', 'Career goals for next quarter');
     await expect.poll(() => titles(page)).toEqual(['Vacation plans', 'Career goals for next quarter', 'Feedback on the launch review']);
 
     await agenda(page).getByRole('checkbox', { name: 'Mark Feedback on the launch review discussed' }).check();
@@ -78,6 +84,18 @@ test('the web shell refuses pages, assets and sockets without its session token'
     await shell.stop();
   }
 });
+
+/** Drags an item by its handle with the mouse, in small steps as a hand would, onto another's place. */
+async function dragOnto(page: Page, title: string, target: string): Promise<void> {
+  const from = await page.getByRole('button', { name: `Reorder ${title}` }).boundingBox();
+  const to = await page.getByRole('button', { name: `Reorder ${target}` }).boundingBox();
+  if (!from || !to) throw new Error('drag handles are not on screen');
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2 + 6, { steps: 3 });
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
 
 /** The HTTP status a WebSocket upgrade gets (101 when accepted). */
 function upgradeStatus(url: string): Promise<number> {
