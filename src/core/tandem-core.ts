@@ -126,7 +126,8 @@ export class TandemCore {
     try {
       core.profile = await core.readProfile();
       await projector.ensure();
-      await core.sync.startAll();
+      const shared = await core.sync.startAll();
+      if (core.profile) for (const seriesId of shared) void core.joinWhenArrived(seriesId);
     } catch (error) {
       await store.close();
       throw error;
@@ -217,7 +218,7 @@ export class TandemCore {
   }
 
   async acceptInvite(code: string): Promise<SeriesSummary> {
-    const me = this.requireProfile();
+    this.requireProfile();
     const invite = decodeInvite(code);
     const existing = await this.sync.share(invite.room);
     if (existing && existing.secret !== invite.secret) {
@@ -231,19 +232,43 @@ export class TandemCore {
       this.docs.release(invite.room);
       await this.sync.add({ seriesId: invite.room, relayUrl: invite.relay, key: invite.key ?? null, secret: invite.secret });
     }
-    const synced = await this.sync.get(invite.room)!.whenSynced(this.options.joinTimeoutMs ?? 15_000);
-    if (!synced || !this.docs.with(invite.room, hasMeta)) {
+    const arrived = await Promise.race([
+      this.joinWhenArrived(invite.room).then(() => true),
+      new Promise<false>((resolve) => setTimeout(resolve, this.options.joinTimeoutMs ?? 15_000, false).unref()),
+    ]);
+    if (!arrived) {
       throw new TandemError(
         'offline',
         `Joined, but the relay at ${invite.relay} has not delivered the 1:1 yet; it appears in your list as soon as it does.`,
       );
     }
-    this.docs.with(invite.room, (doc) => {
-      if (!readMeta(doc).participants[me.id]) setParticipant(doc, me.id, { name: me.name, role: invite.role });
-    });
     const joined = (await this.listSeries()).find((s) => s.id === invite.room);
     if (!joined) throw new TandemError('internal', `the joined 1:1 ${invite.room} did not reach the list`);
     return joined;
+  }
+
+  /**
+   * Resolves once a shared series' content is here, adding this user as its other participant if
+   * they are not yet one. The content can arrive long after joining (the inviter's laptop was
+   * closed), so this also runs for every share at start-up.
+   */
+  joinWhenArrived(seriesId: string): Promise<void> {
+    const me = this.requireProfile();
+    const doc = this.docs.acquire(seriesId);
+    return new Promise((resolve) => {
+      const settle = () => {
+        if (!hasMeta(doc)) return;
+        doc.off('update', onUpdate);
+        const meta = readMeta(doc);
+        if (!meta.participants[me.id]) setParticipant(doc, me.id, { name: me.name, role: meta.invitee.role });
+        this.docs.release(seriesId);
+        resolve();
+      };
+      // Outside the update event: a new transaction must not start inside another's observers.
+      const onUpdate = () => queueMicrotask(settle);
+      doc.on('update', onUpdate);
+      settle();
+    });
   }
 
   syncState(seriesId: string): SyncState {

@@ -23,10 +23,11 @@ export class SyncManager {
     private readonly deviceName: () => string,
   ) {}
 
-  /** Connects every series shared earlier. */
-  async startAll(): Promise<void> {
+  /** Connects every series shared earlier; returns their ids. */
+  async startAll(): Promise<string[]> {
     const rows = await this.db.selectFrom('shares').selectAll().execute();
     for (const r of rows) this.start({ seriesId: r.series_id, relayUrl: r.relay_url, key: r.relay_key, secret: r.secret });
+    return rows.map((r) => r.series_id);
   }
 
   async share(seriesId: string): Promise<Share | null> {

@@ -106,4 +106,21 @@ describe('live sync through the relay', () => {
     await c.api.acceptInvite({ code: invite.code });
     await until(() => edit(c, seriesId, listAgenda).length === 30, 'the new device to get all 30 items');
   });
+
+  test('a join made while the relay is out of reach completes by itself once the 1:1 arrives', async () => {
+    const { r, a } = await pair();
+    await r.stop();
+    const seriesId = await a.api.createSeries({ partnerName: 'Sam', kind: 'manager-report', myRole: 'manager' }).then((s) => s.id);
+    const invite = await a.api.createInvite({ seriesId });
+    const b = await person('Sam', r.url, undefined, 500);
+    cleanup.push(() => b.core.close());
+    await expect(b.api.acceptInvite({ code: invite.code })).rejects.toMatchObject({ code: 'offline' });
+    expect(await b.api.listSeries()).toEqual([]);
+
+    const again = await relay(r.dataDir, r.port);
+    cleanup.push(() => again.stop());
+    await until(async () => (await b.api.listSeries())[0]?.partnerName === 'Dana', 'the 1:1 to reach Sam');
+    expect((await b.api.listSeries())[0]).toMatchObject({ id: seriesId, myRole: 'report' });
+    await until(async () => (await a.api.listSeries())[0]?.partnerName === 'Sam', 'Dana to see that Sam joined');
+  });
 });

@@ -17,8 +17,8 @@ export interface Person {
   dataDir: string;
 }
 
-export async function person(name: string, relayUrl: string, dataDir = dir(name)): Promise<Person> {
-  const core = await TandemCore.open({ dataDir, defaultRelay: { url: relayUrl }, joinTimeoutMs: 10_000 });
+export async function person(name: string, relayUrl: string, dataDir = dir(name), joinTimeoutMs = 10_000): Promise<Person> {
+  const core = await TandemCore.open({ dataDir, defaultRelay: { url: relayUrl }, joinTimeoutMs });
   const api = core.connect();
   if (!(await api.getProfile())) await api.setProfile({ name });
   return { core, api, dataDir };
