@@ -1,10 +1,11 @@
 /**
- * The preload bridge: exposes exactly the TandemApi contract as `window.tandem`, implemented by
- * the shared protocol client over a MessagePort to the core. The port is requested from the main
+ * The preload bridge: exposes exactly the TandemApi contract as `window.tandem` (its calls settled
+ * so error codes survive the bridge, see shared/bridge.ts), implemented by the shared protocol
+ * client over a MessagePort to the core. The port is requested from the main
  * process, which hands it over only to our own page; calls made before it arrives are queued.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { TandemApi } from '../shared/api.js';
+import { settleForBridge } from '../shared/bridge.js';
 import type { Port } from '../shared/protocol.js';
 import { createRpcClient } from '../shared/rpc-client.js';
 
@@ -30,5 +31,4 @@ function deferredPort(): Port {
 }
 
 // The page gets the contract and nothing else: no close(), no port, no ipcRenderer.
-const { close: _closeStaysInPreload, ...api } = createRpcClient(deferredPort());
-contextBridge.exposeInMainWorld('tandem', api satisfies TandemApi);
+contextBridge.exposeInMainWorld('tandem', settleForBridge(createRpcClient(deferredPort())));

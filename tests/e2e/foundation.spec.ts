@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { startWebShell, tempDir } from './support/processes.js';
 import { checkScreen } from './support/screens.js';
@@ -40,9 +40,9 @@ test('a new user sets up a 1:1, builds its agenda and notes, and finds everythin
     await expect.poll(() => titles(page)).toEqual(['Vacation plans', 'Career goals for next quarter', 'Feedback on the launch review']);
 
     // Mouse drag: the last item by its handle onto the first place, and back again.
-    await dragOnto(page, 'Feedback on the launch review', 'Vacation plans');
+    await dragOnto(page, 'Feedback on the launch review', 'Vacation plans', 1);
     await expect.poll(() => titles(page)).toEqual(['Feedback on the launch review', 'Vacation plans', 'Career goals for next quarter']);
-    await dragOnto(page, 'Feedback on the launch review', 'Career goals for next quarter');
+    await dragOnto(page, 'Feedback on the launch review', 'Career goals for next quarter', 3);
     await expect.poll(() => titles(page)).toEqual(['Vacation plans', 'Career goals for next quarter', 'Feedback on the launch review']);
 
     await agenda(page).getByRole('checkbox', { name: 'Mark Feedback on the launch review discussed' }).check();
@@ -85,15 +85,30 @@ test('the web shell refuses pages, assets and sockets without its session token'
   }
 });
 
-/** Drags an item by its handle with the mouse, in small steps as a hand would, onto another's place. */
-async function dragOnto(page: Page, title: string, target: string): Promise<void> {
-  const from = await page.getByRole('button', { name: `Reorder ${title}` }).boundingBox();
-  const to = await page.getByRole('button', { name: `Reorder ${target}` }).boundingBox();
-  if (!from || !to) throw new Error('drag handles are not on screen');
+/** Where an element is once it has stopped moving (rows slide into place after a reorder). */
+async function settledBox(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  let last = '';
+  for (;;) {
+    const box = await locator.boundingBox();
+    if (!box) throw new Error('element is not on screen');
+    if (JSON.stringify(box) === last) return box;
+    last = JSON.stringify(box);
+    await locator.page().waitForTimeout(100);
+  }
+}
+
+/**
+ * Drags an item by its handle with the mouse, in small steps as a hand would, onto the place of
+ * the item at `position` (1-based), and drops it once the drag has registered that place.
+ */
+async function dragOnto(page: Page, title: string, target: string, position: number): Promise<void> {
+  const from = await settledBox(page.getByRole('button', { name: `Reorder ${title}` }));
+  const to = await settledBox(page.getByRole('button', { name: `Reorder ${target}` }));
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2 + 6, { steps: 3 });
   await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+  await expect(page.locator('[id^="DndLiveRegion"]')).toContainText(`${title} is over position ${position} of`);
   await page.mouse.up();
 }
 

@@ -6,9 +6,12 @@ import { TextArea } from '../components/TextField.js';
 import { useApp } from '../lib/app-context.js';
 import { navigate } from '../lib/route.js';
 import { useFormAction } from '../lib/use-form-action.js';
+import { toTandemError } from '../replica/series-replica.js';
+import { useToasts } from '../components/Toasts.js';
 
 export function JoinDialog({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolean): void }) {
   const { api } = useApp();
+  const { showInfo } = useToasts();
   const [code, setCode] = useState('');
   const { busy, error, setError, run } = useFormAction();
 
@@ -19,10 +22,20 @@ export function JoinDialog({ open, onOpenChange }: { open: boolean; onOpenChange
       return;
     }
     await run(async () => {
-      const joined = await api.acceptInvite({ code: code.trim() });
-      setCode('');
-      onOpenChange(false);
-      navigate({ name: 'series', seriesId: joined.id });
+      const done = () => {
+        setCode('');
+        onOpenChange(false);
+      };
+      try {
+        const joined = await api.acceptInvite({ code: code.trim() });
+        done();
+        navigate({ name: 'series', seriesId: joined.id });
+      } catch (err) {
+        // Joined, but the content has not arrived yet: not a failure, it shows up by itself.
+        if (toTandemError(err).code !== 'offline') throw err;
+        done();
+        showInfo(toTandemError(err).message);
+      }
     });
   };
 
