@@ -2,8 +2,7 @@
 import { addDays, format, isWeekend, set } from 'date-fns';
 import { useState, type FormEvent } from 'react';
 import type { Cadence, SeriesKind } from '../../shared/schemas.js';
-import { Button } from '../components/Button.js';
-import { Dialog, DialogActions } from '../components/Dialog.js';
+import { Dialog, FormFooter } from '../components/Dialog.js';
 import { TextField } from '../components/TextField.js';
 import { useApp } from '../lib/app-context.js';
 import { CADENCES, KINDS } from '../lib/labels.js';
@@ -125,17 +124,7 @@ export function NewSeriesDialog({ open, onOpenChange }: { open: boolean; onOpenC
             onChange={(e) => update({ firstMeetingAt: e.target.value })}
           />
         </div>
-        {error && (
-          <p className="inline-alert" role="alert">
-            {error}
-          </p>
-        )}
-        <DialogActions>
-          <Button onClick={() => onOpenChange(false)}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={busy}>
-            Create 1:1
-          </Button>
-        </DialogActions>
+        <FormFooter error={error} submitLabel="Create 1:1" disabled={busy} onCancel={() => onOpenChange(false)} />
       </form>
     </Dialog>
   );

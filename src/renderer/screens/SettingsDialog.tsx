@@ -1,7 +1,6 @@
 /** Your name, the relay your 1:1s sync through, and the theme. */
 import { useEffect, useState, type FormEvent } from 'react';
-import { Button } from '../components/Button.js';
-import { Dialog, DialogActions } from '../components/Dialog.js';
+import { Dialog, FormFooter } from '../components/Dialog.js';
 import { TextField } from '../components/TextField.js';
 import { useToasts } from '../components/Toasts.js';
 import { useApp } from '../lib/app-context.js';
@@ -70,17 +69,7 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
             </label>
           ))}
         </fieldset>
-        {error && (
-          <p className="inline-alert" role="alert">
-            {error}
-          </p>
-        )}
-        <DialogActions>
-          <Button onClick={() => onOpenChange(false)}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={busy}>
-            Save
-          </Button>
-        </DialogActions>
+        <FormFooter error={error} submitLabel="Save" disabled={busy} onCancel={() => onOpenChange(false)} />
       </form>
     </Dialog>
   );

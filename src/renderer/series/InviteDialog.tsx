@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Invite } from '../../shared/api.js';
 import { Button } from '../components/Button.js';
-import { Dialog, DialogActions } from '../components/Dialog.js';
+import { Dialog, DialogActions, FormFooter } from '../components/Dialog.js';
 import { useApp } from '../lib/app-context.js';
 import { toTandemError } from '../replica/series-replica.js';
 import { RelayFields, relayInput, type RelayDraft } from '../screens/RelayFields.js';
@@ -60,17 +60,7 @@ export function InviteDialog({ seriesId, partnerName, open, onOpenChange }: { se
             To share a 1:1, Tandem syncs it through a relay. Enter the relay's address once; every shared 1:1 uses it.
           </p>
           <RelayFields draft={relay} onChange={setRelay} autoFocus />
-          {relayError && (
-            <p className="inline-alert" role="alert">
-              {relayError}
-            </p>
-          )}
-          <DialogActions>
-            <Button onClick={() => onOpenChange(false)}>Cancel</Button>
-            <Button type="submit" variant="primary" disabled={!relay.url.trim()}>
-              Continue
-            </Button>
-          </DialogActions>
+          <FormFooter error={relayError} submitLabel="Continue" disabled={!relay.url.trim()} onCancel={() => onOpenChange(false)} />
         </form>
       )}
       {step.name === 'failed' && (
