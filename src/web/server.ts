@@ -109,7 +109,9 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', () => ws.terminate());
-      serveSession(wsPort(ws), options.core.connect());
+      serveSession(wsPort(ws), options.core.connect(), {
+        onProtocolError: (error) => console.warn(`Tandem web shell: refused a message from the page: ${error.message}`),
+      });
     });
   });
 

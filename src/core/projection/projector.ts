@@ -69,7 +69,8 @@ export class Projector {
   flush(): Promise<string[]> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.flushing = this.flushing.then(async () => {
+    // A failed flush must not poison every later one: each starts from a settled chain.
+    this.flushing = this.flushing.catch(() => []).then(async () => {
       const ids = [...this.dirty];
       this.dirty.clear();
       for (const id of ids) await this.projectReadable(id);
