@@ -9,6 +9,7 @@ import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/r
 import StarterKit from '@tiptap/starter-kit';
 import type { ReactNode } from 'react';
 import type * as Y from 'yjs';
+import { IconButton } from '../components/IconButton.js';
 import type { Awareness } from 'y-protocols/awareness';
 import { useApp } from '../lib/app-context.js';
 
@@ -73,9 +74,10 @@ function NotesToolbar({ editor }: { editor: Editor }) {
 
 function ToolbarButton({ label, pressed, onClick, children }: { label: string; pressed: boolean; onClick(): void; children: ReactNode }) {
   return (
-    <button type="button" className="toolbar-btn" aria-label={label} title={label} aria-pressed={pressed} onMouseDown={(e) => e.preventDefault()} onClick={onClick}>
+    // Mouse-down would take focus (and the selection) away from the editor.
+    <IconButton label={label} className="toolbar-btn" aria-pressed={pressed} onMouseDown={(e) => e.preventDefault()} onClick={onClick}>
       {children}
-    </button>
+    </IconButton>
   );
 }
 
