@@ -73,6 +73,8 @@ export function defaultFirstMeeting(now: Date): string {
 
 export class TandemCore {
   private readonly sessions = new Set<CoreSession>();
+  /** Joins waiting for their content, one per series however often the join is retried. */
+  private readonly joining = new Map<string, Promise<void>>();
   private profile: Profile | null = null;
 
   readonly presence: PresenceHub;
@@ -253,11 +255,16 @@ export class TandemCore {
    * closed), so this also runs for every share at start-up.
    */
   joinWhenArrived(seriesId: string): Promise<void> {
+    const waiting = this.joining.get(seriesId);
+    if (waiting) return waiting;
     const me = this.requireProfile();
     const doc = this.docs.acquire(seriesId);
-    return new Promise((resolve) => {
+    let done = false;
+    const joined = new Promise<void>((resolve) => {
       const settle = () => {
-        if (!hasMeta(doc)) return;
+        if (done || !hasMeta(doc)) return;
+        done = true;
+        this.joining.delete(seriesId);
         doc.off('update', onUpdate);
         const meta = readMeta(doc);
         if (!meta.participants[me.id]) setParticipant(doc, me.id, { name: me.name, role: meta.invitee.role });
@@ -269,6 +276,8 @@ export class TandemCore {
       doc.on('update', onUpdate);
       settle();
     });
+    if (!done) this.joining.set(seriesId, joined);
+    return joined;
   }
 
   syncState(seriesId: string): SyncState {
@@ -350,7 +359,8 @@ export class TandemCore {
 
 /** One UI's view of the core. Holds the series it has open and its listeners. */
 export class CoreSession implements ServedSession {
-  private readonly open = new Set<string>();
+  /** Series this UI has open, with how many openSeries calls are not yet closed (a quick reopen overlaps its close). */
+  private readonly open = new Map<string, number>();
   private readonly frameListeners = new Set<FrameListener>();
   private readonly eventListeners = new Set<EventListener>();
   private readonly awarenessListeners = new Set<FrameListener>();
@@ -377,8 +387,9 @@ export class CoreSession implements ServedSession {
   async openSeries(input: unknown) {
     const { seriesId } = parse(SeriesRef, input, 'openSeries');
     await this.core.requireSeries(seriesId);
-    const doc = this.open.has(seriesId) ? this.core.docs.with(seriesId, (d) => d) : this.core.docs.acquire(seriesId);
-    this.open.add(seriesId);
+    const count = this.open.get(seriesId) ?? 0;
+    const doc = count ? this.core.docs.with(seriesId, (d) => d) : this.core.docs.acquire(seriesId);
+    this.open.set(seriesId, count + 1);
     this.core.presence.awareness(seriesId, doc);
     // After the state reply has gone out, tell the window who is already here.
     setImmediate(() => {
@@ -390,7 +401,13 @@ export class CoreSession implements ServedSession {
 
   async closeSeries(input: unknown) {
     const { seriesId } = parse(SeriesRef, input, 'closeSeries');
-    if (!this.open.delete(seriesId)) return;
+    const count = this.open.get(seriesId);
+    if (!count) return;
+    if (count > 1) {
+      this.open.set(seriesId, count - 1);
+      return;
+    }
+    this.open.delete(seriesId);
     this.core.presence.leave(this, seriesId);
     this.core.docs.release(seriesId);
   }
@@ -478,7 +495,7 @@ export class CoreSession implements ServedSession {
 
   dispose(): void {
     this.core.presence.leave(this);
-    for (const id of this.open) this.core.docs.release(id);
+    for (const id of this.open.keys()) this.core.docs.release(id);
     this.open.clear();
     this.frameListeners.clear();
     this.eventListeners.clear();

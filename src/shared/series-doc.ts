@@ -12,7 +12,7 @@
  */
 import * as Y from 'yjs';
 import { generateKeyBetween as keyBetween, generateNKeysBetween as keysBetween } from 'fractional-indexing';
-import type { AgendaState, Cadence, Purpose, Role, SeriesKind } from './schemas.js';
+import { Role, type AgendaState, type Cadence, type Purpose, type SeriesKind } from './schemas.js';
 
 export interface Participant {
   name: string;
@@ -85,6 +85,12 @@ export function hasMeta(doc: Y.Doc): boolean {
   return metaMap(doc).has('kind');
 }
 
+/** A participant as stored, or undefined when a peer wrote something else there. */
+function asParticipant(value: unknown): Participant | undefined {
+  const v = value as Partial<Participant> | null | undefined;
+  return typeof v?.name === 'string' && Role.safeParse(v.role).success ? { name: v.name, role: v.role! } : undefined;
+}
+
 export function readMeta(doc: Y.Doc): SeriesMeta {
   const meta = metaMap(doc);
   const participants = meta.get('participants');
@@ -93,7 +99,7 @@ export function readMeta(doc: Y.Doc): SeriesMeta {
     cadence: (meta.get('cadence') as Cadence | undefined) ?? 'weekly',
     createdAt: String(meta.get('createdAt') ?? ''),
     createdBy: String(meta.get('createdBy') ?? ''),
-    invitee: (meta.get('invitee') as Participant | undefined) ?? { name: '', role: 'peer' },
+    invitee: asParticipant(meta.get('invitee')) ?? { name: '', role: 'peer' },
     participants: participants instanceof Y.Map ? (participants.toJSON() as Record<string, Participant>) : {},
   };
 }
@@ -131,6 +137,7 @@ export function addMeeting(doc: Y.Doc, scheduledFor: string): string {
 export function listMeetings(doc: Y.Doc): Meeting[] {
   const out: Meeting[] = [];
   meetingsMap(doc).forEach((m, id) => {
+    if (!(m instanceof Y.Map)) return;
     out.push({ id, scheduledFor: String(m.get('scheduledFor')), status: m.get('status') as MeetingStatus });
   });
   return out.sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor) || a.id.localeCompare(b.id));
@@ -171,7 +178,9 @@ const byOrder = (a: AgendaItem, b: AgendaItem) =>
 /** Every agenda item of the series, in agenda order. */
 export function listAgenda(doc: Y.Doc): AgendaItem[] {
   const out: AgendaItem[] = [];
-  agendaMap(doc).forEach((m, id) => out.push(readItem(id, m)));
+  agendaMap(doc).forEach((m, id) => {
+    if (m instanceof Y.Map) out.push(readItem(id, m));
+  });
   return out.sort(byOrder);
 }
 

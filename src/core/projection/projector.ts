@@ -60,7 +60,10 @@ export class Projector {
   markDirty(seriesId: string): void {
     this.dirty.add(seriesId);
     if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.options.debounceMs);
+      this.timer = setTimeout(
+        () => this.flush().catch((error: unknown) => console.error(`[projection] ${(error as Error).message}`)),
+        this.options.debounceMs,
+      );
       this.timer.unref();
     }
   }
@@ -80,12 +83,17 @@ export class Projector {
     return this.flushing;
   }
 
-  /** One unreadable document must not hide the others; opening it reports what is wrong. */
+  /**
+   * One unreadable or malformed document (a peer's bad data) must not hide the others or stop the
+   * process; its previous row stays, and opening it reports what is wrong.
+   */
   private async projectReadable(seriesId: string): Promise<void> {
     try {
       await this.project(seriesId);
     } catch (error) {
-      if (!(error instanceof TandemError && error.code === 'storage')) throw error;
+      if (!(error instanceof TandemError && error.code === 'storage')) {
+        console.error(`[projection] 1:1 ${seriesId} skipped: ${(error as Error).message}`);
+      }
     }
   }
 

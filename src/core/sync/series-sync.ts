@@ -30,6 +30,35 @@ export interface Share {
 
 const CONFIRM_PROBE_MS = 5000;
 
+/**
+ * y-websocket reads a relay's messages without a try/catch, and in Node an exception in a socket's
+ * message event is an uncaught exception: one malformed frame from a relay (or from a hostile one
+ * named in an invite) would take the core down. This socket closes the connection instead; the
+ * provider reconnects with backoff.
+ */
+class GuardedWebSocket extends WebSocket {
+  constructor(address: string, protocols?: string | string[]) {
+    super(address, protocols);
+    const accessor = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage')!;
+    Object.defineProperty(this, 'onmessage', {
+      get: () => accessor.get!.call(this),
+      set: (handler: ((event: WebSocket.MessageEvent) => void) | null) =>
+        accessor.set!.call(
+          this,
+          handler &&
+            ((event: WebSocket.MessageEvent) => {
+              try {
+                handler.call(this, event);
+              } catch (error) {
+                console.warn(`[sync] closed a relay connection after a malformed message: ${(error as Error).message}`);
+                this.close();
+              }
+            }),
+        ),
+    });
+  }
+}
+
 interface PendingChange {
   /** Highest clock per client the change contains; empty for deletion-only changes. */
   clocks: Map<number, number>;
@@ -60,7 +89,7 @@ export class SeriesSync {
     const params: Record<string, string> = { secret: share.secret };
     if (share.key) params.key = share.key;
     this.provider = new WebsocketProvider(share.relayUrl, share.seriesId, doc, {
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      WebSocketPolyfill: GuardedWebSocket as unknown as typeof globalThis.WebSocket,
       awareness,
       params,
       disableBc: true,
