@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path';
 import { BrowserWindow, MessageChannelMain, app, dialog, ipcMain, session, utilityProcess, type UtilityProcess } from 'electron';
-import { INVITE_SCHEME } from '../core/sync/invites.js';
+import { INVITE_SCHEME, decodeInvite } from '../core/sync/invites.js';
+import { TandemError } from '../shared/api.js';
+import type { InvitePayload } from '../shared/schemas.js';
 import { createRpcClient, type RpcClient } from '../shared/rpc-client.js';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol.js';
 import { messagePortMain } from './message-port-main.js';
@@ -67,13 +69,35 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+/**
+ * A link can come from any web page or email, so joining is the user's decision: the invite is
+ * shown (who, which relay) and nothing happens without "Join".
+ */
 async function openInvite(link: string): Promise<void> {
+  mainWindow?.show();
+  let invite: InvitePayload;
+  try {
+    invite = decodeInvite(link);
+  } catch (error) {
+    dialog.showErrorBox('Not a Tandem invite', (error as Error).message);
+    return;
+  }
+  const { response } = await dialog.showMessageBox({
+    type: 'question',
+    buttons: ['Join', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    message: `Join “${invite.title}” from ${invite.from.name}?`,
+    detail: `It syncs through ${new URL(invite.relay).host}. Join only if you expected this invite from them.`,
+  });
+  if (response !== 0) return;
   try {
     await shellApi!.acceptInvite({ code: link });
   } catch (error) {
-    dialog.showErrorBox('Could not join the 1:1', error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof TandemError && error.code === 'offline') void dialog.showMessageBox({ type: 'info', message });
+    else dialog.showErrorBox('Could not join the 1:1', message);
   }
-  mainWindow?.show();
 }
 
 const inviteIn = (argv: string[]) => argv.find((a) => a.startsWith(INVITE_SCHEME));

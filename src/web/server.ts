@@ -17,7 +17,11 @@ import type { TandemCore } from '../core/tandem-core.js';
 import { RPC_PATH } from './browser-client.js';
 import { wsPort } from './ws-port.js';
 
-export const SESSION_COOKIE = 'tandem_session';
+/**
+ * Cookies are scoped by host, not port: each shell names its cookie after its port so that two
+ * shells open in one browser (one per participant, as in the tests) never overwrite each other's.
+ */
+const sessionCookie = (port: number) => `tandem_session_${port}`;
 
 
 export interface WebShellOptions {
@@ -33,10 +37,10 @@ export interface WebShell {
   close(): Promise<void>;
 }
 
-function cookieToken(req: IncomingMessage): string | undefined {
+function cookieToken(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, v] = part.trim().split('=');
-    if (k === SESSION_COOKIE) return v;
+    if (k === name) return v;
   }
   return undefined;
 }
@@ -62,7 +66,8 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
 
   const matches = (candidate: string | undefined | null) =>
     !!candidate && candidate.length === token.length && timingSafeEqual(Buffer.from(candidate), expected);
-  const authorized = (req: IncomingMessage, url: URL) => matches(url.searchParams.get('token')) || matches(cookieToken(req));
+  let cookieName = '';
+  const authorized = (req: IncomingMessage, url: URL) => matches(url.searchParams.get('token')) || matches(cookieToken(req, cookieName));
 
   const refuse = (res: ServerResponse) => {
     res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
@@ -91,7 +96,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
         'cache-control': 'no-store',
       };
       if (url.searchParams.has('token')) {
-        headers['set-cookie'] = `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+        headers['set-cookie'] = `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
       }
       res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
     } catch {
@@ -120,6 +125,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     server.listen(options.port ?? 0, '127.0.0.1', ok);
   });
   const { port } = server.address() as AddressInfo;
+  cookieName = sessionCookie(port);
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,

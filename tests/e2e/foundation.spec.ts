@@ -80,6 +80,17 @@ test('the web shell refuses pages, assets and sockets without its session token'
     expect((await request.get(`${shell.origin}/index.html?token=wrong`)).status()).toBe(401);
     expect(await upgradeStatus(`${shell.origin.replace('http', 'ws')}/rpc`)).toBe(401);
     expect((await request.get(shell.url)).status()).toBe(200);
+    expect((await request.get(`${shell.origin}/index.html`)).status()).toBe(200);
+
+    // A second shell in the same browser (two participants on one machine) keeps its own session.
+    const other = await startWebShell(tempDir('token-other'));
+    try {
+      expect((await request.get(other.url)).status()).toBe(200);
+      expect((await request.get(`${shell.origin}/index.html`)).status()).toBe(200);
+      expect((await request.get(`${other.origin}/index.html`)).status()).toBe(200);
+    } finally {
+      await other.stop();
+    }
   } finally {
     await shell.stop();
   }

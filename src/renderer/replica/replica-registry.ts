@@ -3,7 +3,7 @@
  * tick so a component that unmounts and mounts again at once (React StrictMode, a re-keyed screen)
  * keeps the same replica instead of closing and reopening the series in the core.
  */
-import type { TandemApi } from '../../shared/api.js';
+import { TandemError, type TandemApi } from '../../shared/api.js';
 import { SeriesReplica, type PresenceUser } from './series-replica.js';
 
 interface Entry {
@@ -37,6 +37,12 @@ export class ReplicaRegistry {
     entry.users--;
     if (entry.users > 0) return;
     entry.closing = setTimeout(() => {
+      // Edits the core refused live only in this replica: keep it, so reopening the 1:1 brings
+      // them back with Retry instead of losing what was typed.
+      if (replica.saveState.error) {
+        this.onCloseError(new TandemError('storage', 'Some changes to this 1:1 are not saved yet. Open it again and choose Retry.'));
+        return;
+      }
       this.entries.delete(replica.seriesId);
       replica.close().catch(this.onCloseError);
     }, 0);

@@ -70,6 +70,9 @@ export class SeriesReplica {
       this.opened = true;
       this.announce();
     });
+    // Whoever shows the replica handles a failed open; a replica nobody awaits must not raise an
+    // unhandled rejection when the connection goes away mid-open.
+    this.ready.catch(() => undefined);
   }
 
   /** Called on any change worth re-rendering for: document content or save state. */

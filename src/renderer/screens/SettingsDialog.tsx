@@ -1,5 +1,5 @@
 /** Your name, the relay your 1:1s sync through, and the theme. */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Dialog, FormFooter } from '../components/Dialog.js';
 import { TextField } from '../components/TextField.js';
 import { useToasts } from '../components/Toasts.js';
@@ -24,9 +24,12 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
   const [savedRelay, setSavedRelay] = useState<RelayDraft>({ url: '', key: '' });
   const { busy, error, setError, run } = useFormAction();
 
+  // The fields load once per opening: a rename saved by this very form must not reset them.
+  const profileNow = useRef(profile);
+  profileNow.current = profile;
   useEffect(() => {
     if (!open) return;
-    setName(profile.name);
+    setName(profileNow.current.name);
     setError(null);
     api.getRelay().then(
       (config) => {
@@ -36,7 +39,7 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
       },
       (err: unknown) => setError(toTandemError(err).message),
     );
-  }, [open, api, profile.name]);
+  }, [open, api, setError]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

@@ -1,47 +1,77 @@
-/** The registry keeps one replica per series and closes it only when nobody has used it for a tick. */
-import { describe, expect, it, vi } from 'vitest';
-import type { TandemApi } from '../../../src/shared/api.js';
+/**
+ * The registry keeps one replica per 1:1 and closes it in the core only when nobody has used it
+ * for a tick, and never while it holds edits the core refused. Against the real core.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { serveSession } from '../../../src/core/rpc-server.js';
 import { ReplicaRegistry } from '../../../src/renderer/replica/replica-registry.js';
+import { createPortPair } from '../../../src/shared/protocol.js';
+import { createRpcClient, type RpcClient } from '../../../src/shared/rpc-client.js';
+import { addAgendaItem, listAgenda } from '../../../src/shared/series-doc.js';
+import { openCore } from '../helpers/core.js';
 
-const SERIES = '00000000-0000-4000-8000-000000000001';
 const user = { name: 'Dana', color: '#2f5fd0' };
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
-function fakeApi() {
-  return {
-    openSeries: vi.fn(async () => new Uint8Array([0, 0])),
-    closeSeries: vi.fn(async () => undefined),
-    sendDocUpdate: vi.fn(async () => undefined),
-    sendAwareness: vi.fn(),
-    onDocUpdate: vi.fn(() => () => undefined),
-    onAwareness: vi.fn(() => () => undefined),
-  };
+async function setup() {
+  const { core, api: session } = await openCore();
+  cleanups.push(() => core.close());
+  const [ui, coreSide] = createPortPair();
+  serveSession(coreSide, core.connect());
+  const api: RpcClient = createRpcClient(ui);
+  cleanups.push(() => api.close());
+  const { id } = await session.createSeries({ partnerName: 'Sam', kind: 'peer' });
+  const opened: string[] = [];
+  const closed: string[] = [];
+  const counting = { ...api, openSeries: (i: { seriesId: string }) => (opened.push(i.seriesId), api.openSeries(i)), closeSeries: (i: { seriesId: string }) => (closed.push(i.seriesId), api.closeSeries(i)) };
+  return { core, api, counting, id, opened, closed };
 }
 
 describe('ReplicaRegistry', () => {
   it('reuses the replica when a screen unmounts and mounts again at once (StrictMode)', async () => {
-    const api = fakeApi();
-    const registry = new ReplicaRegistry(api as unknown as TandemApi);
-
-    const first = registry.acquire(SERIES, user);
+    const { counting, id, opened, closed } = await setup();
+    const registry = new ReplicaRegistry(counting);
+    const first = registry.acquire(id, user);
     registry.release(first);
-    const second = registry.acquire(SERIES, user);
+    const second = registry.acquire(id, user);
     await new Promise((r) => setTimeout(r, 5));
-
     expect(second).toBe(first);
-    expect(api.openSeries).toHaveBeenCalledTimes(1);
-    expect(api.closeSeries).not.toHaveBeenCalled();
+    expect(opened).toEqual([id]);
+    expect(closed).toEqual([]);
     registry.release(second);
   });
 
   it('closes the series in the core once the last user released it', async () => {
-    const api = fakeApi();
-    const registry = new ReplicaRegistry(api as unknown as TandemApi);
-
-    const replica = registry.acquire(SERIES, user);
+    const { counting, id, closed } = await setup();
+    const registry = new ReplicaRegistry(counting);
+    const replica = registry.acquire(id, user);
     await replica.ready;
     registry.release(replica);
-    await vi.waitFor(() => expect(api.closeSeries).toHaveBeenCalledWith({ seriesId: SERIES }));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(closed).toEqual([id]);
+    expect(registry.acquire(id, user)).not.toBe(replica);
+  });
 
-    expect(registry.acquire(SERIES, user)).not.toBe(replica);
+  it('keeps a replica whose edits the core refused, so leaving the 1:1 loses nothing typed', async () => {
+    const { core, api, counting, id } = await setup();
+    const notices: unknown[] = [];
+    const registry = new ReplicaRegistry(counting, (e) => notices.push(e));
+    const replica = registry.acquire(id, user);
+    await replica.ready;
+    await api.closeSeries({ seriesId: id }); // the core no longer takes this window's edits
+    addAgendaItem(replica.doc, { title: 'Typed but refused', authorId: 'me' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(replica.saveState.error).not.toBeNull();
+
+    registry.release(replica);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(notices).toHaveLength(1);
+    const again = registry.acquire(id, user);
+    expect(again).toBe(replica);
+    expect(listAgenda(again.doc).map((i) => i.title)).toContain('Typed but refused');
+    expect(core.docs.with(id, listAgenda)).toEqual([]);
   });
 });
