@@ -75,7 +75,23 @@ export class SyncManager {
     // The device's own state tells the other side this Tandem is online, and keeps the connection alive.
     relayAwareness.setLocalState({ device: { name: this.deviceName() } });
     const sync = new SeriesSync(doc, relayAwareness, share, this.onState);
-    this.live.set(share.seriesId, { sync, unbridge: this.presence.bridge(share.seriesId, doc, relayAwareness) });
+    const unbridge = this.presence.bridge(share.seriesId, doc, relayAwareness);
+    this.live.set(share.seriesId, { sync, unbridge });
+    // The registry drops a document whose change could not be saved; reconnect over the copy
+    // reloaded from disk, or the relay's later changes would go to a destroyed document.
+    doc.once('destroy', () => {
+      if (this.live.get(share.seriesId)?.sync !== sync) return;
+      this.live.delete(share.seriesId);
+      unbridge();
+      sync.destroy();
+      setImmediate(() => {
+        try {
+          this.start(share);
+        } catch (error) {
+          console.error(`[sync] 1:1 ${share.seriesId} could not reconnect: ${(error as Error).message}`);
+        }
+      });
+    });
     return sync;
   }
 }

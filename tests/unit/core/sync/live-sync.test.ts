@@ -1,4 +1,8 @@
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { DATABASE_FILE } from '../../../../src/core/tandem-core.js';
 import { addAgendaItem, listAgenda, replaceText, itemText } from '../../../../src/shared/series-doc.js';
 import { converged, edit, person, relay, share, until, type Person } from './sync-fixtures.js';
 
@@ -122,5 +126,23 @@ describe('live sync through the relay', () => {
     await until(async () => (await b.api.listSeries())[0]?.partnerName === 'Dana', 'the 1:1 to reach Sam');
     expect((await b.api.listSeries())[0]).toMatchObject({ id: seriesId, myRole: 'report' });
     await until(async () => (await a.api.listSeries())[0]?.partnerName === 'Sam', 'Dana to see that Sam joined');
+  });
+
+  test('a change that could not be saved reconnects the 1:1 over its copy on disk, and sync goes on', async () => {
+    const { a, b } = await pair();
+    const seriesId = await share(a, b);
+    await until(() => converged(a, b, seriesId), 'initial sync');
+    // Occupy the next log slot of B's document, so B's next save fails as a full disk would.
+    const raw = new SQLite(join(b.dataDir, DATABASE_FILE));
+    const { seq } = raw
+      .prepare('select max(coalesce((select max(seq) from doc_updates where doc_id = ?), snapshot_seq)) as seq from docs where doc_id = ?')
+      .get(seriesId, seriesId) as { seq: number };
+    raw.prepare('insert into doc_updates (doc_id, seq, "update") values (?, ?, ?)').run(seriesId, seq + 1, Y.encodeStateAsUpdate(new Y.Doc()));
+    raw.close();
+
+    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Arrives after a failed save', authorId: 'a' }));
+    await until(() => edit(b, seriesId, listAgenda).some((i) => i.title === 'Arrives after a failed save'), 'B to get it on a fresh connection');
+    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'And later ones too', authorId: 'a' }));
+    await until(() => converged(a, b, seriesId), 'both sides to converge again');
   });
 });
