@@ -199,11 +199,15 @@ export class TandemCore {
     const me = this.requireProfile();
     await this.requireSeries(seriesId);
     let share = await this.sync.share(seriesId);
+    const relay = await this.relay();
     if (!share) {
-      const relay = await this.relay();
       if (!relay) throw new TandemError('invalid-input', 'createInvite: set the relay to share through first (Settings)');
       share = { seriesId, relayUrl: relay.url, key: relay.key ?? null, secret: newRoomSecret() };
       await this.sync.add(share);
+    } else if (relay && (relay.url !== share.relayUrl || (relay.key ?? null) !== share.key)) {
+      // The relay was changed in Settings: the 1:1 moves there, and so does every new invite.
+      share = { ...share, relayUrl: relay.url, key: relay.key ?? null };
+      await this.sync.move(share);
     }
     const meta = this.docs.with(seriesId, readMeta);
     const { partnerName } = perspective(meta, me.id);
@@ -226,6 +230,10 @@ export class TandemCore {
     if (existing && existing.secret !== invite.secret) {
       throw new TandemError('invalid-input', 'acceptInvite: this 1:1 is already on this device with another invite');
     }
+    if (existing && (existing.relayUrl !== invite.relay || existing.key !== (invite.key ?? null))) {
+      // A newer invite for the same room: the inviter moved the 1:1 to another relay.
+      await this.sync.move({ ...existing, relayUrl: invite.relay, key: invite.key ?? null });
+    }
     if (!existing) {
       if (await this.seriesExists(invite.room)) {
         throw new TandemError('invalid-input', 'acceptInvite: this 1:1 is already on this device');
@@ -241,7 +249,8 @@ export class TandemCore {
     if (!arrived) {
       throw new TandemError(
         'offline',
-        `Joined, but the relay at ${invite.relay} has not delivered the 1:1 yet; it appears in your list as soon as it does.`,
+        `Joined, but the relay at ${invite.relay} has not delivered the 1:1 yet; it appears in your list as soon as it does. ` +
+          `If it never does, ask ${invite.from.name} for a new invite and check that the relay address is right.`,
       );
     }
     const joined = (await this.listSeries()).find((s) => s.id === invite.room);

@@ -50,6 +50,17 @@ export class SyncManager {
     return this.start(share);
   }
 
+  /** Points a share at another relay (or key) and reconnects it there. */
+  async move(share: Share): Promise<SeriesSync> {
+    await this.db
+      .updateTable('shares')
+      .set({ relay_url: share.relayUrl, relay_key: share.key })
+      .where('series_id', '=', share.seriesId)
+      .execute();
+    this.stop(share.seriesId);
+    return this.start(share);
+  }
+
   get(seriesId: string): SeriesSync | undefined {
     return this.live.get(seriesId)?.sync;
   }
@@ -59,12 +70,16 @@ export class SyncManager {
   }
 
   stopAll(): void {
-    for (const [id, { sync, unbridge }] of this.live) {
-      unbridge();
-      sync.destroy();
-      this.docs.release(id);
-    }
-    this.live.clear();
+    for (const id of [...this.live.keys()]) this.stop(id);
+  }
+
+  private stop(seriesId: string): void {
+    const live = this.live.get(seriesId);
+    if (!live) return;
+    this.live.delete(seriesId);
+    live.unbridge();
+    live.sync.destroy();
+    this.docs.release(seriesId);
   }
 
   private start(share: Share): SeriesSync {
@@ -81,9 +96,7 @@ export class SyncManager {
     // reloaded from disk, or the relay's later changes would go to a destroyed document.
     doc.once('destroy', () => {
       if (this.live.get(share.seriesId)?.sync !== sync) return;
-      this.live.delete(share.seriesId);
-      unbridge();
-      sync.destroy();
+      this.stop(share.seriesId);
       setImmediate(() => {
         try {
           this.start(share);

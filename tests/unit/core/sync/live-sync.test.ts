@@ -145,4 +145,20 @@ describe('live sync through the relay', () => {
     edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'And later ones too', authorId: 'a' }));
     await until(() => converged(a, b, seriesId), 'both sides to converge again');
   });
+
+  test('changing the relay in Settings moves the 1:1 there, and its next invite points there', async () => {
+    const { r, a, b } = await pair();
+    const seriesId = await share(a, b);
+    await until(() => converged(a, b, seriesId), 'initial sync');
+    const next = await relay();
+    cleanup.push(() => next.stop());
+    await a.api.setRelay({ url: next.url });
+    const invite = await a.api.createInvite({ seriesId });
+    expect(JSON.parse(Buffer.from(invite.code, 'base64url').toString())).toMatchObject({ relay: next.url });
+    await b.api.acceptInvite({ code: invite.code });
+    expect(syncOf(b, seriesId).share.relayUrl).toBe(next.url);
+    await r.stop(); // the old relay is gone: only the new one can carry the next change
+    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Through the new relay', authorId: 'a' }));
+    await until(() => converged(a, b, seriesId), 'both sides to converge through the new relay');
+  });
 });
