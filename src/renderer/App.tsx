@@ -2,7 +2,7 @@
  * The shell: loads the profile, then shows first run or the signed-in app (the list or one 1:1,
  * chosen by the URL hash).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
 import type { Profile } from '../shared/api.js';
 import { ToastProvider, useToasts } from './components/Toasts.js';
 import { AppContext, colorFor, type AppContextValue } from './lib/app-context.js';
@@ -10,8 +10,10 @@ import { useRoute } from './lib/route.js';
 import { ReplicaRegistry } from './replica/replica-registry.js';
 import { FirstRun } from './screens/FirstRun.js';
 import { SeriesList } from './screens/SeriesList.js';
-import { SeriesView } from './screens/SeriesView.js';
 import { api } from './tandem.js';
+
+// The 1:1 view brings the editor and drag-and-drop; the list and first run start without them.
+const SeriesView = lazy(() => import('./screens/SeriesView.js').then((m) => ({ default: m.SeriesView })));
 
 export function App() {
   return (
@@ -46,7 +48,13 @@ function SignedIn({ profile, setProfile }: { profile: Profile; setProfile(p: Pro
 
   return (
     <AppContext.Provider value={value}>
-      {route.name === 'series' ? <SeriesView key={route.seriesId} seriesId={route.seriesId} /> : <SeriesList />}
+      {route.name === 'series' ? (
+        <Suspense fallback={<main className="loading" aria-busy="true" />}>
+          <SeriesView key={route.seriesId} seriesId={route.seriesId} />
+        </Suspense>
+      ) : (
+        <SeriesList />
+      )}
     </AppContext.Provider>
   );
 }
