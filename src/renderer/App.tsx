@@ -4,6 +4,7 @@
  */
 import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
 import type { Profile } from '../shared/api.js';
+import { ConnectionLost } from './components/ConnectionLost.js';
 import { ToastProvider, useToasts } from './components/Toasts.js';
 import { AppContext, colorFor, type AppContextValue } from './lib/app-context.js';
 import { useRoute } from './lib/route.js';
@@ -18,6 +19,7 @@ const SeriesView = lazy(() => import('./screens/SeriesView.js').then((m) => ({ d
 export function App() {
   return (
     <ToastProvider>
+      <ConnectionLost />
       <Root />
     </ToastProvider>
   );

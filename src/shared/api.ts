@@ -67,7 +67,8 @@ export interface Invite {
   code: string;
 }
 
-export type TandemEvent = { type: 'series-changed' } | { type: 'sync-state'; state: SyncState };
+/** `connection-lost` comes from the UI's own end of the protocol when the core goes away. */
+export type TandemEvent = { type: 'series-changed' } | { type: 'sync-state'; state: SyncState } | { type: 'connection-lost' };
 
 export type Unsubscribe = () => void;
 export type FrameListener = (seriesId: string, update: Uint8Array) => void;

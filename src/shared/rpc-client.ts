@@ -30,7 +30,10 @@ export function createRpcClient(port: Port): RpcClient {
     pending.clear();
   };
 
-  port.onClose(() => failAll('the connection to the Tandem core closed'));
+  port.onClose(() => {
+    failAll('the connection to the Tandem core closed');
+    for (const l of eventListeners) l({ type: 'connection-lost' });
+  });
   port.onMessage((message) => {
     if (typeof message !== 'string') {
       const frame = decodeFrame(message);

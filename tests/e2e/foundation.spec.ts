@@ -54,6 +54,8 @@ test('a new user sets up a 1:1, builds its agenda and notes, and finds everythin
     await checkScreen(page, 'series-view');
 
     await shell.stop();
+    await expect(page.getByRole('alert').filter({ hasText: 'Tandem is not running' })).toBeVisible();
+    await checkScreen(page, 'connection-lost');
     shell = await startWebShell(dataDir);
     await page.goto(shell.url);
     await expect(page.getByText('Sam Okafor').first()).toBeVisible();
