@@ -128,12 +128,11 @@ export class TandemCore {
     try {
       core.profile = await core.readProfile();
       await projector.ensure();
-      const shared = await core.sync.startAll();
-      if (core.profile) for (const seriesId of shared) void core.joinWhenArrived(seriesId);
     } catch (error) {
       await store.close();
       throw error;
     }
+    await core.sync.startAll((seriesId) => core!.profile && void core!.joinWhenArrived(seriesId));
     return core;
   }
 

@@ -14,6 +14,9 @@ import { SeriesSync, type Share } from './series-sync.js';
 
 export class SyncManager {
   private readonly live = new Map<string, { sync: SeriesSync; unbridge: () => void }>();
+  /** Shared series not connected yet (start-up connects them one at a time). */
+  private readonly waiting = new Set<string>();
+  private stopped = false;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -24,10 +27,23 @@ export class SyncManager {
   ) {}
 
   /** Connects every series shared earlier; returns their ids. */
-  async startAll(): Promise<string[]> {
+  /**
+   * Resolves once every series shared earlier is known (its sync state says `connecting`), then
+   * connects them one per turn of the event loop: loading a long history takes a while, and the
+   * list and the first requests must not wait for all of them.
+   */
+  async startAll(onStarted: (seriesId: string) => void): Promise<void> {
     const rows = await this.db.selectFrom('shares').selectAll().execute();
-    for (const r of rows) this.start({ seriesId: r.series_id, relayUrl: r.relay_url, key: r.relay_key, secret: r.secret });
-    return rows.map((r) => r.series_id);
+    for (const r of rows) this.waiting.add(r.series_id);
+    const connectInTurn = async () => {
+      for (const r of rows) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.stopped || !this.waiting.has(r.series_id)) continue;
+        this.start({ seriesId: r.series_id, relayUrl: r.relay_url, key: r.relay_key, secret: r.secret });
+        onStarted(r.series_id);
+      }
+    };
+    void connectInTurn().catch((error: unknown) => console.error(`[sync] could not connect: ${(error as Error).message}`));
   }
 
   async share(seriesId: string): Promise<Share | null> {
@@ -66,10 +82,13 @@ export class SyncManager {
   }
 
   state(seriesId: string): SyncState {
-    return this.get(seriesId)?.state() ?? { seriesId, status: 'local', unsent: 0 };
+    const live = this.get(seriesId);
+    if (live) return live.state();
+    return { seriesId, status: this.waiting.has(seriesId) ? 'connecting' : 'local', unsent: 0 };
   }
 
   stopAll(): void {
+    this.stopped = true;
     for (const id of [...this.live.keys()]) this.stop(id);
   }
 
@@ -83,6 +102,7 @@ export class SyncManager {
   }
 
   private start(share: Share): SeriesSync {
+    this.waiting.delete(share.seriesId);
     const existing = this.get(share.seriesId);
     if (existing) return existing;
     const doc = this.docs.acquire(share.seriesId);

@@ -161,4 +161,16 @@ describe('live sync through the relay', () => {
     edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Through the new relay', authorId: 'a' }));
     await until(() => converged(a, b, seriesId), 'both sides to converge through the new relay');
   });
+
+  test('a restarted core answers at once and connects its shared 1:1s after, reporting them as connecting until then', async () => {
+    const { a, b } = await pair();
+    const seriesId = await share(a, b);
+    await until(() => converged(a, b, seriesId), 'initial sync');
+    await b.core.close();
+    const bAgain = await person('Sam', 'ws://127.0.0.1:9', b.dataDir);
+    cleanup.push(() => bAgain.core.close());
+    expect(await bAgain.api.getSyncState({ seriesId })).toMatchObject({ status: 'connecting' });
+    expect((await bAgain.api.listSeries()).map((s) => s.id)).toEqual([seriesId]);
+    await until(async () => (await bAgain.api.getSyncState({ seriesId })).status === 'synced', 'B to reconnect');
+  });
 });
