@@ -2,7 +2,7 @@
  * The registry keeps one replica per 1:1 and closes it in the core only when nobody has used it
  * for a tick, and never while it holds edits the core refused. Against the real core.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serveSession } from '../../../src/core/rpc-server.js';
 import { ReplicaRegistry } from '../../../src/renderer/replica/replica-registry.js';
 import { createPortPair } from '../../../src/shared/protocol.js';
@@ -50,8 +50,7 @@ describe('ReplicaRegistry', () => {
     const replica = registry.acquire(id, user);
     await replica.ready;
     registry.release(replica);
-    await new Promise((r) => setTimeout(r, 5));
-    expect(closed).toEqual([id]);
+    await vi.waitFor(() => expect(closed).toEqual([id]));
     expect(registry.acquire(id, user)).not.toBe(replica);
   });
 
