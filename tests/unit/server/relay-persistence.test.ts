@@ -52,13 +52,18 @@ describe('room state survives the relay stopping', { timeout: SPAWNED_RELAY_TIME
     return c;
   };
 
+  /** Two clients of one room on a relay, both synced. */
+  const syncedPair = async (relay: RelayProcess, room: string, secret: string) => {
+    const pair = [client(relay, room, secret), client(relay, room, secret)] as const;
+    await Promise.all(pair.map((c) => synced(c)));
+    return pair;
+  };
+
   it('keeps everything across a graceful restart, compacted into a snapshot, and still requires the same secret', async () => {
     const room = newRoom();
     const secret = newSecret();
     const first = await start(0);
-    const a = client(first, room, secret);
-    const b = client(first, room, secret);
-    await Promise.all([synced(a), synced(b)]);
+    const [a, b] = await syncedPair(first, room, secret);
     for (let i = 0; i < 50; i++) a.text.insert(a.text.length, `${i},`);
     await waitFor(() => b.text.length === a.text.length, 'B to have all of A’s edits');
     const expected = a.text.toString();
@@ -79,9 +84,7 @@ describe('room state survives the relay stopping', { timeout: SPAWNED_RELAY_TIME
     const room = newRoom();
     const secret = newSecret();
     const first = await start(0);
-    const a = client(first, room, secret);
-    const b = client(first, room, secret);
-    await Promise.all([synced(a), synced(b)]);
+    const [a, b] = await syncedPair(first, room, secret);
     a.text.insert(0, 'said just before shutdown');
     await waitFor(() => b.text.toString() === 'said just before shutdown', 'B to see it');
     const raw = await openSocket(`${first.url}/${room}?secret=${secret}`);
@@ -105,9 +108,7 @@ describe('room state survives the relay stopping', { timeout: SPAWNED_RELAY_TIME
     const secret = newSecret();
     const port = await freePort();
     const first = await start(port, ['--synchronous', synchronous]);
-    const a = client(first, room, secret);
-    const b = client(first, room, secret);
-    await Promise.all([synced(a), synced(b)]);
+    const [a, b] = await syncedPair(first, room, secret);
 
     let typed = 0;
     const typing = setInterval(() => a.text.insert(a.text.length, `a${typed++} `), 2);
