@@ -34,7 +34,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
-import { addAgendaItem, addMeeting, agendaMap, meetingNotes, meetingsMap, setAgendaState } from '../src/shared/series-doc.js';
+import { addAgendaItem, addMeeting, agendaMap, meetingNotes, meetingsMap, setAgendaState } from '../src/shared/domain/series-doc.js';
 import { DATABASE_FILE, TandemCore } from '../src/core/tandem-core.js';
 import { NODE_BUNDLE_EXTERNAL } from '../scripts/bundle-externals.js';
 
@@ -243,7 +243,10 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 function formatFigure({ label, values, target }: Figure): string {
   const med = median(values);
   const max = Math.max(...values);
-  const verdict = target === undefined ? '' : `  target < ${target} ms: ${med < target ? 'MET' : 'NOT MET'} (median)${max >= target ? `, max over target` : ''}`;
+  const verdict =
+    target === undefined
+      ? ''
+      : `  target < ${target} ms: ${med < target ? 'MET' : 'NOT MET'} (median)${max >= target ? `, max over target` : ''}`;
   return `  ${label.padEnd(44)} median ${fmt(med).padStart(10)}   max ${fmt(max).padStart(10)}${verdict}`;
 }
 

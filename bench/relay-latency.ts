@@ -97,8 +97,7 @@ async function connectPair(target: Target): Promise<Pair> {
   });
   return {
     a: docA.getText('t'),
-    seen: (length) =>
-      textB.length >= length ? Promise.resolve() : new Promise<void>((resolve) => (waiting = { length, resolve })),
+    seen: (length) => (textB.length >= length ? Promise.resolve() : new Promise<void>((resolve) => (waiting = { length, resolve }))),
     destroy: () => {
       a.destroy();
       b.destroy();
@@ -121,7 +120,14 @@ function percentile(sorted: number[], q: number): number {
 
 function stats(server: string, samples: number[]): LatencyStats {
   const sorted = [...samples].sort((x, y) => x - y);
-  return { server, edits: samples.length, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? NaN };
+  return {
+    server,
+    edits: samples.length,
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
+    max: sorted.at(-1) ?? NaN,
+  };
 }
 
 /** Measures all servers in one run: the Tandem relay (FULL, then NORMAL), then the reference. */

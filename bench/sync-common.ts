@@ -55,8 +55,10 @@ function spawnServer(name: string, args: string[], onClose: () => void = () => {
 /** Our relay (server/main.ts) in its own process, on a loopback port, with its own temp data dir. */
 export function startOurRelay(synchronous: 'full' | 'normal' = 'normal'): Promise<RelayTarget> {
   const dir = tempDir('relay');
-  return spawnServer(`tandem relay (SQLite, synchronous=${synchronous.toUpperCase()})`, ['server/main.ts', '--port', '0', '--data', dir, '--synchronous', synchronous], () =>
-    rmSync(dir, { recursive: true, force: true }),
+  return spawnServer(
+    `tandem relay (SQLite, synchronous=${synchronous.toUpperCase()})`,
+    ['server/main.ts', '--port', '0', '--data', dir, '--synchronous', synchronous],
+    () => rmSync(dir, { recursive: true, force: true }),
   );
 }
 
@@ -184,7 +186,13 @@ export interface Percentiles {
 
 export function percentiles(samples: number[]): Percentiles {
   const sorted = [...samples].sort((x, y) => x - y);
-  return { n: samples.length, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? NaN };
+  return {
+    n: samples.length,
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
+    max: sorted.at(-1) ?? NaN,
+  };
 }
 
 export function machine(): string {

@@ -24,7 +24,7 @@
 import { pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
 import type { CoreOptions } from '../src/core/tandem-core.js';
-import { meetingNotes, nextMeeting } from '../src/shared/series-doc.js';
+import { meetingNotes, nextMeeting } from '../src/shared/domain/series-doc.js';
 import {
   machine,
   ms,
@@ -147,7 +147,12 @@ async function lane(target: RelayTarget, a: BenchPerson, b: BenchPerson): Promis
   };
 }
 
-export async function measureSyncLatency({ edits = 1000, warmup = 100, block = 100, core = {} }: SyncLatencyOptions = {}): Promise<SyncLatencyReport> {
+export async function measureSyncLatency({
+  edits = 1000,
+  warmup = 100,
+  block = 100,
+  core = {},
+}: SyncLatencyOptions = {}): Promise<SyncLatencyReport> {
   const setupStart = performance.now();
   const targets: RelayTarget[] = [];
   const people: BenchPerson[] = [];
@@ -204,8 +209,8 @@ export function formatSyncLatency(report: SyncLatencyReport): string {
   const ours = results.find((r) => r.server.includes('NORMAL'));
   const lines = [
     `Machine: ${report.machine}. Loopback; both cores in one Node process, each server in its own.`,
-    'Measured: core A inserts one character into the next meeting\'s notes (core.docs.with) -> A persists (SQLite, FULL)',
-    '  and sends -> relay applies, forwards and stores it -> core B\'s Y.Doc emits \'update\' from its provider with the character',
+    "Measured: core A inserts one character into the next meeting's notes (core.docs.with) -> A persists (SQLite, FULL)",
+    "  and sends -> relay applies, forwards and stores it -> core B's Y.Doc emits 'update' from its provider with the character",
     `  (B has persisted it). ${report.edits} sequential edits per server after ${report.warmup} warm-up edits (discarded), servers`,
     `  alternating in blocks of ${report.block}; the same two cores share one 1:1 through each server.`,
     `  "A's call" = time inside A's docs.with() (A's fsync + send), part of the total.`,

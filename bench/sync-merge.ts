@@ -37,7 +37,7 @@ import {
   nextMeeting,
   replaceText,
   setAgendaState,
-} from '../src/shared/series-doc.js';
+} from '../src/shared/domain/series-doc.js';
 import {
   kib,
   machine,
@@ -101,7 +101,20 @@ function random(seed: number): () => number {
   };
 }
 
-const WORDS = ['roadmap', 'hiring', 'feedback', 'launch', 'budget', 'onboarding', 'review', 'goals', 'blockers', 'career', 'team', 'offsite'];
+const WORDS = [
+  'roadmap',
+  'hiring',
+  'feedback',
+  'launch',
+  'budget',
+  'onboarding',
+  'review',
+  'goals',
+  'blockers',
+  'career',
+  'team',
+  'offsite',
+];
 const TYPED = 'we talked through the plan and agreed on next steps ';
 
 function lastParagraphText(doc: Y.Doc): Y.XmlText {
@@ -118,7 +131,17 @@ function lastParagraphText(doc: Y.Doc): Y.XmlText {
 const KINDS = ['notes keystroke', 'add item', 'title keystroke', 'rename', 'reorder', 'mark discussed'] as const;
 type Kind = (typeof KINDS)[number];
 const kindOf = (r: number): Kind =>
-  r < 0.7 ? 'notes keystroke' : r < 0.78 ? 'add item' : r < 0.85 ? 'title keystroke' : r < 0.88 ? 'rename' : r < 0.94 ? 'reorder' : 'mark discussed';
+  r < 0.7
+    ? 'notes keystroke'
+    : r < 0.78
+      ? 'add item'
+      : r < 0.85
+        ? 'title keystroke'
+        : r < 0.88
+          ? 'rename'
+          : r < 0.94
+            ? 'reorder'
+            : 'mark discussed';
 
 /** Per kind of edit: how many, and the total time in its docs.with() call (the edit, its fsync, routing). */
 export type EditProfile = Record<Kind, { count: number; ms: number }>;
@@ -183,7 +206,12 @@ async function startProfiler(): Promise<(file: string) => Promise<void>> {
 }
 
 const stateVector = (p: BenchPerson, id: string) => p.core.docs.with(id, (doc) => Buffer.from(Y.encodeStateVector(doc)));
-const agendaOrder = (p: BenchPerson, id: string) => p.core.docs.with(id, (doc) => listAgenda(doc).map((i) => i.id).join(','));
+const agendaOrder = (p: BenchPerson, id: string) =>
+  p.core.docs.with(id, (doc) =>
+    listAgenda(doc)
+      .map((i) => i.id)
+      .join(','),
+  );
 const fullView = (p: BenchPerson, id: string) =>
   p.core.docs.with(id, (doc) =>
     JSON.stringify({
@@ -211,7 +239,10 @@ async function mergeRound(target: RelayTarget, a: BenchPerson, b: BenchPerson, e
     syncA.provider.disconnect();
     syncB.provider.disconnect();
     await until(() => !syncA.provider.wsconnected && !syncB.provider.wsconnected, 'both to go offline');
-    const svBefore = { a: Y.encodeStateVector(a.core.docs.with(seriesId, (d) => d)), b: Y.encodeStateVector(b.core.docs.with(seriesId, (d) => d)) };
+    const svBefore = {
+      a: Y.encodeStateVector(a.core.docs.with(seriesId, (d) => d)),
+      b: Y.encodeStateVector(b.core.docs.with(seriesId, (d) => d)),
+    };
 
     const profile = Object.fromEntries(KINDS.map((k) => [k, { count: 0, ms: 0 }])) as EditProfile;
     const editMs = { a: await editOffline(a, seriesId, edits, 1, profile), b: await editOffline(b, seriesId, edits, 2, profile) };
@@ -225,7 +256,10 @@ async function mergeRound(target: RelayTarget, a: BenchPerson, b: BenchPerson, e
     const timeline: string[] = [];
     const mark = (what: string) => timeline.push(`${what} ${(performance.now() - start).toFixed(0)}`);
     const watchers: (() => void)[] = [];
-    for (const [who, p, sync] of [['A', a, syncA], ['B', b, syncB]] as const) {
+    for (const [who, p, sync] of [
+      ['A', a, syncA],
+      ['B', b, syncB],
+    ] as const) {
       const onStatus = ({ status }: { status: string }) => mark(`${who} ${status}`);
       const onSync = (synced: boolean) => synced && mark(`${who} synced`);
       const doc = p.core.docs.with(seriesId, (d) => d);
@@ -251,7 +285,11 @@ async function mergeRound(target: RelayTarget, a: BenchPerson, b: BenchPerson, e
       await until(
         () => {
           const now = performance.now() - start;
-          if (equalMs === null && stateVector(a, seriesId).equals(stateVector(b, seriesId)) && agendaOrder(a, seriesId) === agendaOrder(b, seriesId)) {
+          if (
+            equalMs === null &&
+            stateVector(a, seriesId).equals(stateVector(b, seriesId)) &&
+            agendaOrder(a, seriesId) === agendaOrder(b, seriesId)
+          ) {
             equalMs = now;
           }
           if (unsentZeroMs === null && syncA.state().unsent === 0 && syncB.state().unsent === 0) unsentZeroMs = now;
@@ -326,14 +364,18 @@ export function formatSyncMerge(report: MergeReport): string {
       `  offline edits: A ${ms(r.editMs.a, 0)} (${ms(r.editMs.a / n, 3)}/edit), B ${ms(r.editMs.b, 0)} (${ms(r.editMs.b / n, 3)}/edit)`,
       `  time per edit inside docs.with() by kind (both sides): ${KINDS.map((k) => `${k} ${ms(r.profile[k].ms / Math.max(1, r.profile[k].count), 2)}`).join(', ')}`,
       `  merge: documents equal after ${r.equalMs === null ? 'NEVER' : ms(r.equalMs, 1)}; both unsent 0 after ${
-        r.unsentZeroMs === null ? `never (A ${r.unsentAtEnd.a}, B ${r.unsentAtEnd.b} still unsent when the run stopped)` : ms(r.unsentZeroMs, 1)
+        r.unsentZeroMs === null
+          ? `never (A ${r.unsentAtEnd.a}, B ${r.unsentAtEnd.b} still unsent when the run stopped)`
+          : ms(r.unsentZeroMs, 1)
       }; identical in full: ${r.identical ? 'yes' : 'NO'} (${r.agendaItems} items, ${r.notesChars.toLocaleString('en')} notes chars)`,
       `  bytes: A->relay ${kib(r.bytes.aUp)}, relay->A ${kib(r.bytes.aDown)}, B->relay ${kib(r.bytes.bUp)}, relay->B ${kib(r.bytes.bDown)}` +
         ` (each side's offline changes as one Yjs update: A ${kib(r.diffBytes.a)}, B ${kib(r.diffBytes.b)})`,
     );
     lines.push(`  timeline (ms after connect()): ${r.timeline.join(', ')}`);
     if (!r.server.includes('reference') && total !== null) {
-      lines.push(`  Target merge < ${TARGET_MERGE_MS} ms: ${total < TARGET_MERGE_MS ? 'met' : 'MISSED'} (${ms(total, 1)} until equal and unsent 0).`);
+      lines.push(
+        `  Target merge < ${TARGET_MERGE_MS} ms: ${total < TARGET_MERGE_MS ? 'met' : 'MISSED'} (${ms(total, 1)} until equal and unsent 0).`,
+      );
     }
   }
   return lines.join('\n');

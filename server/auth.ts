@@ -14,9 +14,7 @@ import { z } from 'zod';
 export const RoomName = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/);
 const Secret = z.string().min(16).max(512);
 
-export type Admission =
-  | { ok: true; room: string }
-  | { ok: false; status: 400 | 401 | 403; reason: 'bad-room' | 'key' | 'secret' };
+export type Admission = { ok: true; room: string } | { ok: false; status: 400 | 401 | 403; reason: 'bad-room' | 'key' | 'secret' };
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();

@@ -82,9 +82,7 @@ export function validateSettings(input: unknown): RelayConfig {
 }
 
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): RelayConfig {
-  const options = Object.fromEntries(
-    Object.values(SOURCES).map((s) => [s.flag, { type: 'string' as const }]),
-  );
+  const options = Object.fromEntries(Object.values(SOURCES).map((s) => [s.flag, { type: 'string' as const }]));
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));

@@ -4,11 +4,18 @@
  * close code and is logged; nothing a client sends can throw out of here into the process.
  */
 import { WebSocket, type RawData } from 'ws';
-import { TandemError } from '../src/shared/api.js';
+import { TandemError } from '../src/shared/errors.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
-import { Close, ProtocolViolation, parseClientMessage, syncStep1Message, syncStep2Message,
-  stateVectorMessage, type ClientMessage } from './protocol.js';
+import {
+  Close,
+  ProtocolViolation,
+  parseClientMessage,
+  syncStep1Message,
+  syncStep2Message,
+  stateVectorMessage,
+  type ClientMessage,
+} from './protocol.js';
 import { TokenBucket } from './rate-limit.js';
 import type { Peer, Room, Rooms } from './rooms.js';
 

@@ -26,7 +26,9 @@ const HEADERS_TIMEOUT_MS = 10_000;
 function refuse(socket: Duplex, status: number): void {
   const body = STATUS_CODES[status] ?? 'Error';
   socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${body}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${body}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 function requestUrl(req: IncomingMessage): URL | null {

@@ -51,7 +51,10 @@ export class Metrics {
   readonly messagesOut = new Counter('tandem_relay_messages_out_total', 'WebSocket messages sent to clients.');
   readonly bytesIn = new Counter('tandem_relay_bytes_in_total', 'Payload bytes received from clients.');
   readonly bytesOut = new Counter('tandem_relay_bytes_out_total', 'Payload bytes sent to clients.');
-  readonly authFailures = new Counter('tandem_relay_auth_failures_total', 'Upgrades refused for a missing or wrong key or room secret, by reason.');
+  readonly authFailures = new Counter(
+    'tandem_relay_auth_failures_total',
+    'Upgrades refused for a missing or wrong key or room secret, by reason.',
+  );
   readonly upgradesRejected = new Counter('tandem_relay_upgrades_rejected_total', 'Upgrades refused for any reason, by HTTP status.');
   readonly updatesRejected = new Counter('tandem_relay_updates_rejected_total', 'Document updates refused because they do not decode.');
   readonly connectionsClosed = new Counter('tandem_relay_connections_closed_total', 'Connections closed, by WebSocket close code.');
@@ -66,7 +69,16 @@ export class Metrics {
   }
 
   render(): string {
-    const counters = [this.messagesIn, this.messagesOut, this.bytesIn, this.bytesOut, this.authFailures, this.upgradesRejected, this.updatesRejected, this.connectionsClosed];
+    const counters = [
+      this.messagesIn,
+      this.messagesOut,
+      this.bytesIn,
+      this.bytesOut,
+      this.authFailures,
+      this.upgradesRejected,
+      this.updatesRejected,
+      this.connectionsClosed,
+    ];
     return `${[...this.gauges, ...counters].map((m) => m.render()).join('\n')}\n`;
   }
 }

@@ -6,8 +6,8 @@
  */
 import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { DocRegistry } from '../src/shared/docstore/doc-registry.js';
-import type { UpdateLog } from '../src/shared/docstore/update-log.js';
+import { DocRegistry } from '../src/node/docstore/doc-registry.js';
+import type { UpdateLog } from '../src/node/docstore/update-log.js';
 import { awarenessMessage, updateMessage } from './protocol.js';
 
 /** What a room needs from a connection. */

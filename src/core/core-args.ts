@@ -4,7 +4,7 @@
  * --relay-key / TANDEM_RELAY_KEY, TANDEM_SQLITE_BINDING.
  */
 import { z } from 'zod';
-import { TandemError } from '../shared/api.js';
+import { TandemError } from '../shared/errors.js';
 import { RelayUrl, describeZodError } from '../shared/schemas.js';
 import { flagValue, resolveDataDir } from './data-dir.js';
 import type { CoreOptions } from './tandem-core.js';

@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TandemError } from '../shared/api.js';
+import { TandemError } from '../shared/errors.js';
 
 export const APP_FOLDER = 'Tandem';
 

@@ -3,16 +3,9 @@
  * checked before it reaches the session; a bad message gets an error response when it can be
  * answered and is dropped otherwise, and never takes the core down.
  */
-import { TandemError, type TandemApi } from '../shared/api.js';
-import {
-  FrameKind,
-  ProtocolError,
-  RequestMessage,
-  decodeFrame,
-  encodeFrame,
-  type Port,
-  type ResponseMessage,
-} from '../shared/protocol.js';
+import { type TandemApi } from '../shared/api.js';
+import { TandemError } from '../shared/errors.js';
+import { FrameKind, ProtocolError, RequestMessage, decodeFrame, encodeFrame, type Port, type ResponseMessage } from '../shared/protocol.js';
 import { describeZodError, type MethodName } from '../shared/schemas.js';
 
 export interface ServedSession extends TandemApi {
@@ -34,9 +27,7 @@ export function serveSession(port: Port, session: ServedSession, options: RpcSer
   const reply = (message: ResponseMessage) => port.send(JSON.stringify(message));
   const fail = (id: number, error: unknown) => reply({ t: 'res', id, ok: false, error: toErrorPayload(error) });
 
-  const offDoc = session.onDocUpdate((seriesId, payload) =>
-    port.send(encodeFrame({ kind: FrameKind.update, id: 0, seriesId, payload })),
-  );
+  const offDoc = session.onDocUpdate((seriesId, payload) => port.send(encodeFrame({ kind: FrameKind.update, id: 0, seriesId, payload })));
   const offAwareness = session.onAwareness((seriesId, payload) =>
     port.send(encodeFrame({ kind: FrameKind.awareness, id: 0, seriesId, payload })),
   );

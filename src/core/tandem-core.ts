@@ -8,7 +8,6 @@ import { addDays, isWeekend, set as setTime } from 'date-fns';
 import * as Y from 'yjs';
 import type { z } from 'zod';
 import {
-  TandemError,
   type EventListener,
   type FrameListener,
   type Invite,
@@ -18,6 +17,7 @@ import {
   type SyncState,
   type TandemEvent,
 } from '../shared/api.js';
+import { TandemError } from '../shared/errors.js';
 import {
   AcceptInviteInput,
   AddAgendaItemInput,
@@ -29,13 +29,13 @@ import {
   describeZodError,
   type Role,
 } from '../shared/schemas.js';
-import { addAgendaItem, hasMeta, initSeriesDoc, perspective, readMeta, setParticipant } from '../shared/series-doc.js';
+import { addAgendaItem, hasMeta, initSeriesDoc, perspective, readMeta, setParticipant } from '../shared/domain/series-doc.js';
 import { decodeInvite, encodeInvite } from './sync/invites.js';
 import { PresenceHub } from './sync/presence.js';
 import { SyncManager, newRoomSecret } from './sync/sync-manager.js';
 import { prepareDataDir } from './data-dir.js';
-import { DocRegistry } from '../shared/docstore/doc-registry.js';
-import { UpdateLog, applyChecked } from '../shared/docstore/update-log.js';
+import { DocRegistry } from '../node/docstore/doc-registry.js';
+import { UpdateLog, applyChecked } from '../node/docstore/update-log.js';
 import { Projector } from './projection/projector.js';
 import type { ServedSession } from './rpc-server.js';
 import { openStore, type Store } from './store/database.js';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
-import { contentType, resolveInside } from '../shared/static-files.js';
+import { contentType, resolveInside } from '../node/static-files.js';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://tandem`;

@@ -45,7 +45,10 @@ function SignedIn({ profile, setProfile }: { profile: Profile; setProfile(p: Pro
   const { showError } = useToasts();
   const registry = useMemo(() => new ReplicaRegistry(api, showError), [showError]);
   const presence = useMemo(() => ({ name: profile.name, color: colorFor(profile.id) }), [profile]);
-  const value = useMemo<AppContextValue>(() => ({ api, profile, setProfile, registry, presence }), [profile, setProfile, registry, presence]);
+  const value = useMemo<AppContextValue>(
+    () => ({ api, profile, setProfile, registry, presence }),
+    [profile, setProfile, registry, presence],
+  );
   const route = useRoute();
 
   return (

@@ -104,16 +104,3 @@ export interface TandemApi {
   onAwareness(listener: FrameListener): Unsubscribe;
   onEvent(listener: EventListener): Unsubscribe;
 }
-
-export type ErrorCode = 'invalid-input' | 'not-found' | 'storage' | 'offline' | 'protocol' | 'internal';
-
-/** The one error type that crosses the contract: a code for programs and a sentence for people. */
-export class TandemError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TandemError';
-  }
-}

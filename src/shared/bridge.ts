@@ -4,7 +4,8 @@
  * contract with every call settled into a plain result, and the page turns it back into the
  * contract, rethrowing TandemErrors with their codes. Everything else crosses unchanged.
  */
-import { TandemError, type ErrorCode, type TandemApi } from './api.js';
+import { type TandemApi } from './api.js';
+import { TandemError, type ErrorCode } from './errors.js';
 import { MethodInputs, type MethodName } from './schemas.js';
 
 type Settled<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };

@@ -63,9 +63,7 @@ export class ProtocolError extends Error {
 
 const RequestId = z.number().int().min(1).max(MAX_ID);
 
-export const RequestMessage = z
-  .object({ t: z.literal('req'), id: RequestId, method: MethodName, input: z.unknown().optional() })
-  .strict();
+export const RequestMessage = z.object({ t: z.literal('req'), id: RequestId, method: MethodName, input: z.unknown().optional() }).strict();
 export type RequestMessage = z.infer<typeof RequestMessage>;
 
 export const ErrorPayload = z.object({

@@ -2,7 +2,8 @@
  * The UI side of the message protocol: a TandemApi over any Port. The Electron preload bridge
  * and the web shell client are both this, each on its own transport.
  */
-import { TandemError, type EventListener, type FrameListener, type TandemApi, type TandemEvent } from './api.js';
+import { type EventListener, type FrameListener, type TandemApi, type TandemEvent } from './api.js';
+import { TandemError } from './errors.js';
 import { CoreMessage, FrameKind, decodeFrame, encodeFrame, type Port } from './protocol.js';
 import { MethodInputs, type MethodName } from './schemas.js';
 

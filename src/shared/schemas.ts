@@ -132,7 +132,5 @@ export const MethodName = z.enum(Object.keys(MethodInputs) as [MethodName, ...Me
 
 /** Turns a zod error into one readable sentence naming each bad field. */
 export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
+  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
-import { contentType, resolveInside } from '../shared/static-files.js';
+import { contentType, resolveInside } from '../node/static-files.js';
 import { serveSession } from '../core/rpc-server.js';
 import type { TandemCore } from '../core/tandem-core.js';
 import { RPC_PATH } from './browser-client.js';
@@ -22,7 +22,6 @@ import { wsPort } from './ws-port.js';
  * shells open in one browser (one per participant, as in the tests) never overwrite each other's.
  */
 const sessionCookie = (port: number) => `tandem_session_${port}`;
-
 
 export interface WebShellOptions {
   core: TandemCore;

@@ -12,7 +12,10 @@ import { firstRun } from './support/tandem-page.js';
 
 const binary = electronBinary();
 
-test.skip(!binary, 'no Electron binary on this machine (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1); set ELECTRON_OVERRIDE_DIST_PATH to run it');
+test.skip(
+  !binary,
+  'no Electron binary on this machine (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1); set ELECTRON_OVERRIDE_DIST_PATH to run it',
+);
 
 test('the desktop app starts, exposes only the contract to the page, and keeps a 1:1 across restarts', async () => {
   execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });

@@ -81,7 +81,11 @@ test('two people share a 1:1 through the relay, live and across an outage and a 
     await shellB.stop();
     shellB = await startWebShell(dirB, { relay: relay.url });
     const b2 = await pageFor(browser, shellB);
-    await b2.getByRole('link', { name: /^Dana Whitfield/ }).or(b2.getByRole('button', { name: /^Dana Whitfield/ })).first().click();
+    await b2
+      .getByRole('link', { name: /^Dana Whitfield/ })
+      .or(b2.getByRole('button', { name: /^Dana Whitfield/ }))
+      .first()
+      .click();
     await seesItems(b2, all);
     await expect(notes(b2)).toContainText('Dana: great quarter.');
     await expect(syncState(b2)).toContainText('Offline');

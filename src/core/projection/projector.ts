@@ -6,8 +6,8 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type * as Y from 'yjs';
-import { TandemError } from '../../shared/api.js';
-import { hasMeta, listAgenda, listMeetings, nextMeeting, perspective, readMeta } from '../../shared/series-doc.js';
+import { TandemError } from '../../shared/errors.js';
+import { hasMeta, listAgenda, listMeetings, nextMeeting, perspective, readMeta } from '../../shared/domain/series-doc.js';
 import type { Database } from '../store/schema.js';
 
 export const PROJECTION_VERSION = '1';
@@ -41,7 +41,9 @@ export class Projector {
       .where('key', '=', 'version')
       .executeTakeFirst()
       .catch(() => undefined);
-    const tables = await sql<{ n: number }>`select count(*) as n from sqlite_schema where type = 'table' and name in (${sql.join(TABLES)})`.execute(this.db);
+    const tables = await sql<{
+      n: number;
+    }>`select count(*) as n from sqlite_schema where type = 'table' and name in (${sql.join(TABLES)})`.execute(this.db);
     if (version?.value === PROJECTION_VERSION && tables.rows[0]?.n === TABLES.length) return false;
     await this.rebuild();
     return true;
@@ -73,13 +75,15 @@ export class Projector {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     // A failed flush must not poison every later one: each starts from a settled chain.
-    this.flushing = this.flushing.catch(() => []).then(async () => {
-      const ids = [...this.dirty];
-      this.dirty.clear();
-      for (const id of ids) await this.projectReadable(id);
-      if (ids.length) this.options.onProjected(ids);
-      return ids;
-    });
+    this.flushing = this.flushing
+      .catch(() => [])
+      .then(async () => {
+        const ids = [...this.dirty];
+        this.dirty.clear();
+        for (const id of ids) await this.projectReadable(id);
+        if (ids.length) this.options.onProjected(ids);
+        return ids;
+      });
     return this.flushing;
   }
 

@@ -2,8 +2,8 @@
  * Durable schema, as kysely migrations. Each migration is named by its order and never edited
  * once released: a change is a new migration, tested from an empty database and from each older one.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { createDocTables } from '../../shared/docstore/tables.js';
+import type { Kysely, Migration } from 'kysely';
+import { createDocTables } from '../../node/docstore/tables.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_documents_and_settings': {
@@ -30,14 +30,3 @@ export const migrations: Record<string, Migration> = {
     },
   },
 };
-
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
-/** Brings the database to the newest schema; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}

@@ -3,7 +3,7 @@
  * JSON in base64url: self-contained, so joining needs no lookup service, and validated with the
  * same schema on the way in as on the way out.
  */
-import { TandemError } from '../../shared/api.js';
+import { TandemError } from '../../shared/errors.js';
 import { InvitePayload, describeZodError } from '../../shared/schemas.js';
 
 export const INVITE_SCHEME = 'tandem://join/';

@@ -6,7 +6,7 @@
 import * as decoding from 'lib0/decoding';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { TandemError } from '../../shared/api.js';
+import { TandemError } from '../../shared/errors.js';
 
 const BRIDGE = Symbol('presence bridge');
 
@@ -87,7 +87,12 @@ export class PresenceHub {
       if (ids.length) applyAwarenessUpdate(to, encodeAwarenessUpdate(from, ids), BRIDGE);
     };
     const toRelay = ({ added, updated, removed }: Record<string, number[]>, origin: unknown) => {
-      if (origin !== BRIDGE) forward(local, relay, [...added!, ...updated!, ...removed!].filter((id) => !own(id)));
+      if (origin !== BRIDGE)
+        forward(
+          local,
+          relay,
+          [...added!, ...updated!, ...removed!].filter((id) => !own(id)),
+        );
     };
     const fromRelay = ({ added, updated, removed }: Record<string, number[]>, origin: unknown) => {
       if (origin === BRIDGE) return;
@@ -96,7 +101,11 @@ export class PresenceHub {
     };
     local.on('update', toRelay);
     relay.on('update', fromRelay);
-    forward(local, relay, [...local.getStates().keys()].filter((id) => !own(id)));
+    forward(
+      local,
+      relay,
+      [...local.getStates().keys()].filter((id) => !own(id)),
+    );
     return () => {
       local.off('update', toRelay);
       relay.off('update', fromRelay);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { Awareness } from 'y-protocols/awareness';
 import type { SyncState } from '../../shared/api.js';
-import type { DocRegistry } from '../../shared/docstore/doc-registry.js';
+import type { DocRegistry } from '../../node/docstore/doc-registry.js';
 import type { Database } from '../store/schema.js';
 import type { PresenceHub } from './presence.js';
 import { SeriesSync, type Share } from './series-sync.js';

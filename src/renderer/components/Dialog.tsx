@@ -41,7 +41,17 @@ export function DialogActions({ children }: { children: ReactNode }) {
 }
 
 /** The foot of a dialog's form: its error line, if any, then Cancel and the submit button. */
-export function FormFooter({ error, submitLabel, disabled, onCancel }: { error: string | null; submitLabel: string; disabled: boolean; onCancel(): void }) {
+export function FormFooter({
+  error,
+  submitLabel,
+  disabled,
+  onCancel,
+}: {
+  error: string | null;
+  submitLabel: string;
+  disabled: boolean;
+  onCancel(): void;
+}) {
   return (
     <>
       {error && (

@@ -14,7 +14,13 @@ interface ControlProps {
 }
 
 /** The label, hint and error around one control, wired to it by id. */
-function Field({ label, hint, error, className, children }: FieldChrome & { className?: string; children: (control: ControlProps) => ReactNode }) {
+function Field({
+  label,
+  hint,
+  error,
+  className,
+  children,
+}: FieldChrome & { className?: string; children: (control: ControlProps) => ReactNode }) {
   const id = useId();
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (

@@ -32,7 +32,9 @@ export function relationshipLabel(kind: SeriesKind, myRole: Role, partnerName: s
   if (kind === 'manager-report') {
     return myRole === 'report' ? `Manager · you report to ${partnerName}` : `Direct report · ${partnerName} reports to you`;
   }
-  return myRole === 'report' ? `Skip-level · ${partnerName} is your manager's manager` : `Skip-level · ${partnerName} is two levels below you`;
+  return myRole === 'report'
+    ? `Skip-level · ${partnerName} is your manager's manager`
+    : `Skip-level · ${partnerName} is two levels below you`;
 }
 
 export function meetingDate(iso: string): string {

@@ -3,7 +3,8 @@
  * tick so a component that unmounts and mounts again at once (React StrictMode, a re-keyed screen)
  * keeps the same replica instead of closing and reopening the series in the core.
  */
-import { TandemError, type TandemApi } from '../../shared/api.js';
+import { type TandemApi } from '../../shared/api.js';
+import { TandemError } from '../../shared/errors.js';
 import { SeriesReplica, type PresenceUser } from './series-replica.js';
 
 interface Entry {

@@ -9,7 +9,8 @@
  */
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
-import { TandemError, type TandemApi, type Unsubscribe } from '../../shared/api.js';
+import { type TandemApi, type Unsubscribe } from '../../shared/api.js';
+import { TandemError } from '../../shared/errors.js';
 
 /** Origin of changes that came from the core: applied locally, never sent back. */
 export const REMOTE = Symbol('tandem-remote');

@@ -3,14 +3,12 @@
  * to the document or its save state.
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { TandemError } from '../../shared/api.js';
+import type { TandemError } from '../../shared/errors.js';
 import { useApp } from '../lib/app-context.js';
 import { toTandemError, type SeriesReplica } from './series-replica.js';
 
 export type SeriesHandle =
-  | { status: 'loading' }
-  | { status: 'failed'; error: TandemError }
-  | { status: 'ready'; replica: SeriesReplica; version: number };
+  { status: 'loading' } | { status: 'failed'; error: TandemError } | { status: 'ready'; replica: SeriesReplica; version: number };
 
 const noSubscription = () => () => undefined;
 const noVersion = () => -1;

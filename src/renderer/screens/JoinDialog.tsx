@@ -40,7 +40,12 @@ export function JoinDialog({ open, onOpenChange }: { open: boolean; onOpenChange
   };
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange} title="Join a 1:1" description="The other person makes an invite in their 1:1 and sends it to you.">
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title="Join a 1:1"
+      description="The other person makes an invite in their 1:1 and sends it to you."
+    >
       <form className="form" onSubmit={submit} noValidate>
         <TextArea
           label="Invite code or link"

@@ -24,7 +24,13 @@ interface Draft {
   firstMeetingAt: string;
 }
 
-const emptyDraft = (): Draft => ({ partnerName: '', kind: 'manager-report', myRole: 'report', cadence: 'weekly', firstMeetingAt: defaultFirstMeeting() });
+const emptyDraft = (): Draft => ({
+  partnerName: '',
+  kind: 'manager-report',
+  myRole: 'report',
+  cadence: 'weekly',
+  firstMeetingAt: defaultFirstMeeting(),
+});
 
 export function NewSeriesDialog({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolean): void }) {
   const { api } = useApp();
@@ -109,7 +115,12 @@ export function NewSeriesDialog({ open, onOpenChange }: { open: boolean; onOpenC
             <label className="field__label" htmlFor="new-series-cadence">
               How often
             </label>
-            <select id="new-series-cadence" className="input" value={draft.cadence} onChange={(e) => update({ cadence: e.target.value as Cadence })}>
+            <select
+              id="new-series-cadence"
+              className="input"
+              value={draft.cadence}
+              onChange={(e) => update({ cadence: e.target.value as Cadence })}
+            >
               {CADENCES.map((c) => (
                 <option key={c.value} value={c.value}>
                   {c.label}

@@ -54,8 +54,7 @@ function EmptyList({ onCreate }: { onCreate(): void }) {
     <section className="empty" aria-labelledby="empty-title">
       <h2 id="empty-title">No 1:1s yet</h2>
       <p className="muted">
-        Start one with your manager, a report or a peer. You build the agenda together and keep notes in one place, meeting after
-        meeting.
+        Start one with your manager, a report or a peer. You build the agenda together and keep notes in one place, meeting after meeting.
       </p>
       <Button variant="primary" onClick={onCreate}>
         Start your first 1:1

@@ -1,6 +1,6 @@
 /** One 1:1: who it is with, the next meeting's agenda and shared notes, and how it is syncing. */
 import { useMemo, useState } from 'react';
-import { agendaFor, meetingNotes, nextMeeting, perspective, readMeta } from '../../shared/series-doc.js';
+import { agendaFor, meetingNotes, nextMeeting, perspective, readMeta } from '../../shared/domain/series-doc.js';
 import { Button } from '../components/Button.js';
 import { BackIcon } from '../components/icons.js';
 import { useApp } from '../lib/app-context.js';

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import type * as Y from 'yjs';
 import type { Purpose } from '../../shared/schemas.js';
-import { addAgendaItem } from '../../shared/series-doc.js';
+import { addAgendaItem } from '../../shared/domain/series-doc.js';
 import { Button } from '../components/Button.js';
 import { useApp } from '../lib/app-context.js';
 import { PURPOSES } from '../lib/labels.js';
@@ -31,7 +31,12 @@ export function AddAgendaItem({ doc }: { doc: Y.Doc }) {
         onChange={(e) => setTitle(e.target.value)}
         onKeyDown={(e) => e.key === 'Escape' && setTitle('')}
       />
-      <select className="input add-item__purpose" aria-label="Purpose" value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
+      <select
+        className="input add-item__purpose"
+        aria-label="Purpose"
+        value={purpose}
+        onChange={(e) => setPurpose(e.target.value as Purpose)}
+      >
         {PURPOSES.map((p) => (
           <option key={p.value} value={p.value}>
             {p.label}

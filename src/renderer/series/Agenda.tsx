@@ -16,7 +16,7 @@ import {
 import { SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { useState } from 'react';
 import type * as Y from 'yjs';
-import { moveAgendaItem, type AgendaItem } from '../../shared/series-doc.js';
+import { moveAgendaItem, type AgendaItem } from '../../shared/domain/series-doc.js';
 import { AgendaItemRow } from './AgendaItemRow.js';
 
 export function Agenda({ doc, items }: { doc: Y.Doc; items: AgendaItem[] }) {
@@ -31,14 +31,20 @@ export function Agenda({ doc, items }: { doc: Y.Doc; items: AgendaItem[] }) {
 
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up ${titleOf(active.id)}, position ${positionOf(active.id)} of ${items.length}.`,
-    onDragOver: ({ active, over }) => (over ? `${titleOf(active.id)} is over position ${positionOf(over.id)} of ${items.length}.` : undefined),
-    onDragEnd: ({ active, over }) => (over ? `Moved ${titleOf(active.id)} to position ${positionOf(over.id)} of ${items.length}.` : `Dropped ${titleOf(active.id)}.`),
+    onDragOver: ({ active, over }) =>
+      over ? `${titleOf(active.id)} is over position ${positionOf(over.id)} of ${items.length}.` : undefined,
+    onDragEnd: ({ active, over }) =>
+      over ? `Moved ${titleOf(active.id)} to position ${positionOf(over.id)} of ${items.length}.` : `Dropped ${titleOf(active.id)}.`,
     onDragCancel: ({ active }) => `Reordering cancelled. ${titleOf(active.id)} stays at position ${positionOf(active.id)}.`,
   };
 
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     if (!over || active.id === over.id) return;
-    moveAgendaItem(doc, String(active.id), items.findIndex((i) => i.id === over.id));
+    moveAgendaItem(
+      doc,
+      String(active.id),
+      items.findIndex((i) => i.id === over.id),
+    );
   };
 
   const moveBy = (item: AgendaItem, delta: -1 | 1) => {
@@ -70,7 +76,8 @@ export function Agenda({ doc, items }: { doc: Y.Doc; items: AgendaItem[] }) {
       accessibility={{
         announcements,
         screenReaderInstructions: {
-          draggable: 'To reorder, press Space or Enter, move with the arrow keys, and press Space or Enter again to drop. Escape cancels. Alt+Up and Alt+Down also move an item.',
+          draggable:
+            'To reorder, press Space or Enter, move with the arrow keys, and press Space or Enter again to drop. Escape cancels. Alt+Up and Alt+Down also move an item.',
         },
       }}
     >

@@ -14,7 +14,7 @@ import {
   setAgendaPurpose,
   setAgendaState,
   type AgendaItem,
-} from '../../shared/series-doc.js';
+} from '../../shared/domain/series-doc.js';
 import { IconButton } from '../components/IconButton.js';
 import { ChevronIcon, GripIcon, MoreIcon } from '../components/icons.js';
 import { Menu, MenuItem, MenuRadioGroup } from '../components/Menu.js';
@@ -51,7 +51,9 @@ export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
     onMoveBy(item, e.key === 'ArrowUp' ? -1 : 1);
   };
 
-  const classes = ['agenda-item', discussed ? 'agenda-item--discussed' : '', isDragging ? 'agenda-item--dragging' : ''].filter(Boolean).join(' ');
+  const classes = ['agenda-item', discussed ? 'agenda-item--discussed' : '', isDragging ? 'agenda-item--dragging' : '']
+    .filter(Boolean)
+    .join(' ');
 
   return (
     <li
@@ -63,7 +65,14 @@ export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
       data-item-id={item.id}
     >
       <div className="agenda-item__row">
-        <button ref={setActivatorNodeRef} type="button" className="drag-handle" {...attributes} {...listeners} aria-label={`Reorder ${item.title}`}>
+        <button
+          ref={setActivatorNodeRef}
+          type="button"
+          className="drag-handle"
+          {...attributes}
+          {...listeners}
+          aria-label={`Reorder ${item.title}`}
+        >
           <GripIcon />
         </button>
         <input
@@ -121,7 +130,11 @@ export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
           </Menu>
         </div>
       </div>
-      {contextOpen ? <ContextField id={contextId} doc={doc} item={item} /> : item.context && <p className="agenda-item__context-preview meta">{item.context}</p>}
+      {contextOpen ? (
+        <ContextField id={contextId} doc={doc} item={item} />
+      ) : (
+        item.context && <p className="agenda-item__context-preview meta">{item.context}</p>
+      )}
     </li>
   );
 }

@@ -12,7 +12,17 @@ import { RelayFields, relayInput, type RelayDraft } from '../screens/RelayFields
 
 type Step = { name: 'working' } | { name: 'needs-relay' } | { name: 'ready'; invite: Invite } | { name: 'failed'; message: string };
 
-export function InviteDialog({ seriesId, partnerName, open, onOpenChange }: { seriesId: string; partnerName: string; open: boolean; onOpenChange(open: boolean): void }) {
+export function InviteDialog({
+  seriesId,
+  partnerName,
+  open,
+  onOpenChange,
+}: {
+  seriesId: string;
+  partnerName: string;
+  open: boolean;
+  onOpenChange(open: boolean): void;
+}) {
   const { api } = useApp();
   const [step, setStep] = useState<Step>({ name: 'working' });
   const [relay, setRelay] = useState<RelayDraft>({ url: '', key: '' });
@@ -85,8 +95,8 @@ function InviteReady({ invite, partnerName, onDone }: { invite: Invite; partnerN
   return (
     <div className="form">
       <p className="muted">
-        Send this to {partnerName}. In Tandem they choose “Join a 1:1” and paste it, or open the link. Anyone with it can join this 1:1, so share it only
-        with them.
+        Send this to {partnerName}. In Tandem they choose “Join a 1:1” and paste it, or open the link. Anyone with it can join this 1:1, so
+        share it only with them.
       </p>
       <CopyField label="Invite code" value={invite.code} multiline />
       <CopyField label="Invite link" value={invite.link} />
@@ -114,7 +124,13 @@ function CopyField({ label, value, multiline }: { label: string; value: string; 
     setCopied(true);
     setTimeout(() => setCopied(false), 2000);
   };
-  const common = { id, className: 'input input--mono', readOnly: true, value, onFocus: (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => e.currentTarget.select() };
+  const common = {
+    id,
+    className: 'input input--mono',
+    readOnly: true,
+    value,
+    onFocus: (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => e.currentTarget.select(),
+  };
   return (
     <div className="field">
       <label className="field__label" htmlFor={id}>

@@ -83,11 +83,25 @@ function ToolbarButton({ label, pressed, onClick, children }: { label: string; p
 
 function ListGlyph({ ordered }: { ordered: boolean }) {
   return (
-    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round">
+    <svg
+      width="16"
+      height="16"
+      viewBox="0 0 16 16"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+      strokeLinecap="round"
+    >
       {ordered ? (
         <>
-          <text x="1" y="6" fontSize="5" fill="currentColor" stroke="none">1</text>
-          <text x="1" y="13" fontSize="5" fill="currentColor" stroke="none">2</text>
+          <text x="1" y="6" fontSize="5" fill="currentColor" stroke="none">
+            1
+          </text>
+          <text x="1" y="13" fontSize="5" fill="currentColor" stroke="none">
+            2
+          </text>
         </>
       ) : (
         <>

@@ -34,7 +34,8 @@ function usePresent(awareness: Awareness): Present[] {
   const people = JSON.parse(key) as Present[];
   // Several windows of one person are one face; the local user goes last.
   const unique = new Map<string, Present>();
-  for (const p of people.sort((a, b) => Number(a.me) - Number(b.me))) if (!unique.has(`${p.name}|${p.color}`) || p.me) unique.set(`${p.name}|${p.color}`, p);
+  for (const p of people.sort((a, b) => Number(a.me) - Number(b.me)))
+    if (!unique.has(`${p.name}|${p.color}`) || p.me) unique.set(`${p.name}|${p.color}`, p);
   return [...unique.values()];
 }
 

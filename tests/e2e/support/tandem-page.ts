@@ -15,7 +15,11 @@ export async function createSeries(page: Page, partner: string): Promise<void> {
 }
 
 export async function openSeries(page: Page, partner: string): Promise<void> {
-  await page.getByRole('link', { name: new RegExp(`^${partner}`) }).or(page.getByRole('button', { name: new RegExp(`^${partner}`) })).first().click();
+  await page
+    .getByRole('link', { name: new RegExp(`^${partner}`) })
+    .or(page.getByRole('button', { name: new RegExp(`^${partner}`) }))
+    .first()
+    .click();
   await expect(page.getByRole('textbox', { name: 'New agenda item' })).toBeVisible();
 }
 

@@ -1,7 +1,7 @@
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { TandemError } from '../../../src/shared/api.js';
+import { TandemError } from '../../../src/shared/errors.js';
 import { flagValue, platformDataDir, prepareDataDir, resolveDataDir } from '../../../src/core/data-dir.js';
 import { tempDir } from '../helpers/core.js';
 
@@ -38,7 +38,9 @@ describe('choosing the data directory', () => {
   });
 
   test('without flag or env the platform default is used', () => {
-    expect(resolveDataDir(['node', 'app'], { XDG_CONFIG_HOME: '/cfg' })).toBe(platformDataDir(process.platform, { XDG_CONFIG_HOME: '/cfg' }));
+    expect(resolveDataDir(['node', 'app'], { XDG_CONFIG_HOME: '/cfg' })).toBe(
+      platformDataDir(process.platform, { XDG_CONFIG_HOME: '/cfg' }),
+    );
   });
 
   test('a relative override is resolved against the working directory', () => {

@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
-import { TandemError } from '../../../src/shared/api.js';
+import { TandemError } from '../../../src/shared/errors.js';
 import { FrameKind, createPortPair, encodeFrame, type Port } from '../../../src/shared/protocol.js';
 import { createRpcClient, type RpcClient } from '../../../src/shared/rpc-client.js';
-import { addAgendaItem, listAgenda } from '../../../src/shared/series-doc.js';
+import { addAgendaItem, listAgenda } from '../../../src/shared/domain/series-doc.js';
 import { serveSession } from '../../../src/core/rpc-server.js';
 import { openCore } from '../helpers/core.js';
 
@@ -79,7 +79,10 @@ describe('bad inputs through the real message protocol', () => {
     const w = await wired();
     w.port.send(JSON.stringify({ t: 'req', id: 9001, method: 'dropEverything', input: {} }));
     await tick();
-    const reply = w.raw.filter((m): m is string => typeof m === 'string').map((m) => JSON.parse(m)).find((m) => m.id === 9001);
+    const reply = w.raw
+      .filter((m): m is string => typeof m === 'string')
+      .map((m) => JSON.parse(m))
+      .find((m) => m.id === 9001);
     expect(reply).toMatchObject({ t: 'res', id: 9001, ok: false, error: { code: 'protocol' } });
     expect(reply.error.message).toMatch(/method: unknown method/);
     expect(await w.client.listSeries()).toEqual([]);

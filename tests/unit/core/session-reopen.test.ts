@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addAgendaItem, listAgenda } from '../../../src/shared/series-doc.js';
+import { addAgendaItem, listAgenda } from '../../../src/shared/domain/series-doc.js';
 import { openCore } from '../helpers/core.js';
 
 test('a 1:1 reopened before its earlier close arrives stays open for the window', async () => {

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
-import { TandemError } from '../../../src/shared/api.js';
+import { TandemError } from '../../../src/shared/errors.js';
 import {
   addAgendaItem,
   itemText,
@@ -10,7 +10,7 @@ import {
   moveAgendaItem,
   nextMeeting,
   setAgendaState,
-} from '../../../src/shared/series-doc.js';
+} from '../../../src/shared/domain/series-doc.js';
 import { TandemCore } from '../../../src/core/tandem-core.js';
 import { openCore, rawDb, tempDir, updateRows } from '../helpers/core.js';
 
@@ -215,7 +215,10 @@ describe('the session validates every input', () => {
   test('a well-formed id of no series is not-found', async () => {
     const { core, api } = await openCore();
     const missing = crypto.randomUUID();
-    await expect(api.openSeries({ seriesId: missing })).rejects.toMatchObject({ code: 'not-found', message: expect.stringContaining(missing) });
+    await expect(api.openSeries({ seriesId: missing })).rejects.toMatchObject({
+      code: 'not-found',
+      message: expect.stringContaining(missing),
+    });
     await expect(api.addAgendaItem({ seriesId: missing, title: 'x' })).rejects.toMatchObject({ code: 'not-found' });
     await core.close();
   });
@@ -246,7 +249,10 @@ describe('the session validates every input', () => {
   test('nothing that needs a profile works before one is set', async () => {
     const core = await TandemCore.open({ dataDir: tempDir() });
     const api = core.connect();
-    await expect(api.createSeries({ partnerName: 'Sam', kind: 'peer' })).rejects.toMatchObject({ code: 'invalid-input', message: /setProfile/ });
+    await expect(api.createSeries({ partnerName: 'Sam', kind: 'peer' })).rejects.toMatchObject({
+      code: 'invalid-input',
+      message: /setProfile/,
+    });
     await core.close();
   });
 });
@@ -262,7 +268,9 @@ describe('a document update that fails to decode on disk', () => {
     const raw = rawDb(dbFile);
     const seq = 1000;
     raw.prepare('insert into doc_updates (doc_id, seq, "update") values (?, ?, ?)').run(bad.id, seq, Buffer.from([255, 1, 2, 3, 4, 5, 6]));
-    raw.prepare('insert into doc_updates (doc_id, seq, "update") values (?, ?, ?)').run(bad.id, seq + 1, Buffer.from(Y.encodeStateAsUpdate(new Y.Doc())));
+    raw
+      .prepare('insert into doc_updates (doc_id, seq, "update") values (?, ?, ?)')
+      .run(bad.id, seq + 1, Buffer.from(Y.encodeStateAsUpdate(new Y.Doc())));
     const docRowBefore = raw.prepare('select snapshot, snapshot_seq from docs where doc_id = ?').get(bad.id);
     raw.close();
     const rowsBefore = updateRows(dbFile, bad.id);

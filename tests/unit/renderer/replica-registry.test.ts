@@ -7,7 +7,7 @@ import { serveSession } from '../../../src/core/rpc-server.js';
 import { ReplicaRegistry } from '../../../src/renderer/replica/replica-registry.js';
 import { createPortPair } from '../../../src/shared/protocol.js';
 import { createRpcClient, type RpcClient } from '../../../src/shared/rpc-client.js';
-import { addAgendaItem, listAgenda } from '../../../src/shared/series-doc.js';
+import { addAgendaItem, listAgenda } from '../../../src/shared/domain/series-doc.js';
 import { openCore } from '../helpers/core.js';
 
 const user = { name: 'Dana', color: '#2f5fd0' };
@@ -26,7 +26,11 @@ async function setup() {
   const { id } = await session.createSeries({ partnerName: 'Sam', kind: 'peer' });
   const opened: string[] = [];
   const closed: string[] = [];
-  const counting = { ...api, openSeries: (i: { seriesId: string }) => (opened.push(i.seriesId), api.openSeries(i)), closeSeries: (i: { seriesId: string }) => (closed.push(i.seriesId), api.closeSeries(i)) };
+  const counting = {
+    ...api,
+    openSeries: (i: { seriesId: string }) => (opened.push(i.seriesId), api.openSeries(i)),
+    closeSeries: (i: { seriesId: string }) => (closed.push(i.seriesId), api.closeSeries(i)),
+  };
   return { core, api, counting, id, opened, closed };
 }
 

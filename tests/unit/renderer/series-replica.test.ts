@@ -10,7 +10,7 @@ import { TandemCore } from '../../../src/core/tandem-core.js';
 import type { TandemApi } from '../../../src/shared/api.js';
 import { createPortPair } from '../../../src/shared/protocol.js';
 import { createRpcClient, type RpcClient } from '../../../src/shared/rpc-client.js';
-import { addAgendaItem, agendaFor, itemText, replaceText } from '../../../src/shared/series-doc.js';
+import { addAgendaItem, agendaFor, itemText, replaceText } from '../../../src/shared/domain/series-doc.js';
 import { SeriesReplica } from '../../../src/renderer/replica/series-replica.js';
 import { tempDir } from '../helpers/core.js';
 
@@ -161,7 +161,8 @@ describe('SeriesReplica', () => {
     const b = openReplica(connect(core), seriesId, 'Sam');
     await Promise.all([a.ready, b.ready]);
 
-    const names = (r: SeriesReplica) => [...r.awareness.getStates().values()].map((s) => (s as { user?: { name: string } }).user?.name).sort();
+    const names = (r: SeriesReplica) =>
+      [...r.awareness.getStates().values()].map((s) => (s as { user?: { name: string } }).user?.name).sort();
     await until(() => names(b).includes('Dana'), "A's presence to reach B");
     // B arrived after A: A learns about B without waiting for B's next heartbeat.
     await until(() => names(a).includes('Sam'), "B's presence to reach A");

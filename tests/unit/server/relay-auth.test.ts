@@ -3,7 +3,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, newRoom, newSecret, spawnRelay, synced, tempDir, upgradeStatus, waitFor, type RelayProcess, SPAWNED_RELAY_TIMEOUT_MS } from './helpers.js';
+import {
+  connectClient,
+  newRoom,
+  newSecret,
+  spawnRelay,
+  synced,
+  tempDir,
+  upgradeStatus,
+  waitFor,
+  type RelayProcess,
+  SPAWNED_RELAY_TIMEOUT_MS,
+} from './helpers.js';
 
 const KEY = 'operator-key-' + newSecret();
 

@@ -4,9 +4,18 @@ import { runRelayCli, tempDir, SPAWNED_RELAY_TIMEOUT_MS } from './helpers.js';
 
 describe('relay configuration', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
   it('reads flags, falls back to TANDEM_RELAY_* variables, and lets flags win', () => {
-    const config = parseCommandLine(['--port', '5000', '--data', '/tmp/a'], { TANDEM_RELAY_PORT: '6000', TANDEM_RELAY_KEY: 'k'.repeat(16), TANDEM_RELAY_HOST: '0.0.0.0' });
+    const config = parseCommandLine(['--port', '5000', '--data', '/tmp/a'], {
+      TANDEM_RELAY_PORT: '6000',
+      TANDEM_RELAY_KEY: 'k'.repeat(16),
+      TANDEM_RELAY_HOST: '0.0.0.0',
+    });
     expect(config).toMatchObject({ port: 5000, data: '/tmp/a', key: 'k'.repeat(16), host: '0.0.0.0', maxMessageBytes: 10 * 1024 * 1024 });
-    expect(parseCommandLine([], { TANDEM_RELAY_PORT: '0', TANDEM_RELAY_DATA: '/tmp/b' })).toMatchObject({ port: 0, data: '/tmp/b', host: '127.0.0.1', synchronous: 'normal' });
+    expect(parseCommandLine([], { TANDEM_RELAY_PORT: '0', TANDEM_RELAY_DATA: '/tmp/b' })).toMatchObject({
+      port: 0,
+      data: '/tmp/b',
+      host: '127.0.0.1',
+      synchronous: 'normal',
+    });
     expect(parseCommandLine(['--data', '/tmp/c', '--synchronous', 'full'], {}).synchronous).toBe('full');
   });
 
@@ -28,7 +37,9 @@ describe('relay configuration', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
     try {
       const result = await runRelayCli(['--port', 'eighty', '--data', dir.path]);
       expect(result.code).toBe(2);
-      expect(result.stderr.trim().split('\n')).toEqual(['tandem-relay: invalid configuration: --port (TANDEM_RELAY_PORT) must be a whole number']);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        'tandem-relay: invalid configuration: --port (TANDEM_RELAY_PORT) must be a whole number',
+      ]);
       expect(result.stdout).not.toContain('listening');
     } finally {
       dir.remove();

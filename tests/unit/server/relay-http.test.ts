@@ -75,7 +75,8 @@ describe('relay HTTP endpoints and limits', () => {
     a.destroy();
     let text = '';
     const deadline = Date.now() + 3000;
-    while (Date.now() < deadline && metric((text = await metrics()), 'tandem_relay_rooms_loaded') !== 0) await new Promise((r) => setTimeout(r, 20));
+    while (Date.now() < deadline && metric((text = await metrics()), 'tandem_relay_rooms_loaded') !== 0)
+      await new Promise((r) => setTimeout(r, 20));
     expect(metric(text, 'tandem_relay_rooms_loaded')).toBe(0);
     const b = connectClient(relay.url, room, { secret });
     try {

@@ -5,7 +5,21 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeCode, connectClient, newRoom, newSecret, openSocket, spawnRelay, synced, tempDir, upgradeStatus, waitFor, type Client, type RelayProcess, SPAWNED_RELAY_TIMEOUT_MS } from './helpers.js';
+import {
+  closeCode,
+  connectClient,
+  newRoom,
+  newSecret,
+  openSocket,
+  spawnRelay,
+  synced,
+  tempDir,
+  upgradeStatus,
+  waitFor,
+  type Client,
+  type RelayProcess,
+  SPAWNED_RELAY_TIMEOUT_MS,
+} from './helpers.js';
 import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 
 /** A port that was free a moment ago, so a restarted relay comes back where the clients reconnect. */
@@ -103,47 +117,50 @@ describe('room state survives the relay stopping', { timeout: SPAWNED_RELAY_TIME
     expect(later.text.toString()).toBe('said just before shutdown');
   });
 
-  it.each(['full', 'normal'])('loses nothing it confirmed when killed with SIGKILL mid-editing, and everyone converges after restart (synchronous=%s)', async (synchronous) => {
-    const room = newRoom();
-    const secret = newSecret();
-    const port = await freePort();
-    const first = await start(port, ['--synchronous', synchronous]);
-    const [a, b] = await syncedPair(first, room, secret);
+  it.each(['full', 'normal'])(
+    'loses nothing it confirmed when killed with SIGKILL mid-editing, and everyone converges after restart (synchronous=%s)',
+    async (synchronous) => {
+      const room = newRoom();
+      const secret = newSecret();
+      const port = await freePort();
+      const first = await start(port, ['--synchronous', synchronous]);
+      const [a, b] = await syncedPair(first, room, secret);
 
-    let typed = 0;
-    const typing = setInterval(() => a.text.insert(a.text.length, `a${typed++} `), 2);
-    await waitFor(() => b.text.length > 300, 'B to receive a stream of edits');
-    const confirmed = await storedClock(a);
-    first.child.kill('SIGKILL');
-    await first.exited;
-    const seenByB = b.text.toString();
-    // A keeps typing and B edits while the relay is down; neither may reconnect until the fresh
-    // client has read the restarted relay's disk, or they would simply re-upload what was lost.
-    b.text.insert(0, '[B offline] ');
-    await new Promise((r) => setTimeout(r, 50));
-    clearInterval(typing);
-    a.provider.disconnect();
-    b.provider.disconnect();
+      let typed = 0;
+      const typing = setInterval(() => a.text.insert(a.text.length, `a${typed++} `), 2);
+      await waitFor(() => b.text.length > 300, 'B to receive a stream of edits');
+      const confirmed = await storedClock(a);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      const seenByB = b.text.toString();
+      // A keeps typing and B edits while the relay is down; neither may reconnect until the fresh
+      // client has read the restarted relay's disk, or they would simply re-upload what was lost.
+      b.text.insert(0, '[B offline] ');
+      await new Promise((r) => setTimeout(r, 50));
+      clearInterval(typing);
+      a.provider.disconnect();
+      b.provider.disconnect();
 
-    const second = await start(port);
-    const fresh = client(second, room, secret);
-    await synced(fresh);
-    // Everything the relay confirmed as stored is on its disk; the rest is still held by A and B.
-    expect(Y.decodeStateVector(Y.encodeStateVector(fresh.doc)).get(a.doc.clientID) ?? 0).toBeGreaterThanOrEqual(confirmed);
-    const recovered = fresh.text.toString();
-    expect(a.text.toString().startsWith(recovered)).toBe(true);
-    expect(seenByB.startsWith(recovered.slice(0, Math.min(recovered.length, seenByB.length)))).toBe(true);
+      const second = await start(port);
+      const fresh = client(second, room, secret);
+      await synced(fresh);
+      // Everything the relay confirmed as stored is on its disk; the rest is still held by A and B.
+      expect(Y.decodeStateVector(Y.encodeStateVector(fresh.doc)).get(a.doc.clientID) ?? 0).toBeGreaterThanOrEqual(confirmed);
+      const recovered = fresh.text.toString();
+      expect(a.text.toString().startsWith(recovered)).toBe(true);
+      expect(seenByB.startsWith(recovered.slice(0, Math.min(recovered.length, seenByB.length)))).toBe(true);
 
-    a.provider.connect();
-    b.provider.connect();
-    await waitFor(
-      () => a.text.toString() === b.text.toString() && b.text.toString() === fresh.text.toString(),
-      'A, B and a fresh client to converge',
-      10_000,
-    );
-    expect(fresh.text.toString()).toContain('[B offline] ');
-    expect(fresh.text.toString()).toContain(`a${typed - 1} `);
-  });
+      a.provider.connect();
+      b.provider.connect();
+      await waitFor(
+        () => a.text.toString() === b.text.toString() && b.text.toString() === fresh.text.toString(),
+        'A, B and a fresh client to converge',
+        10_000,
+      );
+      expect(fresh.text.toString()).toContain('[B offline] ');
+      expect(fresh.text.toString()).toContain(`a${typed - 1} `);
+    },
+  );
 });
 
 /** Asks the relay (Tandem's state-vector query) how much of the client's own edits it has stored. */

@@ -3,7 +3,20 @@ import { connect } from 'node:net';
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { closeCode, connectClient, newRoom, newSecret, openSocket, spawnRelay, synced, tempDir, waitFor, type Client, type RelayProcess, SPAWNED_RELAY_TIMEOUT_MS } from './helpers.js';
+import {
+  closeCode,
+  connectClient,
+  newRoom,
+  newSecret,
+  openSocket,
+  spawnRelay,
+  synced,
+  tempDir,
+  waitFor,
+  type Client,
+  type RelayProcess,
+  SPAWNED_RELAY_TIMEOUT_MS,
+} from './helpers.js';
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
@@ -54,7 +67,7 @@ function sendFrameWithReservedBit(port: number, path: string): Promise<{ status:
       const frames = received.subarray(headerEnd + 4);
       // Server frames are unmasked: find the close frame (opcode 8) and read its code.
       let code: number | null = null;
-      for (let i = 0; i + 1 < frames.length; ) {
+      for (let i = 0; i + 1 < frames.length;) {
         const opcode = frames[i]! & 0x0f;
         const length = frames[i + 1]! & 0x7f;
         if (opcode === 8 && length >= 2) code = frames.readUInt16BE(i + 2);

@@ -90,7 +90,10 @@ describe('relay speaks the y-websocket protocol', () => {
     await Promise.all([synced(a), synced(b)]);
     a.provider.awareness.setLocalStateField('user', { name: 'Ada' });
     const aId = a.doc.clientID;
-    await waitFor(() => (b.provider.awareness.getStates().get(aId) as { user?: { name: string } } | undefined)?.user?.name === 'Ada', 'B to see A present');
+    await waitFor(
+      () => (b.provider.awareness.getStates().get(aId) as { user?: { name: string } } | undefined)?.user?.name === 'Ada',
+      'B to see A present',
+    );
     // Drop A's socket without the polite goodbye so only the relay can tell B that A left.
     a.provider.shouldConnect = false;
     a.provider.ws?.close();

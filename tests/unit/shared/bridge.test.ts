@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { TandemError } from '../../../src/shared/api.js';
+import { TandemError } from '../../../src/shared/errors.js';
 import { settleForBridge, unsettleFromBridge } from '../../../src/shared/bridge.js';
 import { openCore } from '../helpers/core.js';
 

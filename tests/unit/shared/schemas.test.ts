@@ -56,7 +56,11 @@ describe('schemas reject bad inputs with a sentence naming the field', () => {
 
 describe('schemas accept good inputs and fill defaults', () => {
   test('a peer 1:1 defaults to weekly and trims the name', () => {
-    expect(CreateSeriesInput.parse({ partnerName: '  Sam ', kind: 'peer' })).toEqual({ partnerName: 'Sam', kind: 'peer', cadence: 'weekly' });
+    expect(CreateSeriesInput.parse({ partnerName: '  Sam ', kind: 'peer' })).toEqual({
+      partnerName: 'Sam',
+      kind: 'peer',
+      cadence: 'weekly',
+    });
   });
 
   test('an agenda item defaults to an empty context, status purpose and not async', () => {

@@ -20,7 +20,10 @@ async function shell(): Promise<WebShell & { origin: string; token: string }> {
   writeFileSync(join(rendererDir, '..', 'outside.txt'), 'not for the page');
   const { core } = await openCore();
   const web = await startWebShell({ core, rendererDir });
-  cleanups.push(() => core.close(), () => web.close());
+  cleanups.push(
+    () => core.close(),
+    () => web.close(),
+  );
   const url = new URL(web.url);
   return { ...web, origin: url.origin, token: url.searchParams.get('token')! };
 }

@@ -5,7 +5,12 @@ import { openCore, rawDb, type OpenedCore } from '../../helpers/core.js';
 /** A core with three 1:1s, some agenda items and a discussed one, closed; returns what it listed. */
 async function populated(): Promise<{ dataDir: string; dbFile: string; list: unknown[]; items: unknown[] }> {
   const { core, api, dataDir, dbFile }: OpenedCore = await openCore();
-  const a = await api.createSeries({ partnerName: 'Ada', kind: 'manager-report', myRole: 'manager', firstMeetingAt: '2030-01-07T10:00:00Z' });
+  const a = await api.createSeries({
+    partnerName: 'Ada',
+    kind: 'manager-report',
+    myRole: 'manager',
+    firstMeetingAt: '2030-01-07T10:00:00Z',
+  });
   const b = await api.createSeries({ partnerName: 'Bo', kind: 'peer', firstMeetingAt: '2030-01-08T10:00:00Z' });
   await api.createSeries({ partnerName: 'Cy', kind: 'skip-level', myRole: 'report' });
   await api.addAgendaItem({ seriesId: a.id, title: 'Career plan', purpose: 'career' });
@@ -50,8 +55,12 @@ describe('the projection is a cache rebuilt from the documents', () => {
     const raw = rawDb(dbFile);
     raw.prepare(`update projection_meta set value = 'old' where key = 'version'`).run();
     raw.prepare(`update series set partner_name = 'STALE'`).run();
-    raw.prepare(`insert into agenda_items (id, series_id, meeting_id, title, purpose, state, order_key, author_id, created_at)
-                 values ('ghost', 'ghost', null, 'ghost', 'status', 'open', 'a0', 'x', 't')`).run();
+    raw
+      .prepare(
+        `insert into agenda_items (id, series_id, meeting_id, title, purpose, state, order_key, author_id, created_at)
+                 values ('ghost', 'ghost', null, 'ghost', 'status', 'open', 'a0', 'x', 't')`,
+      )
+      .run();
     raw.close();
 
     const { core, api } = await openCore({ dataDir });
@@ -81,7 +90,9 @@ describe('the projection follows document changes', () => {
     const events: string[] = [];
     api.onEvent((e) => events.push(e.type));
     await api.addAgendaItem({ seriesId: s.id, title: 'Hiring' });
-    await expect.poll(() => rawDb(dbFile).prepare('select title from agenda_items').all(), { timeout: 2000 }).toEqual([{ title: 'Hiring' }]);
+    await expect
+      .poll(() => rawDb(dbFile).prepare('select title from agenda_items').all(), { timeout: 2000 })
+      .toEqual([{ title: 'Hiring' }]);
     expect(events).toContain('series-changed');
     expect((await api.listSeries())[0]!.openItemCount).toBe(1);
     await core.close();

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
-import { TandemError } from '../../../../src/shared/api.js';
+import { TandemError } from '../../../../src/shared/errors.js';
 import { openStore } from '../../../../src/core/store/database.js';
 import { DATABASE_FILE, TandemCore } from '../../../../src/core/tandem-core.js';
 import { tempDir } from '../../helpers/core.js';

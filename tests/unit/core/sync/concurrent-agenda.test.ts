@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { addAgendaItem, listAgenda, moveAgendaItem } from '../../../../src/shared/series-doc.js';
+import { addAgendaItem, listAgenda, moveAgendaItem } from '../../../../src/shared/domain/series-doc.js';
 import { converged, edit, person, relay, share, until, type Person } from './sync-fixtures.js';
 
 type Step =
@@ -46,7 +46,8 @@ test('concurrent adds and reorders from both sides, across offline periods, conv
         if (s.kind === 'pause') await new Promise((r) => setTimeout(r, 5));
         else if (s.kind === 'offline') providers[s.who]!.disconnect();
         else if (s.kind === 'online') providers[s.who]!.connect();
-        else if (s.kind === 'add') added.add(edit(people[s.who], seriesId, (doc) => addAgendaItem(doc, { title: `item ${added.size}`, authorId: String(s.who) })));
+        else if (s.kind === 'add')
+          added.add(edit(people[s.who], seriesId, (doc) => addAgendaItem(doc, { title: `item ${added.size}`, authorId: String(s.who) })));
         else if (s.kind === 'move')
           edit(people[s.who], seriesId, (doc) => {
             const items = listAgenda(doc);

@@ -3,7 +3,7 @@ import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { DATABASE_FILE } from '../../../../src/core/tandem-core.js';
-import { addAgendaItem, listAgenda, replaceText, itemText } from '../../../../src/shared/series-doc.js';
+import { addAgendaItem, listAgenda, replaceText, itemText } from '../../../../src/shared/domain/series-doc.js';
 import { converged, edit, person, relay, share, until, type Person } from './sync-fixtures.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -16,7 +16,10 @@ async function pair() {
   cleanup.push(() => r.stop());
   const a = await person('Dana', r.url);
   const b = await person('Sam', r.url);
-  cleanup.push(() => a.core.close(), () => b.core.close());
+  cleanup.push(
+    () => a.core.close(),
+    () => b.core.close(),
+  );
   return { r, a, b };
 }
 
@@ -46,7 +49,11 @@ describe('live sync through the relay', () => {
     edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'From Dana', authorId: 'a' }));
     edit(b, seriesId, (doc) => addAgendaItem(doc, { title: 'From Sam', authorId: 'b' }));
     await until(() => converged(a, b, seriesId), 'both adds on both sides');
-    expect(edit(a, seriesId, listAgenda).map((i) => i.title).sort()).toEqual(['From Dana', 'From Sam']);
+    expect(
+      edit(a, seriesId, listAgenda)
+        .map((i) => i.title)
+        .sort(),
+    ).toEqual(['From Dana', 'From Sam']);
     await until(() => syncOf(a, seriesId).state().unsent === 0, 'the relay to confirm A’s change');
     expect(states).toContain('synced:1');
     expect(states.at(-1)).toBe('synced:0');
@@ -137,11 +144,16 @@ describe('live sync through the relay', () => {
     const { seq } = raw
       .prepare('select max(coalesce((select max(seq) from doc_updates where doc_id = ?), snapshot_seq)) as seq from docs where doc_id = ?')
       .get(seriesId, seriesId) as { seq: number };
-    raw.prepare('insert into doc_updates (doc_id, seq, "update") values (?, ?, ?)').run(seriesId, seq + 1, Y.encodeStateAsUpdate(new Y.Doc()));
+    raw
+      .prepare('insert into doc_updates (doc_id, seq, "update") values (?, ?, ?)')
+      .run(seriesId, seq + 1, Y.encodeStateAsUpdate(new Y.Doc()));
     raw.close();
 
     edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Arrives after a failed save', authorId: 'a' }));
-    await until(() => edit(b, seriesId, listAgenda).some((i) => i.title === 'Arrives after a failed save'), 'B to get it on a fresh connection');
+    await until(
+      () => edit(b, seriesId, listAgenda).some((i) => i.title === 'Arrives after a failed save'),
+      'B to get it on a fresh connection',
+    );
     edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'And later ones too', authorId: 'a' }));
     await until(() => converged(a, b, seriesId), 'both sides to converge again');
   });

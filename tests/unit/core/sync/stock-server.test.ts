@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from 'vitest';
 import { startReferenceServer } from '../../../../bench/reference-server.js';
-import { addAgendaItem, listAgenda } from '../../../../src/shared/series-doc.js';
+import { addAgendaItem, listAgenda } from '../../../../src/shared/domain/series-doc.js';
 import { converged, edit, person, share, until } from './sync-fixtures.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -13,7 +13,10 @@ test('two cores sync through a stock y-websocket server, and the unsent count se
   cleanup.push(() => server.close());
   const a = await person('Dana', server.url);
   const b = await person('Sam', server.url);
-  cleanup.push(() => a.core.close(), () => b.core.close());
+  cleanup.push(
+    () => a.core.close(),
+    () => b.core.close(),
+  );
 
   const seriesId = await share(a, b);
   edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Through a stock server', authorId: 'a' }));

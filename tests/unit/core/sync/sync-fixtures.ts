@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { TandemCore, type CoreSession } from '../../../../src/core/tandem-core.js';
-import { listAgenda } from '../../../../src/shared/series-doc.js';
+import { listAgenda } from '../../../../src/shared/domain/series-doc.js';
 import { spawnRelay, type RelayProcess } from '../../server/helpers.js';
 
 export const dir = (prefix: string) => mkdtempSync(join(tmpdir(), `tandem-sync-${prefix}-`));

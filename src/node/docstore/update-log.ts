@@ -10,7 +10,7 @@
  */
 import type SQLite from 'better-sqlite3';
 import * as Y from 'yjs';
-import { TandemError } from '../api.js';
+import { TandemError } from '../../shared/errors.js';
 
 export interface LoadedDoc {
   doc: Y.Doc;

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
-import { TandemError } from '../../../../src/shared/api.js';
-import { DocRegistry } from '../../../../src/shared/docstore/doc-registry.js';
-import { UpdateLog } from '../../../../src/shared/docstore/update-log.js';
+import { TandemError } from '../../../../src/shared/errors.js';
+import { DocRegistry } from '../../../../src/node/docstore/doc-registry.js';
+import { UpdateLog } from '../../../../src/node/docstore/update-log.js';
 import {
   actionsMap,
   addAgendaItem,
@@ -21,7 +21,7 @@ import {
   removeAgendaItem,
   replaceText,
   setAgendaState,
-} from '../../../../src/shared/series-doc.js';
+} from '../../../../src/shared/domain/series-doc.js';
 import { openStore, type Store } from '../../../../src/core/store/database.js';
 import { tempDir, updateRows } from '../../helpers/core.js';
 
@@ -185,7 +185,11 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ t: fc.constant('add' as const), title: text }),
   fc.record({ t: fc.constant('rename' as const), pick: fc.nat(), title: text }),
   fc.record({ t: fc.constant('move' as const), pick: fc.nat(), to: fc.nat(20) }),
-  fc.record({ t: fc.constant('state' as const), pick: fc.nat(), state: fc.constantFrom('open' as const, 'discussed' as const, 'carried' as const, 'dropped' as const) }),
+  fc.record({
+    t: fc.constant('state' as const),
+    pick: fc.nat(),
+    state: fc.constantFrom('open' as const, 'discussed' as const, 'carried' as const, 'dropped' as const),
+  }),
   fc.record({ t: fc.constant('remove' as const), pick: fc.nat() }),
   fc.record({ t: fc.constant('paragraph' as const), at: fc.nat(), text }),
   fc.record({ t: fc.constant('type' as const), at: fc.nat(), text }),
@@ -272,7 +276,9 @@ describe('compaction keeps every edit (property)', () => {
           if (op.t === 'edit') applyEdit(doc, op.edit);
           else if (op.t === 'tick') await new Promise((r) => setImmediate(r));
           else if (op.t === 'compact') {
-            const last = opened.store.sqlite.prepare('select max(seq) as s from doc_updates where doc_id = ?').get(DOC) as { s: number | null };
+            const last = opened.store.sqlite.prepare('select max(seq) as s from doc_updates where doc_id = ?').get(DOC) as {
+              s: number | null;
+            };
             if (last.s !== null) opened.log.compact(DOC, doc, last.s);
           } else if (op.t === 'restart') {
             opened.docs.closeAll();
@@ -297,7 +303,17 @@ describe('compaction keeps every edit (property)', () => {
       {
         numRuns: 25,
         // Always cover: a direct compaction, more edits, then a crash before anything compacts again.
-        examples: [[100, [{ t: 'edit', edit: { t: 'add', title: 'a' } }, { t: 'compact' }, { t: 'edit', edit: { t: 'paragraph', at: 0, text: 'b' } }, { t: 'crash' }]]],
+        examples: [
+          [
+            100,
+            [
+              { t: 'edit', edit: { t: 'add', title: 'a' } },
+              { t: 'compact' },
+              { t: 'edit', edit: { t: 'paragraph', at: 0, text: 'b' } },
+              { t: 'crash' },
+            ],
+          ],
+        ],
       },
     );
   });

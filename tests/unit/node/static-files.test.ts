@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { contentType, resolveInside } from '../../../src/shared/static-files.js';
+import { contentType, resolveInside } from '../../../src/node/static-files.js';
 
 const root = '/srv/renderer';
 

@@ -15,7 +15,7 @@ import {
   removeAgendaItem,
   replaceText,
   setAgendaState,
-} from '../../../src/shared/series-doc.js';
+} from '../../../../src/shared/domain/series-doc.js';
 
 function newSeries(): Y.Doc {
   const doc = new Y.Doc();
@@ -151,7 +151,11 @@ describe('ordering under concurrent edits (property)', () => {
             const to = op.to % items.length;
             moveAgendaItem(docs[op.side], item.id, to);
             // Locally, the item lands exactly where it was dropped.
-            expect(listAgenda(docs[op.side]).map((i) => i.id).indexOf(item.id)).toBe(to);
+            expect(
+              listAgenda(docs[op.side])
+                .map((i) => i.id)
+                .indexOf(item.id),
+            ).toBe(to);
           } else deliver(op.from, op.count);
         }
         deliver(0, Infinity);

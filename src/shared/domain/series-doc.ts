@@ -12,7 +12,7 @@
  */
 import * as Y from 'yjs';
 import { generateKeyBetween as keyBetween, generateNKeysBetween as keysBetween } from 'fractional-indexing';
-import { Role, type AgendaState, type Cadence, type Purpose, type SeriesKind } from './schemas.js';
+import { Role, type AgendaState, type Cadence, type Purpose, type SeriesKind } from '../schemas.js';
 
 export interface Participant {
   name: string;
@@ -172,8 +172,7 @@ function readItem(id: string, m: Y.Map<unknown>): AgendaItem {
 }
 
 /** Ties in order keys (two people adding at the same spot at once) are broken by id, the same everywhere. */
-const byOrder = (a: AgendaItem, b: AgendaItem) =>
-  a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+const byOrder = (a: AgendaItem, b: AgendaItem) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Every agenda item of the series, in agenda order. */
 export function listAgenda(doc: Y.Doc): AgendaItem[] {
@@ -206,7 +205,8 @@ export function addAgendaItem(doc: Y.Doc, input: NewAgendaItem, id: string = cry
   let lastOrder: string | null = null;
   agendaMap(doc).forEach((m) => {
     const order = m.get('order') as string | undefined;
-    if (((m.get('meetingId') as string | null | undefined) ?? null) === meetingId && order && (!lastOrder || order > lastOrder)) lastOrder = order;
+    if (((m.get('meetingId') as string | null | undefined) ?? null) === meetingId && order && (!lastOrder || order > lastOrder))
+      lastOrder = order;
   });
   const item = new Y.Map<unknown>();
   doc.transact(() => {

@@ -4,7 +4,7 @@
  * doc costs many times its snapshot in memory).
  */
 import type * as Y from 'yjs';
-import { TandemError } from '../api.js';
+import { TandemError } from '../../shared/errors.js';
 import type { UpdateLog } from './update-log.js';
 
 export type UpdateHandler = (docId: string, update: Uint8Array, origin: unknown) => void;
