@@ -34,7 +34,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
-import { addAgendaItem, addMeeting, agendaMap, meetingNotes, meetingsMap, setAgendaState } from '../src/shared/domain/series-doc.js';
+import { agendaMap, meetingNotes, meetingsMap } from '../src/shared/domain/series-doc.js';
+import { addAgendaItem, addMeeting, setItemState } from '../src/shared/domain/commands.js';
 import { DATABASE_FILE, TandemCore } from '../src/core/tandem-core.js';
 import { NODE_BUNDLE_EXTERNAL } from '../scripts/bundle-externals.js';
 
@@ -88,24 +89,30 @@ function fillSeries(doc: Y.Doc, firstMeetingId: string, start: number, items: nu
   doc.transact(() => {
     for (let week = 0; week < WEEKS; week++) {
       const upcoming = week === WEEKS - 1;
-      const meetingId = week === 0 ? firstMeetingId : addMeeting(doc, new Date(start + week * WEEK_MS).toISOString());
+      const meetingId =
+        week === 0
+          ? firstMeetingId
+          : addMeeting(doc, { scheduledFor: new Date(start + week * WEEK_MS).toISOString() }, { now: new Date(), userId: authorId });
       meetings++;
       const count = Math.floor(((week + 1) * items) / WEEKS) - Math.floor((week * items) / WEEKS);
       // Built in a scratch doc so each append scans only this meeting's few items.
       const scratch = new Y.Doc();
       for (let k = 0; k < count; k++) {
-        const id = addAgendaItem(scratch, {
-          title: `Topic ${k + 1} of week ${week + 1}`,
-          context: upcoming ? '' : 'Some context written before the meeting.',
-          authorId,
-          meetingId: upcoming ? null : meetingId,
-        });
-        if (!upcoming) setAgendaState(scratch, id, 'discussed');
+        const id = addAgendaItem(
+          scratch,
+          {
+            title: `Topic ${k + 1} of week ${week + 1}`,
+            context: upcoming ? '' : 'Some context written before the meeting.',
+            meetingId: upcoming ? null : meetingId,
+          },
+          { now: new Date(), userId: authorId },
+        );
+        if (!upcoming) setItemState(scratch, { itemId: id, state: 'discussed' }, { now: new Date(), userId: 'me' });
       }
-      agendaMap(scratch).forEach((item, id) => agendaMap(doc).set(id, item.clone()));
+      agendaMap(scratch).forEach((item, id) => agendaMap(doc).set(id, (item as Y.Map<unknown>).clone()));
       scratch.destroy();
       if (upcoming) continue;
-      const meeting = meetingsMap(doc).get(meetingId)!;
+      const meeting = meetingsMap(doc).get(meetingId) as Y.Map<unknown>;
       meeting.set('status', 'held');
       (meeting.get('checkIn') as Y.Text).insert(0, `Week ${week + 1}: busy but good.`);
       meetingNotes(doc, meetingId).insert(0, [paragraph(SENTENCE.repeat(2)), paragraph(SENTENCE.repeat(3)), paragraph(SENTENCE)]);

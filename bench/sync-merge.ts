@@ -27,17 +27,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
-import {
-  addAgendaItem,
-  agendaMap,
-  itemText,
-  listAgenda,
-  meetingNotes,
-  moveAgendaItem,
-  nextMeeting,
-  replaceText,
-  setAgendaState,
-} from '../src/shared/domain/series-doc.js';
+import { agendaMap, itemText, listAgenda, meetingNotes, nextMeeting } from '../src/shared/domain/series-doc.js';
+import { addAgendaItem, editItemText, moveAgendaItem, setItemState } from '../src/shared/domain/commands.js';
 import {
   kib,
   machine,
@@ -168,17 +159,28 @@ async function editOffline(p: BenchPerson, seriesId: string, edits: number, seed
           text.insert(text.length, TYPED[typed++ % TYPED.length]!);
         }
       } else if (r < 0.78) {
-        ids.push(addAgendaItem(doc, { title: `${pick(WORDS)} ${pick(WORDS)}`, authorId }));
+        ids.push(addAgendaItem(doc, { title: `${pick(WORDS)} ${pick(WORDS)}` }, { now: new Date(), userId: authorId }));
       } else if (r < 0.85) {
         const title = itemText(doc, pick(ids), 'title');
         title.insert(title.length, TYPED[typed++ % TYPED.length]!);
       } else if (r < 0.88) {
-        replaceText(itemText(doc, pick(ids), 'title'), `${pick(WORDS)}: ${pick(WORDS)} and ${pick(WORDS)}`);
+        editItemText(
+          doc,
+          { itemId: pick(ids), field: 'title', value: `${pick(WORDS)}: ${pick(WORDS)} and ${pick(WORDS)}` },
+          { now: new Date(), userId: 'me' },
+        );
       } else if (r < 0.94) {
-        moveAgendaItem(doc, pick(ids), Math.floor(rand() * ids.length));
+        moveAgendaItem(doc, { itemId: pick(ids), toIndex: Math.floor(rand() * ids.length) }, { now: new Date(), userId: 'me' });
       } else {
         const id = pick(ids);
-        setAgendaState(doc, id, agendaMap(doc).get(id)?.get('state') === 'discussed' ? 'open' : 'discussed');
+        setItemState(
+          doc,
+          {
+            itemId: id,
+            state: (agendaMap(doc).get(id) as Y.Map<unknown> | undefined)?.get('state') === 'discussed' ? 'open' : 'discussed',
+          },
+          { now: new Date(), userId: 'me' },
+        );
       }
     });
     const entry = profile[kindOf(r)];
@@ -227,7 +229,7 @@ async function mergeRound(target: RelayTarget, a: BenchPerson, b: BenchPerson, e
     const seriesId = await shareSeries(a, b, proxyA.url, proxyB.url);
     const authorId = a.core.currentProfile!.id;
     a.core.docs.with(seriesId, (doc) => {
-      for (let i = 0; i < 20; i++) addAgendaItem(doc, { title: `Topic ${i + 1}`, authorId });
+      for (let i = 0; i < 20; i++) addAgendaItem(doc, { title: `Topic ${i + 1}` }, { now: new Date(), userId: authorId });
       lastParagraphText(doc).insert(0, 'Before the flight: ');
     });
     await until(

@@ -6,7 +6,7 @@
 import { type TandemApi } from '../shared/api.js';
 import { TandemError } from '../shared/errors.js';
 import { FrameKind, ProtocolError, RequestMessage, decodeFrame, encodeFrame, type Port, type ResponseMessage } from '../shared/protocol.js';
-import { describeZodError, type MethodName } from '../shared/schemas.js';
+import { describeZodError } from '../shared/schemas.js';
 
 export interface ServedSession extends TandemApi {
   dispose(): void;
@@ -68,7 +68,7 @@ export function serveSession(port: Port, session: ServedSession, options: RpcSer
     }
     const { id, method, input } = parsed.data;
     try {
-      const call = session[method as MethodName] as (input: unknown) => Promise<unknown>;
+      const call = session[method] as (input: unknown) => Promise<unknown>;
       const result = await call.call(session, input);
       if (result instanceof Uint8Array) {
         port.send(encodeFrame({ kind: FrameKind.state, id, seriesId: (input as { seriesId: string }).seriesId, payload: result }));

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { BrowserWindow, MessageChannelMain, app, dialog, ipcMain, session, utilityProcess, type UtilityProcess } from 'electron';
-import { INVITE_SCHEME, decodeInvite } from '../core/sync/invites.js';
+import { INVITE_SCHEME, decodeInvite } from '../shared/invites.js';
 import { TandemError } from '../shared/errors.js';
 import type { InvitePayload } from '../shared/schemas.js';
 import { createRpcClient, type RpcClient } from '../shared/rpc-client.js';

@@ -43,7 +43,7 @@ function Root() {
 
 function SignedIn({ profile, setProfile }: { profile: Profile; setProfile(p: Profile): void }) {
   const { showError } = useToasts();
-  const registry = useMemo(() => new ReplicaRegistry(api, showError), [showError]);
+  const registry = useMemo(() => new ReplicaRegistry(api, profile.id, showError), [profile.id, showError]);
   const presence = useMemo(() => ({ name: profile.name, color: colorFor(profile.id) }), [profile]);
   const value = useMemo<AppContextValue>(
     () => ({ api, profile, setProfile, registry, presence }),

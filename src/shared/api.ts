@@ -2,23 +2,15 @@
  * The contract between the UI and the core. The Electron preload bridge and the web shell client
  * both implement exactly this interface on top of the message protocol (protocol.ts); the core
  * implements it for each connected UI session. Inputs are validated at runtime by the core with
- * the schemas in schemas.ts.
+ * the schemas of the core's handler registry.
  *
  * Editing a 1:1 goes through its Y.Doc: the UI holds a replica, fed by `openSeries` (full state)
  * and `onDocUpdate` frames, and sends its own changes with `sendDocUpdate`. Methods that change a
  * document directly (`addAgendaItem`) exist for surfaces without a replica, like tray quick-add.
  */
-import type {
-  AcceptInviteInput,
-  AddAgendaItemInput,
-  Cadence,
-  CreateSeriesInput,
-  Role,
-  SeriesKind,
-  SeriesRef,
-  SetProfileInput,
-  SetRelayInput,
-} from './schemas.js';
+import type { ApiOf } from '../core/features/define.js';
+import type { Operations } from '../core/features/registry.js';
+import type { Cadence, Role, SeriesKind } from './schemas.js';
 
 export interface Profile {
   id: string;
@@ -74,26 +66,17 @@ export type Unsubscribe = () => void;
 export type FrameListener = (seriesId: string, update: Uint8Array) => void;
 export type EventListener = (event: TandemEvent) => void;
 
-export interface TandemApi {
-  getProfile(): Promise<Profile | null>;
-  setProfile(input: SetProfileInput): Promise<Profile>;
+/**
+ * The contract's operations: request/response calls, one per handler of the core's registry
+ * (src/core/features/<feature>/handlers.ts), with the input and result types of those handlers. The
+ * import is types only, erased from every bundle; the handlers are written against browser-safe
+ * service interfaces so the renderer's type check can follow it (docs/architecture.md).
+ */
+export type OperationsApi = ApiOf<Operations>;
+export type OperationName = keyof Operations;
 
-  listSeries(): Promise<SeriesSummary[]>;
-  createSeries(input: CreateSeriesInput): Promise<SeriesSummary>;
-  /** Loads the series document and returns its full state as one Yjs update; frames follow. */
-  openSeries(input: SeriesRef): Promise<Uint8Array>;
-  closeSeries(input: SeriesRef): Promise<void>;
-  addAgendaItem(input: AddAgendaItemInput): Promise<{ id: string }>;
-
-  /** The relay new shares go through, or null when none is set. */
-  getRelay(): Promise<RelayConfig | null>;
-  setRelay(input: SetRelayInput): Promise<RelayConfig>;
-  /** Shares the series through the relay (if not yet) and returns an invite for the other person. */
-  createInvite(input: SeriesRef): Promise<Invite>;
-  /** Joins a series from an invite code or `tandem://join/…` link. */
-  acceptInvite(input: AcceptInviteInput): Promise<SeriesSummary>;
-  getSyncState(input: SeriesRef): Promise<SyncState>;
-
+/** The streaming half of the contract: Yjs update and awareness frames, and events. */
+export interface StreamApi {
   /** Applies a Yjs update made by this UI; resolves once it is stored on disk. */
   sendDocUpdate(seriesId: string, update: Uint8Array): Promise<void>;
   /** Updates made elsewhere (core, other windows, peers) to series this UI has open. */
@@ -104,3 +87,5 @@ export interface TandemApi {
   onAwareness(listener: FrameListener): Unsubscribe;
   onEvent(listener: EventListener): Unsubscribe;
 }
+
+export type TandemApi = OperationsApi & StreamApi;

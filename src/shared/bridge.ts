@@ -6,27 +6,20 @@
  */
 import { type TandemApi } from './api.js';
 import { TandemError, type ErrorCode } from './errors.js';
-import { MethodInputs, type MethodName } from './schemas.js';
+import { ASYNC_METHODS, STREAM_METHODS, type AsyncMethod } from './operations.js';
 
 type Settled<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
-type AsyncMethod = MethodName | 'sendDocUpdate';
 type Fn = (...args: never[]) => Promise<unknown>;
 
 export type BridgedApi = Omit<TandemApi, AsyncMethod> & {
   [K in AsyncMethod]: (...args: Parameters<TandemApi[K]>) => Promise<Settled<Awaited<ReturnType<TandemApi[K]>>>>;
 };
 
-const ASYNC_METHODS: AsyncMethod[] = [...(Object.keys(MethodInputs) as MethodName[]), 'sendDocUpdate'];
-
 /** Preload side: every call resolves, with its value or its error's code and message. */
 export function settleForBridge(api: TandemApi): BridgedApi {
-  const bridged: Record<string, unknown> = {
-    onDocUpdate: api.onDocUpdate.bind(api),
-    sendAwareness: api.sendAwareness.bind(api),
-    onAwareness: api.onAwareness.bind(api),
-    onEvent: api.onEvent.bind(api),
-  };
+  const bridged: Record<string, unknown> = {};
+  for (const name of STREAM_METHODS) bridged[name] = (api[name] as (...args: never[]) => unknown).bind(api);
   for (const name of ASYNC_METHODS) {
     const method = (api[name] as unknown as Fn).bind(api);
     bridged[name] = async (...args: never[]) => {

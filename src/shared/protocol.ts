@@ -14,7 +14,7 @@
  * `openSeries` is answered with a `state` frame carrying its request id.
  */
 import { z } from 'zod';
-import { MethodName } from './schemas.js';
+import { OperationNameSchema } from './operations.js';
 
 export const FrameKind = { update: 1, awareness: 2, state: 3 } as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
@@ -63,7 +63,9 @@ export class ProtocolError extends Error {
 
 const RequestId = z.number().int().min(1).max(MAX_ID);
 
-export const RequestMessage = z.object({ t: z.literal('req'), id: RequestId, method: MethodName, input: z.unknown().optional() }).strict();
+export const RequestMessage = z
+  .object({ t: z.literal('req'), id: RequestId, method: OperationNameSchema, input: z.unknown().optional() })
+  .strict();
 export type RequestMessage = z.infer<typeof RequestMessage>;
 
 export const ErrorPayload = z.object({

@@ -2,10 +2,10 @@
  * The UI side of the message protocol: a TandemApi over any Port. The Electron preload bridge
  * and the web shell client are both this, each on its own transport.
  */
-import { type EventListener, type FrameListener, type TandemApi, type TandemEvent } from './api.js';
+import type { EventListener, FrameListener, OperationName, OperationsApi, TandemApi, TandemEvent } from './api.js';
 import { TandemError } from './errors.js';
 import { CoreMessage, FrameKind, decodeFrame, encodeFrame, type Port } from './protocol.js';
-import { MethodInputs, type MethodName } from './schemas.js';
+import { OPERATION_NAMES } from './operations.js';
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -67,15 +67,13 @@ export function createRpcClient(port: Port): RpcClient {
     send();
     return done;
   };
-  const call = <T>(method: MethodName, input?: unknown): Promise<T> => {
+  const call = <T>(method: OperationName, input?: unknown): Promise<T> => {
     const id = nextId++;
     return track<T>(id, () => port.send(JSON.stringify({ t: 'req', id, method, input })));
   };
 
   return {
-    ...(Object.fromEntries(
-      (Object.keys(MethodInputs) as MethodName[]).map((method) => [method, (input?: unknown) => call(method, input)]),
-    ) as Pick<TandemApi, MethodName>),
+    ...(Object.fromEntries(OPERATION_NAMES.map((method) => [method, (input?: unknown) => call(method, input)])) as OperationsApi),
     sendDocUpdate(seriesId, update) {
       const id = nextId++;
       return track<void>(id, () => port.send(encodeFrame({ kind: FrameKind.update, id, seriesId, payload: update })));

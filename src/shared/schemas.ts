@@ -107,29 +107,6 @@ export type InvitePayload = z.infer<typeof InvitePayload>;
 export const AcceptInviteInput = z.object({ code: z.string().trim().min(1, 'paste an invite code or link').max(4096) }).strict();
 export type AcceptInviteInput = z.infer<typeof AcceptInviteInput>;
 
-/**
- * One method's input schema per contract method that takes an argument; `null` for methods
- * without one. The RPC dispatcher validates with exactly this table.
- */
-export const MethodInputs = {
-  getProfile: null,
-  setProfile: SetProfileInput,
-  listSeries: null,
-  createSeries: CreateSeriesInput,
-  openSeries: SeriesRef,
-  closeSeries: SeriesRef,
-  addAgendaItem: AddAgendaItemInput,
-  getRelay: null,
-  setRelay: SetRelayInput,
-  createInvite: SeriesRef,
-  acceptInvite: AcceptInviteInput,
-  getSyncState: SeriesRef,
-} as const;
-export type MethodName = keyof typeof MethodInputs;
-export const MethodName = z.enum(Object.keys(MethodInputs) as [MethodName, ...MethodName[]], {
-  message: 'unknown method',
-});
-
 /** Turns a zod error into one readable sentence naming each bad field. */
 export function describeZodError(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');

@@ -21,12 +21,7 @@ import * as Y from 'yjs';
 import type { SyncState, SyncStatus } from '../../shared/api.js';
 import { MESSAGE_STATE_VECTOR } from '../../shared/relay-protocol.js';
 
-export interface Share {
-  seriesId: string;
-  relayUrl: string;
-  key: string | null;
-  secret: string;
-}
+import type { Share } from './share.js';
 
 const CONFIRM_PROBE_MS = 5000;
 

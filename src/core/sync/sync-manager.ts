@@ -3,14 +3,14 @@
  * connected for as long as the core runs, so the other person's changes arrive (and ours leave)
  * whether or not a window shows it.
  */
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { Awareness } from 'y-protocols/awareness';
 import type { SyncState } from '../../shared/api.js';
 import type { DocRegistry } from '../../node/docstore/doc-registry.js';
 import type { Database } from '../store/schema.js';
 import type { PresenceHub } from './presence.js';
-import { SeriesSync, type Share } from './series-sync.js';
+import { SeriesSync } from './series-sync.js';
+import type { Share } from './share.js';
 
 export class SyncManager {
   private readonly live = new Map<string, { sync: SeriesSync; unbridge: () => void }>();
@@ -130,4 +130,3 @@ export class SyncManager {
 }
 
 /** A new 256-bit room secret. */
-export const newRoomSecret = () => randomBytes(32).toString('base64url');

@@ -18,13 +18,15 @@ export class ReplicaRegistry {
 
   constructor(
     private readonly api: TandemApi,
+    /** Who acts on the replicas: the author of every command. */
+    private readonly userId: string,
     private readonly onCloseError: (error: unknown) => void = () => undefined,
   ) {}
 
   acquire(seriesId: string, user: PresenceUser): SeriesReplica {
     let entry = this.entries.get(seriesId);
     if (!entry) {
-      entry = { replica: new SeriesReplica(this.api, seriesId, user), users: 0 };
+      entry = { replica: new SeriesReplica(this.api, seriesId, user, this.userId), users: 0 };
       this.entries.set(seriesId, entry);
     }
     clearTimeout(entry.closing);

@@ -10,6 +10,8 @@
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import { type TandemApi, type Unsubscribe } from '../../shared/api.js';
+import { COMMAND, type CommandContext } from '../../shared/domain/commands.js';
+import { agendaMap } from '../../shared/domain/series-doc.js';
 import { TandemError } from '../../shared/errors.js';
 
 /** Origin of changes that came from the core: applied locally, never sent back. */
@@ -35,9 +37,17 @@ export function toTandemError(error: unknown): TandemError {
   return new TandemError('internal', error instanceof Error ? error.message : String(error));
 }
 
+/** A domain command (shared/domain/commands.ts) as the replica runs it. */
+export type Command<I, R> = (doc: Y.Doc, input: I, ctx: CommandContext) => R;
+
 export class SeriesReplica {
   readonly doc = new Y.Doc();
   readonly awareness = new Awareness(this.doc);
+  /**
+   * Undo and redo of this user's own agenda commands only: a peer's changes arrive with the REMOTE
+   * origin and are never undone, and undoing ours leaves theirs in place.
+   */
+  readonly undoManager = new Y.UndoManager(agendaMap(this.doc), { trackedOrigins: new Set([COMMAND]) });
   /** Settles once the full state has arrived from the core. */
   readonly ready: Promise<void>;
 
@@ -54,6 +64,7 @@ export class SeriesReplica {
     private readonly api: TandemApi,
     readonly seriesId: string,
     user: PresenceUser,
+    private readonly userId: string,
   ) {
     // Subscribe before asking for the state: Yjs applies updates in any order, so a frame that
     // overtakes the state is simply merged.
@@ -74,6 +85,31 @@ export class SeriesReplica {
     // Whoever shows the replica handles a failed open; a replica nobody awaits must not raise an
     // unhandled rejection when the connection goes away mid-open.
     this.ready.catch(() => undefined);
+  }
+
+  /** Runs a domain command on this replica as this user; the update it makes is sent to the core. */
+  run<I, R>(command: Command<I, R>, input: I): R {
+    return command(this.doc, input, { now: new Date(), userId: this.userId });
+  }
+
+  /**
+   * Runs a command that can be undone on its own later (deleting an item, with Undo in a toast),
+   * and returns that undo. It undoes exactly this command even after later edits: its stack item
+   * is moved to the top of the undo stack first.
+   */
+  runUndoable<I, R>(command: Command<I, R>, input: I): () => void {
+    this.undoManager.stopCapturing();
+    this.run(command, input);
+    const item = this.undoManager.undoStack[this.undoManager.undoStack.length - 1];
+    this.undoManager.stopCapturing();
+    return () => {
+      const stack = this.undoManager.undoStack;
+      const at = item ? stack.indexOf(item) : -1;
+      if (at < 0) return;
+      stack.splice(at, 1);
+      stack.push(item!);
+      this.undoManager.undo();
+    };
   }
 
   /** Called on any change worth re-rendering for: document content or save state. */
@@ -103,6 +139,7 @@ export class SeriesReplica {
     removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
     this.closed = true;
     for (const off of this.offCore) off();
+    this.undoManager.destroy();
     this.awareness.destroy();
     this.doc.destroy();
     this.listeners.clear();

@@ -1,17 +1,13 @@
 /**
- * `useSeries(seriesId)`: the open replica of a 1:1 for a component, re-rendering on every change
- * to the document or its save state.
+ * `useSeries(seriesId)`: the open replica of a 1:1 for a component. Parts of the document are
+ * subscribed to separately (use-doc-part.ts), so opening it does not re-render on every change.
  */
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState } from 'react';
 import type { TandemError } from '../../shared/errors.js';
 import { useApp } from '../lib/app-context.js';
 import { toTandemError, type SeriesReplica } from './series-replica.js';
 
-export type SeriesHandle =
-  { status: 'loading' } | { status: 'failed'; error: TandemError } | { status: 'ready'; replica: SeriesReplica; version: number };
-
-const noSubscription = () => () => undefined;
-const noVersion = () => -1;
+export type SeriesHandle = { status: 'loading' } | { status: 'failed'; error: TandemError } | { status: 'ready'; replica: SeriesReplica };
 
 export function useSeries(seriesId: string): SeriesHandle {
   const { registry, presence } = useApp();
@@ -39,9 +35,7 @@ export function useSeries(seriesId: string): SeriesHandle {
     replica?.awareness.setLocalStateField('user', presence);
   }, [replica, presence]);
 
-  const version = useSyncExternalStore(replica?.subscribe ?? noSubscription, replica?.getVersion ?? noVersion);
-
   if (!replica || replica.seriesId !== seriesId || opened === 'loading') return { status: 'loading' };
   if (opened !== 'ready') return { status: 'failed', error: opened };
-  return { status: 'ready', replica, version };
+  return { status: 'ready', replica };
 }

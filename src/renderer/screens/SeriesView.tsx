@@ -1,12 +1,13 @@
 /** One 1:1: who it is with, the next meeting's agenda and shared notes, and how it is syncing. */
 import { useMemo, useState } from 'react';
-import { agendaFor, meetingNotes, nextMeeting, perspective, readMeta } from '../../shared/domain/series-doc.js';
+import { isOpenItem, meetingNotes, perspective } from '../../shared/domain/series-doc.js';
 import { Button } from '../components/Button.js';
 import { BackIcon } from '../components/icons.js';
 import { useApp } from '../lib/app-context.js';
 import { meetingDate, relationshipLabel } from '../lib/labels.js';
 import { navigate } from '../lib/route.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
+import { useAgenda, useMeta, useNextMeeting } from '../replica/use-doc-part.js';
 import { useSeries } from '../replica/use-series.js';
 import { AddAgendaItem } from '../series/AddAgendaItem.js';
 import { Agenda } from '../series/Agenda.js';
@@ -48,11 +49,10 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
   const { profile } = useApp();
   const [inviting, setInviting] = useState(false);
   const { doc, awareness, seriesId } = replica;
-  // The replica re-renders this component on every change; reading the doc here is cheap.
-  const meta = readMeta(doc);
+  const meta = useMeta(doc);
   const { partnerName, myRole } = perspective(meta, profile.id);
-  const meeting = nextMeeting(doc);
-  const items = agendaFor(doc, null);
+  const meeting = useNextMeeting(doc);
+  const items = useAgenda(doc, null);
   const meetingId = meeting?.id;
   const fragment = useMemo(() => (meetingId ? meetingNotes(doc, meetingId) : null), [doc, meetingId]);
 
@@ -82,10 +82,10 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
         <section className="panel" aria-labelledby="agenda-heading">
           <div className="panel__head">
             <h2 id="agenda-heading">Agenda</h2>
-            <span className="meta muted">{items.filter((i) => i.state !== 'discussed').length} open</span>
+            <span className="meta muted">{items.filter(isOpenItem).length} open</span>
           </div>
-          <AddAgendaItem doc={doc} />
-          <Agenda doc={doc} items={items} />
+          <AddAgendaItem replica={replica} />
+          <Agenda replica={replica} items={items} />
         </section>
         <section className="panel" aria-labelledby="notes-heading">
           <div className="panel__head">

@@ -1,14 +1,12 @@
 /** The quick way in: type, Enter, keep typing the next one. */
 import { useState, type FormEvent } from 'react';
-import type * as Y from 'yjs';
+import { addAgendaItem } from '../../shared/domain/commands.js';
 import type { Purpose } from '../../shared/schemas.js';
-import { addAgendaItem } from '../../shared/domain/series-doc.js';
 import { Button } from '../components/Button.js';
-import { useApp } from '../lib/app-context.js';
 import { PURPOSES } from '../lib/labels.js';
+import type { SeriesReplica } from '../replica/series-replica.js';
 
-export function AddAgendaItem({ doc }: { doc: Y.Doc }) {
-  const { profile } = useApp();
+export function AddAgendaItem({ replica }: { replica: SeriesReplica }) {
   const [title, setTitle] = useState('');
   const [purpose, setPurpose] = useState<Purpose>('status');
 
@@ -16,7 +14,7 @@ export function AddAgendaItem({ doc }: { doc: Y.Doc }) {
     e.preventDefault();
     const trimmed = title.trim();
     if (!trimmed) return;
-    addAgendaItem(doc, { title: trimmed.slice(0, 500), purpose, authorId: profile.id });
+    replica.run(addAgendaItem, { title: trimmed.slice(0, 500), purpose });
     setTitle('');
   };
 

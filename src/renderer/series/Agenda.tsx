@@ -15,11 +15,12 @@ import {
 } from '@dnd-kit/core';
 import { SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { useState } from 'react';
-import type * as Y from 'yjs';
-import { moveAgendaItem, type AgendaItem } from '../../shared/domain/series-doc.js';
+import { moveAgendaItem } from '../../shared/domain/commands.js';
+import type { AgendaItem } from '../../shared/domain/series-doc.js';
+import type { SeriesReplica } from '../replica/series-replica.js';
 import { AgendaItemRow } from './AgendaItemRow.js';
 
-export function Agenda({ doc, items }: { doc: Y.Doc; items: AgendaItem[] }) {
+export function Agenda({ replica, items }: { replica: SeriesReplica; items: AgendaItem[] }) {
   const [announcement, setAnnouncement] = useState('');
   const sensors = useSensors(
     // A few pixels of slack so a click on the handle is not a drag.
@@ -40,11 +41,7 @@ export function Agenda({ doc, items }: { doc: Y.Doc; items: AgendaItem[] }) {
 
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     if (!over || active.id === over.id) return;
-    moveAgendaItem(
-      doc,
-      String(active.id),
-      items.findIndex((i) => i.id === over.id),
-    );
+    replica.run(moveAgendaItem, { itemId: String(active.id), toIndex: items.findIndex((i) => i.id === over.id) });
   };
 
   const moveBy = (item: AgendaItem, delta: -1 | 1) => {
@@ -52,7 +49,7 @@ export function Agenda({ doc, items }: { doc: Y.Doc; items: AgendaItem[] }) {
     const to = from + delta;
     if (to < 0 || to >= items.length) return;
     const focused = document.activeElement;
-    moveAgendaItem(doc, item.id, to);
+    replica.run(moveAgendaItem, { itemId: item.id, toIndex: to });
     setAnnouncement(`Moved ${item.title} to position ${to + 1} of ${items.length}.`);
     // React may move the row's DOM node, which drops focus; put it back where the user was.
     requestAnimationFrame(() => {
@@ -84,7 +81,7 @@ export function Agenda({ doc, items }: { doc: Y.Doc; items: AgendaItem[] }) {
       <SortableContext items={items.map((i) => i.id)} strategy={verticalListSortingStrategy}>
         <ul className="agenda" role="list" aria-label="Agenda">
           {items.map((item) => (
-            <AgendaItemRow key={item.id} doc={doc} item={item} onMoveBy={moveBy} />
+            <AgendaItemRow key={item.id} replica={replica} item={item} onMoveBy={moveBy} />
           ))}
         </ul>
       </SortableContext>

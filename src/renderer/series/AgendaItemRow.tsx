@@ -2,19 +2,8 @@
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { useId, useState, type KeyboardEvent } from 'react';
-import type * as Y from 'yjs';
-import {
-  addAgendaItem,
-  agendaFor,
-  itemText,
-  moveAgendaItem,
-  removeAgendaItem,
-  replaceText,
-  setAgendaAsync,
-  setAgendaPurpose,
-  setAgendaState,
-  type AgendaItem,
-} from '../../shared/domain/series-doc.js';
+import { editItemText, removeAgendaItem, setItemAsync, setItemPurpose, setItemState } from '../../shared/domain/commands.js';
+import type { AgendaItem } from '../../shared/domain/series-doc.js';
 import { IconButton } from '../components/IconButton.js';
 import { ChevronIcon, GripIcon, MoreIcon } from '../components/icons.js';
 import { Menu, MenuItem, MenuRadioGroup } from '../components/Menu.js';
@@ -22,15 +11,16 @@ import { Tag } from '../components/Tag.js';
 import { useToasts } from '../components/Toasts.js';
 import { PURPOSES, purposeLabel } from '../lib/labels.js';
 import { useDraft } from '../lib/use-draft.js';
+import type { SeriesReplica } from '../replica/series-replica.js';
 
 export interface AgendaItemRowProps {
-  doc: Y.Doc;
+  replica: SeriesReplica;
   item: AgendaItem;
   /** Alt+ArrowUp / Alt+ArrowDown: move by one without dragging. */
   onMoveBy(item: AgendaItem, delta: -1 | 1): void;
 }
 
-export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
+export function AgendaItemRow({ replica, item, onMoveBy }: AgendaItemRowProps) {
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id: item.id });
   const discussed = item.state === 'discussed';
   const { showInfo } = useToasts();
@@ -40,7 +30,7 @@ export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
     item.title,
     (draft) => {
       // An emptied title is a slip, not an intent: deleting is in the menu.
-      if (draft.trim()) replaceText(itemText(doc, item.id, 'title'), draft.trim());
+      if (draft.trim()) replica.run(editItemText, { itemId: item.id, field: 'title', value: draft.trim() });
     },
     { commitOnEnter: true },
   );
@@ -80,7 +70,7 @@ export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
           className="checkbox"
           aria-label={`Mark ${item.title} discussed`}
           checked={discussed}
-          onChange={(e) => setAgendaState(doc, item.id, e.target.checked ? 'discussed' : 'open')}
+          onChange={(e) => replica.run(setItemState, { itemId: item.id, state: e.target.checked ? 'discussed' : 'open' })}
         />
         <input className="agenda-item__title" aria-label="Item title" maxLength={500} {...title} />
         <div className="agenda-item__tools">
@@ -90,7 +80,7 @@ export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
             aria-pressed={item.async}
             aria-label={`Async: ${item.title}`}
             title="Async: to read before the meeting, no meeting time needed"
-            onClick={() => setAgendaAsync(doc, item.id, !item.async)}
+            onClick={() => replica.run(setItemAsync, { itemId: item.id, async: !item.async })}
           >
             Async
           </button>
@@ -114,7 +104,11 @@ export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
               </Tag>
             }
           >
-            <MenuRadioGroup value={item.purpose} options={PURPOSES} onChange={(purpose) => setAgendaPurpose(doc, item.id, purpose)} />
+            <MenuRadioGroup
+              value={item.purpose}
+              options={PURPOSES}
+              onChange={(purpose) => replica.run(setItemPurpose, { itemId: item.id, purpose })}
+            />
           </Menu>
           <Menu
             label={`Actions for ${item.title}`}
@@ -124,14 +118,14 @@ export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
               </IconButton>
             }
           >
-            <MenuItem danger onSelect={() => deleteItem(doc, item, showInfo)}>
+            <MenuItem danger onSelect={() => deleteItem(replica, item, showInfo)}>
               Delete
             </MenuItem>
           </Menu>
         </div>
       </div>
       {contextOpen ? (
-        <ContextField id={contextId} doc={doc} item={item} />
+        <ContextField id={contextId} replica={replica} item={item} />
       ) : (
         item.context && <p className="agenda-item__context-preview meta">{item.context}</p>
       )}
@@ -140,21 +134,13 @@ export function AgendaItemRow({ doc, item, onMoveBy }: AgendaItemRowProps) {
 }
 
 /** Deletes at once (no confirmation to click through) and offers the way back. */
-function deleteItem(doc: Y.Doc, item: AgendaItem, showInfo: ReturnType<typeof useToasts>['showInfo']): void {
-  const index = agendaFor(doc, item.meetingId).findIndex((i) => i.id === item.id);
-  removeAgendaItem(doc, item.id);
-  showInfo(`Deleted “${item.title}”`, {
-    label: 'Undo',
-    run: () => {
-      addAgendaItem(doc, { ...item }, item.id);
-      setAgendaState(doc, item.id, item.state);
-      moveAgendaItem(doc, item.id, index);
-    },
-  });
+function deleteItem(replica: SeriesReplica, item: AgendaItem, showInfo: ReturnType<typeof useToasts>['showInfo']): void {
+  const undo = replica.runUndoable(removeAgendaItem, { itemId: item.id });
+  showInfo(`Deleted “${item.title}”`, { label: 'Undo', run: undo });
 }
 
-function ContextField({ id, doc, item }: { id: string; doc: Y.Doc; item: AgendaItem }) {
-  const context = useDraft(item.context, (draft) => replaceText(itemText(doc, item.id, 'context'), draft));
+function ContextField({ id, replica, item }: { id: string; replica: SeriesReplica; item: AgendaItem }) {
+  const context = useDraft(item.context, (draft) => replica.run(editItemText, { itemId: item.id, field: 'context', value: draft }));
   return (
     <textarea
       id={id}

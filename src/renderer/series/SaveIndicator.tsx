@@ -1,8 +1,10 @@
 /** Whether this device has stored the last edits; a refused save stays visible with a retry. */
+import { useSyncExternalStore } from 'react';
 import { Button } from '../components/Button.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 
 export function SaveIndicator({ replica }: { replica: SeriesReplica }) {
+  useSyncExternalStore(replica.subscribe, replica.getVersion);
   const { pending, error } = replica.saveState;
   if (error) {
     return (

@@ -1,7 +1,7 @@
 /**
- * The layout of one 1:1 relationship ("series") as a Y.Doc, with typed accessors. Every side
- * (core, renderer replica, tests) reads and writes a series only through these functions, so
- * the layout of ../shared/DESIGN.md §2 lives in exactly one place:
+ * The layout of one 1:1 relationship ("series") as a Y.Doc, and its validated reads. Every side
+ * (core, renderer replica, tests) reads a series only through these functions and writes it only
+ * through the commands in commands.ts, so the layout (docs/architecture.md) lives in one place:
  *
  *   meta      Y.Map  kind, cadence, createdAt, createdBy, invitee {name, role},
  *                    participants: Y.Map id → {name, role}
@@ -9,10 +9,16 @@
  *   agenda    Y.Map  id → Y.Map { title: Y.Text, context: Y.Text, purpose, async, authorId,
  *                    createdAt, meetingId (null = next meeting), state, order, carriedCount }
  *   actions   Y.Map  id → Y.Map { text: Y.Text, ownerId, due, done, doneAt, meetingId }
+ *
+ * A document is written by peers: any value may be missing or of another type. Reads check every
+ * value against the schemas; an entry that does not fit is skipped (and listed, for whoever
+ * reports it), never cast and trusted.
  */
 import * as Y from 'yjs';
-import { generateKeyBetween as keyBetween, generateNKeysBetween as keysBetween } from 'fractional-indexing';
-import { Role, type AgendaState, type Cadence, type Purpose, type SeriesKind } from '../schemas.js';
+import { generateKeyBetween } from 'fractional-indexing';
+import { z } from 'zod';
+import { TandemError } from '../errors.js';
+import { AgendaState, Cadence, Purpose, Role, SeriesKind } from '../schemas.js';
 
 export interface Participant {
   name: string;
@@ -28,7 +34,8 @@ export interface SeriesMeta {
   participants: Record<string, Participant>;
 }
 
-export type MeetingStatus = 'scheduled' | 'held' | 'canceled' | 'moved';
+export const MeetingStatus = z.enum(['scheduled', 'held', 'canceled', 'moved']);
+export type MeetingStatus = z.infer<typeof MeetingStatus>;
 
 export interface Meeting {
   id: string;
@@ -50,57 +57,57 @@ export interface AgendaItem {
   carriedCount: number;
 }
 
+/** An entry a read skipped because a peer wrote something that does not fit the layout. */
+export interface Skipped {
+  id: string;
+  reason: string;
+}
+
 export const metaMap = (doc: Y.Doc) => doc.getMap<unknown>('meta');
-export const meetingsMap = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('meetings');
-export const agendaMap = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('agenda');
-export const actionsMap = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('actions');
+export const meetingsMap = (doc: Y.Doc) => doc.getMap<unknown>('meetings');
+export const agendaMap = (doc: Y.Doc) => doc.getMap<unknown>('agenda');
+export const actionsMap = (doc: Y.Doc) => doc.getMap<unknown>('actions');
 
-export interface NewSeries {
-  kind: SeriesKind;
-  cadence: Cadence;
-  createdAt: string;
-  me: { id: string } & Participant;
-  partner: Participant;
-  firstMeetingAt: string;
-}
-
-/** Writes the skeleton of a new series: its meta, the creator, and the first scheduled meeting. */
-export function initSeriesDoc(doc: Y.Doc, init: NewSeries): void {
-  doc.transact(() => {
-    const meta = metaMap(doc);
-    meta.set('kind', init.kind);
-    meta.set('cadence', init.cadence);
-    meta.set('createdAt', init.createdAt);
-    meta.set('createdBy', init.me.id);
-    meta.set('invitee', { name: init.partner.name, role: init.partner.role });
-    const participants = new Y.Map<Participant>();
-    participants.set(init.me.id, { name: init.me.name, role: init.me.role });
-    meta.set('participants', participants);
-    addMeeting(doc, init.firstMeetingAt);
-  });
-}
+const ParticipantSchema = z.object({ name: z.string().max(200), role: Role });
+const IsoDate = z.string().refine((v) => v.length <= 40 && !Number.isNaN(Date.parse(v)), 'is not a date');
+/** A key fractional-indexing can place items around; anything else would make every later add fail. */
+export const OrderKey = z.string().refine((key) => {
+  try {
+    generateKeyBetween(key, null);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'is not an order key');
 
 /** Whether the document holds a series (its meta has arrived). */
 export function hasMeta(doc: Y.Doc): boolean {
   return metaMap(doc).has('kind');
 }
 
-/** A participant as stored, or undefined when a peer wrote something else there. */
-function asParticipant(value: unknown): Participant | undefined {
-  const v = value as Partial<Participant> | null | undefined;
-  return typeof v?.name === 'string' && Role.safeParse(v.role).success ? { name: v.name, role: v.role! } : undefined;
+function damaged(what: string): TandemError {
+  return new TandemError('invalid-input', `This 1:1 has damaged details (${what}); the other person's copy may hold the right ones.`);
 }
 
 export function readMeta(doc: Y.Doc): SeriesMeta {
   const meta = metaMap(doc);
-  const participants = meta.get('participants');
+  const kind = SeriesKind.safeParse(meta.get('kind'));
+  if (!kind.success) throw damaged('its kind');
+  const participants: Record<string, Participant> = {};
+  const stored = meta.get('participants');
+  if (stored instanceof Y.Map) {
+    stored.forEach((value, id) => {
+      const p = ParticipantSchema.safeParse(value);
+      if (p.success) participants[id] = p.data;
+    });
+  }
   return {
-    kind: meta.get('kind') as SeriesKind,
-    cadence: (meta.get('cadence') as Cadence | undefined) ?? 'weekly',
-    createdAt: String(meta.get('createdAt') ?? ''),
-    createdBy: String(meta.get('createdBy') ?? ''),
-    invitee: asParticipant(meta.get('invitee')) ?? { name: '', role: 'peer' },
-    participants: participants instanceof Y.Map ? (participants.toJSON() as Record<string, Participant>) : {},
+    kind: kind.data,
+    cadence: Cadence.catch('weekly').parse(meta.get('cadence')),
+    createdAt: z.string().catch('').parse(meta.get('createdAt')),
+    createdBy: z.string().catch('').parse(meta.get('createdBy')),
+    invitee: ParticipantSchema.catch({ name: '', role: 'peer' }).parse(meta.get('invitee')),
+    participants,
   };
 }
 
@@ -115,33 +122,30 @@ export function perspective(meta: SeriesMeta, userId: string): { partnerName: st
   };
 }
 
-/** Adds (or renames) a participant; used when someone joins a shared series. */
-export function setParticipant(doc: Y.Doc, userId: string, participant: Participant): void {
-  const participants = metaMap(doc).get('participants');
-  if (participants instanceof Y.Map) participants.set(userId, participant);
+export function readMeeting(id: string, m: unknown): Meeting | Skipped {
+  if (!(m instanceof Y.Map)) return { id, reason: 'meeting is not a map' };
+  const scheduledFor = IsoDate.safeParse(m.get('scheduledFor'));
+  if (!scheduledFor.success) return { id, reason: 'meeting date is not a date' };
+  const status = MeetingStatus.safeParse(m.get('status'));
+  if (!status.success) return { id, reason: 'meeting status is unknown' };
+  return { id, scheduledFor: new Date(scheduledFor.data).toISOString(), status: status.data };
 }
 
-export function addMeeting(doc: Y.Doc, scheduledFor: string): string {
-  const id = crypto.randomUUID();
-  const meeting = new Y.Map<unknown>();
-  doc.transact(() => {
-    meetingsMap(doc).set(id, meeting);
-    meeting.set('scheduledFor', scheduledFor);
-    meeting.set('status', 'scheduled');
-    meeting.set('checkIn', new Y.Text());
-    meeting.set('notes', new Y.XmlFragment());
-  });
-  return id;
-}
+const isSkipped = (v: object): v is Skipped => 'reason' in v;
 
-export function listMeetings(doc: Y.Doc): Meeting[] {
-  const out: Meeting[] = [];
+export function readMeetings(doc: Y.Doc): { meetings: Meeting[]; skipped: Skipped[] } {
+  const meetings: Meeting[] = [];
+  const skipped: Skipped[] = [];
   meetingsMap(doc).forEach((m, id) => {
-    if (!(m instanceof Y.Map)) return;
-    out.push({ id, scheduledFor: String(m.get('scheduledFor')), status: m.get('status') as MeetingStatus });
+    const read = readMeeting(id, m);
+    if (isSkipped(read)) skipped.push(read);
+    else meetings.push(read);
   });
-  return out.sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor) || a.id.localeCompare(b.id));
+  meetings.sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor) || a.id.localeCompare(b.id));
+  return { meetings, skipped };
 }
+
+export const listMeetings = (doc: Y.Doc): Meeting[] => readMeetings(doc).meetings;
 
 /** The earliest meeting still scheduled: the one the agenda is being built for. */
 export function nextMeeting(doc: Y.Doc): Meeting | null {
@@ -150,157 +154,75 @@ export function nextMeeting(doc: Y.Doc): Meeting | null {
 
 /** The shared notes of a meeting, the fragment a Tiptap Collaboration editor binds to. */
 export function meetingNotes(doc: Y.Doc, meetingId: string): Y.XmlFragment {
-  const notes = meetingsMap(doc).get(meetingId)?.get('notes');
-  if (!(notes instanceof Y.XmlFragment)) throw new Error(`meeting ${meetingId} has no notes`);
+  const meeting = meetingsMap(doc).get(meetingId);
+  const notes = meeting instanceof Y.Map ? meeting.get('notes') : undefined;
+  if (!(notes instanceof Y.XmlFragment)) throw damaged('the meeting notes');
   return notes;
 }
 
-function readItem(id: string, m: Y.Map<unknown>): AgendaItem {
+const optionalText = (v: unknown): string | null => (v === undefined ? '' : v instanceof Y.Text ? v.toString() : null);
+
+export function readItem(id: string, m: unknown): AgendaItem | Skipped {
+  if (!(m instanceof Y.Map)) return { id, reason: 'item is not a map' };
+  const title = m.get('title');
+  if (!(title instanceof Y.Text)) return { id, reason: 'title is not text' };
+  const context = optionalText(m.get('context'));
+  if (context === null) return { id, reason: 'context is not text' };
+  const purpose = Purpose.default('status').safeParse(m.get('purpose'));
+  if (!purpose.success) return { id, reason: 'purpose is unknown' };
+  const state = AgendaState.default('open').safeParse(m.get('state'));
+  if (!state.success) return { id, reason: 'state is unknown' };
+  const order = OrderKey.safeParse(m.get('order'));
+  if (!order.success) return { id, reason: 'order key is invalid' };
+  const meetingId = z.string().nullable().default(null).safeParse(m.get('meetingId'));
+  if (!meetingId.success) return { id, reason: 'meeting is not an id' };
   return {
     id,
-    title: String(m.get('title') ?? ''),
-    context: String(m.get('context') ?? ''),
-    purpose: (m.get('purpose') as Purpose | undefined) ?? 'status',
+    title: title.toString(),
+    context,
+    purpose: purpose.data,
     async: m.get('async') === true,
-    authorId: String(m.get('authorId') ?? ''),
-    createdAt: String(m.get('createdAt') ?? ''),
-    meetingId: (m.get('meetingId') as string | null | undefined) ?? null,
-    state: (m.get('state') as AgendaState | undefined) ?? 'open',
-    order: String(m.get('order') ?? ''),
-    carriedCount: Number(m.get('carriedCount') ?? 0),
+    authorId: z.string().catch('').parse(m.get('authorId')),
+    createdAt: z.string().catch('').parse(m.get('createdAt')),
+    meetingId: meetingId.data,
+    state: state.data,
+    order: order.data,
+    carriedCount: z.number().int().min(0).catch(0).parse(m.get('carriedCount')),
   };
 }
 
 /** Ties in order keys (two people adding at the same spot at once) are broken by id, the same everywhere. */
-const byOrder = (a: AgendaItem, b: AgendaItem) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+export const byOrder = (a: AgendaItem, b: AgendaItem) =>
+  a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
-/** Every agenda item of the series, in agenda order. */
-export function listAgenda(doc: Y.Doc): AgendaItem[] {
-  const out: AgendaItem[] = [];
+/** Every readable agenda item of the series in agenda order, and what was skipped. */
+export function readAgenda(doc: Y.Doc): { items: AgendaItem[]; skipped: Skipped[] } {
+  const items: AgendaItem[] = [];
+  const skipped: Skipped[] = [];
   agendaMap(doc).forEach((m, id) => {
-    if (m instanceof Y.Map) out.push(readItem(id, m));
+    const read = readItem(id, m);
+    if (isSkipped(read)) skipped.push(read);
+    else items.push(read);
   });
-  return out.sort(byOrder);
+  return { items: items.sort(byOrder), skipped };
 }
+
+export const listAgenda = (doc: Y.Doc): AgendaItem[] => readAgenda(doc).items;
 
 /** The agenda of one meeting (null: the next one), in order. */
 export function agendaFor(doc: Y.Doc, meetingId: string | null): AgendaItem[] {
   return listAgenda(doc).filter((item) => item.meetingId === meetingId);
 }
 
-export interface NewAgendaItem {
-  title: string;
-  context?: string;
-  purpose?: Purpose;
-  async?: boolean;
-  authorId: string;
-  meetingId?: string | null;
-  createdAt?: string;
+/** Still waiting to be discussed: open, or carried over from a meeting that did not reach it. */
+export function isOpenItem(item: Pick<AgendaItem, 'state'>): boolean {
+  return item.state === 'open' || item.state === 'carried';
 }
 
-/** Appends an item to the end of its meeting's agenda and returns its id. */
-export function addAgendaItem(doc: Y.Doc, input: NewAgendaItem, id: string = crypto.randomUUID()): string {
-  const meetingId = input.meetingId ?? null;
-  // One pass for the highest key, not a sorted list: quick-add must stay fast on long histories.
-  let lastOrder: string | null = null;
-  agendaMap(doc).forEach((m) => {
-    const order = m.get('order') as string | undefined;
-    if (((m.get('meetingId') as string | null | undefined) ?? null) === meetingId && order && (!lastOrder || order > lastOrder))
-      lastOrder = order;
-  });
-  const item = new Y.Map<unknown>();
-  doc.transact(() => {
-    agendaMap(doc).set(id, item);
-    item.set('title', new Y.Text(input.title));
-    item.set('context', new Y.Text(input.context ?? ''));
-    item.set('purpose', input.purpose ?? 'status');
-    item.set('async', input.async ?? false);
-    item.set('authorId', input.authorId);
-    item.set('createdAt', input.createdAt ?? new Date().toISOString());
-    item.set('meetingId', meetingId);
-    item.set('state', 'open');
-    item.set('order', keyBetween(lastOrder, null));
-    item.set('carriedCount', 0);
-  });
-  return id;
-}
-
-function itemMap(doc: Y.Doc, id: string): Y.Map<unknown> {
-  const m = agendaMap(doc).get(id);
-  if (!m) throw new Error(`agenda item ${id} does not exist`);
-  return m;
-}
-
+/** The live text of an item's title or context, which editors bind to. */
 export function itemText(doc: Y.Doc, id: string, field: 'title' | 'context'): Y.Text {
-  const t = itemMap(doc, id).get(field);
-  if (!(t instanceof Y.Text)) throw new Error(`agenda item ${id} has no ${field}`);
+  const m = agendaMap(doc).get(id);
+  const t = m instanceof Y.Map ? m.get(field) : undefined;
+  if (!(t instanceof Y.Text)) throw new TandemError('not-found', `agenda item ${id} has no ${field}`);
   return t;
-}
-
-/**
- * Moves an item to position `toIndex` among its meeting's agenda. Only the moved item's order key
- * changes, unless its new neighbours share a key (concurrent adds); then that run is re-keyed so
- * the order stays total.
- */
-export function moveAgendaItem(doc: Y.Doc, id: string, toIndex: number): void {
-  const item = readItem(id, itemMap(doc, id));
-  const others = agendaFor(doc, item.meetingId).filter((i) => i.id !== id);
-  const index = Math.max(0, Math.min(toIndex, others.length));
-  const ordered = [...others.slice(0, index), item, ...others.slice(index)];
-  const prev = others[index - 1];
-  const next = others[index];
-  doc.transact(() => {
-    if (!prev || !next || prev.order < next.order) {
-      itemMap(doc, id).set('order', keyBetween(prev?.order ?? null, next?.order ?? null));
-      return;
-    }
-    // Re-key the run of equal keys around the gap, keeping the visible order.
-    let start = index - 1;
-    while (start > 0 && others[start - 1]!.order >= prev.order) start--;
-    let end = index;
-    while (end < others.length - 1 && others[end + 1]!.order <= next.order) end++;
-    const run = ordered.slice(start, end + 2);
-    const keys = keysBetween(ordered[start - 1]?.order ?? null, ordered[end + 2]?.order ?? null, run.length);
-    run.forEach((r, k) => itemMap(doc, r.id).set('order', keys[k]!));
-  });
-}
-
-export function setAgendaState(doc: Y.Doc, id: string, state: AgendaState): void {
-  itemMap(doc, id).set('state', state);
-}
-
-export function removeAgendaItem(doc: Y.Doc, id: string): void {
-  agendaMap(doc).delete(id);
-}
-
-/**
- * Replaces a Y.Text's content with `value`, touching only the changed middle so that a
- * concurrent edit elsewhere in the same text survives.
- */
-export function replaceText(text: Y.Text, value: string): void {
-  const old = text.toString();
-  if (old === value) return;
-  let start = 0;
-  while (start < old.length && start < value.length && old[start] === value[start]) start++;
-  let endOld = old.length;
-  let endNew = value.length;
-  while (endOld > start && endNew > start && old[endOld - 1] === value[endNew - 1]) {
-    endOld--;
-    endNew--;
-  }
-  const apply = () => {
-    if (endOld > start) text.delete(start, endOld - start);
-    if (endNew > start) text.insert(start, value.slice(start, endNew));
-  };
-  if (text.doc) text.doc.transact(apply);
-  else apply();
-}
-
-export function setAgendaPurpose(doc: Y.Doc, id: string, purpose: Purpose): void {
-  itemMap(doc, id).set('purpose', purpose);
-}
-
-/** Async items are for reading, not for meeting time (FYIs, updates). */
-export function setAgendaAsync(doc: Y.Doc, id: string, async: boolean): void {
-  itemMap(doc, id).set('async', async);
 }

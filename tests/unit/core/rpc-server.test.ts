@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { TandemError } from '../../../src/shared/errors.js';
 import { FrameKind, createPortPair, encodeFrame, type Port } from '../../../src/shared/protocol.js';
 import { createRpcClient, type RpcClient } from '../../../src/shared/rpc-client.js';
-import { addAgendaItem, listAgenda } from '../../../src/shared/domain/series-doc.js';
+import { listAgenda } from '../../../src/shared/domain/series-doc.js';
+import { addAgendaItem } from '../../../src/shared/domain/commands.js';
 import { serveSession } from '../../../src/core/rpc-server.js';
 import { openCore } from '../helpers/core.js';
 
@@ -161,7 +162,7 @@ describe('the happy path through the protocol', () => {
     const replica = new Y.Doc();
     Y.applyUpdate(replica, await w.client.openSeries({ seriesId: s.id }));
     const before = Y.encodeStateVector(replica);
-    addAgendaItem(replica, { title: 'Over the wire', authorId: 'me' });
+    addAgendaItem(replica, { title: 'Over the wire' }, { now: new Date(), userId: 'me' });
     await w.client.sendDocUpdate(s.id, Y.encodeStateAsUpdate(replica, before));
     expect((await w.client.listSeries())[0]!.openItemCount).toBe(1);
 

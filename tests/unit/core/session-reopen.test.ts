@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addAgendaItem, listAgenda } from '../../../src/shared/domain/series-doc.js';
+import { listAgenda } from '../../../src/shared/domain/series-doc.js';
+import { addAgendaItem } from '../../../src/shared/domain/commands.js';
 import { openCore } from '../helpers/core.js';
 
 test('a 1:1 reopened before its earlier close arrives stays open for the window', async () => {
@@ -17,7 +18,7 @@ test('a 1:1 reopened before its earlier close arrives stays open for the window'
   expect(heard).toHaveLength(1);
   let update: Uint8Array | undefined;
   replica.once('update', (u: Uint8Array) => (update = u));
-  addAgendaItem(replica, { title: 'Typed in the view', authorId: 'me' });
+  addAgendaItem(replica, { title: 'Typed in the view' }, { now: new Date(), userId: 'me' });
   await api.sendDocUpdate(id, update!);
   expect(core.docs.with(id, listAgenda).map((i) => i.title)).toContain('Typed in the view');
 

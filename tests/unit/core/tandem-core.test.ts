@@ -1,16 +1,8 @@
 import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
 import { TandemError } from '../../../src/shared/errors.js';
-import {
-  addAgendaItem,
-  itemText,
-  listAgenda,
-  meetingNotes,
-  meetingsMap,
-  moveAgendaItem,
-  nextMeeting,
-  setAgendaState,
-} from '../../../src/shared/domain/series-doc.js';
+import { itemText, listAgenda, meetingNotes, meetingsMap, nextMeeting } from '../../../src/shared/domain/series-doc.js';
+import { addAgendaItem, moveAgendaItem, setItemState } from '../../../src/shared/domain/commands.js';
 import { TandemCore } from '../../../src/core/tandem-core.js';
 import { openCore, rawDb, tempDir, updateRows } from '../helpers/core.js';
 
@@ -43,10 +35,10 @@ describe('documents persist across reopening the core', () => {
     const s = await api.createSeries({ partnerName: 'Sam', kind: 'manager-report', myRole: 'manager' });
     const replica = stateOf(await api.openSeries({ seriesId: s.id }));
     const update = edit(replica, (doc) => {
-      const a = addAgendaItem(doc, { title: 'Career', authorId: 'me' });
-      addAgendaItem(doc, { title: 'Feedback', authorId: 'me' });
-      moveAgendaItem(doc, a, 1);
-      setAgendaState(doc, a, 'discussed');
+      const a = addAgendaItem(doc, { title: 'Career' }, { now: new Date(), userId: 'me' });
+      addAgendaItem(doc, { title: 'Feedback' }, { now: new Date(), userId: 'me' });
+      moveAgendaItem(doc, { itemId: a, toIndex: 1 }, { now: new Date(), userId: 'me' });
+      setItemState(doc, { itemId: a, state: 'discussed' }, { now: new Date(), userId: 'me' });
       itemText(doc, a, 'context').insert(0, 'wants to lead the next project');
       writeNotes(doc, 'Talked about the roadmap.');
     });
@@ -103,7 +95,7 @@ describe('two sessions on one core', () => {
     a.onDocUpdate((id, u) => id === s.id && toA.push(u));
     b.onDocUpdate((id, u) => id === s.id && toB.push(u));
 
-    const update = edit(replicaA, (doc) => addAgendaItem(doc, { title: 'From A', authorId: 'a' }));
+    const update = edit(replicaA, (doc) => addAgendaItem(doc, { title: 'From A' }, { now: new Date(), userId: 'a' }));
     await a.sendDocUpdate(s.id, update);
 
     expect(toA).toEqual([]);
@@ -130,7 +122,7 @@ describe('two sessions on one core', () => {
     const s = await api.createSeries({ partnerName: 'Sam', kind: 'peer' });
     const replica = stateOf(await api.openSeries({ seriesId: s.id }));
     const rowsBefore = updateRows(dbFile, s.id);
-    const update = edit(replica, (doc) => addAgendaItem(doc, { title: 'Durable', authorId: 'me' }));
+    const update = edit(replica, (doc) => addAgendaItem(doc, { title: 'Durable' }, { now: new Date(), userId: 'me' }));
 
     await api.sendDocUpdate(s.id, update);
     const rows = updateRows(dbFile, s.id);
@@ -228,7 +220,7 @@ describe('the session validates every input', () => {
     const s = await api.createSeries({ partnerName: 'Sam', kind: 'peer' });
     const replica = stateOf(await core.connect().openSeries({ seriesId: s.id }));
     const before = updateRows(dbFile, s.id);
-    const update = edit(replica, (doc) => addAgendaItem(doc, { title: 'sneaky', authorId: 'x' }));
+    const update = edit(replica, (doc) => addAgendaItem(doc, { title: 'sneaky' }, { now: new Date(), userId: 'x' }));
     await invalid(api.sendDocUpdate(s.id, update), /not open/);
     expect(updateRows(dbFile, s.id)).toEqual(before);
     await core.close();

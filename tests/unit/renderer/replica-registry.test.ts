@@ -7,7 +7,8 @@ import { serveSession } from '../../../src/core/rpc-server.js';
 import { ReplicaRegistry } from '../../../src/renderer/replica/replica-registry.js';
 import { createPortPair } from '../../../src/shared/protocol.js';
 import { createRpcClient, type RpcClient } from '../../../src/shared/rpc-client.js';
-import { addAgendaItem, listAgenda } from '../../../src/shared/domain/series-doc.js';
+import { listAgenda } from '../../../src/shared/domain/series-doc.js';
+import { addAgendaItem } from '../../../src/shared/domain/commands.js';
 import { openCore } from '../helpers/core.js';
 
 const user = { name: 'Dana', color: '#2f5fd0' };
@@ -37,7 +38,7 @@ async function setup() {
 describe('ReplicaRegistry', () => {
   it('reuses the replica when a screen unmounts and mounts again at once (StrictMode)', async () => {
     const { counting, id, opened, closed } = await setup();
-    const registry = new ReplicaRegistry(counting);
+    const registry = new ReplicaRegistry(counting, 'me');
     const first = registry.acquire(id, user);
     registry.release(first);
     const second = registry.acquire(id, user);
@@ -50,7 +51,7 @@ describe('ReplicaRegistry', () => {
 
   it('closes the series in the core once the last user released it', async () => {
     const { counting, id, closed } = await setup();
-    const registry = new ReplicaRegistry(counting);
+    const registry = new ReplicaRegistry(counting, 'me');
     const replica = registry.acquire(id, user);
     await replica.ready;
     registry.release(replica);
@@ -61,11 +62,11 @@ describe('ReplicaRegistry', () => {
   it('keeps a replica whose edits the core refused, so leaving the 1:1 loses nothing typed', async () => {
     const { core, api, counting, id } = await setup();
     const notices: unknown[] = [];
-    const registry = new ReplicaRegistry(counting, (e) => notices.push(e));
+    const registry = new ReplicaRegistry(counting, 'me', (e) => notices.push(e));
     const replica = registry.acquire(id, user);
     await replica.ready;
     await api.closeSeries({ seriesId: id }); // the core no longer takes this window's edits
-    addAgendaItem(replica.doc, { title: 'Typed but refused', authorId: 'me' });
+    addAgendaItem(replica.doc, { title: 'Typed but refused' }, { now: new Date(), userId: 'me' });
     await new Promise((r) => setTimeout(r, 20));
     expect(replica.saveState.error).not.toBeNull();
 

@@ -10,7 +10,8 @@ import { TandemCore } from '../../../src/core/tandem-core.js';
 import type { TandemApi } from '../../../src/shared/api.js';
 import { createPortPair } from '../../../src/shared/protocol.js';
 import { createRpcClient, type RpcClient } from '../../../src/shared/rpc-client.js';
-import { addAgendaItem, agendaFor, itemText, replaceText } from '../../../src/shared/domain/series-doc.js';
+import { agendaFor } from '../../../src/shared/domain/series-doc.js';
+import { addAgendaItem, editItemText } from '../../../src/shared/domain/commands.js';
 import { SeriesReplica } from '../../../src/renderer/replica/series-replica.js';
 import { tempDir } from '../helpers/core.js';
 
@@ -54,7 +55,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 3000): 
 }
 
 function openReplica(api: TandemApi, seriesId: string, name: string): SeriesReplica {
-  const replica = new SeriesReplica(api, seriesId, { name, color: '#2f5fd0' });
+  const replica = new SeriesReplica(api, seriesId, { name, color: '#2f5fd0' }, name);
   cleanups.push(() => replica.close());
   return replica;
 }
@@ -88,8 +89,8 @@ describe('SeriesReplica', () => {
     const b = openReplica(apiB, seriesId, 'Dana');
     await Promise.all([a.ready, b.ready]);
 
-    const id = addAgendaItem(a.doc, { title: 'Career growth', authorId: profile.id });
-    replaceText(itemText(a.doc, id, 'title'), 'Career growth plan');
+    const id = addAgendaItem(a.doc, { title: 'Career growth' }, { now: new Date(), userId: profile.id });
+    editItemText(a.doc, { itemId: id, field: 'title', value: 'Career growth plan' }, { now: new Date(), userId: 'me' });
     await until(() => agendaFor(b.doc, null)[0]?.title === 'Career growth plan', 'the edit to reach window B');
     await until(() => a.saveState.pending === 0, 'A to finish saving');
 
@@ -119,7 +120,7 @@ describe('SeriesReplica', () => {
     const versions: number[] = [];
     replica.subscribe(() => versions.push(replica.getVersion()));
 
-    addAgendaItem(replica.doc, { title: 'One', authorId: 'me' });
+    addAgendaItem(replica.doc, { title: 'One' }, { now: new Date(), userId: 'me' });
     expect(replica.saveState.pending).toBe(1);
     await until(() => replica.saveState.pending === 0, 'the save to settle');
 
@@ -137,7 +138,7 @@ describe('SeriesReplica', () => {
 
     // The core refuses updates for a series this window has not open.
     await api.closeSeries({ seriesId });
-    addAgendaItem(replica.doc, { title: 'Do not lose me', authorId: 'me' });
+    addAgendaItem(replica.doc, { title: 'Do not lose me' }, { now: new Date(), userId: 'me' });
     await until(() => replica.saveState.error !== null, 'the refusal to be reported');
 
     expect(replica.saveState.error?.message).toMatch(/not open/);

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { addAgendaItem, listAgenda, moveAgendaItem } from '../../../../src/shared/domain/series-doc.js';
+import { listAgenda } from '../../../../src/shared/domain/series-doc.js';
+import { addAgendaItem, moveAgendaItem } from '../../../../src/shared/domain/commands.js';
 import { converged, edit, person, relay, share, until, type Person } from './sync-fixtures.js';
 
 type Step =
@@ -47,11 +48,20 @@ test('concurrent adds and reorders from both sides, across offline periods, conv
         else if (s.kind === 'offline') providers[s.who]!.disconnect();
         else if (s.kind === 'online') providers[s.who]!.connect();
         else if (s.kind === 'add')
-          added.add(edit(people[s.who], seriesId, (doc) => addAgendaItem(doc, { title: `item ${added.size}`, authorId: String(s.who) })));
+          added.add(
+            edit(people[s.who], seriesId, (doc) =>
+              addAgendaItem(doc, { title: `item ${added.size}` }, { now: new Date(), userId: String(s.who) }),
+            ),
+          );
         else if (s.kind === 'move')
           edit(people[s.who], seriesId, (doc) => {
             const items = listAgenda(doc);
-            if (items.length) moveAgendaItem(doc, items[s.from % items.length]!.id, s.to % items.length);
+            if (items.length)
+              moveAgendaItem(
+                doc,
+                { itemId: items[s.from % items.length]!.id, toIndex: s.to % items.length },
+                { now: new Date(), userId: 'me' },
+              );
           });
       }
       for (const p of providers) p.connect();

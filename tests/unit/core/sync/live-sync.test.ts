@@ -3,7 +3,8 @@ import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { DATABASE_FILE } from '../../../../src/core/tandem-core.js';
-import { addAgendaItem, listAgenda, replaceText, itemText } from '../../../../src/shared/domain/series-doc.js';
+import { listAgenda } from '../../../../src/shared/domain/series-doc.js';
+import { addAgendaItem, editItemText } from '../../../../src/shared/domain/commands.js';
 import { converged, edit, person, relay, share, until, type Person } from './sync-fixtures.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -46,8 +47,8 @@ describe('live sync through the relay', () => {
     const states: string[] = [];
     a.api.onEvent((e) => e.type === 'sync-state' && states.push(`${e.state.status}:${e.state.unsent}`));
 
-    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'From Dana', authorId: 'a' }));
-    edit(b, seriesId, (doc) => addAgendaItem(doc, { title: 'From Sam', authorId: 'b' }));
+    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'From Dana' }, { now: new Date(), userId: 'a' }));
+    edit(b, seriesId, (doc) => addAgendaItem(doc, { title: 'From Sam' }, { now: new Date(), userId: 'b' }));
     await until(() => converged(a, b, seriesId), 'both adds on both sides');
     expect(
       edit(a, seriesId, listAgenda)
@@ -66,9 +67,13 @@ describe('live sync through the relay', () => {
     syncOf(b, seriesId).provider.disconnect();
     await until(() => syncOf(b, seriesId).state().status === 'offline', 'B offline');
 
-    const ids = edit(b, seriesId, (doc) => [1, 2, 3].map((n) => addAgendaItem(doc, { title: `Offline ${n}`, authorId: 'b' })));
-    edit(b, seriesId, (doc) => replaceText(itemText(doc, ids[0]!, 'title'), 'Offline one, renamed'));
-    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Online meanwhile', authorId: 'a' }));
+    const ids = edit(b, seriesId, (doc) =>
+      [1, 2, 3].map((n) => addAgendaItem(doc, { title: `Offline ${n}` }, { now: new Date(), userId: 'b' })),
+    );
+    edit(b, seriesId, (doc) =>
+      editItemText(doc, { itemId: ids[0]!, field: 'title', value: 'Offline one, renamed' }, { now: new Date(), userId: 'me' }),
+    );
+    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Online meanwhile' }, { now: new Date(), userId: 'a' }));
     expect(syncOf(b, seriesId).state()).toMatchObject({ status: 'offline', unsent: 4 });
 
     syncOf(b, seriesId).provider.connect();
@@ -84,7 +89,7 @@ describe('live sync through the relay', () => {
     const seriesId = await share(a, b);
     await until(() => converged(a, b, seriesId), 'initial sync');
     await b.core.close();
-    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Monday thought', authorId: 'a' }));
+    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Monday thought' }, { now: new Date(), userId: 'a' }));
     await until(() => syncOf(a, seriesId).state().unsent === 0, 'the relay to store Monday’s item');
     await a.core.close();
 
@@ -97,10 +102,12 @@ describe('live sync through the relay', () => {
     const { r, a, b } = await pair();
     const seriesId = await share(a, b);
     await until(() => converged(a, b, seriesId), 'initial sync');
-    for (let n = 0; n < 20; n++) edit(n % 2 ? a : b, seriesId, (doc) => addAgendaItem(doc, { title: `Before ${n}`, authorId: 'x' }));
+    for (let n = 0; n < 20; n++)
+      edit(n % 2 ? a : b, seriesId, (doc) => addAgendaItem(doc, { title: `Before ${n}` }, { now: new Date(), userId: 'x' }));
     await until(() => converged(a, b, seriesId), 'edits before the crash');
     await r.stop('SIGKILL');
-    for (let n = 0; n < 10; n++) edit(n % 2 ? a : b, seriesId, (doc) => addAgendaItem(doc, { title: `During ${n}`, authorId: 'x' }));
+    for (let n = 0; n < 10; n++)
+      edit(n % 2 ? a : b, seriesId, (doc) => addAgendaItem(doc, { title: `During ${n}` }, { now: new Date(), userId: 'x' }));
     await until(() => syncOf(a, seriesId).state().status === 'offline', 'A to notice the relay is gone');
 
     const again = await relay(r.dataDir, r.port);
@@ -149,12 +156,12 @@ describe('live sync through the relay', () => {
       .run(seriesId, seq + 1, Y.encodeStateAsUpdate(new Y.Doc()));
     raw.close();
 
-    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Arrives after a failed save', authorId: 'a' }));
+    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Arrives after a failed save' }, { now: new Date(), userId: 'a' }));
     await until(
       () => edit(b, seriesId, listAgenda).some((i) => i.title === 'Arrives after a failed save'),
       'B to get it on a fresh connection',
     );
-    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'And later ones too', authorId: 'a' }));
+    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'And later ones too' }, { now: new Date(), userId: 'a' }));
     await until(() => converged(a, b, seriesId), 'both sides to converge again');
   });
 
@@ -170,7 +177,7 @@ describe('live sync through the relay', () => {
     await b.api.acceptInvite({ code: invite.code });
     expect(syncOf(b, seriesId).share.relayUrl).toBe(next.url);
     await r.stop(); // the old relay is gone: only the new one can carry the next change
-    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Through the new relay', authorId: 'a' }));
+    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Through the new relay' }, { now: new Date(), userId: 'a' }));
     await until(() => converged(a, b, seriesId), 'both sides to converge through the new relay');
   });
 

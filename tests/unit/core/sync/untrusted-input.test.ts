@@ -5,8 +5,8 @@
 import { expect, test } from 'vitest';
 import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
-import { encodeInvite } from '../../../../src/core/sync/invites.js';
-import { initSeriesDoc } from '../../../../src/shared/domain/series-doc.js';
+import { encodeInvite } from '../../../../src/shared/invites.js';
+import { createSeries } from '../../../../src/shared/domain/commands.js';
 import { openCore } from '../../helpers/core.js';
 
 test('a relay sending malformed messages only loses its connection; the core keeps running', async () => {
@@ -66,14 +66,17 @@ test('a join settles exactly once, however many updates bring the content in one
 
   const remote = new Y.Doc();
   const partner = { id: crypto.randomUUID(), name: 'Ann', role: 'peer' as const };
-  initSeriesDoc(remote, {
-    kind: 'peer',
-    cadence: 'weekly',
-    createdAt: new Date().toISOString(),
-    me: partner,
-    partner: { name: 'Dana', role: 'peer' },
-    firstMeetingAt: new Date().toISOString(),
-  });
+  createSeries(
+    remote,
+    {
+      kind: 'peer',
+      cadence: 'weekly',
+      me: { name: partner.name, role: partner.role },
+      partner: { name: 'Dana', role: 'peer' },
+      firstMeetingAt: new Date().toISOString(),
+    },
+    { now: new Date(), userId: partner.id },
+  );
   const first = Y.encodeStateAsUpdate(remote);
   const before = Y.encodeStateVector(remote);
   remote.getMap('meta').set('cadence', 'biweekly');

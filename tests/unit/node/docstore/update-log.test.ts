@@ -8,20 +8,21 @@ import { DocRegistry } from '../../../../src/node/docstore/doc-registry.js';
 import { UpdateLog } from '../../../../src/node/docstore/update-log.js';
 import {
   actionsMap,
-  addAgendaItem,
   agendaMap,
-  initSeriesDoc,
-  itemText,
   listAgenda,
   meetingNotes,
   meetingsMap,
   metaMap,
-  moveAgendaItem,
   nextMeeting,
-  removeAgendaItem,
-  replaceText,
-  setAgendaState,
 } from '../../../../src/shared/domain/series-doc.js';
+import {
+  addAgendaItem,
+  createSeries,
+  editItemText,
+  moveAgendaItem,
+  removeAgendaItem,
+  setItemState,
+} from '../../../../src/shared/domain/commands.js';
 import { openStore, type Store } from '../../../../src/core/store/database.js';
 import { tempDir, updateRows } from '../../helpers/core.js';
 
@@ -39,14 +40,17 @@ async function openLog(file: string, compactAfter = 1000): Promise<Opened> {
 }
 
 function seed(doc: Y.Doc): void {
-  initSeriesDoc(doc, {
-    kind: 'peer',
-    cadence: 'weekly',
-    createdAt: '2030-01-01T00:00:00.000Z',
-    me: { id: 'me', name: 'Dana', role: 'peer' },
-    partner: { name: 'Sam', role: 'peer' },
-    firstMeetingAt: '2030-01-07T10:00:00.000Z',
-  });
+  createSeries(
+    doc,
+    {
+      kind: 'peer',
+      cadence: 'weekly',
+      me: { name: 'Dana', role: 'peer' },
+      partner: { name: 'Sam', role: 'peer' },
+      firstMeetingAt: '2030-01-07T10:00:00.000Z',
+    },
+    { now: new Date('2030-01-01T00:00:00.000Z'), userId: 'me' },
+  );
 }
 
 /** Everything observable about a series document, for comparing a reopened doc with the live one. */
@@ -72,7 +76,7 @@ describe('UpdateLog', () => {
     let seq = 0;
     doc.on('update', (u: Uint8Array) => first.log.append(DOC, ++seq, u));
     seed(doc);
-    addAgendaItem(doc, { title: 'one', authorId: 'me' });
+    addAgendaItem(doc, { title: 'one' }, { now: new Date(), userId: 'me' });
     first.store.sqlite.close();
 
     const second = await openLog(file);
@@ -91,10 +95,10 @@ describe('UpdateLog', () => {
     let seq = 0;
     doc.on('update', (u: Uint8Array) => log.append(DOC, ++seq, u));
     seed(doc);
-    addAgendaItem(doc, { title: 'one', authorId: 'me' });
+    addAgendaItem(doc, { title: 'one' }, { now: new Date(), userId: 'me' });
     log.compact(DOC, doc, seq);
     expect(updateRows(file, DOC)).toEqual([]);
-    addAgendaItem(doc, { title: 'two', authorId: 'me' });
+    addAgendaItem(doc, { title: 'two' }, { now: new Date(), userId: 'me' });
     expect(updateRows(file, DOC).map((r) => r.seq)).toEqual([3]);
 
     const loaded = log.load(DOC);
@@ -139,8 +143,8 @@ describe('DocRegistry', () => {
     const { store, docs } = await openLog(file, 3);
     const doc = docs.create(DOC, 'series');
     seed(doc);
-    addAgendaItem(doc, { title: 'a', authorId: 'me' });
-    addAgendaItem(doc, { title: 'b', authorId: 'me' });
+    addAgendaItem(doc, { title: 'a' }, { now: new Date(), userId: 'me' });
+    addAgendaItem(doc, { title: 'b' }, { now: new Date(), userId: 'me' });
     expect(updateRows(file, DOC)).toHaveLength(3);
     await new Promise((r) => setImmediate(r));
     expect(updateRows(file, DOC)).toEqual([]);
@@ -210,19 +214,20 @@ function applyEdit(doc: Y.Doc, edit: Edit): void {
   const notes = meetingNotes(doc, meeting);
   switch (edit.t) {
     case 'add':
-      addAgendaItem(doc, { title: edit.title, authorId: 'me' });
+      addAgendaItem(doc, { title: edit.title }, { now: new Date(), userId: 'me' });
       return;
     case 'rename':
-      if (items.length) replaceText(itemText(doc, pick(edit.pick), 'title'), edit.title);
+      if (items.length)
+        editItemText(doc, { itemId: pick(edit.pick), field: 'title', value: edit.title }, { now: new Date(), userId: 'me' });
       return;
     case 'move':
-      if (items.length) moveAgendaItem(doc, pick(edit.pick), edit.to);
+      if (items.length) moveAgendaItem(doc, { itemId: pick(edit.pick), toIndex: edit.to }, { now: new Date(), userId: 'me' });
       return;
     case 'state':
-      if (items.length) setAgendaState(doc, pick(edit.pick), edit.state);
+      if (items.length) setItemState(doc, { itemId: pick(edit.pick), state: edit.state }, { now: new Date(), userId: 'me' });
       return;
     case 'remove':
-      if (items.length) removeAgendaItem(doc, pick(edit.pick));
+      if (items.length) removeAgendaItem(doc, { itemId: pick(edit.pick) }, { now: new Date(), userId: 'me' });
       return;
     case 'paragraph': {
       // The shape Tiptap's Collaboration extension writes: <paragraph> elements holding XmlText.
@@ -239,7 +244,7 @@ function applyEdit(doc: Y.Doc, edit: Edit): void {
       return;
     }
     case 'checkIn': {
-      const checkIn = meetingsMap(doc).get(meeting)!.get('checkIn') as Y.Text;
+      const checkIn = (meetingsMap(doc).get(meeting) as Y.Map<unknown>).get('checkIn') as Y.Text;
       doc.transact(() => {
         const at = edit.at % (checkIn.length + 1);
         checkIn.delete(at, Math.min(edit.del, checkIn.length - at));

@@ -2,31 +2,36 @@ import fc from 'fast-check';
 import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
 import {
-  addAgendaItem,
   agendaFor,
   agendaMap,
-  initSeriesDoc,
   itemText,
   listAgenda,
-  moveAgendaItem,
   nextMeeting,
   perspective,
   readMeta,
-  removeAgendaItem,
-  replaceText,
-  setAgendaState,
 } from '../../../../src/shared/domain/series-doc.js';
+import {
+  addAgendaItem,
+  createSeries,
+  editItemText,
+  moveAgendaItem,
+  removeAgendaItem,
+  setItemState,
+} from '../../../../src/shared/domain/commands.js';
 
 function newSeries(): Y.Doc {
   const doc = new Y.Doc();
-  initSeriesDoc(doc, {
-    kind: 'manager-report',
-    cadence: 'weekly',
-    createdAt: '2030-01-01T00:00:00.000Z',
-    me: { id: 'me', name: 'Dana', role: 'manager' },
-    partner: { name: 'Sam', role: 'report' },
-    firstMeetingAt: '2030-01-07T10:00:00.000Z',
-  });
+  createSeries(
+    doc,
+    {
+      kind: 'manager-report',
+      cadence: 'weekly',
+      me: { name: 'Dana', role: 'manager' },
+      partner: { name: 'Sam', role: 'report' },
+      firstMeetingAt: '2030-01-07T10:00:00.000Z',
+    },
+    { now: new Date('2030-01-01T00:00:00.000Z'), userId: 'me' },
+  );
   return doc;
 }
 
@@ -59,15 +64,15 @@ describe('series document layout', () => {
 
   test('items are appended in order, moved, re-stated and removed', () => {
     const doc = newSeries();
-    const a = addAgendaItem(doc, { title: 'a', authorId: 'me' });
-    addAgendaItem(doc, { title: 'b', authorId: 'me' });
-    const c = addAgendaItem(doc, { title: 'c', authorId: 'me' });
-    moveAgendaItem(doc, c, 0);
+    const a = addAgendaItem(doc, { title: 'a' }, { now: new Date(), userId: 'me' });
+    addAgendaItem(doc, { title: 'b' }, { now: new Date(), userId: 'me' });
+    const c = addAgendaItem(doc, { title: 'c' }, { now: new Date(), userId: 'me' });
+    moveAgendaItem(doc, { itemId: c, toIndex: 0 }, { now: new Date(), userId: 'me' });
     expect(titles(doc)).toEqual(['c', 'a', 'b']);
-    moveAgendaItem(doc, c, 99);
+    moveAgendaItem(doc, { itemId: c, toIndex: 99 }, { now: new Date(), userId: 'me' });
     expect(titles(doc)).toEqual(['a', 'b', 'c']);
-    setAgendaState(doc, a, 'discussed');
-    removeAgendaItem(doc, c);
+    setItemState(doc, { itemId: a, state: 'discussed' }, { now: new Date(), userId: 'me' });
+    removeAgendaItem(doc, { itemId: c }, { now: new Date(), userId: 'me' });
     expect(listAgenda(doc).map((i) => [i.title, i.state])).toEqual([
       ['a', 'discussed'],
       ['b', 'open'],
@@ -76,18 +81,18 @@ describe('series document layout', () => {
 
   test('items of different meetings keep separate orders', () => {
     const doc = newSeries();
-    addAgendaItem(doc, { title: 'next', authorId: 'me' });
-    addAgendaItem(doc, { title: 'past', authorId: 'me', meetingId: 'm1' });
-    addAgendaItem(doc, { title: 'next 2', authorId: 'me' });
+    addAgendaItem(doc, { title: 'next' }, { now: new Date(), userId: 'me' });
+    addAgendaItem(doc, { title: 'past', meetingId: 'm1' }, { now: new Date(), userId: 'me' });
+    addAgendaItem(doc, { title: 'next 2' }, { now: new Date(), userId: 'me' });
     expect(agendaFor(doc, null).map((i) => i.title)).toEqual(['next', 'next 2']);
     expect(agendaFor(doc, 'm1').map((i) => i.title)).toEqual(['past']);
   });
 
   test('replaceText touches only the changed middle, so a concurrent edit elsewhere survives', () => {
     const a = newSeries();
-    const id = addAgendaItem(a, { title: 'Quarterly goals review', authorId: 'me' });
+    const id = addAgendaItem(a, { title: 'Quarterly goals review' }, { now: new Date(), userId: 'me' });
     const b = replicaOf(a);
-    replaceText(itemText(a, id, 'title'), 'Quarterly OKR review');
+    editItemText(a, { itemId: id, field: 'title', value: 'Quarterly OKR review' }, { now: new Date(), userId: 'me' });
     itemText(b, id, 'title').insert(itemText(b, id, 'title').length, '!');
     sync(a, b);
     sync(b, a);
@@ -98,14 +103,14 @@ describe('series document layout', () => {
   test('moving between neighbours that share an order key re-keys them into a strict order', () => {
     const a = newSeries();
     const b = replicaOf(a);
-    const x = addAgendaItem(a, { title: 'x', authorId: 'a' });
-    const y = addAgendaItem(b, { title: 'y', authorId: 'b' });
+    const x = addAgendaItem(a, { title: 'x' }, { now: new Date(), userId: 'a' });
+    const y = addAgendaItem(b, { title: 'y' }, { now: new Date(), userId: 'b' });
     sync(a, b);
     sync(b, a);
-    expect(agendaMap(a).get(x)!.get('order')).toBe(agendaMap(a).get(y)!.get('order'));
-    const z = addAgendaItem(a, { title: 'z', authorId: 'a' });
+    expect((agendaMap(a).get(x) as Y.Map<unknown>).get('order')).toBe((agendaMap(a).get(y) as Y.Map<unknown>).get('order'));
+    const z = addAgendaItem(a, { title: 'z' }, { now: new Date(), userId: 'a' });
 
-    moveAgendaItem(a, z, 1);
+    moveAgendaItem(a, { itemId: z, toIndex: 1 }, { now: new Date(), userId: 'me' });
     const list = listAgenda(a);
     expect(list.map((i) => i.id)[1]).toBe(z);
     for (let k = 1; k < list.length; k++) expect(list[k - 1]!.order < list[k]!.order).toBe(true);
@@ -143,13 +148,13 @@ describe('ordering under concurrent edits (property)', () => {
         };
 
         for (const op of ops) {
-          if (op.t === 'add') added.add(addAgendaItem(docs[op.side], { title: op.title, authorId: `u${op.side}` }));
+          if (op.t === 'add') added.add(addAgendaItem(docs[op.side], { title: op.title }, { now: new Date(), userId: `u${op.side}` }));
           else if (op.t === 'move') {
             const items = listAgenda(docs[op.side]);
             if (!items.length) continue;
             const item = items[op.pick % items.length]!;
             const to = op.to % items.length;
-            moveAgendaItem(docs[op.side], item.id, to);
+            moveAgendaItem(docs[op.side], { itemId: item.id, toIndex: to }, { now: new Date(), userId: 'me' });
             // Locally, the item lands exactly where it was dropped.
             expect(
               listAgenda(docs[op.side])
@@ -169,7 +174,7 @@ describe('ordering under concurrent edits (property)', () => {
         for (let k = 1; k < a.length; k++) expect(a[k - 1]!.order <= a[k]!.order).toBe(true);
         if (a.length > 1) {
           const last = a[a.length - 1]!;
-          moveAgendaItem(docs[0], last.id, 1);
+          moveAgendaItem(docs[0], { itemId: last.id, toIndex: 1 }, { now: new Date(), userId: 'me' });
           const after = listAgenda(docs[0]);
           expect(after[1]!.id).toBe(last.id);
           expect(after[0]!.order < after[1]!.order && (after.length < 3 || after[1]!.order < after[2]!.order)).toBe(true);

@@ -1,15 +1,29 @@
 /**
  * Invites as a pasteable code and a `tandem://join/<code>` deep link. The code is the invite's
  * JSON in base64url: self-contained, so joining needs no lookup service, and validated with the
- * same schema on the way in as on the way out.
+ * same schema on the way in as on the way out. Browser-safe, so any side can read an invite.
  */
-import { TandemError } from '../../shared/errors.js';
-import { InvitePayload, describeZodError } from '../../shared/schemas.js';
+import { TandemError } from './errors.js';
+import { InvitePayload, describeZodError } from './schemas.js';
 
 export const INVITE_SCHEME = 'tandem://join/';
 
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+/** A fresh 256-bit room secret, base64url. */
+export const newRoomSecret = (): string => toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+
 export function encodeInvite(payload: InvitePayload): { link: string; code: string } {
-  const code = Buffer.from(JSON.stringify(InvitePayload.parse(payload)), 'utf8').toString('base64url');
+  const code = toBase64Url(new TextEncoder().encode(JSON.stringify(InvitePayload.parse(payload))));
   return { link: INVITE_SCHEME + code, code };
 }
 
@@ -20,7 +34,7 @@ export function decodeInvite(text: string): InvitePayload {
   if (!/^[A-Za-z0-9_-]+$/.test(code)) throw invalid('unexpected characters');
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(code, 'base64url').toString('utf8'));
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(code)));
   } catch {
     throw invalid('it does not decode');
   }

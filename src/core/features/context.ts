@@ -1,0 +1,63 @@
+/**
+ * What an operation handler may use: the core's services, described as interfaces over
+ * browser-safe types only (Yjs, kysely's query types, the shared contract). `TandemCore` is the
+ * one implementation. Handlers never reach SQLite files, sockets or the file system directly, so
+ * they can be type-checked with the renderer (whose `TandemApi` type is derived from them) and
+ * tested against a real core alike.
+ */
+import type { Kysely } from 'kysely';
+import type * as Y from 'yjs';
+import type { Profile, RelayConfig, SyncState } from '../../shared/api.js';
+import type { Database } from '../store/schema.js';
+import type { Share } from '../sync/share.js';
+
+/** Loaded documents, reference-counted: every acquire is paired with a release. */
+export interface DocAccess {
+  create(docId: string, kind: string): Y.Doc;
+  acquire(docId: string): Y.Doc;
+  release(docId: string): void;
+  /** Runs `fn` with the document loaded, releasing it afterwards. */
+  with<T>(docId: string, fn: (doc: Y.Doc) => T): T;
+}
+
+export interface SyncAccess {
+  share(seriesId: string): Promise<Share | null>;
+  /** Records a share and connects it. */
+  add(share: Share): Promise<unknown>;
+  /** Points an existing share at another relay. */
+  move(share: Share): Promise<unknown>;
+  state(seriesId: string): SyncState;
+}
+
+export interface CoreServices {
+  readonly db: Kysely<Database>;
+  readonly docs: DocAccess;
+  readonly sync: SyncAccess;
+  readonly currentProfile: Profile | null;
+  requireProfile(): Profile;
+  saveProfile(name: string): Promise<Profile>;
+  readSetting(key: string): Promise<unknown>;
+  writeSetting(key: string, value: unknown): Promise<void>;
+  /** The relay to share through when the user has set none (from the command line). */
+  readonly defaultRelay: RelayConfig | null;
+  /** How long joining waits for the relay to deliver the 1:1. */
+  readonly joinTimeoutMs: number;
+  /** Resolves once the series' content has arrived, adding this user as a participant. */
+  joinWhenArrived(seriesId: string): Promise<void>;
+  /** Makes the list tables reflect every change so far. */
+  flushProjection(): Promise<unknown>;
+  now(): Date;
+}
+
+/** What one UI session keeps: the 1:1s it has open. */
+export interface SessionAccess {
+  /** Loads the series for this session (again, if already open) and returns its document. */
+  open(seriesId: string): Y.Doc;
+  close(seriesId: string): void;
+  isOpen(seriesId: string): boolean;
+}
+
+export interface HandlerContext {
+  core: CoreServices;
+  session: SessionAccess;
+}

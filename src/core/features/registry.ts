@@ -1,0 +1,19 @@
+/**
+ * Every operation of the TandemApi contract, by feature. The dispatcher (session.ts) validates
+ * each call's input with its handler's schema; `TandemApi` is derived from this object.
+ */
+import { agendaHandlers } from './agenda/handlers.js';
+import { profileHandlers } from './profile/handlers.js';
+import { seriesHandlers } from './series/handlers.js';
+import { settingsHandlers } from './settings/handlers.js';
+import { sharingHandlers } from './sharing/handlers.js';
+
+export const operations = {
+  ...profileHandlers,
+  ...seriesHandlers,
+  ...agendaHandlers,
+  ...settingsHandlers,
+  ...sharingHandlers,
+};
+
+export type Operations = typeof operations;

@@ -1,0 +1,52 @@
+/** 1:1s: the list, creating one, and opening one in a window. */
+import { addDays, isWeekend, set as setTime } from 'date-fns';
+import * as Y from 'yjs';
+import type { SeriesSummary } from '../../../shared/api.js';
+import { createSeries } from '../../../shared/domain/commands.js';
+import { CreateSeriesInput, SeriesRef, type Role } from '../../../shared/schemas.js';
+import { NoInput, handler } from '../define.js';
+import { listSeries, requireSeries, seriesSummary } from './queries.js';
+
+/** The next weekday at 10:00 local time: a sensible first slot when the user gives none. */
+export function defaultFirstMeeting(now: Date): string {
+  let day = addDays(now, 1);
+  while (isWeekend(day)) day = addDays(day, 1);
+  return setTime(day, { hours: 10, minutes: 0, seconds: 0, milliseconds: 0 }).toISOString();
+}
+
+export const seriesHandlers = {
+  listSeries: handler(NoInput, async ({ core }) => listSeries(core)),
+
+  createSeries: handler(CreateSeriesInput, async ({ core }, input): Promise<SeriesSummary> => {
+    const me = core.requireProfile();
+    const myRole: Role = input.kind === 'peer' ? 'peer' : input.myRole!;
+    const partnerRole: Role = myRole === 'peer' ? 'peer' : myRole === 'manager' ? 'report' : 'manager';
+    const now = core.now();
+    const id = crypto.randomUUID();
+    const doc = core.docs.create(id, 'series');
+    try {
+      createSeries(
+        doc,
+        {
+          kind: input.kind,
+          cadence: input.cadence,
+          me: { name: me.name, role: myRole },
+          partner: { name: input.partnerName, role: partnerRole },
+          firstMeetingAt: input.firstMeetingAt ? new Date(input.firstMeetingAt).toISOString() : defaultFirstMeeting(now),
+        },
+        { now, userId: me.id },
+      );
+    } finally {
+      core.docs.release(id);
+    }
+    return seriesSummary(core, id);
+  }),
+
+  /** Loads the series document and returns its full state as one Yjs update; frames follow. */
+  openSeries: handler(SeriesRef, async ({ core, session }, { seriesId }) => {
+    await requireSeries(core, seriesId);
+    return Y.encodeStateAsUpdate(session.open(seriesId));
+  }),
+
+  closeSeries: handler(SeriesRef, async ({ session }, { seriesId }): Promise<void> => session.close(seriesId)),
+};

@@ -1,0 +1,52 @@
+/**
+ * Subscriptions to one part of an open 1:1 document, so a component re-renders only when its part
+ * changes: typing in the notes re-renders the editor, not the agenda or the header.
+ */
+import { useEffect, useRef, useState } from 'react';
+import * as Y from 'yjs';
+import {
+  agendaFor,
+  agendaMap,
+  meetingsMap,
+  metaMap,
+  nextMeeting,
+  readMeta,
+  type AgendaItem,
+  type Meeting,
+  type SeriesMeta,
+} from '../../shared/domain/series-doc.js';
+
+/** The value `read()` returns, read again whenever `type` changes in a way `relevant` accepts. */
+export function useDocPart<T>(
+  type: Y.AbstractType<unknown>,
+  read: () => T,
+  relevant: (events: Y.YEvent<Y.AbstractType<unknown>>[]) => boolean = () => true,
+): T {
+  const [value, setValue] = useState(read);
+  const latest = useRef({ read, relevant });
+  latest.current = { read, relevant };
+  useEffect(() => {
+    const onChange = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
+      if (latest.current.relevant(events)) setValue(latest.current.read());
+    };
+    setValue(latest.current.read());
+    type.observeDeep(onChange);
+    return () => type.unobserveDeep(onChange);
+  }, [type]);
+  return value;
+}
+
+export function useMeta(doc: Y.Doc): SeriesMeta {
+  return useDocPart(metaMap(doc) as Y.AbstractType<unknown>, () => readMeta(doc));
+}
+
+/** Meetings' own fields (date, status), not their notes or check-ins: those are deeper down. */
+const meetingFieldsChanged = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => events.some((e) => e.path.length <= 1);
+
+export function useNextMeeting(doc: Y.Doc): Meeting | null {
+  return useDocPart(meetingsMap(doc) as Y.AbstractType<unknown>, () => nextMeeting(doc), meetingFieldsChanged);
+}
+
+export function useAgenda(doc: Y.Doc, meetingId: string | null): AgendaItem[] {
+  return useDocPart(agendaMap(doc) as Y.AbstractType<unknown>, () => agendaFor(doc, meetingId));
+}

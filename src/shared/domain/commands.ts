@@ -1,0 +1,195 @@
+/**
+ * Every change to a 1:1 document is one of these named commands: `(doc, input, ctx)`, one
+ * `doc.transact` each, with the COMMAND origin so an undo manager can track exactly the user's own
+ * commands (and never a peer's change). The renderer, the core (quick-add, joining) and the tests
+ * all write through them.
+ */
+import * as Y from 'yjs';
+import { generateKeyBetween as keyBetween, generateNKeysBetween as keysBetween } from 'fractional-indexing';
+import { TandemError } from '../errors.js';
+import type { AgendaState, Cadence, Purpose, SeriesKind } from '../schemas.js';
+import { agendaFor, agendaMap, meetingsMap, metaMap, readItem, readMeta, type AgendaItem, type Participant } from './series-doc.js';
+
+/** Who acts, and when: commands never read the clock or the profile themselves. */
+export interface CommandContext {
+  now: Date;
+  userId: string;
+}
+
+/** The transaction origin of every command. */
+export const COMMAND = Symbol('tandem-command');
+
+const run = <T>(doc: Y.Doc, fn: () => T): T => {
+  let result!: T;
+  doc.transact(() => {
+    result = fn();
+  }, COMMAND);
+  return result;
+};
+
+export interface CreateSeries {
+  kind: SeriesKind;
+  cadence: Cadence;
+  me: Participant;
+  partner: Participant;
+  firstMeetingAt: string;
+}
+
+/** Writes the skeleton of a new series: its meta, the creator, and the first scheduled meeting. */
+export function createSeries(doc: Y.Doc, input: CreateSeries, ctx: CommandContext): void {
+  run(doc, () => {
+    const meta = metaMap(doc);
+    meta.set('kind', input.kind);
+    meta.set('cadence', input.cadence);
+    meta.set('createdAt', ctx.now.toISOString());
+    meta.set('createdBy', ctx.userId);
+    meta.set('invitee', { name: input.partner.name, role: input.partner.role });
+    const participants = new Y.Map<Participant>();
+    participants.set(ctx.userId, { name: input.me.name, role: input.me.role });
+    meta.set('participants', participants);
+    addMeeting(doc, { scheduledFor: input.firstMeetingAt }, ctx);
+  });
+}
+
+/** Adds the acting user to a shared series in the role the invite gave them, once. */
+export function joinSeries(doc: Y.Doc, input: { name: string }, ctx: CommandContext): void {
+  const meta = readMeta(doc);
+  if (meta.participants[ctx.userId]) return;
+  const participants = metaMap(doc).get('participants');
+  if (!(participants instanceof Y.Map)) throw new TandemError('invalid-input', 'This 1:1 has damaged details (its participants).');
+  run(doc, () => participants.set(ctx.userId, { name: input.name, role: meta.invitee.role }));
+}
+
+export function addMeeting(doc: Y.Doc, input: { scheduledFor: string; id?: string }, _ctx: CommandContext): string {
+  const id = input.id ?? crypto.randomUUID();
+  return run(doc, () => {
+    const meeting = new Y.Map<unknown>();
+    meetingsMap(doc).set(id, meeting);
+    meeting.set('scheduledFor', input.scheduledFor);
+    meeting.set('status', 'scheduled');
+    meeting.set('checkIn', new Y.Text());
+    meeting.set('notes', new Y.XmlFragment());
+    return id;
+  });
+}
+
+export interface AddAgendaItem {
+  title: string;
+  context?: string;
+  purpose?: Purpose;
+  async?: boolean;
+  /** null or absent: the next meeting. */
+  meetingId?: string | null;
+  id?: string;
+}
+
+/** Appends an item to the end of its meeting's agenda and returns its id. */
+export function addAgendaItem(doc: Y.Doc, input: AddAgendaItem, ctx: CommandContext): string {
+  const meetingId = input.meetingId ?? null;
+  const id = input.id ?? crypto.randomUUID();
+  // One pass for the highest valid key, not a sorted list: quick-add must stay fast on long histories.
+  let lastOrder: string | null = null;
+  agendaMap(doc).forEach((m, itemId) => {
+    const item = readItem(itemId, m);
+    if ('reason' in item || item.meetingId !== meetingId) return;
+    if (!lastOrder || item.order > lastOrder) lastOrder = item.order;
+  });
+  return run(doc, () => {
+    const item = new Y.Map<unknown>();
+    agendaMap(doc).set(id, item);
+    item.set('title', new Y.Text(input.title));
+    item.set('context', new Y.Text(input.context ?? ''));
+    item.set('purpose', input.purpose ?? 'status');
+    item.set('async', input.async ?? false);
+    item.set('authorId', ctx.userId);
+    item.set('createdAt', ctx.now.toISOString());
+    item.set('meetingId', meetingId);
+    item.set('state', 'open');
+    item.set('order', keyBetween(lastOrder, null));
+    item.set('carriedCount', 0);
+    return id;
+  });
+}
+
+function itemMap(doc: Y.Doc, id: string): Y.Map<unknown> {
+  const m = agendaMap(doc).get(id);
+  if (!(m instanceof Y.Map)) throw new TandemError('not-found', `agenda item ${id} does not exist`);
+  return m;
+}
+
+function readableItem(doc: Y.Doc, id: string): AgendaItem {
+  const item = readItem(id, itemMap(doc, id));
+  if ('reason' in item) throw new TandemError('invalid-input', `agenda item ${id} cannot be changed: its ${item.reason}`);
+  return item;
+}
+
+/**
+ * Moves an item to position `toIndex` among its meeting's agenda. Only the moved item's order key
+ * changes, unless its new neighbours share a key (concurrent adds); then that run is re-keyed so
+ * the order stays total.
+ */
+export function moveAgendaItem(doc: Y.Doc, input: { itemId: string; toIndex: number }, _ctx: CommandContext): void {
+  const item = readableItem(doc, input.itemId);
+  const others = agendaFor(doc, item.meetingId).filter((i) => i.id !== item.id);
+  const index = Math.max(0, Math.min(input.toIndex, others.length));
+  const ordered = [...others.slice(0, index), item, ...others.slice(index)];
+  const prev = others[index - 1];
+  const next = others[index];
+  run(doc, () => {
+    if (!prev || !next || prev.order < next.order) {
+      itemMap(doc, item.id).set('order', keyBetween(prev?.order ?? null, next?.order ?? null));
+      return;
+    }
+    // Re-key the run of equal keys around the gap, keeping the visible order.
+    let start = index - 1;
+    while (start > 0 && others[start - 1]!.order >= prev.order) start--;
+    let end = index;
+    while (end < others.length - 1 && others[end + 1]!.order <= next.order) end++;
+    const runOfEqual = ordered.slice(start, end + 2);
+    const keys = keysBetween(ordered[start - 1]?.order ?? null, ordered[end + 2]?.order ?? null, runOfEqual.length);
+    runOfEqual.forEach((r, k) => itemMap(doc, r.id).set('order', keys[k]!));
+  });
+}
+
+export function setItemState(doc: Y.Doc, input: { itemId: string; state: AgendaState }, _ctx: CommandContext): void {
+  run(doc, () => itemMap(doc, input.itemId).set('state', input.state));
+}
+
+export function setItemPurpose(doc: Y.Doc, input: { itemId: string; purpose: Purpose }, _ctx: CommandContext): void {
+  run(doc, () => itemMap(doc, input.itemId).set('purpose', input.purpose));
+}
+
+/** Async items are for reading, not for meeting time (FYIs, updates). */
+export function setItemAsync(doc: Y.Doc, input: { itemId: string; async: boolean }, _ctx: CommandContext): void {
+  run(doc, () => itemMap(doc, input.itemId).set('async', input.async));
+}
+
+export function removeAgendaItem(doc: Y.Doc, input: { itemId: string }, _ctx: CommandContext): void {
+  run(doc, () => agendaMap(doc).delete(input.itemId));
+}
+
+/**
+ * Replaces an item's title or context with `value`, touching only the changed middle so that a
+ * concurrent edit elsewhere in the same text survives.
+ */
+export function editItemText(doc: Y.Doc, input: { itemId: string; field: 'title' | 'context'; value: string }, _ctx: CommandContext): void {
+  const text = itemMap(doc, input.itemId).get(input.field);
+  if (!(text instanceof Y.Text)) throw new TandemError('invalid-input', `agenda item ${input.itemId} has no ${input.field} text`);
+  run(doc, () => replaceText(text, input.value));
+}
+
+/** The smallest edit turning `text` into `value`: common prefix and suffix stay untouched. */
+export function replaceText(text: Y.Text, value: string): void {
+  const old = text.toString();
+  if (old === value) return;
+  let start = 0;
+  while (start < old.length && start < value.length && old[start] === value[start]) start++;
+  let endOld = old.length;
+  let endNew = value.length;
+  while (endOld > start && endNew > start && old[endOld - 1] === value[endNew - 1]) {
+    endOld--;
+    endNew--;
+  }
+  if (endOld > start) text.delete(start, endOld - start);
+  if (endNew > start) text.insert(start, value.slice(start, endNew));
+}
