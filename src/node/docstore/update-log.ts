@@ -1,5 +1,5 @@
 /**
- * Persists Y.Docs as a snapshot plus an append-only log of updates (DESIGN §2).
+ * Persists Y.Docs as a snapshot plus an append-only log of updates (docs/architecture.md, "Documents are the truth").
  *
  * Appends use better-sqlite3 prepared statements directly rather than kysely: they run
  * synchronously inside the Y.Doc's update handler, so an update is on disk before anyone is told
