@@ -6,7 +6,7 @@
  */
 import type { EventListener, FrameListener, OperationName, OperationsApi, TandemApi, TandemEvent } from '../shared/api.js';
 import { TandemError } from '../shared/errors.js';
-import { Id, describeZodError } from '../shared/schemas.js';
+import { Id, explainZodError } from '../shared/schemas.js';
 import { applyChecked } from '../node/docstore/update-log.js';
 import type { HandlerContext, SessionAccess } from './features/context.js';
 import { operations } from './features/registry.js';
@@ -20,13 +20,13 @@ export type CoreSession = TandemApi & {
 export async function dispatch(ctx: HandlerContext, method: OperationName, input: unknown): Promise<unknown> {
   const { input: schema, run } = operations[method];
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new TandemError('invalid-input', `${method}: ${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new TandemError('invalid-input', explainZodError(parsed.error));
   return (run as (ctx: HandlerContext, input: unknown) => Promise<unknown>)(ctx, parsed.data);
 }
 
-function requireId(seriesId: unknown, method: string): string {
+function requireId(seriesId: unknown): string {
   const parsed = Id.safeParse(seriesId);
-  if (!parsed.success) throw new TandemError('invalid-input', `${method}: ${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new TandemError('invalid-input', explainZodError(parsed.error));
   return parsed.data;
 }
 
@@ -40,9 +40,9 @@ export function openSession(core: TandemCore, sessions: Set<SessionState>): Core
   ) as OperationsApi;
   return {
     ...ops,
-    sendDocUpdate: async (seriesId, update) => state.applyUpdate(requireId(seriesId, 'sendDocUpdate'), update),
+    sendDocUpdate: async (seriesId, update) => state.applyUpdate(requireId(seriesId), update),
     onDocUpdate: (listener) => state.listen(state.frameListeners, listener),
-    sendAwareness: (seriesId, update) => state.applyAwareness(requireId(seriesId, 'sendAwareness'), update),
+    sendAwareness: (seriesId, update) => state.applyAwareness(requireId(seriesId), update),
     onAwareness: (listener) => state.listen(state.awarenessListeners, listener),
     onEvent: (listener) => state.listen(state.eventListeners, listener),
     dispose: () => state.dispose(),
@@ -92,7 +92,8 @@ export class SessionState implements SessionAccess {
   }
 
   applyUpdate(seriesId: string, update: Uint8Array): void {
-    if (!this.isOpen(seriesId)) throw new TandemError('invalid-input', `sendDocUpdate: 1:1 ${seriesId} is not open in this window`);
+    if (!this.isOpen(seriesId))
+      throw new TandemError('invalid-input', `This 1:1 (${seriesId}) is not open in this window any more: open it again to keep editing.`);
     this.core.docs.with(seriesId, (doc) => {
       try {
         applyChecked(doc, update, this);
@@ -104,7 +105,8 @@ export class SessionState implements SessionAccess {
   }
 
   applyAwareness(seriesId: string, update: Uint8Array): void {
-    if (!this.isOpen(seriesId)) throw new TandemError('invalid-input', `sendAwareness: 1:1 ${seriesId} is not open in this window`);
+    if (!this.isOpen(seriesId))
+      throw new TandemError('invalid-input', `This 1:1 (${seriesId}) is not open in this window any more: open it again to keep editing.`);
     this.core.presence.apply(seriesId, update, this);
   }
 

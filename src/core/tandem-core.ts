@@ -138,7 +138,7 @@ export class TandemCore implements CoreServices {
   }
 
   requireProfile(): Profile {
-    if (!this.profile) throw new TandemError('invalid-input', 'set your name first (setProfile)');
+    if (!this.profile) throw new TandemError('invalid-input', 'Set your name first: the other person sees it next to what you write.');
     return this.profile;
   }
 
@@ -151,11 +151,11 @@ export class TandemCore implements CoreServices {
 
   async readSetting(key: string): Promise<unknown> {
     const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-    if (!row) return null;
+    if (!row) return undefined;
     try {
       return JSON.parse(row.value) as unknown;
     } catch {
-      return null;
+      return undefined;
     }
   }
 

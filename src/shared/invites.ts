@@ -30,7 +30,8 @@ export function encodeInvite(payload: InvitePayload): { link: string; code: stri
 export function decodeInvite(text: string): InvitePayload {
   const trimmed = text.trim();
   const code = trimmed.startsWith(INVITE_SCHEME) ? trimmed.slice(INVITE_SCHEME.length) : trimmed;
-  const invalid = (why: string) => new TandemError('invalid-input', `acceptInvite: this is not a Tandem invite (${why})`);
+  const invalid = (why: string) =>
+    new TandemError('invalid-input', `That doesn't look like a Tandem invite: ask for a new one and paste all of it (${why}).`);
   if (!/^[A-Za-z0-9_-]+$/.test(code)) throw invalid('unexpected characters');
   let json: unknown;
   try {

@@ -17,6 +17,7 @@ export const OPERATION_NAMES = [
   'addAgendaItem',
   'getRelay',
   'setRelay',
+  'clearRelay',
   'createInvite',
   'acceptInvite',
   'getSyncState',

@@ -5,7 +5,18 @@
  */
 import { z } from 'zod';
 
-export const Id = z.uuid({ message: 'must be an id (a UUID)' });
+/**
+ * Messages written for people: a sentence about their action. `explainZodError` shows these as
+ * they are; any other message (a schema's default, from a caller that is not a person's form) is
+ * shown as a generic sentence with the technical detail in brackets.
+ */
+const sentences = new Set<string>();
+const say = (sentence: string): string => {
+  sentences.add(sentence);
+  return sentence;
+};
+
+export const Id = z.uuid({ message: say('That 1:1 or item could not be found (its id is not valid).') });
 
 export const SeriesKind = z.enum(['manager-report', 'peer', 'skip-level']);
 export type SeriesKind = z.infer<typeof SeriesKind>;
@@ -24,10 +35,10 @@ export const Cadence = z.enum(['weekly', 'biweekly', 'monthly']);
 export type Cadence = z.infer<typeof Cadence>;
 
 const PersonName = z
-  .string({ message: 'name must be text' })
+  .string({ message: say('A name must be text.') })
   .trim()
-  .min(1, 'name must not be empty')
-  .max(80, 'name must be at most 80 characters');
+  .min(1, say('Please enter a name.'))
+  .max(80, say('A name can be at most 80 characters.'));
 
 export const SetProfileInput = z.object({ name: PersonName }).strict();
 export type SetProfileInput = z.infer<typeof SetProfileInput>;
@@ -40,15 +51,15 @@ export const CreateSeriesInput = z
     myRole: z.enum(['manager', 'report']).optional(),
     cadence: Cadence.default('weekly'),
     /** ISO date-time of the first meeting; defaults to the next weekday at 10:00 local time. */
-    firstMeetingAt: z.iso.datetime({ offset: true, message: 'firstMeetingAt must be an ISO date-time' }).optional(),
+    firstMeetingAt: z.iso.datetime({ offset: true, message: say('The first meeting needs a date and a time.') }).optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
     if (v.kind !== 'peer' && !v.myRole) {
-      ctx.addIssue({ code: 'custom', path: ['myRole'], message: `myRole is required for a ${v.kind} 1:1 (manager or report)` });
+      ctx.addIssue({ code: 'custom', path: ['myRole'], message: say('Choose whether you are the manager or the report in this 1:1.') });
     }
     if (v.kind === 'peer' && v.myRole) {
-      ctx.addIssue({ code: 'custom', path: ['myRole'], message: 'a peer 1:1 has no manager or report role' });
+      ctx.addIssue({ code: 'custom', path: ['myRole'], message: say('A peer 1:1 has no manager or report.') });
     }
   });
 export type CreateSeriesInput = z.input<typeof CreateSeriesInput>;
@@ -56,17 +67,20 @@ export type CreateSeriesInput = z.input<typeof CreateSeriesInput>;
 export const SeriesRef = z.object({ seriesId: Id }).strict();
 export type SeriesRef = z.infer<typeof SeriesRef>;
 
+export const ITEM_TITLE_MAX = 500;
+export const ITEM_CONTEXT_MAX = 10_000;
+
 export const ItemTitle = z
-  .string({ message: 'title must be text' })
+  .string({ message: say('An item title must be text.') })
   .trim()
-  .min(1, 'title must not be empty')
-  .max(500, 'title must be at most 500 characters');
+  .min(1, say('Please enter a title for the item.'))
+  .max(ITEM_TITLE_MAX, say(`An item title can be at most ${ITEM_TITLE_MAX} characters.`));
 
 export const AddAgendaItemInput = z
   .object({
     seriesId: Id,
     title: ItemTitle,
-    context: z.string().max(10_000, 'context must be at most 10,000 characters').default(''),
+    context: z.string().max(ITEM_CONTEXT_MAX, say('The context of an item can be at most 10,000 characters.')).default(''),
     purpose: Purpose.default('status'),
     async: z.boolean().default(false),
   })
@@ -76,13 +90,21 @@ export type AddAgendaItemInput = z.input<typeof AddAgendaItemInput>;
 export const RelayUrl = z
   .string()
   .trim()
-  .refine((v) => /^wss?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), 'relay must be a ws:// or wss:// address');
+  .refine(
+    (v) => /^wss?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v),
+    say("That doesn't look like a relay address: it should start with ws:// or wss://."),
+  );
 
 export const SetRelayInput = z
   .object({
     url: RelayUrl,
     /** The operator's access key, when the relay requires one. */
-    key: z.string().trim().min(1).max(512).optional(),
+    key: z
+      .string()
+      .trim()
+      .min(1, say('Leave the access key empty, or enter the key the relay needs.'))
+      .max(512, say('An access key can be at most 512 characters.'))
+      .optional(),
   })
   .strict();
 export type SetRelayInput = z.infer<typeof SetRelayInput>;
@@ -104,10 +126,31 @@ export const InvitePayload = z
   .strict();
 export type InvitePayload = z.infer<typeof InvitePayload>;
 
-export const AcceptInviteInput = z.object({ code: z.string().trim().min(1, 'paste an invite code or link').max(4096) }).strict();
+export const INVITE_CODE_MAX = 4096;
+
+export const AcceptInviteInput = z
+  .object({
+    code: z
+      .string()
+      .trim()
+      .min(1, say('Paste the invite code or link you were sent.'))
+      .max(INVITE_CODE_MAX, say('That is too long to be a Tandem invite: paste only the code or link you were sent.')),
+  })
+  .strict();
 export type AcceptInviteInput = z.infer<typeof AcceptInviteInput>;
 
-/** Turns a zod error into one readable sentence naming each bad field. */
+/** For people: the sentences of each problem, once each, in the order found. */
+export function explainZodError(error: z.ZodError): string {
+  const out = new Set<string>();
+  for (const issue of error.issues) {
+    out.add(sentences.has(issue.message) ? issue.message : `Something in that request is not valid (${describeIssue(issue)}).`);
+  }
+  return [...out].join(' ');
+}
+
+const describeIssue = (issue: z.core.$ZodIssue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message);
+
+/** For logs and programs: one line naming each bad field. */
 export function describeZodError(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }

@@ -36,6 +36,7 @@ export interface CoreServices {
   readonly currentProfile: Profile | null;
   requireProfile(): Profile;
   saveProfile(name: string): Promise<Profile>;
+  /** The stored value; undefined when the setting was never written. */
   readSetting(key: string): Promise<unknown>;
   writeSetting(key: string, value: unknown): Promise<void>;
   /** The relay to share through when the user has set none (from the command line). */

@@ -46,9 +46,19 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
     await run(async () => {
       if (name.trim() !== profile.name) setProfile(await api.setProfile({ name: name.trim() }));
       const relayChanged = relay.url.trim() !== savedRelay.url || relay.key.trim() !== savedRelay.key;
-      if (relayChanged && relay.url.trim()) await api.setRelay(relayInput(relay));
+      let saved = 'Settings saved';
+      if (relayChanged && relay.url.trim()) {
+        await api.setRelay(relayInput(relay));
+      } else if (relayChanged) {
+        const { stillShared } = await api.clearRelay();
+        saved = `Settings saved. New 1:1s now stay on this device${
+          stillShared
+            ? `; the ${stillShared === 1 ? '1:1' : `${stillShared} 1:1s`} you already shared keep syncing through their relay`
+            : ''
+        }.`;
+      }
       onOpenChange(false);
-      showInfo('Settings saved');
+      showInfo(saved);
     });
   };
 

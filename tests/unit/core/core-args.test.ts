@@ -16,6 +16,8 @@ test('start-up settings come from flags before the environment', () => {
 });
 
 test('a relay address that is not ws:// or wss:// is refused with a sentence naming the setting', () => {
-  expect(() => parseCoreArgs(['--relay', 'http://relay.example'], {})).toThrow(/relay: relay must be a ws:\/\/ or wss:\/\/ address/);
+  expect(() => parseCoreArgs(['--relay', 'http://relay.example'], {})).toThrow(
+    /relay: That doesn't look like a relay address: it should start with ws:\/\/ or wss:\/\//,
+  );
   expect(() => parseCoreArgs([], { TANDEM_RELAY_URL: 'relay.example' })).toThrow(/relay/);
 });

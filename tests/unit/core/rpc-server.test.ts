@@ -52,14 +52,24 @@ const tick = () => new Promise((r) => setTimeout(r, 20));
 
 describe('bad inputs through the real message protocol', () => {
   test.each([
-    ['empty name', 'createSeries', { partnerName: '', kind: 'peer' }, /createSeries: partnerName: name must not be empty/],
-    ['unknown kind', 'createSeries', { partnerName: 'Sam', kind: 'boss' }, /kind: /],
-    ['missing myRole for manager-report', 'createSeries', { partnerName: 'Sam', kind: 'manager-report' }, /myRole: myRole is required/],
-    ['non-uuid seriesId', 'openSeries', { seriesId: '42' }, /openSeries: seriesId: must be an id/],
-    ['extra fields', 'setProfile', { name: 'Dana', admin: true }, /setProfile: .*"admin"/],
-    ['over-long title', 'addAgendaItem', { seriesId: crypto.randomUUID(), title: 'x'.repeat(501) }, /title: title must be at most 500/],
-    ['no input at all', 'createSeries', undefined, /createSeries: /],
-  ])('%s is answered with invalid-input naming the field', async (_, method, input, message) => {
+    ['empty name', 'createSeries', { partnerName: '', kind: 'peer' }, /^Please enter a name\.$/],
+    ['unknown kind', 'createSeries', { partnerName: 'Sam', kind: 'boss' }, /^Something in that request is not valid \(kind: /],
+    [
+      'missing myRole for manager-report',
+      'createSeries',
+      { partnerName: 'Sam', kind: 'manager-report' },
+      /^Choose whether you are the manager or the report in this 1:1\.$/,
+    ],
+    ['non-uuid seriesId', 'openSeries', { seriesId: '42' }, /^That 1:1 or item could not be found \(its id is not valid\)\.$/],
+    ['extra fields', 'setProfile', { name: 'Dana', admin: true }, /^Something in that request is not valid \(.*"admin"/],
+    [
+      'over-long title',
+      'addAgendaItem',
+      { seriesId: crypto.randomUUID(), title: 'x'.repeat(501) },
+      /^An item title can be at most 500 characters\.$/,
+    ],
+    ['no input at all', 'createSeries', undefined, /^Something in that request is not valid \(/],
+  ])('%s is answered with invalid-input and a sentence about the action', async (_, method, input, message) => {
     const w = await wired();
     const call = (w.client as unknown as Record<string, (i: unknown) => Promise<unknown>>)[method]!(input);
     const error = await rejection(call);

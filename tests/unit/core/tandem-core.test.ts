@@ -186,17 +186,23 @@ describe('the session validates every input', () => {
     for (const f of fields) expect((error as TandemError).message).toMatch(f);
   };
 
-  test('bad inputs are rejected with invalid-input naming the method and field, and the core keeps working', async () => {
+  test('bad inputs are rejected with invalid-input and a sentence about the action, and the core keeps working', async () => {
     const { core, api } = await openCore();
-    await invalid(api.setProfile({ name: '' }), /^setProfile: name: /);
-    await invalid(api.createSeries({ partnerName: '', kind: 'peer' }), /^createSeries: partnerName: /);
-    await invalid(api.createSeries({ partnerName: 'Sam', kind: 'boss' } as never), /kind: /);
-    await invalid(api.createSeries({ partnerName: 'Sam', kind: 'manager-report' }), /myRole: .*required/);
+    await invalid(api.setProfile({ name: '' }), /^Please enter a name\.$/);
+    await invalid(api.createSeries({ partnerName: '', kind: 'peer' }), /^Please enter a name\.$/);
+    await invalid(api.createSeries({ partnerName: 'Sam', kind: 'boss' } as never), /^Something in that request is not valid \(kind: /);
+    await invalid(
+      api.createSeries({ partnerName: 'Sam', kind: 'manager-report' }),
+      /^Choose whether you are the manager or the report in this 1:1\.$/,
+    );
     await invalid(api.createSeries({ partnerName: 'Sam', kind: 'peer', extra: 1 } as never), /extra/);
-    await invalid(api.openSeries({ seriesId: 'not-a-uuid' }), /^openSeries: seriesId: /);
-    await invalid(api.addAgendaItem({ seriesId: crypto.randomUUID(), title: 'x'.repeat(501) }), /title: .*500/);
-    await invalid(api.sendDocUpdate('nope', new Uint8Array([0, 0])), /^sendDocUpdate: /);
-    await invalid(api.setRelay({ url: 'ftp://x' }), /^setRelay: url: /);
+    await invalid(api.openSeries({ seriesId: 'not-a-uuid' }), /^That 1:1 or item could not be found \(its id is not valid\)\.$/);
+    await invalid(
+      api.addAgendaItem({ seriesId: crypto.randomUUID(), title: 'x'.repeat(501) }),
+      /^An item title can be at most 500 characters\.$/,
+    );
+    await invalid(api.sendDocUpdate('nope', new Uint8Array([0, 0])), /^That 1:1 or item could not be found/);
+    await invalid(api.setRelay({ url: 'ftp://x' }), /^That doesn't look like a relay address: it should start with ws:\/\/ or wss:\/\/\.$/);
 
     expect(await api.listSeries()).toEqual([]);
     const s = await api.createSeries({ partnerName: 'Sam', kind: 'peer' });

@@ -43,5 +43,6 @@ export async function seriesExists(core: CoreServices, seriesId: string): Promis
 }
 
 export async function requireSeries(core: CoreServices, seriesId: string): Promise<void> {
-  if (!(await seriesExists(core, seriesId))) throw new TandemError('not-found', `there is no 1:1 with id ${seriesId}`);
+  if (!(await seriesExists(core, seriesId)))
+    throw new TandemError('not-found', `This 1:1 is not on this device (it may have been removed): ${seriesId}.`);
 }

@@ -15,7 +15,11 @@ async function createInvite(core: CoreServices, seriesId: string): Promise<Invit
   let share = await core.sync.share(seriesId);
   const relay = await currentRelay(core);
   if (!share) {
-    if (!relay) throw new TandemError('invalid-input', 'createInvite: set the relay to share through first (Settings)');
+    if (!relay)
+      throw new TandemError(
+        'invalid-input',
+        'Set a relay in Settings before inviting someone: the invite tells their Tandem where to find this 1:1.',
+      );
     share = { seriesId, relayUrl: relay.url, key: relay.key ?? null, secret: newRoomSecret() };
     await core.sync.add(share);
   } else if (relay && (relay.url !== share.relayUrl || (relay.key ?? null) !== share.key)) {
@@ -42,7 +46,10 @@ async function acceptInvite(core: CoreServices, code: string): Promise<SeriesSum
   const invite = decodeInvite(code);
   const existing = await core.sync.share(invite.room);
   if (existing && existing.secret !== invite.secret) {
-    throw new TandemError('invalid-input', 'acceptInvite: this 1:1 is already on this device with another invite');
+    throw new TandemError(
+      'invalid-input',
+      'This 1:1 is already on this device, joined with another invite: ask for a new invite only if the other person moved it.',
+    );
   }
   if (existing && (existing.relayUrl !== invite.relay || existing.key !== (invite.key ?? null))) {
     // A newer invite for the same room: the inviter moved the 1:1 to another relay.
@@ -50,7 +57,7 @@ async function acceptInvite(core: CoreServices, code: string): Promise<SeriesSum
   }
   if (!existing) {
     if (await seriesExists(core, invite.room)) {
-      throw new TandemError('invalid-input', 'acceptInvite: this 1:1 is already on this device');
+      throw new TandemError('invalid-input', 'This 1:1 is already on this device.');
     }
     core.docs.create(invite.room, 'series');
     core.docs.release(invite.room);
