@@ -32,14 +32,15 @@ export function decodeInvite(text: string): InvitePayload {
   const code = trimmed.startsWith(INVITE_SCHEME) ? trimmed.slice(INVITE_SCHEME.length) : trimmed;
   const invalid = (why: string) =>
     new TandemError('invalid-input', `That doesn't look like a Tandem invite: ask for a new one and paste all of it (${why}).`);
-  if (!/^[A-Za-z0-9_-]+$/.test(code)) throw invalid('unexpected characters');
+  if (!/^[A-Za-z0-9_-]+$/.test(code)) throw invalid('it has characters an invite never has');
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(code)));
   } catch {
-    throw invalid('it does not decode');
+    throw invalid('it is cut short or damaged');
   }
   const parsed = InvitePayload.safeParse(json);
-  if (!parsed.success) throw invalid(describeZodError(parsed.error));
+  // The technical detail is for logs; a person needs to know only that this invite is unusable.
+  if (!parsed.success) throw invalid(`it is incomplete or damaged: ${describeZodError(parsed.error)}`);
   return parsed.data;
 }
