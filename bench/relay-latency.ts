@@ -21,7 +21,7 @@ import { REFERENCE_NAME, startReferenceServer } from './reference-server.js';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { silentLogger } from '../server/log.js';
+import { silentLogger } from '../src/node/log.js';
 import { startRelay } from '../server/relay.js';
 
 export interface LatencyStats {

@@ -5,7 +5,7 @@
  */
 import { WebSocket, type RawData } from 'ws';
 import { TandemError } from '../src/shared/errors.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../src/node/log.js';
 import type { Metrics } from './metrics.js';
 import {
   Close,
@@ -45,7 +45,7 @@ class Connection implements Peer {
     private readonly ctx: ConnectionContext,
   ) {
     this.bucket = new TokenBucket(ctx.rateLimit, ctx.rateBurst);
-    ws.on('error', (error) => ctx.logger.warn('connection error', { room: roomName, error: error.message }));
+    ws.on('error', (error) => ctx.logger.warn({ room: roomName, error: error.message }, 'connection error'));
     ws.on('close', (code) => this.closed(code));
     ws.on('pong', () => (this.alive = true));
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
@@ -56,11 +56,11 @@ class Connection implements Peer {
     try {
       this.room = this.ctx.rooms.join(this.roomName, this);
     } catch (error) {
-      this.ctx.logger.error('room could not be opened', { room: this.roomName, error: (error as Error).message });
+      this.ctx.logger.error({ room: this.roomName, error: (error as Error).message }, 'room could not be opened');
       this.close(Close.internalError, 'room unavailable');
       return;
     }
-    this.ctx.logger.info('connection opened', { room: this.roomName });
+    this.ctx.logger.info({ room: this.roomName }, 'connection opened');
     this.send(syncStep1Message(this.room.doc));
     const presence = this.room.awarenessSnapshot();
     if (presence) this.send(presence);
@@ -82,7 +82,7 @@ class Connection implements Peer {
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
-    if (code !== Close.goingAway) this.ctx.logger.warn('closing connection', { room: this.roomName, code, reason });
+    if (code !== Close.goingAway) this.ctx.logger.warn({ room: this.roomName, code, reason }, 'closing connection');
     this.ws.close(code, closeReason(reason));
   }
 
@@ -123,7 +123,7 @@ class Connection implements Peer {
       }
     } catch (error) {
       if (error instanceof TandemError && error.code === 'storage') {
-        this.ctx.logger.error('room update could not be saved', { room: room.name, error: error.message });
+        this.ctx.logger.error({ room: room.name, error: error.message }, 'room update could not be saved');
         this.ctx.rooms.fail(room, 'the relay could not save a change', Close.internalError);
         return;
       }
@@ -147,7 +147,7 @@ class Connection implements Peer {
     this.closing = true;
     if (this.room) this.ctx.rooms.leave(this.room, this);
     this.ctx.metrics.connectionsClosed.inc(1, { code: String(code) });
-    this.ctx.logger.info('connection closed', { room: this.roomName, code });
+    this.ctx.logger.info({ room: this.roomName, code }, 'connection closed');
   }
 }
 

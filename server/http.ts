@@ -7,7 +7,7 @@ import { STATUS_CODES, createServer, type IncomingMessage, type Server } from 'n
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Gatekeeper } from './auth.js';
-import type { LogFields, Logger } from './log.js';
+import type { Logger } from '../src/node/log.js';
 import type { Metrics } from './metrics.js';
 
 export interface HttpContext {
@@ -40,12 +40,12 @@ function requestUrl(req: IncomingMessage): URL | null {
 }
 
 function upgrade(ctx: HttpContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  const onError = (error: Error) => ctx.logger.warn('socket error before upgrade', { error: error.message });
+  const onError = (error: Error) => ctx.logger.warn({ error: error.message }, 'socket error before upgrade');
   socket.on('error', onError);
   const url = requestUrl(req);
-  const refuseWith = (status: number, fields: LogFields) => {
+  const refuseWith = (status: number, fields: Record<string, unknown>) => {
     ctx.metrics.upgradesRejected.inc(1, { status: String(status) });
-    ctx.logger.warn('upgrade refused', { status, ...fields });
+    ctx.logger.warn({ status, ...fields }, 'upgrade refused');
     refuse(socket, status);
   };
   if (!url) return refuseWith(400, { reason: 'bad-url' });
@@ -54,7 +54,7 @@ function upgrade(ctx: HttpContext, req: IncomingMessage, socket: Duplex, head: B
   try {
     admission = ctx.gate.admit(url.pathname, url.searchParams);
   } catch (error) {
-    ctx.logger.error('admission failed', { error: (error as Error).message });
+    ctx.logger.error({ error: (error as Error).message }, 'admission failed');
     return refuseWith(500, { reason: 'internal' });
   }
   if (!admission.ok) {
@@ -87,10 +87,10 @@ export function createRelayServer(ctx: HttpContext): Server {
   server.requestTimeout = HEADERS_TIMEOUT_MS * 3;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(ctx, req, socket, head));
   server.on('clientError', (error, socket) => {
-    ctx.logger.warn('bad http request', { error: error.message });
+    ctx.logger.warn({ error: error.message }, 'bad http request');
     if (socket.writable) refuse(socket, 400);
     else socket.destroy();
   });
-  server.on('error', (error) => ctx.logger.error('http server error', { error: error.message }));
+  server.on('error', (error) => ctx.logger.error({ error: error.message }, 'http server error'));
   return server;
 }

@@ -3,7 +3,7 @@
  * SIGINT, then shuts down gracefully. Exit codes: 0 stopped cleanly, 1 failed, 2 bad configuration.
  */
 import { ConfigError, parseCommandLine, type RelayConfig } from './config.js';
-import { jsonLogger } from './log.js';
+import { stdoutLogger } from '../src/node/log.js';
 import { startRelay } from './relay.js';
 
 let config: RelayConfig;
@@ -15,18 +15,18 @@ try {
   process.exit(2);
 }
 
-const logger = jsonLogger();
+const logger = stdoutLogger();
 try {
   const relay = await startRelay(config, logger);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.info('shutting down', { signal });
+    logger.info({ signal }, 'shutting down');
     relay.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error('shutdown failed', { error: (error as Error).message });
+        logger.error({ error: (error as Error).message }, 'shutdown failed');
         process.exit(1);
       },
     );
@@ -34,6 +34,6 @@ try {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 } catch (error) {
-  logger.error('relay could not start', { error: (error as Error).message });
+  logger.error({ error: (error as Error).message }, 'relay could not start');
   process.exit(1);
 }

@@ -8,7 +8,7 @@ import { Gatekeeper } from './auth.js';
 import { validateSettings, type RelayOptions } from './config.js';
 import { serveConnection } from './connection.js';
 import { createRelayServer } from './http.js';
-import { jsonLogger, type Logger } from './log.js';
+import { stdoutLogger, type Logger } from '../src/node/log.js';
 import { Metrics } from './metrics.js';
 import { Close } from './protocol.js';
 import { Rooms } from './rooms.js';
@@ -28,7 +28,7 @@ export interface Relay {
 /** How long shutdown waits for clients to acknowledge the close before dropping them. */
 const CLOSE_GRACE_MS = 2000;
 
-export async function startRelay(options: RelayOptions, logger: Logger = jsonLogger()): Promise<Relay> {
+export async function startRelay(options: RelayOptions, logger: Logger = stdoutLogger()): Promise<Relay> {
   const config = validateSettings(options);
   const store = await openRelayStore(config.data, config.synchronous);
   const rooms = new Rooms(store.updateLog, { compactAfter: config.compactAfter, idleUnloadMs: config.idleUnloadMs });
@@ -70,7 +70,7 @@ export async function startRelay(options: RelayOptions, logger: Logger = jsonLog
     throw error;
   }
   const { port } = server.address() as AddressInfo;
-  logger.info('listening', { port, host: config.host });
+  logger.info({ port, host: config.host }, 'listening');
 
   const shutdown = async () => {
     stopping = true;
@@ -80,7 +80,7 @@ export async function startRelay(options: RelayOptions, logger: Logger = jsonLog
     server.closeAllConnections();
     await serverClosed;
     await store.close();
-    logger.info('stopped', {});
+    logger.info('stopped');
   };
   let closing: Promise<void> | null = null;
   return {

@@ -11,6 +11,7 @@ import { hasMeta } from '../shared/domain/series-doc.js';
 import { TandemError } from '../shared/errors.js';
 import { SetProfileInput } from '../shared/schemas.js';
 import { DocRegistry } from '../node/docstore/doc-registry.js';
+import { silentLogger, type Logger } from '../node/log.js';
 import { UpdateLog } from '../node/docstore/update-log.js';
 import type { CoreServices } from './features/context.js';
 import { prepareDataDir } from './data-dir.js';
@@ -37,6 +38,8 @@ export interface CoreOptions {
   joinTimeoutMs?: number;
   /** better-sqlite3 built for another Node ABI (Electron's); see scripts/start.mjs. */
   sqliteBinding?: string;
+  /** Where the core logs (default: nowhere). Never given document content; see src/node/log.ts. */
+  log?: Logger;
 }
 
 export const DATABASE_FILE = 'tandem.db';
@@ -73,6 +76,7 @@ export class TandemCore implements CoreServices {
       this.presence,
       (state) => this.broadcast({ type: 'sync-state', state }),
       () => this.profile?.name ?? 'Tandem',
+      options.log ?? silentLogger,
     );
   }
 

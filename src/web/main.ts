@@ -2,12 +2,14 @@
  * `npm run web`: the core in this Node process, the renderer in any browser on this machine.
  * Prints the address (with its session token) on one line. Flags: those of the core
  * (core-args.ts) and --port (or TANDEM_WEB_PORT; default: a free port). Always loopback-only.
+ * The core logs to the data dir (src/node/log.ts); the terminal gets only the address and errors.
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseCoreArgs } from '../core/core-args.js';
-import { flagValue } from '../core/data-dir.js';
+import { flagValue, prepareDataDir } from '../core/data-dir.js';
 import { TandemCore } from '../core/tandem-core.js';
+import { fileLogger } from '../node/log.js';
 import { describeZodError } from '../shared/schemas.js';
 import { startWebShell } from './server.js';
 
@@ -18,7 +20,10 @@ async function main(): Promise<void> {
   const port = WebPort.safeParse(flagValue(argv, 'port') ?? process.env.TANDEM_WEB_PORT ?? 0);
   if (!port.success) throw new Error(`--port must be a port number (${describeZodError(port.error)})`);
   const options = parseCoreArgs(argv);
-  const core = await TandemCore.open(options);
+  prepareDataDir(options.dataDir);
+  const { log } = await fileLogger(options.dataDir);
+  log.info('web shell starting');
+  const core = await TandemCore.open({ ...options, log });
   const shell = await startWebShell({ core, rendererDir: resolve(import.meta.dirname, '../../out/renderer'), port: port.data });
   console.log(`Tandem is running at ${shell.url}`);
   console.log(`Data: ${options.dataDir}`);

@@ -18,6 +18,7 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { Logger } from '../../node/log.js';
 import type { SyncState, SyncStatus } from '../../shared/api.js';
 import { MESSAGE_STATE_VECTOR } from '../../shared/relay-protocol.js';
 
@@ -31,28 +32,29 @@ const CONFIRM_PROBE_MS = 5000;
  * named in an invite) would take the core down. This socket closes the connection instead; the
  * provider reconnects with backoff.
  */
-class GuardedWebSocket extends WebSocket {
-  constructor(address: string, protocols?: string | string[]) {
-    super(address, protocols);
-    const accessor = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage')!;
-    Object.defineProperty(this, 'onmessage', {
-      get: () => accessor.get!.call(this),
-      set: (handler: ((event: WebSocket.MessageEvent) => void) | null) =>
-        accessor.set!.call(
-          this,
-          handler &&
-            ((event: WebSocket.MessageEvent) => {
-              try {
-                handler.call(this, event);
-              } catch (error) {
-                console.warn(`[sync] closed a relay connection after a malformed message: ${(error as Error).message}`);
-                this.close();
-              }
-            }),
-        ),
-    });
-  }
-}
+const guardedWebSocket = (log: Logger, seriesId: string) =>
+  class GuardedWebSocket extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols);
+      const accessor = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage')!;
+      Object.defineProperty(this, 'onmessage', {
+        get: () => accessor.get!.call(this),
+        set: (handler: ((event: WebSocket.MessageEvent) => void) | null) =>
+          accessor.set!.call(
+            this,
+            handler &&
+              ((event: WebSocket.MessageEvent) => {
+                try {
+                  handler.call(this, event);
+                } catch (error) {
+                  log.warn({ seriesId, error: (error as Error).message }, 'closed a relay connection after a malformed message');
+                  this.close();
+                }
+              }),
+          ),
+      });
+    }
+  };
 
 interface PendingChange {
   /** Highest clock per client the change contains; empty for deletion-only changes. */
@@ -80,11 +82,12 @@ export class SeriesSync {
     awareness: Awareness,
     readonly share: Share,
     private readonly onState: (state: SyncState) => void,
+    log: Logger,
   ) {
     const params: Record<string, string> = { secret: share.secret };
     if (share.key) params.key = share.key;
     this.provider = new WebsocketProvider(share.relayUrl, share.seriesId, doc, {
-      WebSocketPolyfill: GuardedWebSocket as unknown as typeof globalThis.WebSocket,
+      WebSocketPolyfill: guardedWebSocket(log, share.seriesId) as unknown as typeof globalThis.WebSocket,
       awareness,
       params,
       disableBc: true,

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { Awareness } from 'y-protocols/awareness';
 import type { SyncState } from '../../shared/api.js';
 import type { DocRegistry } from '../../node/docstore/doc-registry.js';
+import type { Logger } from '../../node/log.js';
 import type { Database } from '../store/schema.js';
 import type { PresenceHub } from './presence.js';
 import { SeriesSync } from './series-sync.js';
@@ -24,6 +25,7 @@ export class SyncManager {
     private readonly presence: PresenceHub,
     private readonly onState: (state: SyncState) => void,
     private readonly deviceName: () => string,
+    private readonly log: Logger,
   ) {}
 
   /** Connects every series shared earlier; returns their ids. */
@@ -43,7 +45,7 @@ export class SyncManager {
         onStarted(r.series_id);
       }
     };
-    void connectInTurn().catch((error: unknown) => console.error(`[sync] could not connect: ${(error as Error).message}`));
+    void connectInTurn().catch((error: unknown) => this.log.error({ error: (error as Error).message }, 'shared 1:1s could not connect'));
   }
 
   async share(seriesId: string): Promise<Share | null> {
@@ -109,7 +111,7 @@ export class SyncManager {
     const relayAwareness = new Awareness(doc);
     // The device's own state tells the other side this Tandem is online, and keeps the connection alive.
     relayAwareness.setLocalState({ device: { name: this.deviceName() } });
-    const sync = new SeriesSync(doc, relayAwareness, share, this.onState);
+    const sync = new SeriesSync(doc, relayAwareness, share, this.onState, this.log);
     const unbridge = this.presence.bridge(share.seriesId, doc, relayAwareness);
     this.live.set(share.seriesId, { sync, unbridge });
     // The registry drops a document whose change could not be saved; reconnect over the copy
@@ -121,7 +123,7 @@ export class SyncManager {
         try {
           this.start(share);
         } catch (error) {
-          console.error(`[sync] 1:1 ${share.seriesId} could not reconnect: ${(error as Error).message}`);
+          this.log.error({ seriesId: share.seriesId, error: (error as Error).message }, 'shared 1:1 could not reconnect');
         }
       });
     });

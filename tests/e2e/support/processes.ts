@@ -66,7 +66,11 @@ export interface RelayProcess extends Running {
 }
 
 export async function startRelay(dataDir: string, port = 0): Promise<RelayProcess> {
-  const running = await startTs('server/main.ts', ['--port', String(port), '--data', dataDir], /"msg":"listening"[^\n]*"port":(\d+)/);
+  const running = await startTs(
+    'server/main.ts',
+    ['--port', String(port), '--data', dataDir],
+    /^(?=[^\n]*"msg":"listening")[^\n]*"port":(\d+)/m,
+  );
   const actual = Number(running.match[1]);
   return { ...running, port: actual, url: `ws://127.0.0.1:${actual}` };
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../server/log.js';
+import { silentLogger } from '../../../src/node/log.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import { closeCode, connectClient, newRoom, newSecret, openSocket, synced, tempDir, upgradeStatus, waitFor } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRelay, type Relay } from '../../../server/relay.js';
-import { silentLogger } from '../../../server/log.js';
+import { silentLogger } from '../../../src/node/log.js';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';

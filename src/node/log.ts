@@ -1,0 +1,97 @@
+/**
+ * The one logger of every Node process: pino, one JSON object per line. The relay writes to stdout
+ * for its operator's collector; the desktop app and the web shell write to a rotating file in the
+ * data dir, readable by the user only.
+ *
+ * Callers log ids, counts and outcomes, never document content (titles, agenda text, notes, names):
+ * a log is handed around in bug reports. Secrets are redacted here as a second line of defence: a
+ * field named like a secret is replaced, and a URL field keeps its address but loses its query
+ * string, where invite and relay secrets travel.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino, type Logger, type LoggerOptions } from 'pino';
+import pinoRoll from 'pino-roll';
+
+export type { Logger } from 'pino';
+
+const SECRET_FIELDS = ['secret', 'key', 'relayKey', 'token', 'password'];
+const URL_FIELDS = ['url', 'relayUrl'];
+const REDACTED = '[redacted]';
+
+/** `ws://host:1234/room?secret=…` → `ws://host:1234/room?[redacted]`. */
+export function withoutQuery(url: string): string {
+  const at = url.search(/[?#]/);
+  return at < 0 ? url : `${url.slice(0, at)}?${REDACTED}`;
+}
+
+function censor(value: unknown, path: string[]): unknown {
+  return URL_FIELDS.includes(path.at(-1) ?? '') && typeof value === 'string' ? withoutQuery(value) : REDACTED;
+}
+
+const fields = [...SECRET_FIELDS, ...URL_FIELDS];
+
+function options(level: string): LoggerOptions {
+  return {
+    level,
+    // pid and hostname say nothing in a per-user file or a one-process relay.
+    base: undefined,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: [...fields, ...fields.map((f) => `*.${f}`)], censor },
+  };
+}
+
+/** JSON lines on stdout (the relay). */
+export function stdoutLogger(level = 'info'): Logger {
+  return pino(options(level), pino.destination({ dest: 1, sync: true }));
+}
+
+/** A logger that drops everything (tests, benchmarks, and the core when nobody injects one). */
+export const silentLogger: Logger = pino({ enabled: false });
+
+export const LOG_FOLDER = 'logs';
+
+export interface FileLogOptions {
+  /** Bytes per file before it rotates (default 5 MB). */
+  maxBytes?: number;
+  /** Files kept, the current one included (default 4). */
+  files?: number;
+  level?: string;
+}
+
+export interface FileLogger {
+  log: Logger;
+  /** Flushes and closes the file. */
+  close(): Promise<void>;
+}
+
+/**
+ * Logs to `DATA_DIR/logs/tandem.N.log`, starting a new file past `maxBytes` and deleting the
+ * oldest beyond `files`. pino-roll runs as a plain stream in this thread, not as a worker
+ * transport: the core is bundled, and a worker would need its own file on disk. Writes are
+ * synchronous so the last line before a crash is on disk; the app logs rarely.
+ */
+export async function fileLogger(dataDir: string, opts: FileLogOptions = {}): Promise<FileLogger> {
+  const dir = join(dataDir, LOG_FOLDER);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stream = await pinoRoll({
+    file: join(dir, 'tandem.log'),
+    size: `${Math.max(1, Math.round((opts.maxBytes ?? 5 * 1024 * 1024) / 1024))}k`,
+    // Also removes files left by earlier runs, so the folder never grows past `files`.
+    limit: { count: opts.files ?? 4, removeOtherLogFiles: true },
+    sync: true,
+    mode: 0o600,
+  });
+  const log = pino(options(opts.level ?? 'info'), stream);
+  const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+  let ended = false;
+  return {
+    log,
+    close: () => {
+      if (!ended) stream.end();
+      ended = true;
+      return closed;
+    },
+  };
+}
