@@ -28,7 +28,6 @@ export function useSeries(seriesId: string): SeriesHandle {
       registry.release(r);
     };
     // The presence user is only the initial state; later renames go through setLocalStateField.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [seriesId, registry]);
 
   useEffect(() => {
