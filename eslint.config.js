@@ -41,7 +41,17 @@ const CORE_FROM_BROWSER = [
   },
 ];
 
-const restrict = (patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
+/**
+ * The same patterns for `import()`, which no-restricted-imports does not see; a dynamic import is
+ * always a value import. esquery's regex literals cannot hold a slash, hence `\x2F`.
+ */
+const restrictDynamic = (patterns) =>
+  patterns.map(({ regex, message }) => ({ selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\x2F')}/]`, message }));
+
+const restrict = (patterns) => ({
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns }],
+  'no-restricted-syntax': ['error', ...restrictDynamic(patterns)],
+});
 
 const boundaries = [
   {

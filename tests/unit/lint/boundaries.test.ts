@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const FIXTURES = join(ROOT, 'tests/fixtures/lint');
-const BOUNDARY_RULES = new Set(['@typescript-eslint/no-restricted-imports', 'no-console']);
+const BOUNDARY_RULES = new Set(['@typescript-eslint/no-restricted-imports', 'no-restricted-syntax', 'no-console']);
 
 const fixtures = readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' })
   .filter((f) => /\.tsx?$/.test(f))
