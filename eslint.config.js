@@ -1,6 +1,6 @@
 /**
  * Lint: ESLint's and typescript-eslint's recommended rules, plus the boundaries between the places
- * code runs (docs: README, Architecture). An import across a boundary fails `npm run lint`:
+ * code runs (README, Architecture). An import across a boundary fails `npm run lint`:
  * - the renderer is UI only: it reaches the app through TandemApi, never its storage or Node;
  * - src/shared is browser-safe: no Node, no storage, no Electron;
  * - the core is plain Node: it never imports Electron or a shell;
