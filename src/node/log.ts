@@ -10,7 +10,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import pinoRoll from 'pino-roll';
 
 export type { Logger } from 'pino';
@@ -31,20 +31,24 @@ function censor(value: unknown, path: string[]): unknown {
 
 const fields = [...SECRET_FIELDS, ...URL_FIELDS];
 
-function options(level: string): LoggerOptions {
-  return {
-    level,
-    // pid and hostname say nothing in a per-user file or a one-process relay.
-    base: undefined,
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: [...fields, ...fields.map((f) => `*.${f}`)], censor },
-  };
+/** A logger writing JSON lines to `destination`, with the redaction above. */
+export function createLogger(destination: DestinationStream, level = 'info'): Logger {
+  return pino(
+    {
+      level,
+      // pid and hostname say nothing in a per-user file or a one-process relay.
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: [...fields, ...fields.map((f) => `*.${f}`)], censor },
+    },
+    destination,
+  );
 }
 
 /** JSON lines on stdout (the relay). */
 export function stdoutLogger(level = 'info'): Logger {
-  return pino(options(level), pino.destination({ dest: 1, sync: true }));
+  return createLogger(pino.destination({ dest: 1, sync: true }), level);
 }
 
 /** A logger that drops everything (tests, benchmarks, and the core when nobody injects one). */
@@ -83,7 +87,7 @@ export async function fileLogger(dataDir: string, opts: FileLogOptions = {}): Pr
     sync: true,
     mode: 0o600,
   });
-  const log = pino(options(opts.level ?? 'info'), stream);
+  const log = createLogger(stream, opts.level);
   const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
   let ended = false;
   return {

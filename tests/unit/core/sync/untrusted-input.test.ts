@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { encodeInvite } from '../../../../src/shared/invites.js';
 import { createSeries } from '../../../../src/shared/domain/commands.js';
+import { createLogger } from '../../../../src/node/log.js';
 import { openCore } from '../../helpers/core.js';
 
 test('a relay sending malformed messages only loses its connection; the core keeps running', async () => {
@@ -19,12 +20,16 @@ test('a relay sending malformed messages only loses its connection; the core kee
   });
   await new Promise((resolve) => relay.once('listening', resolve));
   const { port } = relay.address() as { port: number };
-  const { core, api } = await openCore({ joinTimeoutMs: 1500 });
+  const logged: string[] = [];
+  const log = createLogger({ write: (line) => void logged.push(line) });
+  const { core, api } = await openCore({ joinTimeoutMs: 1500, log });
+  const room = crypto.randomUUID();
+  const secret = 'a'.repeat(43);
   const { code } = encodeInvite({
     v: 1,
     relay: `ws://127.0.0.1:${port}`,
-    room: crypto.randomUUID(),
-    secret: 'a'.repeat(43),
+    room,
+    secret,
     title: 'From a stranger',
     from: { name: 'Mallory' },
     role: 'peer',
@@ -32,6 +37,10 @@ test('a relay sending malformed messages only loses its connection; the core kee
   await expect(api.acceptInvite({ code })).rejects.toMatchObject({ code: 'offline' });
   expect(connections).toBeGreaterThan(1); // it was dropped and retried, not crashed
   expect(await api.getProfile()).toMatchObject({ name: 'Dana' });
+  // The injected logger says so, naming the 1:1 but not its secret.
+  const warnings = logged.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 'warn');
+  expect(warnings[0]).toMatchObject({ seriesId: room, msg: 'closed a relay connection after a malformed message' });
+  expect(logged.join('')).not.toContain(secret);
   await core.close();
   relay.close();
 });
