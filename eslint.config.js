@@ -119,6 +119,8 @@ export default defineConfig(
   },
   {
     rules: {
+      // As tsc's noUnusedParameters: a leading underscore marks a parameter kept for its position.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       // A `let` that closures read before its one assignment cannot be a `const`.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
