@@ -5,8 +5,9 @@
  *
  * Callers log ids, counts and outcomes, never document content (titles, agenda text, notes, names):
  * a log is handed around in bug reports. Secrets are redacted here as a second line of defence: a
- * field named like a secret is replaced, and a URL field keeps its address but loses its query
- * string, where invite and relay secrets travel.
+ * field named like a secret is replaced, a URL field keeps its address but loses its query
+ * string (where invite and relay secrets travel), and a `secret=`, `key=` or `token=` parameter
+ * anywhere else in a line, such as an error message quoting a URL, loses its value.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,9 @@ function censor(value: unknown, path: string[]): unknown {
 
 const fields = [...SECRET_FIELDS, ...URL_FIELDS];
 
+/** A secret in a query string anywhere in the line, e.g. inside an error message quoting a URL. */
+const SECRET_PARAM = /([?&](?:secret|key|token)=)[^&\s"\\]+/g;
+
 /** A logger writing JSON lines to `destination`, with the redaction above. */
 export function createLogger(destination: DestinationStream, level = 'info'): Logger {
   return pino(
@@ -41,6 +45,7 @@ export function createLogger(destination: DestinationStream, level = 'info'): Lo
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: [...fields, ...fields.map((f) => `*.${f}`)], censor },
+      hooks: { streamWrite: (line) => line.replace(SECRET_PARAM, `$1${REDACTED}`) },
     },
     destination,
   );

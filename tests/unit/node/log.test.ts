@@ -83,6 +83,7 @@ describe('file logger', () => {
       },
       'relay refused',
     );
+    log.error({ error: `Unexpected server response from ws://relay.example/series-1?secret=${secret}&key=operator-key` }, 'connect failed');
     await close();
 
     const text = readFileSync(join(dataDir, LOG_FOLDER, logFiles(dataDir)[0]!), 'utf8');
@@ -92,6 +93,9 @@ describe('file logger', () => {
       secret: '[redacted]',
       share: { relayUrl: 'wss://relay.example/series-1?[redacted]', key: '[redacted]', token: '[redacted]' },
       msg: 'relay refused',
+    });
+    expect(lines(dataDir)[1]).toMatchObject({
+      error: 'Unexpected server response from ws://relay.example/series-1?secret=[redacted]&key=[redacted]',
     });
   });
 
