@@ -6,6 +6,7 @@
  * - the core is plain Node: it never imports Electron or a shell;
  * - the relay shares only src/shared and src/node with the app;
  * - the preload exposes the contract and needs nothing but Electron and src/shared.
+ * - the web shell's browser client, like the preload, reaches the core only through src/shared.
  * Specifiers are matched as written (relative paths are how the code imports); a test proves each
  * rule fires (tests/unit/lint/boundaries.test.ts).
  */
@@ -75,6 +76,15 @@ const boundaries = [
         message: 'src/shared is browser-safe and shared by all: it imports only itself.',
       },
       { regex: up('server(/|$)'), message: 'src/shared never imports the relay.' },
+      ...NODE_BUILTINS,
+      ...STORAGE,
+      ELECTRON,
+    ]),
+  },
+  {
+    files: ['src/web/browser-client.ts'],
+    rules: restrict([
+      { regex: '^(?!\\.\\./shared/)\\.', message: "The web shell's browser client runs in the page: it imports only src/shared." },
       ...NODE_BUILTINS,
       ...STORAGE,
       ELECTRON,

@@ -47,6 +47,6 @@ describe('lint boundaries', () => {
           .join('/'),
       ),
     );
-    expect([...folders].sort()).toEqual(['server', 'src/core', 'src/node', 'src/preload', 'src/renderer', 'src/shared']);
+    expect([...folders].sort()).toEqual(['server', 'src/core', 'src/node', 'src/preload', 'src/renderer', 'src/shared', 'src/web']);
   });
 });
