@@ -58,7 +58,12 @@ describe("schemas reject bad inputs with a sentence about the person's action, v
     ['non-uuid series id', SeriesRef, { seriesId: 'abc' }, /^That 1:1 or item could not be found \(its id is not valid\)\.$/],
     ['over-long title', AddAgendaItemInput, { seriesId: id, title: 'x'.repeat(501) }, /^An item title can be at most 500 characters\.$/],
     ['blank title', AddAgendaItemInput, { seriesId: id, title: ' ' }, /^Please enter a title for the item\.$/],
-    ['unknown purpose', AddAgendaItemInput, { seriesId: id, title: 'x', purpose: 'gossip' }, /^Something in that request is not valid \(purpose: /],
+    [
+      'unknown purpose',
+      AddAgendaItemInput,
+      { seriesId: id, title: 'x', purpose: 'gossip' },
+      /^Something in that request is not valid \(purpose: /,
+    ],
     [
       'over-long context',
       AddAgendaItemInput,
