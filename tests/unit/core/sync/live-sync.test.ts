@@ -64,6 +64,8 @@ describe('live sync through the relay', () => {
     const { a, b } = await pair();
     const seriesId = await share(a, b);
     await until(() => converged(a, b, seriesId), 'initial sync');
+    // Converged is not yet confirmed: B's own join changes must be stored before counting the offline ones.
+    await until(() => syncOf(b, seriesId).state().unsent === 0, 'B’s join confirmed');
     syncOf(b, seriesId).provider.disconnect();
     await until(() => syncOf(b, seriesId).state().status === 'offline', 'B offline');
 
