@@ -85,7 +85,7 @@ export class TandemCore implements CoreServices {
     const docs = new DocRegistry(log, {
       compactAfter: options.compactAfter ?? 500,
       idleUnloadMs: options.idleUnloadMs ?? 60_000,
-      onUpdate: (docId, update, origin) => core?.routeUpdate(docId, update, origin),
+      onUpdate: (docId, update, origin, transaction) => core?.routeUpdate(docId, update, origin, transaction),
     });
     const projector = new Projector(
       store.db,
@@ -210,8 +210,8 @@ export class TandemCore implements CoreServices {
   }
 
   /** Sends an update to every session that has the series open, except the one it came from. */
-  private routeUpdate(seriesId: string, update: Uint8Array, origin: unknown): void {
-    this.projector.markDirty(seriesId);
+  private routeUpdate(seriesId: string, update: Uint8Array, origin: unknown, transaction: Y.Transaction): void {
+    this.projector.markDirty(seriesId, transaction);
     for (const s of this.sessions) if (s !== origin) s.deliver(seriesId, update);
   }
 
