@@ -5,6 +5,7 @@
  * (features/<feature>/handlers.ts) and the domain commands (shared/domain/commands.ts).
  */
 import { join } from 'node:path';
+import type * as Y from 'yjs';
 import type { Profile, RelayConfig, SyncState, TandemEvent } from '../shared/api.js';
 import { joinSeries } from '../shared/domain/commands.js';
 import { hasMeta } from '../shared/domain/series-doc.js';
@@ -14,7 +15,7 @@ import { DocRegistry } from '../node/docstore/doc-registry.js';
 import { UpdateLog } from '../node/docstore/update-log.js';
 import type { CoreServices } from './features/context.js';
 import { prepareDataDir } from './data-dir.js';
-import { Projector } from './projection/projector.js';
+import { Projector, storedDocuments } from './projection/projector.js';
 import { openSession, type CoreSession, type SessionState } from './session.js';
 import { openStore, type Store } from './store/database.js';
 import { PresenceHub } from './sync/presence.js';
@@ -89,14 +90,7 @@ export class TandemCore implements CoreServices {
     });
     const projector = new Projector(
       store.db,
-      {
-        seriesIds: async () =>
-          (await store.db.selectFrom('docs').select('doc_id').where('kind', '=', 'series').execute()).map((r) => r.doc_id),
-        withDoc: (id, fn) => docs.with(id, fn),
-        updatedAt: async (id) =>
-          (await store.db.selectFrom('docs').select('updated_at').where('doc_id', '=', id).executeTakeFirstOrThrow()).updated_at,
-        userId: () => core?.profile?.id ?? '',
-      },
+      storedDocuments(store.db, docs, () => core?.profile?.id ?? ''),
       {
         debounceMs: options.projectionDebounceMs ?? 100,
         onProjected: () => core?.broadcast({ type: 'series-changed' }),

@@ -55,11 +55,7 @@ export function keyedTableProjection<R extends KeyedRow>(spec: KeyedTableSpec<R>
             await db.deleteFrom(spec.table).where('series_id', '=', ctx.seriesId).where('id', 'in', ids).execute();
           }
         }
-        for (const chunk of chunks(rows, 500))
-          await db
-            .insertInto(spec.table)
-            .values(chunk)
-            .execute();
+        for (const chunk of chunks(rows, 500)) await db.insertInto(spec.table).values(chunk).execute();
       };
     },
   };

@@ -12,6 +12,7 @@
 import { sql, type Kysely } from 'kysely';
 import type * as Y from 'yjs';
 import { TandemError } from '../../shared/errors.js';
+import type { DocRegistry } from '../../node/docstore/doc-registry.js';
 import type { Database } from '../store/schema.js';
 import { mergeChanges, silentLog, touchedKeys, type Changes, type Projection, type ProjectionLog } from './projection.js';
 import { PROJECTIONS } from './registry.js';
@@ -34,6 +35,17 @@ export interface ProjectorOptions {
   log?: ProjectionLog;
   /** The projections to maintain (default: the registry). */
   projections?: readonly Projection[];
+}
+
+/** The documents as the core keeps them: series in the store's docs table, loaded through `docs`. */
+export function storedDocuments(db: Kysely<Database>, docs: Pick<DocRegistry, 'with'>, userId: () => string): ProjectionSource {
+  return {
+    seriesIds: async () => (await db.selectFrom('docs').select('doc_id').where('kind', '=', 'series').execute()).map((r) => r.doc_id),
+    withDoc: (id, fn) => docs.with(id, fn),
+    updatedAt: async (id) =>
+      (await db.selectFrom('docs').select('updated_at').where('doc_id', '=', id).executeTakeFirstOrThrow()).updated_at,
+    userId,
+  };
 }
 
 const versionKey = (p: Projection) => `version:${p.name}`;
