@@ -2,11 +2,11 @@
  * Actions (next steps agreed in a meeting): one row per action of every 1:1.
  */
 import type { Kysely } from 'kysely';
+import * as Y from 'yjs';
 import { z } from 'zod';
 import { actionsMap } from '../../shared/domain/series-doc.js';
 import type { Database } from '../store/schema.js';
 import { keyedTableProjection } from './keyed-table.js';
-import { parseEntry } from './projection.js';
 
 export interface ActionsTable {
   series_id: string;
@@ -32,6 +32,16 @@ const ActionEntry = z.object({
   meetingId: z.string().nullable().default(null),
 });
 
+/** An action's fields as stored: text types as their string, everything else as written, for the schema to judge. */
+function readAction(value: unknown): z.ZodSafeParseResult<z.output<typeof ActionEntry>> | null {
+  if (!(value instanceof Y.Map)) return null;
+  const field = (k: string) => {
+    const v: unknown = value.get(k);
+    return v instanceof Y.Text ? v.toString() : v;
+  };
+  return ActionEntry.safeParse(Object.fromEntries(Object.keys(ActionEntry.shape).map((k) => [k, field(k)])));
+}
+
 export const actionsProjection = keyedTableProjection({
   name: 'actions',
   version: '1',
@@ -52,8 +62,10 @@ export const actionsProjection = keyedTableProjection({
       .execute();
   },
   row(seriesId, id, value) {
-    const entry = parseEntry(ActionEntry, value);
-    if (!('data' in entry)) return entry;
+    const entry = readAction(value);
+    if (!entry) return { problems: ['action is not a map'] };
+    // Field names and issue codes only: never the value a peer wrote.
+    if (!entry.success) return { problems: entry.error.issues.map((i) => `${i.path.join('.')} ${i.code}`) };
     const a = entry.data;
     return {
       row: {

@@ -1,14 +1,10 @@
 /**
  * Agenda items: one row per item of every 1:1, for lists, pickers and (later) search and insights.
  */
-import { generateKeyBetween } from 'fractional-indexing';
 import type { Generated, Kysely } from 'kysely';
-import { z } from 'zod';
-import { agendaMap } from '../../shared/domain/series-doc.js';
-import { AgendaState, Purpose } from '../../shared/schemas.js';
+import { agendaMap, readItem } from '../../shared/domain/series-doc.js';
 import type { Database } from '../store/schema.js';
 import { keyedTableProjection } from './keyed-table.js';
-import { parseEntry } from './projection.js';
 
 export interface AgendaItemsTable {
   series_id: string;
@@ -26,28 +22,6 @@ export interface AgendaItemsTable {
 export interface AgendaTables {
   agenda_items: AgendaItemsTable;
 }
-
-/** Whether `key` is a fractional-index key, the only kind of order the agenda sorts by. */
-function isOrderKey(key: string): boolean {
-  try {
-    generateKeyBetween(null, key);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** An item as the domain writes it; missing fields take the defaults the domain reads them with. */
-export const AgendaEntry = z.object({
-  title: z.string().default(''),
-  purpose: Purpose.default('status'),
-  async: z.boolean().default(false),
-  authorId: z.string().default(''),
-  createdAt: z.string().default(''),
-  meetingId: z.string().nullable().default(null),
-  state: AgendaState.default('open'),
-  order: z.string().refine(isOrderKey, 'not a fractional-index key'),
-});
 
 export const agendaProjection = keyedTableProjection({
   name: 'agenda',
@@ -72,9 +46,8 @@ export const agendaProjection = keyedTableProjection({
     await db.schema.createIndex('agenda_by_series').on('agenda_items').columns(['series_id', 'meeting_id', 'order_key']).execute();
   },
   row(seriesId, id, value) {
-    const entry = parseEntry(AgendaEntry, value);
-    if (!('data' in entry)) return entry;
-    const i = entry.data;
+    const i = readItem(id, value);
+    if ('reason' in i) return { problems: [i.reason] };
     return {
       row: {
         series_id: seriesId,

@@ -14,7 +14,7 @@ export interface KeyedRow {
   id: string;
 }
 
-/** An entry's row, or why it cannot be one (field paths and issue codes, never content). */
+/** An entry's row, or why it cannot be one (which field is wrong, never its content). */
 export type RowOrProblems<R> = { row: R } | { problems: string[] };
 
 export interface KeyedTableSpec<R extends KeyedRow> {
@@ -22,7 +22,7 @@ export interface KeyedTableSpec<R extends KeyedRow> {
   version: string;
   table: string;
   /** The top-level map whose entries become rows. */
-  entries(doc: Y.Doc): Y.Map<Y.Map<unknown>>;
+  entries(doc: Y.Doc): Y.Map<unknown>;
   create(db: Kysely<Database>): Promise<void>;
   row(seriesId: string, id: string, value: unknown): RowOrProblems<R>;
 }

@@ -3,11 +3,9 @@
  * next-meeting column of the series list.
  */
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
-import { meetingsMap, type MeetingStatus } from '../../shared/domain/series-doc.js';
+import { meetingsMap, readMeeting } from '../../shared/domain/series-doc.js';
 import type { Database } from '../store/schema.js';
 import { keyedTableProjection } from './keyed-table.js';
-import { parseEntry } from './projection.js';
 
 export interface MeetingsTable {
   series_id: string;
@@ -19,11 +17,6 @@ export interface MeetingsTable {
 export interface MeetingsTables {
   meetings: MeetingsTable;
 }
-
-export const MeetingEntry = z.object({
-  scheduledFor: z.iso.datetime({ offset: true }),
-  status: z.enum(['scheduled', 'held', 'canceled', 'moved'] as const satisfies readonly MeetingStatus[]),
-});
 
 export const meetingsProjection = keyedTableProjection({
   name: 'meetings',
@@ -42,8 +35,8 @@ export const meetingsProjection = keyedTableProjection({
     await db.schema.createIndex('meetings_by_series').on('meetings').columns(['series_id', 'scheduled_for']).execute();
   },
   row(seriesId, id, value) {
-    const entry = parseEntry(MeetingEntry, value);
-    if (!('data' in entry)) return entry;
-    return { row: { series_id: seriesId, id, scheduled_for: entry.data.scheduledFor, status: entry.data.status } };
+    const m = readMeeting(id, value);
+    if ('reason' in m) return { problems: [m.reason] };
+    return { row: { series_id: seriesId, id, scheduled_for: m.scheduledFor, status: m.status } };
   },
 });

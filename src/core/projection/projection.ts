@@ -5,7 +5,6 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import * as Y from 'yjs';
-import type { z } from 'zod';
 import type { Database } from '../store/schema.js';
 
 /** Pino-compatible: a structured object first, then the message. Never given document content. */
@@ -93,27 +92,6 @@ export function mergeChanges(a: Changes | undefined, b: Changes): Changes {
     }
   }
   return merged;
-}
-
-/** A value as a row field: text types as their string, everything else as stored (for zod to judge). */
-function plainField(value: unknown): unknown {
-  return value instanceof Y.Text ? value.toString() : value;
-}
-
-/**
- * Reads one entry of a top-level map (an agenda item, a meeting) as the fields `schema` names,
- * validated: a peer can write anything anywhere.
- */
-export function parseEntry<S extends z.ZodObject>(schema: S, value: unknown): { data: z.output<S> } | { problems: string[] } {
-  if (!(value instanceof Y.Map)) return { problems: ['(value): not a map'] };
-  const fields = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, plainField(value.get(k))]));
-  const result = schema.safeParse(fields);
-  return result.success ? { data: result.data } : { problems: describeProblems(result.error) };
-}
-
-/** Why a value was rejected, as field paths and issue codes only: never the value itself. */
-export function describeProblems(error: z.ZodError): string[] {
-  return error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.code}`);
 }
 
 /** The row a malformed entry would have become is skipped; say which, without its content. */

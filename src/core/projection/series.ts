@@ -1,17 +1,15 @@
 /**
  * The series list: one row per 1:1, seen from this device's user (who the other person is, my
  * role), with its next meeting and how many items wait for it. Any change to a 1:1 rewrites its
- * row (its updated_at moves with every change); reading it costs a pass over the 1:1's meetings.
+ * row (its updated_at moves with every change); reading it costs a pass over the 1:1's meetings
+ * and a look at each item's meeting.
  */
 import type { Kysely } from 'kysely';
 import * as Y from 'yjs';
-import { z } from 'zod';
-import { agendaMap, hasMeta, isOpenItem, meetingsMap, metaMap, perspective, readMeta } from '../../shared/domain/series-doc.js';
-import { Cadence, Role, SeriesKind } from '../../shared/schemas.js';
+import { agendaMap, hasMeta, isOpenItem, nextMeeting, perspective, readItem, readMeta } from '../../shared/domain/series-doc.js';
+import { TandemError } from '../../shared/errors.js';
 import type { Database } from '../store/schema.js';
-import { AgendaEntry } from './agenda.js';
-import { MeetingEntry } from './meetings.js';
-import { describeProblems, logSkippedRow, parseEntry, type Projection } from './projection.js';
+import { logSkippedRow, type ProjectContext, type Projection } from './projection.js';
 
 export interface SeriesTable {
   id: string;
@@ -29,37 +27,40 @@ export interface SeriesTables {
   series: SeriesTable;
 }
 
-const SeriesEntry = z.object({
-  kind: SeriesKind,
-  cadence: Cadence.default('weekly'),
-  createdAt: z.string().default(''),
-});
-
-/** The other person and my role as read from the participants, which a peer writes too. */
-const Perspective = z.object({ partnerName: z.string(), myRole: Role });
-
-/** The earliest well-formed meeting still scheduled: the one the agenda is being built for. */
-function nextMeetingAt(doc: Y.Doc): string | null {
-  let next: { at: string; id: string } | null = null;
-  for (const [id, value] of meetingsMap(doc).entries()) {
-    if (!(value instanceof Y.Map) || value.get('status') !== 'scheduled') continue;
-    const meeting = parseEntry(MeetingEntry, value);
-    if (!('data' in meeting)) continue;
-    const at = meeting.data.scheduledFor;
-    if (!next || at < next.at || (at === next.at && id < next.id)) next = { at, id };
-  }
-  return next?.at ?? null;
-}
-
-/** Well-formed items for the next meeting (meetingId null) that are still open. */
+/** Readable items for the next meeting (meetingId null) that still wait to be discussed. */
 function openItemCount(doc: Y.Doc): number {
   let count = 0;
-  agendaMap(doc).forEach((value) => {
+  agendaMap(doc).forEach((value, id) => {
+    // Most items belong to past meetings: look at the meeting before reading the whole item.
     if (!(value instanceof Y.Map) || (value.get('meetingId') ?? null) !== null) return;
-    const item = parseEntry(AgendaEntry, value);
-    if ('data' in item && isOpenItem(item.data)) count++;
+    const item = readItem(id, value);
+    if (!('reason' in item) && isOpenItem(item)) count++;
   });
   return count;
+}
+
+function seriesRow(doc: Y.Doc, ctx: ProjectContext): SeriesTable | null {
+  if (!hasMeta(doc)) return null;
+  try {
+    const meta = readMeta(doc);
+    const { partnerName, myRole } = perspective(meta, ctx.userId);
+    return {
+      id: ctx.seriesId,
+      kind: meta.kind,
+      cadence: meta.cadence,
+      partner_name: partnerName,
+      my_role: myRole,
+      created_at: meta.createdAt,
+      updated_at: ctx.updatedAt,
+      next_meeting_at: nextMeeting(doc)?.scheduledFor ?? null,
+      open_item_count: openItemCount(doc),
+    };
+  } catch (error) {
+    // readMeta refuses a 1:1 whose details a peer damaged; its message names the part, not the content.
+    if (!(error instanceof TandemError && error.code === 'invalid-input')) throw error;
+    logSkippedRow(ctx, 'series', ctx.seriesId, [error.message]);
+    return null;
+  }
 }
 
 export const seriesProjection: Projection = {
@@ -81,26 +82,7 @@ export const seriesProjection: Projection = {
       .execute();
   },
   read(doc, _changes, ctx) {
-    let row: SeriesTable | null = null;
-    if (hasMeta(doc)) {
-      const meta = parseEntry(SeriesEntry, metaMap(doc));
-      const seen = Perspective.safeParse(perspective(readMeta(doc), ctx.userId));
-      if (!('data' in meta)) logSkippedRow(ctx, 'series', ctx.seriesId, meta.problems);
-      else if (!seen.success) logSkippedRow(ctx, 'series', ctx.seriesId, describeProblems(seen.error));
-      else {
-        row = {
-          id: ctx.seriesId,
-          kind: meta.data.kind,
-          cadence: meta.data.cadence,
-          partner_name: seen.data.partnerName,
-          my_role: seen.data.myRole,
-          created_at: meta.data.createdAt,
-          updated_at: ctx.updatedAt,
-          next_meeting_at: nextMeetingAt(doc),
-          open_item_count: openItemCount(doc),
-        };
-      }
-    }
+    const row = seriesRow(doc, ctx);
     return async (tx) => {
       await tx.deleteFrom('series').where('id', '=', ctx.seriesId).execute();
       if (row) await tx.insertInto('series').values(row).execute();

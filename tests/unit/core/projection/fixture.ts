@@ -10,10 +10,13 @@ import type { Projection } from '../../../../src/core/projection/projection.js';
 import { openStore, type Store } from '../../../../src/core/store/database.js';
 import { DocRegistry } from '../../../../src/node/docstore/doc-registry.js';
 import { UpdateLog } from '../../../../src/node/docstore/update-log.js';
-import { initSeriesDoc } from '../../../../src/shared/domain/series-doc.js';
+import { createSeries, type CommandContext } from '../../../../src/shared/domain/commands.js';
 import { tempDir } from '../../helpers/core.js';
 
 export const ME = 'user-me';
+
+/** The context of a command this device's user runs. */
+export const AS_ME: CommandContext = { now: new Date('2030-01-01T09:00:00.000Z'), userId: ME };
 
 export interface LogEntry {
   level: 'warn' | 'error';
@@ -64,14 +67,17 @@ export async function openProjectionFixture(
     newSeries(partnerName) {
       const id = crypto.randomUUID();
       const doc = docs.create(id, 'series');
-      initSeriesDoc(doc, {
-        kind: 'peer',
-        cadence: 'weekly',
-        createdAt: '2030-01-01T09:00:00.000Z',
-        me: { id: ME, name: 'Me', role: 'peer' },
-        partner: { name: partnerName, role: 'peer' },
-        firstMeetingAt: '2030-01-07T10:00:00.000Z',
-      });
+      createSeries(
+        doc,
+        {
+          kind: 'peer',
+          cadence: 'weekly',
+          me: { name: 'Me', role: 'peer' },
+          partner: { name: partnerName, role: 'peer' },
+          firstMeetingAt: '2030-01-07T10:00:00.000Z',
+        },
+        AS_ME,
+      );
       docs.release(id);
       return id;
     },

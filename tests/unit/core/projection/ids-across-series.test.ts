@@ -1,5 +1,7 @@
 import { expect, test } from 'vitest';
-import { addAgendaItem, agendaFor, listMeetings, meetingsMap } from '../../../../src/shared/domain/series-doc.js';
+import type * as Y from 'yjs';
+import { addAgendaItem } from '../../../../src/shared/domain/commands.js';
+import { agendaFor, listMeetings, meetingsMap } from '../../../../src/shared/domain/series-doc.js';
 import { openCore, rawDb } from '../../helpers/core.js';
 
 test('an item or meeting id a peer reuses from another 1:1 projects as a row of each 1:1', async () => {
@@ -9,8 +11,8 @@ test('an item or meeting id a peer reuses from another 1:1 projects as a row of 
   const { id: itemId } = await api.addAgendaItem({ seriesId: a.id, title: 'Career plan' });
   const meetingId = core.docs.with(a.id, (doc) => listMeetings(doc)[0]!.id);
   core.docs.with(b.id, (doc) => {
-    addAgendaItem(doc, { title: 'Same id, other 1:1', authorId: 'peer' }, itemId);
-    meetingsMap(doc).set(meetingId, meetingsMap(doc).get(listMeetings(doc)[0]!.id)!.clone());
+    addAgendaItem(doc, { title: 'Same id, other 1:1', id: itemId }, { now: new Date(), userId: 'peer' });
+    meetingsMap(doc).set(meetingId, (meetingsMap(doc).get(listMeetings(doc)[0]!.id) as Y.Map<unknown>).clone());
   });
   await api.listSeries();
   const items = rawDb(dbFile).prepare('select series_id, title from agenda_items where id = ? order by title').all(itemId);

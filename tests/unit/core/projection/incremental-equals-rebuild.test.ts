@@ -11,20 +11,16 @@ import { Projector, storedDocuments } from '../../../../src/core/projection/proj
 import { openStore } from '../../../../src/core/store/database.js';
 import type { TandemCore } from '../../../../src/core/tandem-core.js';
 import {
-  actionsMap,
   addAgendaItem,
   addMeeting,
-  agendaMap,
-  itemText,
-  listAgenda,
-  listMeetings,
-  meetingsMap,
+  editItemText,
   moveAgendaItem,
   removeAgendaItem,
-  replaceText,
-  setAgendaPurpose,
-  setAgendaState,
-} from '../../../../src/shared/domain/series-doc.js';
+  setItemPurpose,
+  setItemState,
+  type CommandContext,
+} from '../../../../src/shared/domain/commands.js';
+import { actionsMap, agendaMap, listAgenda, listMeetings, meetingsMap, metaMap } from '../../../../src/shared/domain/series-doc.js';
 import { AgendaState, Purpose } from '../../../../src/shared/schemas.js';
 import { openCore, tempDir } from '../../helpers/core.js';
 import { projectedRows } from './fixture.js';
@@ -85,41 +81,44 @@ function refusable(command: () => void): void {
   }
 }
 
+const entry = (map: Y.Map<unknown>, id: string) => map.get(id) as Y.Map<unknown>;
+
 /** Applies one operation to a replica, as the UI or a peer would. */
 function apply(doc: Y.Doc, o: Op & { who: Who }): void {
+  const ctx: CommandContext = { now: new Date(), userId: o.who };
   const items = listAgenda(doc);
   const item = 'pick' in o ? nth(items, o.pick) : undefined;
   refusable(() => {
     switch (o.kind) {
       case 'add':
-        addAgendaItem(doc, { title: o.title, authorId: o.who, meetingId: o.toMeeting ? (nth(listMeetings(doc), 0)?.id ?? null) : null });
+        addAgendaItem(doc, { title: o.title, meetingId: o.toMeeting ? (nth(listMeetings(doc), 0)?.id ?? null) : null }, ctx);
         break;
       case 'move':
-        if (item) moveAgendaItem(doc, item.id, o.to);
+        if (item) moveAgendaItem(doc, { itemId: item.id, toIndex: o.to }, ctx);
         break;
       case 'state':
-        if (item) setAgendaState(doc, item.id, o.state);
+        if (item) setItemState(doc, { itemId: item.id, state: o.state }, ctx);
         break;
       case 'purpose':
-        if (item) setAgendaPurpose(doc, item.id, o.purpose);
+        if (item) setItemPurpose(doc, { itemId: item.id, purpose: o.purpose }, ctx);
         break;
       case 'title':
-        if (item) replaceText(itemText(doc, item.id, 'title'), o.title);
+        if (item) editItemText(doc, { itemId: item.id, field: 'title', value: o.title }, ctx);
         break;
       case 'remove': {
         // Over every key, so that non-map entries a peer wrote can go too.
         const key = nth([...agendaMap(doc).keys()].sort(), o.pick);
-        if (key) removeAgendaItem(doc, key);
+        if (key) removeAgendaItem(doc, { itemId: key }, ctx);
         break;
       }
       case 'meeting': {
-        const id = addMeeting(doc, new Date(Date.UTC(2030, 0, 1 + o.day, 10)).toISOString());
-        if (o.held) meetingsMap(doc).get(id)!.set('status', 'held');
+        const id = addMeeting(doc, { scheduledFor: new Date(Date.UTC(2030, 0, 1 + o.day, 10)).toISOString() }, ctx);
+        if (o.held) entry(meetingsMap(doc), id).set('status', 'held');
         break;
       }
       case 'action': {
         const existing = nth([...actionsMap(doc).keys()].sort(), o.pick);
-        if (existing && o.pick % 2) actionsMap(doc).get(existing)!.set('done', o.done);
+        if (existing && o.pick % 2) entry(actionsMap(doc), existing).set('done', o.done);
         else {
           const action = new Y.Map<unknown>();
           doc.transact(() => {
@@ -139,11 +138,11 @@ function apply(doc: Y.Doc, o: Op & { who: Who }): void {
 function malformed(doc: Y.Doc, o: Extract<Op, { kind: 'malformed' }>): void {
   const item = nth(listAgenda(doc), o.pick);
   const meeting = nth(listMeetings(doc), o.pick);
-  if (o.what === 'not-a-map') (agendaMap(doc) as Y.Map<unknown>).set(`junk-${o.pick}`, 42);
-  if (o.what === 'purpose' && item) agendaMap(doc).get(item.id)!.set('purpose', { career: true });
-  if (o.what === 'order' && item) agendaMap(doc).get(item.id)!.set('order', 'zzzz');
-  if (o.what === 'date' && meeting) meetingsMap(doc).get(meeting.id)!.set('scheduledFor', 'soon');
-  if (o.what === 'meta') doc.getMap('meta').set('cadence', o.pick % 2 ? 'weekly' : ['yearly']);
+  if (o.what === 'not-a-map') agendaMap(doc).set(`junk-${o.pick}`, 42);
+  if (o.what === 'purpose' && item) entry(agendaMap(doc), item.id).set('purpose', { career: true });
+  if (o.what === 'order' && item) entry(agendaMap(doc), item.id).set('order', 'zzzz');
+  if (o.what === 'date' && meeting) entry(meetingsMap(doc), meeting.id).set('scheduledFor', 'soon');
+  if (o.what === 'meta') metaMap(doc).set('kind', o.pick % 2 ? 'peer' : ['boss']);
 }
 
 interface World {
@@ -182,7 +181,8 @@ async function run(w: World, o: Op): Promise<void> {
       w.core.docs.with(other, (d) => listAgenda(d)),
       o.pick,
     );
-    if (reused && !agendaMap(peer).has(reused.id)) refusable(() => addAgendaItem(peer, { title: 'reused', authorId: 'peer' }, reused.id));
+    if (reused && !agendaMap(peer).has(reused.id))
+      refusable(() => addAgendaItem(peer, { title: 'reused', id: reused.id }, { now: new Date(), userId: 'peer' }));
     peerToCore(w, o.series);
   } else if (o.who === 'core') w.core.docs.with(id, (d) => apply(d, o));
   else {

@@ -1,29 +1,32 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addAgendaItem, addMeeting, agendaMap, meetingsMap, metaMap } from '../../../../src/shared/domain/series-doc.js';
-import { openProjectionFixture, peerOf, projectedRows, type ProjectionFixture } from './fixture.js';
+import { addAgendaItem, addMeeting } from '../../../../src/shared/domain/commands.js';
+import { agendaMap, meetingsMap, metaMap } from '../../../../src/shared/domain/series-doc.js';
+import { AS_ME, openProjectionFixture, peerOf, projectedRows, type ProjectionFixture } from './fixture.js';
 
 const SECRET_TITLE = 'Salary talk with Robin';
+const PEER = { now: new Date(), userId: 'peer' };
+const entry = (map: Y.Map<unknown>, id: string) => map.get(id) as Y.Map<unknown>;
 
 /** Two 1:1s with good items; the peer of the first then writes one malformed value of each kind. */
 async function withMalformedPeer(fx: ProjectionFixture) {
   const a = fx.newSeries('Ada');
   const b = fx.newSeries('Bo');
   const good = fx.docs.with(a, (doc) => [
-    addAgendaItem(doc, { title: SECRET_TITLE, authorId: 'x' }),
-    addAgendaItem(doc, { title: 'Hiring', authorId: 'x' }),
+    addAgendaItem(doc, { title: SECRET_TITLE }, AS_ME),
+    addAgendaItem(doc, { title: 'Hiring' }, AS_ME),
   ]);
-  const other = fx.docs.with(b, (doc) => addAgendaItem(doc, { title: 'Pairing', authorId: 'x' }));
+  const other = fx.docs.with(b, (doc) => addAgendaItem(doc, { title: 'Pairing' }, AS_ME));
   await fx.projector.flush();
   const ids = { notMap: 'not-a-map', purpose: crypto.randomUUID(), order: crypto.randomUUID(), meeting: '' };
   peerOf(fx, a).send((doc) => {
-    addAgendaItem(doc, { title: SECRET_TITLE, authorId: 'peer' }, ids.purpose);
-    agendaMap(doc).get(ids.purpose)!.set('purpose', { career: SECRET_TITLE });
-    addAgendaItem(doc, { title: SECRET_TITLE, authorId: 'peer' }, ids.order);
-    agendaMap(doc).get(ids.order)!.set('order', 'zzzz');
-    ids.meeting = addMeeting(doc, '2030-02-01T10:00:00.000Z');
-    meetingsMap(doc).get(ids.meeting)!.set('scheduledFor', SECRET_TITLE);
-    (agendaMap(doc) as Y.Map<unknown>).set(ids.notMap, SECRET_TITLE);
+    addAgendaItem(doc, { title: SECRET_TITLE, id: ids.purpose }, PEER);
+    entry(agendaMap(doc), ids.purpose).set('purpose', { career: SECRET_TITLE });
+    addAgendaItem(doc, { title: SECRET_TITLE, id: ids.order }, PEER);
+    entry(agendaMap(doc), ids.order).set('order', 'zzzz');
+    ids.meeting = addMeeting(doc, { scheduledFor: '2030-02-01T10:00:00.000Z' }, PEER);
+    entry(meetingsMap(doc), ids.meeting).set('scheduledFor', SECRET_TITLE);
+    agendaMap(doc).set(ids.notMap, SECRET_TITLE);
   });
   await fx.projector.flush();
   return { a, b, good, other, ids };

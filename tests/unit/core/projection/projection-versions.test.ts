@@ -2,8 +2,8 @@ import { expect, test } from 'vitest';
 import { agendaProjection } from '../../../../src/core/projection/agenda.js';
 import { PROJECTIONS } from '../../../../src/core/projection/registry.js';
 import { openCore, rawDb, tempDir } from '../../helpers/core.js';
-import { openProjectionFixture, projectedRows } from './fixture.js';
-import { addAgendaItem } from '../../../../src/shared/domain/series-doc.js';
+import { AS_ME, openProjectionFixture, projectedRows } from './fixture.js';
+import { addAgendaItem } from '../../../../src/shared/domain/commands.js';
 
 test('a projection whose recorded version differs from its code is dropped and rebuilt alone', async () => {
   const { core, api, dataDir, dbFile } = await openCore();
@@ -35,7 +35,7 @@ test("a new version in a projection's code rebuilds that projection from the doc
   const dataDir = tempDir();
   const fx = await openProjectionFixture({ dataDir });
   const s = fx.newSeries('Ada');
-  fx.docs.with(s, (doc) => addAgendaItem(doc, { title: 'Career plan', authorId: 'x' }));
+  fx.docs.with(s, (doc) => addAgendaItem(doc, { title: 'Career plan' }, AS_ME));
   await fx.projector.flush();
   const before = projectedRows(fx.store.sqlite);
   fx.store.sqlite.prepare(`update series set partner_name = 'cached'`).run();
