@@ -1,6 +1,6 @@
 /**
- * Foundation benchmark: a large local history, then cold open, opening a 1:1 and adding an item,
- * each measured in fresh processes.
+ * Foundation benchmark: a large local history, then cold open, opening a 1:1, adding an item and
+ * projecting an agenda edit into the list, each measured in fresh processes.
  *
  * Method:
  *  - History: 30 1:1s, each with five years of weekly meetings (260, so 7,800 in all), 40,000
@@ -21,10 +21,18 @@
  *                   and, inside the child, from before TandemCore.open() to the list.
  *      open a 1:1   inside the child, core already open: openSeries() on a series not loaded
  *                   (load snapshot and log, encode the full state the UI receives).
+ *                   Then ("process warm") openSeries() on a second unloaded 1:1 in the same process.
  *      add an item  inside the child, series already open as in the UI: addAgendaItem() awaited;
  *                   on return the child checks with a raw SELECT that the update is in
- *                   doc_updates (synchronous=FULL, so it is on disk). Also the median of the 20
- *                   following adds in the same process.
+ *                   doc_updates (synchronous=FULL, so it is on disk). Also the ADDS following adds
+ *                   in the same process: their median per process, and p50 / p99 over all processes.
+ *      projection   inside the child, series open as in the UI: one agenda edit (an item of the
+ *                   next meeting toggled between open and discussed, in core.docs.with) until
+ *                   listSeries() returns the new open item count; the child then checks the item's
+ *                   row in agenda_items. listSeries() projects pending changes before reading, so
+ *                   the projection's debounce (a delay, not work) is not part of the figure.
+ *                   EDIT_WARMUP edits per process unrecorded (the first change of a 1:1 in a
+ *                   process projects it in full), then EDITS timed; p50 / p99 over all processes.
  *
  * Run: npm run bench (with the other benchmarks) or npx tsx bench/foundation.ts
  */
@@ -34,15 +42,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
-import { agendaMap, meetingNotes, meetingsMap } from '../src/shared/domain/series-doc.js';
+import { agendaFor, agendaMap, meetingNotes, meetingsMap } from '../src/shared/domain/series-doc.js';
 import { addAgendaItem, addMeeting, setItemState } from '../src/shared/domain/commands.js';
 import { DATABASE_FILE, TandemCore } from '../src/core/tandem-core.js';
 import { NODE_BUNDLE_EXTERNAL } from '../scripts/bundle-externals.js';
+import { percentiles, type Figures } from './figures.js';
 
 const SERIES = 30;
 const WEEKS = 260;
 const ITEMS = 40_000;
 const RUNS = 5;
+/** Adds timed after the first, and projection edits timed after the warm-up ones, per probe process. */
+const ADDS = 100;
+const EDITS = 200;
+const EDIT_WARMUP = 20;
 const TARGETS = { coldOpenMs: 500, openSeriesMs: 50, addItemMs: 5 } as const;
 
 const SELF = fileURLToPath(import.meta.url);
@@ -157,10 +170,10 @@ function firstMeeting(doc: Y.Doc): string {
 // ---------------------------------------------------------------------------------------------
 // Probes: each runs in its own process and prints one JSON line.
 
-type ProbeKind = 'cold' | 'open' | 'add';
+type ProbeKind = 'cold' | 'open' | 'add' | 'project';
 
 async function probe(kind: ProbeKind, dataDir: string, seriesId: string): Promise<void> {
-  const report = (result: Record<string, number>) => process.stdout.write(`${JSON.stringify(result)}\n`);
+  const report = (result: ProbeResult) => process.stdout.write(`${JSON.stringify(result)}\n`);
   if (kind === 'cold') {
     const t0 = performance.now();
     const core = await TandemCore.open({ dataDir });
@@ -176,8 +189,14 @@ async function probe(kind: ProbeKind, dataDir: string, seriesId: string): Promis
     if (core.docs.isLoaded(seriesId)) throw new Error('the series was loaded before openSeries');
     const t0 = performance.now();
     const state = await api.openSeries({ seriesId });
-    report({ ms: performance.now() - t0, stateBytes: state.length });
-  } else {
+    const ms = performance.now() - t0;
+    // The same for another unloaded 1:1, now that the process and its code paths are warm.
+    const other = core.store.db.selectFrom('docs').select('doc_id').where('kind', '=', 'series').where('doc_id', '!=', seriesId);
+    const { doc_id: warmId } = await other.executeTakeFirstOrThrow();
+    const t1 = performance.now();
+    await api.openSeries({ seriesId: warmId });
+    report({ ms, warmMs: performance.now() - t1, stateBytes: state.length });
+  } else if (kind === 'add') {
     await api.openSeries({ seriesId });
     const count = core.store.sqlite.prepare('select count(*) as n from doc_updates where doc_id = ?');
     const rows = () => (count.get(seriesId) as { n: number }).n;
@@ -187,20 +206,50 @@ async function probe(kind: ProbeKind, dataDir: string, seriesId: string): Promis
     const ms = performance.now() - t0;
     if (rows() !== before + 1) throw new Error('addAgendaItem returned before its update was in doc_updates');
     const more: number[] = [];
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < ADDS; i++) {
       const t = performance.now();
       await api.addAgendaItem({ seriesId, title: `Benchmark item ${i}` });
       more.push(performance.now() - t);
     }
-    report({ ms, steadyMedianMs: median(more) });
+    report({ ms, steadyMedianMs: median(more), samples: more });
+  } else {
+    await api.openSeries({ seriesId });
+    const items = core.docs.with(seriesId, (doc) => agendaFor(doc, null));
+    const itemState = core.store.sqlite.prepare('select state from agenda_items where series_id = ? and id = ?');
+    const samples: number[] = [];
+    for (let i = 0; i < EDIT_WARMUP + EDITS; i++) {
+      const item = items[i % items.length]!;
+      const state = item.state === 'open' ? 'discussed' : 'open';
+      const expected = (await api.listSeries()).find((s) => s.id === seriesId)!.openItemCount + (state === 'open' ? 1 : -1);
+      const t = performance.now();
+      core.docs.with(seriesId, (doc) => setItemState(doc, { itemId: item.id, state }, { now: new Date(), userId: 'me' }));
+      const listed = (await api.listSeries()).find((s) => s.id === seriesId)!;
+      const ms = performance.now() - t;
+      item.state = state;
+      if (listed.openItemCount !== expected) throw new Error('the list did not reflect the edit');
+      if ((itemState.get(seriesId, item.id) as { state: string }).state !== state) throw new Error('agenda_items did not reflect the edit');
+      if (i >= EDIT_WARMUP) samples.push(ms);
+    }
+    report({ samples });
   }
   await core.close();
+}
+
+interface ProbeResult {
+  sinceProcessStartMs?: number;
+  inCoreMs?: number;
+  series?: number;
+  ms?: number;
+  warmMs?: number;
+  stateBytes?: number;
+  steadyMedianMs?: number;
+  samples?: number[];
 }
 
 interface ProbeRun {
   /** Parent's view: spawn to the child's result line. */
   wallMs: number;
-  result: Record<string, number>;
+  result: ProbeResult;
 }
 
 function runProbe(kind: ProbeKind, dataDir: string, seriesId: string): Promise<ProbeRun> {
@@ -215,7 +264,7 @@ function runProbe(kind: ProbeKind, dataDir: string, seriesId: string): Promise<P
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const nl = out.indexOf('\n');
-      if (!run && nl >= 0) run = { wallMs: performance.now() - t0, result: JSON.parse(out.slice(0, nl)) as Record<string, number> };
+      if (!run && nl >= 0) run = { wallMs: performance.now() - t0, result: JSON.parse(out.slice(0, nl)) as ProbeResult };
     });
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('error', reject);
@@ -257,8 +306,8 @@ function formatFigure({ label, values, target }: Figure): string {
   return `  ${label.padEnd(44)} median ${fmt(med).padStart(10)}   max ${fmt(max).padStart(10)}${verdict}`;
 }
 
-/** Builds the history, measures the three figures and prints them with the method. */
-export async function runFoundationBench(): Promise<void> {
+/** Builds the history, measures the figures and prints them with the method; returns them by stable name. */
+export async function runFoundationBench(): Promise<Figures> {
   console.log('Foundation benchmark (method: see the header of bench/foundation.ts)');
   const history = await buildHistory();
   try {
@@ -273,16 +322,49 @@ export async function runFoundationBench(): Promise<void> {
     const cold = await repeat('cold', history.dataDir, pick);
     const open = await repeat('open', history.dataDir, pick);
     const add = await repeat('add', history.dataDir, (r) => pick(r + 10));
+    const project = await repeat('project', history.dataDir, (r) => pick(r + 20));
     const figures: Figure[] = [
       { label: 'cold open to first list (whole process)', values: cold.map((r) => r.wallMs), target: TARGETS.coldOpenMs },
       { label: 'cold open to first list (child clock, boot)', values: cold.map((r) => r.result.sinceProcessStartMs!) },
       { label: 'cold open to first list (in process, core)', values: cold.map((r) => r.result.inCoreMs!) },
       { label: 'open a 1:1 (unloaded, to full state)', values: open.map((r) => r.result.ms!), target: TARGETS.openSeriesMs },
+      { label: 'open a 1:1 (unloaded, process warm)', values: open.map((r) => r.result.warmMs!), target: TARGETS.openSeriesMs },
       { label: 'add an agenda item, persisted (first)', values: add.map((r) => r.result.ms!), target: TARGETS.addItemMs },
-      { label: 'add an agenda item, persisted (next 20)', values: add.map((r) => r.result.steadyMedianMs!), target: TARGETS.addItemMs },
+      {
+        label: `add an agenda item, persisted (next ${ADDS})`,
+        values: add.map((r) => r.result.steadyMedianMs!),
+        target: TARGETS.addItemMs,
+      },
     ];
     for (const f of figures) console.log(formatFigure(f));
+    const adds = percentiles(add.flatMap((r) => r.result.samples!));
+    const edits = percentiles(project.flatMap((r) => r.result.samples!));
+    const dist = (label: string, d: typeof adds) =>
+      `  ${label.padEnd(44)} p50 ${fmt(d.p50).padStart(13)}   p99 ${fmt(d.p99).padStart(10)}   max ${fmt(d.max)} (${d.n} in ${RUNS} processes)`;
+    console.log(dist(`add an agenda item, persisted (next ${ADDS})`, adds));
+    console.log(dist('agenda edit to updated list rows', edits));
     console.log(`  full state of one 1:1: ${(open[0]!.result.stateBytes! / 1024).toFixed(0)} KiB`);
+    const medianOf = (runs: ProbeRun[], f: (r: ProbeRun) => number) => median(runs.map(f));
+    const maxOf = (runs: ProbeRun[], f: (r: ProbeRun) => number) => Math.max(...runs.map(f));
+    return {
+      cold_open_ms: medianOf(cold, (r) => r.wallMs),
+      cold_open_max_ms: maxOf(cold, (r) => r.wallMs),
+      cold_open_child_clock_ms: medianOf(cold, (r) => r.result.sinceProcessStartMs!),
+      cold_open_in_core_ms: medianOf(cold, (r) => r.result.inCoreMs!),
+      open_series_5y_cold_ms: medianOf(open, (r) => r.result.ms!),
+      open_series_5y_cold_max_ms: maxOf(open, (r) => r.result.ms!),
+      open_series_5y_warm_ms: medianOf(open, (r) => r.result.warmMs!),
+      open_series_5y_warm_max_ms: maxOf(open, (r) => r.result.warmMs!),
+      open_series_5y_state_bytes: open[0]!.result.stateBytes!,
+      add_item_first_ms: medianOf(add, (r) => r.result.ms!),
+      add_item_first_max_ms: maxOf(add, (r) => r.result.ms!),
+      add_item_ms_p50: adds.p50,
+      add_item_ms_p99: adds.p99,
+      add_item_ms_max: adds.max,
+      projection_update_ms_p50: edits.p50,
+      projection_update_ms_p99: edits.p99,
+      projection_update_ms_max: edits.max,
+    };
   } finally {
     rmSync(history.dataDir, { recursive: true, force: true });
   }

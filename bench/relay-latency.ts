@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { latencyFigures, percentiles, serverSuffix, type Figures } from './figures.js';
 import { REFERENCE_NAME, startReferenceServer } from './reference-server.js';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -114,20 +115,14 @@ async function edit(pair: Pair): Promise<number> {
   return performance.now() - start;
 }
 
-function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+function stats(server: string, samples: number[]): LatencyStats {
+  const { p50, p95, p99, max } = percentiles(samples);
+  return { server, edits: samples.length, p50, p95, p99, max };
 }
 
-function stats(server: string, samples: number[]): LatencyStats {
-  const sorted = [...samples].sort((x, y) => x - y);
-  return {
-    server,
-    edits: samples.length,
-    p50: percentile(sorted, 0.5),
-    p95: percentile(sorted, 0.95),
-    p99: percentile(sorted, 0.99),
-    max: sorted.at(-1) ?? NaN,
-  };
+/** The figures by stable name (bench/figures.ts). */
+export function relayLatencyFigures(results: LatencyStats[]): Figures {
+  return Object.assign({}, ...results.map((r) => latencyFigures(`relay_keystroke${serverSuffix(r.server)}`, r))) as Figures;
 }
 
 /** Measures all servers in one run: the Tandem relay (FULL, then NORMAL), then the reference. */

@@ -1,16 +1,26 @@
 /**
  * `npm run bench`: every benchmark, each printing its figures with its method (the header of its
- * file says more).
+ * file says more). `npm run bench -- --json FILE` also writes every figure by name (bench/figures.ts).
  */
+import { jsonFile, writeFigures } from './figures.js';
 import { runFoundationBench } from './foundation.js';
-import { formatLatency, measureRelayLatency } from './relay-latency.js';
-import { formatSyncLatency, measureSyncLatency } from './sync-latency.js';
-import { formatSyncMerge, measureSyncMerge } from './sync-merge.js';
+import { formatLatency, measureRelayLatency, relayLatencyFigures } from './relay-latency.js';
+import { formatSyncLatency, measureSyncLatency, syncLatencyFigures } from './sync-latency.js';
+import { formatSyncMerge, measureSyncMerge, syncMergeFigures } from './sync-merge.js';
 
-await runFoundationBench();
+const json = jsonFile(process.argv.slice(2));
+const figures = await runFoundationBench();
 console.log('\nKeystroke-to-peer latency through the relay, plain y-websocket clients (bench/relay-latency.ts)');
-console.log(formatLatency(await measureRelayLatency()));
+const relay = await measureRelayLatency();
+console.log(formatLatency(relay));
 console.log('\nKeystroke-to-peer latency, core to core (bench/sync-latency.ts)');
-console.log(formatSyncLatency(await measureSyncLatency()));
+const latency = await measureSyncLatency();
+console.log(formatSyncLatency(latency));
 console.log('\nOffline merge, core to core (bench/sync-merge.ts)');
-console.log(formatSyncMerge(await measureSyncMerge()));
+const merge = await measureSyncMerge();
+console.log(formatSyncMerge(merge));
+Object.assign(figures, relayLatencyFigures(relay), syncLatencyFigures(latency), syncMergeFigures(merge));
+if (json) {
+  writeFigures(json, figures);
+  console.log(`\nFigures written to ${json}`);
+}

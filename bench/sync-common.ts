@@ -172,28 +172,7 @@ export async function until(check: () => boolean, what: string, timeoutMs = 10_0
   }
 }
 
-export function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
-}
-
-export interface Percentiles {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-export function percentiles(samples: number[]): Percentiles {
-  const sorted = [...samples].sort((x, y) => x - y);
-  return {
-    n: samples.length,
-    p50: percentile(sorted, 0.5),
-    p95: percentile(sorted, 0.95),
-    p99: percentile(sorted, 0.99),
-    max: sorted.at(-1) ?? NaN,
-  };
-}
+export { percentile, percentiles, type Percentiles } from './figures.js';
 
 export function machine(): string {
   const cpu = cpus();

@@ -25,6 +25,7 @@ import { pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
 import type { CoreOptions } from '../src/core/tandem-core.js';
 import { meetingNotes, nextMeeting } from '../src/shared/domain/series-doc.js';
+import { latencyFigures, serverSuffix, type Figures } from './figures.js';
 import {
   machine,
   ms,
@@ -199,6 +200,11 @@ export async function measureSyncLatency({
 }
 
 const TARGET_P99_MS = 10;
+
+/** The figures by stable name (bench/figures.ts): `keystroke_peer_ms_*` is our relay at its default (NORMAL). */
+export function syncLatencyFigures(report: SyncLatencyReport): Figures {
+  return Object.assign({}, ...report.results.map((r) => latencyFigures(`keystroke_peer${serverSuffix(r.server)}`, r.latency))) as Figures;
+}
 
 export function formatSyncLatency(report: SyncLatencyReport): string {
   const { results } = report;

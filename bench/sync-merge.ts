@@ -43,6 +43,7 @@ import {
   type CountingProxy,
   type RelayTarget,
 } from './sync-common.js';
+import { serverSuffix, type Figures } from './figures.js';
 
 export interface MergeResult {
   server: string;
@@ -349,6 +350,21 @@ export async function measureSyncMerge({ edits = 10_000, reference = true }: Mer
 }
 
 const TARGET_MERGE_MS = 1000;
+
+/**
+ * The figures by stable name (bench/figures.ts): until both documents are equal and (through our
+ * relay) both cores report unsent 0; `_reference` through the reference server, equal only.
+ */
+export function syncMergeFigures(report: MergeReport): Figures {
+  const name = `offline_merge_2x${report.edits / 1000}k`;
+  const figures: Figures = {};
+  for (const r of report.results) {
+    if (r.equalMs === null) continue;
+    figures[`${name}${serverSuffix(r.server)}_ms`] = Math.max(r.equalMs, r.unsentZeroMs ?? r.equalMs);
+    figures[`${name}${serverSuffix(r.server)}_wire_bytes`] = r.bytes.aUp + r.bytes.aDown + r.bytes.bUp + r.bytes.bDown;
+  }
+  return figures;
+}
 
 export function formatSyncMerge(report: MergeReport): string {
   const n = report.edits;

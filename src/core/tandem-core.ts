@@ -5,6 +5,7 @@
  * (features/<feature>/handlers.ts) and the domain commands (shared/domain/commands.ts).
  */
 import { join } from 'node:path';
+import type * as Y from 'yjs';
 import type { Profile, RelayConfig, SyncState, TandemEvent } from '../shared/api.js';
 import { joinSeries } from '../shared/domain/commands.js';
 import { hasMeta } from '../shared/domain/series-doc.js';
@@ -15,7 +16,7 @@ import { silentLogger, type Logger } from '../node/log.js';
 import { UpdateLog } from '../node/docstore/update-log.js';
 import type { CoreServices } from './features/context.js';
 import { prepareDataDir } from './data-dir.js';
-import { Projector } from './projection/projector.js';
+import { Projector, storedDocuments } from './projection/projector.js';
 import { openSession, type CoreSession, type SessionState } from './session.js';
 import { openStore, type Store } from './store/database.js';
 import { PresenceHub } from './sync/presence.js';
@@ -89,18 +90,11 @@ export class TandemCore implements CoreServices {
     const docs = new DocRegistry(log, {
       compactAfter: options.compactAfter ?? 500,
       idleUnloadMs: options.idleUnloadMs ?? 60_000,
-      onUpdate: (docId, update, origin) => core?.routeUpdate(docId, update, origin),
+      onUpdate: (docId, update, origin, transaction) => core?.routeUpdate(docId, update, origin, transaction),
     });
     const projector = new Projector(
       store.db,
-      {
-        seriesIds: async () =>
-          (await store.db.selectFrom('docs').select('doc_id').where('kind', '=', 'series').execute()).map((r) => r.doc_id),
-        withDoc: (id, fn) => docs.with(id, fn),
-        updatedAt: async (id) =>
-          (await store.db.selectFrom('docs').select('updated_at').where('doc_id', '=', id).executeTakeFirstOrThrow()).updated_at,
-        userId: () => core?.profile?.id ?? '',
-      },
+      storedDocuments(store.db, docs, () => core?.profile?.id ?? ''),
       {
         debounceMs: options.projectionDebounceMs ?? 100,
         onProjected: () => core?.broadcast({ type: 'series-changed' }),
@@ -214,8 +208,8 @@ export class TandemCore implements CoreServices {
   }
 
   /** Sends an update to every session that has the series open, except the one it came from. */
-  private routeUpdate(seriesId: string, update: Uint8Array, origin: unknown): void {
-    this.projector.markDirty(seriesId);
+  private routeUpdate(seriesId: string, update: Uint8Array, origin: unknown, transaction: Y.Transaction): void {
+    this.projector.markDirty(seriesId, transaction);
     for (const s of this.sessions) if (s !== origin) s.deliver(seriesId, update);
   }
 

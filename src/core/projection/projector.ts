@@ -1,17 +1,24 @@
 /**
- * The projection: plain tables (series, meetings, agenda items) derived from the documents so
- * that lists and pickers never load a Y.Doc. It is a cache. Its tables are owned here, not by the
- * migrations, and carry a version: when they are missing or older than this code, they are dropped,
- * recreated and rebuilt from the documents, which remain the only truth.
+ * The projector keeps the projections (registry.ts) in step with the documents, so that lists and
+ * pickers never load a Y.Doc. The projections are a cache: their tables are owned by their modules,
+ * not by the migrations, and each carries a version; a projection whose tables are missing or
+ * older than its code is dropped, recreated and rebuilt from the documents alone.
+ *
+ * Changes are projected incrementally: each transaction on a series document says which entries
+ * it touched (touchedKeys), and after a short debounce only their rows are rewritten. A series is
+ * projected in full when that cannot be told, and the first time it changes in this process (its
+ * rows may predate changes stored just before the last exit).
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type * as Y from 'yjs';
 import { TandemError } from '../../shared/errors.js';
-import { hasMeta, listAgenda, listMeetings, nextMeeting, perspective, readMeta } from '../../shared/domain/series-doc.js';
+import type { DocRegistry } from '../../node/docstore/doc-registry.js';
 import type { Database } from '../store/schema.js';
+import { mergeChanges, silentLog, touchedKeys, type Changes, type Projection, type ProjectionLog } from './projection.js';
+import { PROJECTIONS } from './registry.js';
 
-export const PROJECTION_VERSION = '1';
-const TABLES = ['agenda_items', 'meetings', 'series', 'projection_meta'] as const;
+/** The layout of the projector's own bookkeeping (projection_meta, how rows are keyed): a change rebuilds every projection. */
+export const PROJECTION_VERSION = '2';
 
 export interface ProjectionSource {
   /** Ids of every series document on disk. */
@@ -22,48 +29,75 @@ export interface ProjectionSource {
   userId(): string;
 }
 
+export interface ProjectorOptions {
+  debounceMs: number;
+  onProjected: (seriesIds: string[]) => void;
+  log?: ProjectionLog;
+  /** The projections to maintain (default: the registry). */
+  projections?: readonly Projection[];
+}
+
+/** The documents as the core keeps them: series in the store's docs table, loaded through `docs`. */
+export function storedDocuments(db: Kysely<Database>, docs: Pick<DocRegistry, 'with'>, userId: () => string): ProjectionSource {
+  return {
+    seriesIds: async () => (await db.selectFrom('docs').select('doc_id').where('kind', '=', 'series').execute()).map((r) => r.doc_id),
+    withDoc: (id, fn) => docs.with(id, fn),
+    updatedAt: async (id) =>
+      (await db.selectFrom('docs').select('updated_at').where('doc_id', '=', id).executeTakeFirstOrThrow()).updated_at,
+    userId,
+  };
+}
+
+const versionKey = (p: Projection) => `version:${p.name}`;
+
 export class Projector {
-  private readonly dirty = new Set<string>();
+  private readonly dirty = new Map<string, Changes>();
+  /** Series projected in full by every projection since this process started: later changes are applied incrementally. */
+  private readonly complete = new Set<string>();
+  private readonly projections: readonly Projection[];
+  private readonly log: ProjectionLog;
   private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<string[]> = Promise.resolve([]);
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly source: ProjectionSource,
-    private readonly options: { debounceMs: number; onProjected: (seriesIds: string[]) => void },
-  ) {}
-
-  /** Creates the tables and rebuilds them when missing or outdated. Returns whether it rebuilt. */
-  async ensure(): Promise<boolean> {
-    const version = await this.db
-      .selectFrom('projection_meta')
-      .select('value')
-      .where('key', '=', 'version')
-      .executeTakeFirst()
-      .catch(() => undefined);
-    const tables = await sql<{
-      n: number;
-    }>`select count(*) as n from sqlite_schema where type = 'table' and name in (${sql.join(TABLES)})`.execute(this.db);
-    if (version?.value === PROJECTION_VERSION && tables.rows[0]?.n === TABLES.length) return false;
-    await this.rebuild();
-    return true;
+    private readonly options: ProjectorOptions,
+  ) {
+    this.projections = options.projections ?? PROJECTIONS;
+    this.log = options.log ?? silentLog;
   }
 
-  async rebuild(): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      for (const t of TABLES) await tx.schema.dropTable(t).ifExists().execute();
-      await createTables(tx);
-      await tx.insertInto('projection_meta').values({ key: 'version', value: PROJECTION_VERSION }).execute();
+  /** Creates the tables and rebuilds the projections that are missing or outdated. Returns whether it rebuilt any. */
+  ensure(): Promise<boolean> {
+    return this.serially(async () => {
+      const stored = await this.storedVersions();
+      if (stored?.get('version') !== PROJECTION_VERSION) {
+        await this.recreate(this.projections, true);
+        return true;
+      }
+      const present = await this.existingTables();
+      const stale = this.projections.filter((p) => stored.get(versionKey(p)) !== p.version || p.tables.some((t) => !present.has(t)));
+      if (stale.length) await this.recreate(stale, false);
+      return stale.length > 0;
     });
-    for (const id of await this.source.seriesIds()) await this.projectReadable(id);
   }
 
-  /** Notes that a series changed; it is projected after a short debounce, or at the next flush. */
-  markDirty(seriesId: string): void {
-    this.dirty.add(seriesId);
+  /** Drops every projection and rebuilds it from the documents. */
+  rebuild(): Promise<void> {
+    return this.serially(() => this.recreate(this.projections, true));
+  }
+
+  /**
+   * Notes that a series changed; it is projected after a short debounce, or at the next flush.
+   * With the transaction, only the entries it touched are projected again.
+   */
+  markDirty(seriesId: string, transaction?: Y.Transaction): void {
+    const changes = (this.complete.has(seriesId) && transaction && touchedKeys(transaction)) || 'all';
+    this.dirty.set(seriesId, mergeChanges(this.dirty.get(seriesId), changes));
     if (!this.timer) {
       this.timer = setTimeout(
-        () => this.flush().catch((error: unknown) => console.error(`[projection] ${(error as Error).message}`)),
+        () => this.flush().catch((error: unknown) => this.log.error({ error: (error as Error).message }, 'projection failed')),
         this.options.debounceMs,
       );
       this.timer.unref();
@@ -74,135 +108,84 @@ export class Projector {
   flush(): Promise<string[]> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    // A failed flush must not poison every later one: each starts from a settled chain.
-    this.flushing = this.flushing
-      .catch(() => [])
-      .then(async () => {
-        const ids = [...this.dirty];
-        this.dirty.clear();
-        for (const id of ids) await this.projectReadable(id);
-        if (ids.length) this.options.onProjected(ids);
-        return ids;
-      });
-    return this.flushing;
+    return this.serially(async () => {
+      const batch = [...this.dirty];
+      this.dirty.clear();
+      for (const [id, changes] of batch) await this.projectReadable(id, this.complete.has(id) ? changes : 'all', this.projections);
+      const ids = batch.map(([id]) => id);
+      if (ids.length) this.options.onProjected(ids);
+      return ids;
+    });
+  }
+
+  /** Runs `fn` after everything queued before it; a failure must not poison every later run. */
+  private serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.catch(() => undefined).then(fn);
+    this.queue = run;
+    return run;
+  }
+
+  private async storedVersions(): Promise<Map<string, string> | null> {
+    const rows = await this.db
+      .selectFrom('projection_meta')
+      .select(['key', 'value'])
+      .execute()
+      .catch(() => null);
+    return rows && new Map(rows.map((r) => [r.key, r.value]));
+  }
+
+  private async existingTables(): Promise<Set<string>> {
+    const rows = await sql<{ name: string }>`select name from sqlite_schema where type = 'table'`.execute(this.db);
+    return new Set(rows.rows.map((r) => r.name));
+  }
+
+  /**
+   * Recreates the tables of `projections` and projects every series into them. Their versions are
+   * recorded last, so an interrupted rebuild is redone at the next start.
+   */
+  private async recreate(projections: readonly Projection[], everything: boolean): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      if (everything) {
+        await tx.schema.dropTable('projection_meta').ifExists().execute();
+        await tx.schema
+          .createTable('projection_meta')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+      }
+      for (const p of projections) {
+        await tx.deleteFrom('projection_meta').where('key', '=', versionKey(p)).execute();
+        for (const t of p.tables) await tx.schema.dropTable(t).ifExists().execute();
+        await p.create(tx);
+      }
+    });
+    for (const id of await this.source.seriesIds()) await this.projectReadable(id, 'all', projections);
+    const versions = projections.map((p) => ({ key: versionKey(p), value: p.version }));
+    if (everything) versions.push({ key: 'version', value: PROJECTION_VERSION });
+    await this.db.insertInto('projection_meta').values(versions).execute();
   }
 
   /**
    * One unreadable or malformed document (a peer's bad data) must not hide the others or stop the
-   * process; its previous row stays, and opening it reports what is wrong.
+   * process; its previous rows stay, and opening it reports what is wrong.
    */
-  private async projectReadable(seriesId: string): Promise<void> {
+  private async projectReadable(seriesId: string, changes: Changes, projections: readonly Projection[]): Promise<void> {
     try {
-      await this.project(seriesId);
+      await this.project(seriesId, changes, projections);
+      if (changes === 'all' && projections === this.projections) this.complete.add(seriesId);
     } catch (error) {
-      if (!(error instanceof TandemError && error.code === 'storage')) {
-        console.error(`[projection] 1:1 ${seriesId} skipped: ${(error as Error).message}`);
-      }
+      // What was missed is unknown now: the next change projects this series in full.
+      this.complete.delete(seriesId);
+      const unreadable = error instanceof TandemError && error.code === 'storage';
+      this.log[unreadable ? 'warn' : 'error']({ seriesId, error: (error as Error).message }, 'projection skipped a 1:1');
     }
   }
 
-  private async project(seriesId: string): Promise<void> {
-    const userId = this.source.userId();
-    const rows = this.source.withDoc(seriesId, (doc) => {
-      if (!hasMeta(doc)) return null;
-      const meta = readMeta(doc);
-      const { partnerName, myRole } = perspective(meta, userId);
-      const meetings = listMeetings(doc);
-      const next = nextMeeting(doc);
-      const agenda = listAgenda(doc);
-      return { meta, partnerName, myRole, meetings, next, agenda };
-    });
-    const updatedAt = await this.source.updatedAt(seriesId);
+  private async project(seriesId: string, changes: Changes, projections: readonly Projection[]): Promise<void> {
+    const ctx = { seriesId, userId: this.source.userId(), updatedAt: await this.source.updatedAt(seriesId), log: this.log };
+    const writes = this.source.withDoc(seriesId, (doc) => projections.map((p) => p.read(doc, changes, ctx)));
     await this.db.transaction().execute(async (tx) => {
-      await tx.deleteFrom('agenda_items').where('series_id', '=', seriesId).execute();
-      await tx.deleteFrom('meetings').where('series_id', '=', seriesId).execute();
-      await tx.deleteFrom('series').where('id', '=', seriesId).execute();
-      if (!rows) return;
-      await tx
-        .insertInto('series')
-        .values({
-          id: seriesId,
-          kind: rows.meta.kind,
-          cadence: rows.meta.cadence,
-          partner_name: rows.partnerName,
-          my_role: rows.myRole,
-          created_at: rows.meta.createdAt,
-          updated_at: updatedAt,
-          next_meeting_at: rows.next?.scheduledFor ?? null,
-          open_item_count: rows.agenda.filter((i) => i.meetingId === null && i.state === 'open').length,
-        })
-        .execute();
-      for (const chunk of chunks(rows.meetings, 500)) {
-        await tx
-          .insertInto('meetings')
-          .values(chunk.map((m) => ({ id: m.id, series_id: seriesId, scheduled_for: m.scheduledFor, status: m.status })))
-          .execute();
-      }
-      for (const chunk of chunks(rows.agenda, 500)) {
-        await tx
-          .insertInto('agenda_items')
-          .values(
-            chunk.map((i) => ({
-              id: i.id,
-              series_id: seriesId,
-              meeting_id: i.meetingId,
-              title: i.title,
-              purpose: i.purpose,
-              is_async: i.async ? 1 : 0,
-              state: i.state,
-              order_key: i.order,
-              author_id: i.authorId,
-              created_at: i.createdAt,
-            })),
-          )
-          .execute();
-      }
+      for (const write of writes) await write?.(tx);
     });
   }
-}
-
-function* chunks<T>(items: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
-
-async function createTables(tx: Transaction<Database>): Promise<void> {
-  await tx.schema
-    .createTable('projection_meta')
-    .addColumn('key', 'text', (c) => c.primaryKey())
-    .addColumn('value', 'text', (c) => c.notNull())
-    .execute();
-  await tx.schema
-    .createTable('series')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('cadence', 'text', (c) => c.notNull())
-    .addColumn('partner_name', 'text', (c) => c.notNull())
-    .addColumn('my_role', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addColumn('next_meeting_at', 'text')
-    .addColumn('open_item_count', 'integer', (c) => c.notNull())
-    .execute();
-  await tx.schema
-    .createTable('meetings')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('series_id', 'text', (c) => c.notNull())
-    .addColumn('scheduled_for', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull())
-    .execute();
-  await tx.schema.createIndex('meetings_by_series').on('meetings').columns(['series_id', 'scheduled_for']).execute();
-  await tx.schema
-    .createTable('agenda_items')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('series_id', 'text', (c) => c.notNull())
-    .addColumn('meeting_id', 'text')
-    .addColumn('title', 'text', (c) => c.notNull())
-    .addColumn('purpose', 'text', (c) => c.notNull())
-    .addColumn('is_async', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('state', 'text', (c) => c.notNull())
-    .addColumn('order_key', 'text', (c) => c.notNull())
-    .addColumn('author_id', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
-  await tx.schema.createIndex('agenda_by_series').on('agenda_items').columns(['series_id', 'meeting_id', 'order_key']).execute();
 }

@@ -1,8 +1,9 @@
 /**
- * Table types for kysely. Durable tables (settings, docs, doc_updates) change only through
- * migrations; projection tables are a cache the projector owns and rebuilds (see projector.ts).
+ * Table types for kysely. Durable tables (settings, docs, doc_updates, shares) change only through
+ * migrations; projection tables are a cache, each owned (with its type) by its projection module
+ * under ../projection and rebuilt when its version changes.
  */
-import type { Generated } from 'kysely';
+import type { ProjectionTables } from '../projection/registry.js';
 
 export interface SettingsTable {
   key: string;
@@ -33,50 +34,11 @@ export interface SharesTable {
   created_at: string;
 }
 
-export interface ProjectionMetaTable {
-  key: string;
-  value: string;
-}
-
-export interface SeriesTable {
-  id: string;
-  kind: string;
-  cadence: string;
-  partner_name: string;
-  my_role: string;
-  created_at: string;
-  updated_at: string;
-  next_meeting_at: string | null;
-  open_item_count: number;
-}
-
-export interface MeetingsTable {
-  id: string;
-  series_id: string;
-  scheduled_for: string;
-  status: string;
-}
-
-export interface AgendaItemsTable {
-  id: string;
-  series_id: string;
-  meeting_id: string | null;
-  title: string;
-  purpose: string;
-  is_async: Generated<number>;
-  state: string;
-  order_key: string;
-  author_id: string;
-  created_at: string;
-}
-
-export interface Database {
+export interface DurableTables {
   settings: SettingsTable;
   docs: DocsTable;
   doc_updates: DocUpdatesTable;
   shares: SharesTable;
-  projection_meta: ProjectionMetaTable;
-  series: SeriesTable;
-  meetings: MeetingsTable;
-  agenda_items: AgendaItemsTable;
 }
+
+export type Database = DurableTables & ProjectionTables;

@@ -7,7 +7,8 @@ import type * as Y from 'yjs';
 import { TandemError } from '../../shared/errors.js';
 import type { UpdateLog } from './update-log.js';
 
-export type UpdateHandler = (docId: string, update: Uint8Array, origin: unknown) => void;
+/** `transaction` says what changed (Y.Transaction.changed), for those who update only that. */
+export type UpdateHandler = (docId: string, update: Uint8Array, origin: unknown, transaction: Y.Transaction) => void;
 
 interface Entry {
   doc: Y.Doc;
@@ -92,8 +93,8 @@ export class DocRegistry {
   }
 
   private watch(docId: string, entry: Entry): void {
-    entry.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (this.options.forwardBeforeStoring) this.options.onUpdate(docId, update, origin);
+    entry.doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+      if (this.options.forwardBeforeStoring) this.options.onUpdate(docId, update, origin, transaction);
       try {
         this.log.append(docId, entry.seq + 1, update);
       } catch (error) {
@@ -109,7 +110,7 @@ export class DocRegistry {
           this.compact(docId, entry);
         });
       }
-      if (!this.options.forwardBeforeStoring) this.options.onUpdate(docId, update, origin);
+      if (!this.options.forwardBeforeStoring) this.options.onUpdate(docId, update, origin, transaction);
     });
   }
 
