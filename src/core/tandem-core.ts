@@ -98,6 +98,7 @@ export class TandemCore implements CoreServices {
       {
         debounceMs: options.projectionDebounceMs ?? 100,
         onProjected: () => core?.broadcast({ type: 'series-changed' }),
+        log: options.log ?? silentLogger,
       },
     );
     core = new TandemCore(store, docs, projector, options);
