@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import { generateKeyBetween as keyBetween, generateNKeysBetween as keysBetween } from 'fractional-indexing';
 import { TandemError } from '../errors.js';
 import type { AgendaState, Cadence, Purpose, SeriesKind } from '../schemas.js';
+import { diffText, isNoChange, type TextChange } from './text-change.js';
 import { agendaFor, agendaMap, meetingsMap, metaMap, readItem, readMeta, type AgendaItem, type Participant } from './series-doc.js';
 
 /** Who acts, and when: commands never read the clock or the profile themselves. */
@@ -173,23 +174,41 @@ export function removeAgendaItem(doc: Y.Doc, input: { itemId: string }, _ctx: Co
  * concurrent edit elsewhere in the same text survives.
  */
 export function editItemText(doc: Y.Doc, input: { itemId: string; field: 'title' | 'context'; value: string }, _ctx: CommandContext): void {
-  const text = itemMap(doc, input.itemId).get(input.field);
-  if (!(text instanceof Y.Text)) throw new TandemError('invalid-input', `agenda item ${input.itemId} has no ${input.field} text`);
+  const text = itemField(doc, input.itemId, input.field);
   run(doc, () => replaceText(text, input.value));
+}
+
+/** Titles longer than this are cut, here and in every editor, so no peer's title overflows the rest. */
+export const TITLE_MAX = 500;
+export const CONTEXT_MAX = 10_000;
+
+/**
+ * One keystroke (or paste, or cut) in an item's title or context, as an editor binding computes it
+ * with `diffText`: stored and synced as it is typed. A change that no longer fits the text (a
+ * concurrent edit shortened it) is clamped to it; what would pass the field's limit is cut off.
+ */
+export function changeItemText(doc: Y.Doc, input: { itemId: string; field: 'title' | 'context' } & TextChange, _ctx: CommandContext): void {
+  const text = itemField(doc, input.itemId, input.field);
+  const index = Math.max(0, Math.min(input.index, text.length));
+  const remove = Math.max(0, Math.min(input.remove, text.length - index));
+  const room = (input.field === 'title' ? TITLE_MAX : CONTEXT_MAX) - (text.length - remove);
+  const insert = input.insert.slice(0, Math.max(0, room));
+  if (isNoChange({ index, remove, insert })) return;
+  run(doc, () => {
+    if (remove > 0) text.delete(index, remove);
+    if (insert) text.insert(index, insert);
+  });
+}
+
+function itemField(doc: Y.Doc, itemId: string, field: 'title' | 'context'): Y.Text {
+  const text = itemMap(doc, itemId).get(field);
+  if (!(text instanceof Y.Text)) throw new TandemError('invalid-input', `agenda item ${itemId} has no ${field} text`);
+  return text;
 }
 
 /** The smallest edit turning `text` into `value`: common prefix and suffix stay untouched. */
 export function replaceText(text: Y.Text, value: string): void {
-  const old = text.toString();
-  if (old === value) return;
-  let start = 0;
-  while (start < old.length && start < value.length && old[start] === value[start]) start++;
-  let endOld = old.length;
-  let endNew = value.length;
-  while (endOld > start && endNew > start && old[endOld - 1] === value[endNew - 1]) {
-    endOld--;
-    endNew--;
-  }
-  if (endOld > start) text.delete(start, endOld - start);
-  if (endNew > start) text.insert(start, value.slice(start, endNew));
+  const change = diffText(text.toString(), value);
+  if (change.remove > 0) text.delete(change.index, change.remove);
+  if (change.insert) text.insert(change.index, change.insert);
 }
