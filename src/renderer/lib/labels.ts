@@ -60,11 +60,3 @@ export function syncLabel(state: Pick<SyncState, 'status' | 'unsent'>): string {
       return `Offline · ${state.unsent} ${state.unsent === 1 ? 'change' : 'changes'} not yet sent`;
   }
 }
-
-export const initials = (name: string): string =>
-  name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((w) => w[0]!.toUpperCase())
-    .join('') || '?';

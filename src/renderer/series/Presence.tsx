@@ -1,7 +1,7 @@
 /** Who has this 1:1 open right now, from the awareness states (the same ones that draw carets). */
 import { useCallback, useSyncExternalStore } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
-import { initials } from '../lib/labels.js';
+import { initials } from '../lib/initials.js';
 import type { PresenceUser } from '../replica/series-replica.js';
 
 interface Present extends PresenceUser {
