@@ -7,6 +7,7 @@ import type { Profile } from '../shared/api.js';
 import { ConnectionLost } from './components/ConnectionLost.js';
 import { ToastProvider, useToasts } from './components/Toasts.js';
 import { AppContext, colorFor, type AppContextValue } from './lib/app-context.js';
+import { useConnection } from './lib/connection.js';
 import { useRoute } from './lib/route.js';
 import { ReplicaRegistry } from './replica/replica-registry.js';
 import { FirstRun } from './screens/FirstRun.js';
@@ -17,10 +18,14 @@ import { api } from './tandem.js';
 const SeriesView = lazy(() => import('./screens/SeriesView.js').then((m) => ({ default: m.SeriesView })));
 
 export function App() {
+  const { lost } = useConnection();
   return (
     <ToastProvider>
       <ConnectionLost />
-      <Root />
+      {/* Without the core an edit could not be stored: every control turns read-only at once. */}
+      <fieldset className="app-frame" disabled={lost}>
+        <Root />
+      </fieldset>
     </ToastProvider>
   );
 }

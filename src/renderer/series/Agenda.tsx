@@ -18,10 +18,12 @@ import { useState } from 'react';
 import { moveAgendaItem } from '../../shared/domain/commands.js';
 import type { AgendaItem } from '../../shared/domain/series-doc.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
+import { useMeta } from '../replica/use-doc-part.js';
 import { AgendaItemRow } from './AgendaItemRow.js';
 
 export function Agenda({ replica, items }: { replica: SeriesReplica; items: AgendaItem[] }) {
   const [announcement, setAnnouncement] = useState('');
+  const { participants } = useMeta(replica.doc);
   const sensors = useSensors(
     // A few pixels of slack so a click on the handle is not a drag.
     useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
@@ -81,7 +83,7 @@ export function Agenda({ replica, items }: { replica: SeriesReplica; items: Agen
       <SortableContext items={items.map((i) => i.id)} strategy={verticalListSortingStrategy}>
         <ul className="agenda" role="list" aria-label="Agenda">
           {items.map((item) => (
-            <AgendaItemRow key={item.id} replica={replica} item={item} onMoveBy={moveBy} />
+            <AgendaItemRow key={item.id} replica={replica} item={item} authorName={participants[item.authorId]?.name} onMoveBy={moveBy} />
           ))}
         </ul>
       </SortableContext>

@@ -1,39 +1,48 @@
-/** One agenda item: reorder handle, discussed checkbox, editable title, purpose, async/FYI, context, menu. */
+/** One agenda item: reorder handle, discussed checkbox, live title, purpose, async/FYI, context, author, menu. */
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { useId, useState, type KeyboardEvent } from 'react';
-import { editItemText, removeAgendaItem, setItemAsync, setItemPurpose, setItemState } from '../../shared/domain/commands.js';
-import type { AgendaItem } from '../../shared/domain/series-doc.js';
+import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import * as Y from 'yjs';
+import {
+  changeItemText,
+  CONTEXT_MAX,
+  editItemText,
+  removeAgendaItem,
+  setItemAsync,
+  setItemPurpose,
+  setItemState,
+  TITLE_MAX,
+} from '../../shared/domain/commands.js';
+import { agendaMap, type AgendaItem } from '../../shared/domain/series-doc.js';
 import { IconButton } from '../components/IconButton.js';
 import { ChevronIcon, GripIcon, MoreIcon } from '../components/icons.js';
 import { Menu, MenuItem, MenuRadioGroup } from '../components/Menu.js';
 import { Tag } from '../components/Tag.js';
 import { useToasts } from '../components/Toasts.js';
+import { initials } from '../lib/initials.js';
 import { PURPOSES, purposeLabel } from '../lib/labels.js';
-import { useDraft } from '../lib/use-draft.js';
+import { useTextBinding } from '../lib/use-text-binding.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
+import { LengthNote, TITLE_WARN } from './LengthNote.js';
 
 export interface AgendaItemRowProps {
   replica: SeriesReplica;
   item: AgendaItem;
+  /** The name of who added the item, when they are a participant of this 1:1. */
+  authorName: string | undefined;
   /** Alt+ArrowUp / Alt+ArrowDown: move by one without dragging. */
   onMoveBy(item: AgendaItem, delta: -1 | 1): void;
 }
 
-export function AgendaItemRow({ replica, item, onMoveBy }: AgendaItemRowProps) {
+export function AgendaItemRow({ replica, item, authorName, onMoveBy }: AgendaItemRowProps) {
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id: item.id });
   const discussed = item.state === 'discussed';
   const { showInfo } = useToasts();
   const [contextOpen, setContextOpen] = useState(false);
   const contextId = useId();
-  const title = useDraft(
-    item.title,
-    (draft) => {
-      // An emptied title is a slip, not an intent: deleting is in the menu.
-      if (draft.trim()) replica.run(editItemText, { itemId: item.id, field: 'title', value: draft.trim() });
-    },
-    { commitOnEnter: true },
-  );
+  const name = item.title || 'Untitled item';
+  const titleText = useItemText(replica, item.id, 'title');
+  const contextText = useItemText(replica, item.id, 'context');
 
   const onKeyDown = (e: KeyboardEvent<HTMLLIElement>) => {
     if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
@@ -61,45 +70,47 @@ export function AgendaItemRow({ replica, item, onMoveBy }: AgendaItemRowProps) {
           className="drag-handle"
           {...attributes}
           {...listeners}
-          aria-label={`Reorder ${item.title}`}
+          aria-label={`Reorder ${name}`}
         >
           <GripIcon />
         </button>
         <input
           type="checkbox"
           className="checkbox"
-          aria-label={`Mark ${item.title} discussed`}
+          aria-label={`Mark ${name} discussed`}
           checked={discussed}
           onChange={(e) => replica.run(setItemState, { itemId: item.id, state: e.target.checked ? 'discussed' : 'open' })}
         />
-        <input className="agenda-item__title" aria-label="Item title" maxLength={500} {...title} />
+        {titleText && <TitleField replica={replica} item={item} text={titleText} />}
         <div className="agenda-item__tools">
+          <Author name={authorName} />
           <button
             type="button"
             className="toggle"
             aria-pressed={item.async}
-            aria-label={`Async: ${item.title}`}
+            aria-label={`Async: ${name}`}
             title="Async: to read before the meeting, no meeting time needed"
             onClick={() => replica.run(setItemAsync, { itemId: item.id, async: !item.async })}
           >
             Async
           </button>
-          <button
-            type="button"
-            className={`toggle toggle--context ${item.context ? 'toggle--has-content' : ''}`}
-            aria-expanded={contextOpen}
-            aria-controls={contextId}
-            aria-label={`${item.context ? 'Context for' : 'Add context to'} ${item.title}`}
-            title={item.context ? 'Show context' : 'Add context'}
-            onClick={() => setContextOpen((o) => !o)}
-          >
-            <ChevronIcon open={contextOpen} />
-            {item.context && 'Context'}
-          </button>
+          {contextText && (
+            <button
+              type="button"
+              className={`toggle toggle--context ${item.context ? 'toggle--has-content' : ''}`}
+              aria-expanded={contextOpen}
+              aria-controls={contextId}
+              aria-label={`${item.context ? 'Context for' : 'Add context to'} ${name}`}
+              onClick={() => setContextOpen((o) => !o)}
+            >
+              <ChevronIcon open={contextOpen} />
+              {item.context ? 'Context' : 'Add context'}
+            </button>
+          )}
           <Menu
-            label={`Purpose of ${item.title}`}
+            label={`Purpose of ${name}`}
             trigger={
-              <Tag purpose={item.purpose} aria-label={`Purpose of ${item.title}: ${purposeLabel(item.purpose)}`}>
+              <Tag purpose={item.purpose} aria-label={`Purpose of ${name}: ${purposeLabel(item.purpose)}`}>
                 {purposeLabel(item.purpose)}
               </Tag>
             }
@@ -111,9 +122,9 @@ export function AgendaItemRow({ replica, item, onMoveBy }: AgendaItemRowProps) {
             />
           </Menu>
           <Menu
-            label={`Actions for ${item.title}`}
+            label={`Actions for ${name}`}
             trigger={
-              <IconButton label={`More actions for ${item.title}`}>
+              <IconButton label={`More actions for ${name}`}>
                 <MoreIcon />
               </IconButton>
             }
@@ -124,12 +135,22 @@ export function AgendaItemRow({ replica, item, onMoveBy }: AgendaItemRowProps) {
           </Menu>
         </div>
       </div>
-      {contextOpen ? (
-        <ContextField id={contextId} replica={replica} item={item} />
+      {contextOpen && contextText ? (
+        <ContextField id={contextId} replica={replica} item={item} text={contextText} />
       ) : (
         item.context && <p className="agenda-item__context-preview meta">{item.context}</p>
       )}
     </li>
+  );
+}
+
+function Author({ name }: { name: string | undefined }) {
+  const who = name ? `Added by ${name}` : 'Added by someone no longer in this 1:1';
+  return (
+    <span className="author" title={who}>
+      <span aria-hidden="true">{name ? initials(name) : '?'}</span>
+      <span className="visually-hidden">{who}</span>
+    </span>
   );
 }
 
@@ -139,18 +160,87 @@ function deleteItem(replica: SeriesReplica, item: AgendaItem, showInfo: ReturnTy
   showInfo(`Deleted “${item.title}”`, { label: 'Undo', run: undo });
 }
 
-function ContextField({ id, replica, item }: { id: string; replica: SeriesReplica; item: AgendaItem }) {
-  const context = useDraft(item.context, (draft) => replica.run(editItemText, { itemId: item.id, field: 'context', value: draft }));
+/** The item's live text; a context may be missing from a peer's older copy (nothing to edit then). */
+function useItemText(replica: SeriesReplica, itemId: string, field: 'title' | 'context'): Y.Text | null {
+  return useMemo(() => {
+    const m = agendaMap(replica.doc).get(itemId);
+    const text = m instanceof Y.Map ? m.get(field) : undefined;
+    return text instanceof Y.Text ? text : null;
+  }, [replica, itemId, field]);
+}
+
+/**
+ * The title, one line until focused; focused, it wraps and grows to show all of it. Every
+ * keystroke is stored; an emptied title is a slip, not an intent (deleting is in the menu), so
+ * leaving it empty puts back the title it had.
+ */
+function TitleField({ replica, item, text }: { replica: SeriesReplica; item: AgendaItem; text: Y.Text }) {
+  const noteId = useId();
+  const [focused, setFocused] = useState(false);
+  const [dropped, setDropped] = useState(0);
+  const atFocus = useRef('');
+  const binding = useTextBinding<HTMLTextAreaElement>(text, {
+    edit: (change) => replica.run(changeItemText, { itemId: item.id, field: 'title', ...change }),
+    maxLength: TITLE_MAX,
+    onCut: setDropped,
+    singleLine: true,
+  });
+  const note = focused && (dropped > 0 || item.title.length >= TITLE_WARN);
   return (
-    <textarea
-      id={id}
-      className="input input--multiline agenda-item__context"
-      aria-label={`Context for ${item.title}`}
-      placeholder="Background, links, what you'd like from the conversation…"
-      rows={3}
-      maxLength={10_000}
-      autoFocus
-      {...context}
-    />
+    <div className="agenda-item__title-field">
+      <textarea
+        {...binding}
+        className="agenda-item__title"
+        aria-label="Item title"
+        aria-describedby={note ? noteId : undefined}
+        title={item.title}
+        rows={1}
+        onFocus={() => {
+          atFocus.current = text.toString();
+          setFocused(true);
+        }}
+        onBlur={() => {
+          setFocused(false);
+          setDropped(0);
+          if (!text.toString().trim() && atFocus.current.trim()) {
+            replica.run(editItemText, { itemId: item.id, field: 'title', value: atFocus.current });
+          }
+        }}
+        onKeyDown={(e) => e.key === 'Enter' && e.preventDefault()}
+      />
+      {note && <LengthNote id={noteId} what="Titles" length={item.title.length} max={TITLE_MAX} warnFrom={TITLE_WARN} dropped={dropped} />}
+    </div>
+  );
+}
+
+function ContextField({ id, replica, item, text }: { id: string; replica: SeriesReplica; item: AgendaItem; text: Y.Text }) {
+  const noteId = useId();
+  const [dropped, setDropped] = useState(0);
+  const binding = useTextBinding<HTMLTextAreaElement>(text, {
+    edit: (change) => replica.run(changeItemText, { itemId: item.id, field: 'context', ...change }),
+    maxLength: CONTEXT_MAX,
+    onCut: setDropped,
+  });
+  return (
+    <div className="agenda-item__context-field">
+      <textarea
+        {...binding}
+        id={id}
+        className="input input--multiline agenda-item__context"
+        aria-label={`Context for ${item.title || 'Untitled item'}`}
+        aria-describedby={dropped > 0 ? noteId : undefined}
+        placeholder="Background, links, what you'd like from the conversation…"
+        rows={3}
+        autoFocus
+      />
+      <LengthNote
+        id={noteId}
+        what="Context"
+        length={item.context.length}
+        max={CONTEXT_MAX}
+        warnFrom={CONTEXT_MAX - 500}
+        dropped={dropped}
+      />
+    </div>
   );
 }

@@ -7,11 +7,12 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import Placeholder from '@tiptap/extension-placeholder';
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import type * as Y from 'yjs';
 import { IconButton } from '../components/IconButton.js';
 import type { Awareness } from 'y-protocols/awareness';
 import { useApp } from '../lib/app-context.js';
+import { useConnection } from '../lib/connection.js';
 
 export function NotesEditor({ fragment, awareness }: { fragment: Y.XmlFragment; awareness: Awareness }) {
   const { presence } = useApp();
@@ -30,6 +31,8 @@ export function NotesEditor({ fragment, awareness }: { fragment: Y.XmlFragment; 
     },
     [fragment, awareness],
   );
+  const { lost } = useConnection();
+  useEffect(() => editor.setEditable(!lost), [editor, lost]);
 
   return (
     <div className="notes">

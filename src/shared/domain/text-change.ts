@@ -39,3 +39,37 @@ export function applyChange(text: string, change: TextChange): string {
 }
 
 export const isNoChange = (change: TextChange): boolean => change.remove === 0 && change.insert === '';
+
+/** One step of a Y.Text change event's delta. */
+export interface DeltaOp {
+  insert?: unknown;
+  retain?: number;
+  delete?: number;
+}
+
+/**
+ * Where `offset` (a caret) in the text before a change is in the text after it: text inserted
+ * before it pushes it along, text deleted before it pulls it back, so the caret stays next to the
+ * characters it was next to. An insert exactly at the caret stays after it.
+ */
+export function shiftOffset(delta: readonly DeltaOp[], offset: number): number {
+  let at = 0;
+  let moved = offset;
+  for (const op of delta) {
+    if (op.retain !== undefined) at += op.retain;
+    else if (op.delete !== undefined) {
+      if (at < offset) moved -= Math.min(op.delete, offset - at);
+      at += op.delete;
+    } else if (op.insert !== undefined && at < offset) {
+      moved += typeof op.insert === 'string' ? op.insert.length : 1;
+    }
+  }
+  return moved;
+}
+
+/** `text` cut to at most `length` code units, never through a surrogate pair. */
+export function cutTo(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const cut = text.slice(0, Math.max(0, length));
+  return isHighSurrogate(cut.charCodeAt(cut.length - 1)) ? cut.slice(0, -1) : cut;
+}
