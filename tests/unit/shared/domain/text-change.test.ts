@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
 import { addAgendaItem, changeItemText, createSeries, TITLE_MAX } from '../../../../src/shared/domain/commands.js';
 import { itemText } from '../../../../src/shared/domain/series-doc.js';
-import { applyChange, diffText } from '../../../../src/shared/domain/text-change.js';
+import { applyChange, cutTo, diffText, shiftOffset, type DeltaOp } from '../../../../src/shared/domain/text-change.js';
 
 const ctx = () => ({ now: new Date('2030-01-01T00:00:00.000Z'), userId: 'me' });
 
@@ -85,5 +85,38 @@ describe('the change an editor binding sends for one input event', () => {
     changeItemText(doc, { itemId: id, field: 'title', index: 0, remove: 0, insert: 'x'.repeat(5_000) }, ctx());
     expect(itemText(doc, id, 'title').length).toBe(TITLE_MAX);
     expect(itemText(doc, id, 'title').toString().endsWith('Budget!')).toBe(true);
+  });
+});
+
+describe('a caret through a change made elsewhere', () => {
+  /** The delta of a change to a Y.Text holding `before`, as an observer of that text sees it. */
+  function deltaOf(before: string, change: (text: Y.Text) => void): DeltaOp[] {
+    const doc = new Y.Doc();
+    const text = doc.getText('t');
+    text.insert(0, before);
+    let delta: DeltaOp[] = [];
+    text.observe((event) => (delta = event.delta as DeltaOp[]));
+    change(text);
+    return delta;
+  }
+
+  test('stays next to the character it was before, whatever is inserted or deleted elsewhere', () => {
+    fc.assert(
+      fc.property(local, fc.nat(), fc.nat(), fc.nat(), remote, (before, c, p, n, theirs) => {
+        const caret = c % (before.length + 1);
+        const at = p % (before.length + 1);
+        const inserted = deltaOf(before, (t) => t.insert(at, theirs));
+        expect(shiftOffset(inserted, caret)).toBe(at < caret ? caret + theirs.length : caret);
+        const removed = Math.min(n % 4, before.length - at);
+        const deleted = deltaOf(before, (t) => removed > 0 && t.delete(at, removed));
+        expect(shiftOffset(deleted, caret)).toBe(caret <= at ? caret : Math.max(at, caret - removed));
+      }),
+    );
+  });
+
+  test('cutting a text to a length never leaves half a surrogate pair', () => {
+    expect(cutTo('ab😀', 3)).toBe('ab');
+    expect(cutTo('ab😀', 4)).toBe('ab😀');
+    expect(cutTo('abc', -1)).toBe('');
   });
 });
