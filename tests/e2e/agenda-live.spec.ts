@@ -144,6 +144,20 @@ test('a title says its limit while typing and when a paste passes it, and shows 
     await expect(page.getByRole('alert').filter({ hasText: 'Titles can be up to 500' })).toHaveText(
       'Titles can be up to 500 characters: the last 4,500 characters were left out.',
     );
+
+    // A title is one line: a pasted line break becomes a space, Enter adds none; emptied and left, it comes back.
+    await addItem(page, 'Two lines');
+    const second = agendaTitles(page).nth(1);
+    await second.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText(' and\nmore');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await titles(page))[1]).toBe('Two lines and more');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await expect.poll(async () => (await titles(page))[1]).toBe('');
+    await newItem(page).focus();
+    await expect.poll(async () => (await titles(page))[1]).toBe('Two lines and more');
   } finally {
     await shell.stop();
   }

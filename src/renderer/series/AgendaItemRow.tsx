@@ -172,15 +172,18 @@ function useItemText(replica: SeriesReplica, itemId: string, field: 'title' | 'c
 /**
  * The title, one line until focused; focused, it wraps and grows to show all of it. Every
  * keystroke is stored; an emptied title is a slip, not an intent (deleting is in the menu), so
- * leaving it empty puts back the title it had.
+ * leaving it empty puts back the last title it had.
  */
 function TitleField({ replica, item, text }: { replica: SeriesReplica; item: AgendaItem; text: Y.Text }) {
   const noteId = useId();
   const [focused, setFocused] = useState(false);
   const [dropped, setDropped] = useState(0);
-  const atFocus = useRef('');
+  const lastTitle = useRef('');
   const binding = useTextBinding<HTMLTextAreaElement>(text, {
-    edit: (change) => replica.run(changeItemText, { itemId: item.id, field: 'title', ...change }),
+    edit: (change) => {
+      replica.run(changeItemText, { itemId: item.id, field: 'title', ...change });
+      if (text.toString().trim()) lastTitle.current = text.toString();
+    },
     maxLength: TITLE_MAX,
     onCut: setDropped,
     singleLine: true,
@@ -196,14 +199,14 @@ function TitleField({ replica, item, text }: { replica: SeriesReplica; item: Age
         title={item.title}
         rows={1}
         onFocus={() => {
-          atFocus.current = text.toString();
+          lastTitle.current = text.toString();
           setFocused(true);
         }}
         onBlur={() => {
           setFocused(false);
           setDropped(0);
-          if (!text.toString().trim() && atFocus.current.trim()) {
-            replica.run(editItemText, { itemId: item.id, field: 'title', value: atFocus.current });
+          if (!text.toString().trim() && lastTitle.current.trim()) {
+            replica.run(editItemText, { itemId: item.id, field: 'title', value: lastTitle.current });
           }
         }}
         onKeyDown={(e) => e.key === 'Enter' && e.preventDefault()}
