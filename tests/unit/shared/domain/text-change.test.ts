@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
-import { addAgendaItem, changeItemText, createSeries, TITLE_MAX } from '../../../../src/shared/domain/commands.js';
-import { itemText } from '../../../../src/shared/domain/series-doc.js';
+import { addAgendaItem, changeItemText, COMMAND, createSeries, TITLE_MAX } from '../../../../src/shared/domain/commands.js';
+import { agendaMap, itemText } from '../../../../src/shared/domain/series-doc.js';
 import { applyChange, cutTo, diffText, shiftOffset, type DeltaOp } from '../../../../src/shared/domain/text-change.js';
 
 const ctx = () => ({ now: new Date('2030-01-01T00:00:00.000Z'), userId: 'me' });
@@ -76,6 +76,26 @@ describe('the change an editor binding sends for one input event', () => {
         expect(merged.replace(/[^XY]/g, '')).toBe(theirs);
       }),
     );
+  });
+
+  test("typed keystrokes undo as the user's own command, leaving a peer's concurrent insert in place", () => {
+    const { doc: mine, id } = seriesWithItem('Budget');
+    const peer = new Y.Doc();
+    sync(mine, peer);
+    const undo = new Y.UndoManager(agendaMap(mine), { trackedOrigins: new Set([COMMAND]) });
+    let typed = 'Budget';
+    for (const ch of ' for Q3') {
+      const change = diffText(typed, typed + ch, typed.length + 1);
+      changeItemText(mine, { itemId: id, field: 'title', ...change }, ctx());
+      typed += ch;
+    }
+    itemText(peer, id, 'title').insert(0, 'Team ');
+    sync(peer, mine);
+    expect(itemText(mine, id, 'title').toString()).toBe('Team Budget for Q3');
+    undo.undo();
+    expect(itemText(mine, id, 'title').toString()).toBe('Team Budget');
+    undo.redo();
+    expect(itemText(mine, id, 'title').toString()).toBe('Team Budget for Q3');
   });
 
   test('a change is clamped to the text and a title never passes its limit', () => {
