@@ -257,6 +257,13 @@ test('the other person sees every keystroke of a title and a context as it is ty
     await expect.poll(() => titles(b)).toEqual([`${expected} now`]);
     await b.keyboard.type('My ');
     await expect.poll(() => titles(a)).toEqual([`My ${expected} now`]);
+    // And when Dana types before it, Sam's caret moves along with the text it was in.
+    await titleA.click();
+    await a.keyboard.press('Control+Home');
+    await a.keyboard.type('Q3 ');
+    await expect.poll(() => titles(b)).toEqual([`Q3 My ${expected} now`]);
+    await b.keyboard.type('big ');
+    await expect.poll(() => titles(a)).toEqual([`Q3 My big ${expected} now`]);
     await checkScreen(b, 'agenda-live-peer');
   } finally {
     await Promise.allSettled([shellA.stop(), shellB.stop(), relay.stop()]);
