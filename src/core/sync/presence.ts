@@ -79,8 +79,13 @@ export class PresenceHub {
    * Connects a series' presence to its relay connection's own Awareness. They are kept apart
    * because the y-websocket provider, on every disconnect, removes every state from its awareness
    * but its own: that must clear the remote people, never the windows on this device.
+   *
+   * A person removed that way comes back, after a reconnect, with the clock they had, and
+   * awareness ignores a state whose clock it has seen: so a remote person's clock is forgotten
+   * on removal, and `reannounce` (on every connect) sends this device's people again as new,
+   * without waiting for them to move.
    */
-  bridge(seriesId: string, doc: Y.Doc, relay: Awareness): () => void {
+  bridge(seriesId: string, doc: Y.Doc, relay: Awareness): { unbridge: () => void; reannounce: () => void } {
     const local = this.awareness(seriesId, doc);
     const own = (id: number) => id === local.clientID;
     const forward = (from: Awareness, to: Awareness, ids: number[]) => {
@@ -98,17 +103,26 @@ export class PresenceHub {
       if (origin === BRIDGE) return;
       const changed = [...added!, ...updated!, ...removed!].filter((id) => !own(id) && !this.isWindow(seriesId, id));
       forward(relay, local, changed);
+      for (const id of changed.filter((id) => removed!.includes(id))) {
+        relay.meta.delete(id);
+        local.meta.delete(id);
+      }
+    };
+    const announce = () => {
+      const ids = [...local.getStates().keys()].filter((id) => !own(id));
+      // Forgotten first, so the relay connection takes them as new and sends them.
+      for (const id of ids) relay.meta.delete(id);
+      forward(local, relay, ids);
     };
     local.on('update', toRelay);
     relay.on('update', fromRelay);
-    forward(
-      local,
-      relay,
-      [...local.getStates().keys()].filter((id) => !own(id)),
-    );
-    return () => {
-      local.off('update', toRelay);
-      relay.off('update', fromRelay);
+    announce();
+    return {
+      unbridge: () => {
+        local.off('update', toRelay);
+        relay.off('update', fromRelay);
+      },
+      reannounce: announce,
     };
   }
 
