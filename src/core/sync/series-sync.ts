@@ -22,7 +22,7 @@ import type { Logger } from '../../node/log.js';
 import type { SyncState, SyncStatus } from '../../shared/api.js';
 import { TandemError } from '../../shared/errors.js';
 import { MESSAGE_STATE_VECTOR } from '../../shared/relay-protocol.js';
-import { RelayUrl, describeZodError } from '../../shared/schemas.js';
+import { RelayUrl, explainZodError } from '../../shared/schemas.js';
 
 import type { Share } from './share.js';
 
@@ -108,7 +108,7 @@ export class SeriesSync {
   ) {
     // Checked here, not left to the WebSocket: its errors quote the whole address, room secret included.
     const relay = RelayUrl.safeParse(share.relayUrl);
-    if (!relay.success) throw new TandemError('invalid-input', `this 1:1's relay address is not usable: ${describeZodError(relay.error)}`);
+    if (!relay.success) throw new TandemError('invalid-input', `This 1:1 cannot connect to its relay. ${explainZodError(relay.error)}`);
     const params: Record<string, string> = { secret: share.secret };
     if (share.key) params.key = share.key;
     this.provider = new WebsocketProvider(share.relayUrl, share.seriesId, doc, {

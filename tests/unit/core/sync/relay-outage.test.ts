@@ -128,7 +128,7 @@ test('a share whose relay address cannot be opened is refused before it is saved
   c.docs.release(seriesId);
   const added = c.sync.add({ seriesId, relayUrl: 'ws://a:b', key: null, secret });
   await expect(added).rejects.toThrow(
-    "this 1:1's relay address is not usable: relay must be a ws:// or wss:// address with a valid host and port",
+    'This 1:1 cannot connect to its relay. That relay address has no valid host and port: write it as ws://host or ws://host:port, with a port from 1 to 65535.',
   );
   await expect(added).rejects.not.toThrow(secret);
   expect(rawDb(dbFile).prepare('select count(*) as n from shares').get()).toEqual({ n: 0 });
