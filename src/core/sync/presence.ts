@@ -4,6 +4,7 @@
  * between them (never back to their sender) and removes a session's people when it goes away.
  */
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { TandemError } from '../../shared/errors.js';
@@ -80,10 +81,10 @@ export class PresenceHub {
    * because the y-websocket provider, on every disconnect, removes every state from its awareness
    * but its own: that must clear the remote people, never the windows on this device.
    *
-   * A person removed that way comes back, after a reconnect, with the clock they had, and
-   * awareness ignores a state whose clock it has seen: so a remote person's clock is forgotten
-   * on removal, and `reannounce` (on every connect) sends this device's people again as new,
-   * without waiting for them to move.
+   * After a reconnect the other side and the relay still hold the clock each of this device's
+   * people had, and awareness ignores a state whose clock it has seen: so `reannounce` (on every
+   * connect) sends them all again with higher clocks, without waiting for them to move. Later
+   * states keep clocks above those (a window's own clock may lag behind).
    */
   bridge(seriesId: string, doc: Y.Doc, relay: Awareness): { unbridge: () => void; reannounce: () => void } {
     const local = this.awareness(seriesId, doc);
@@ -91,38 +92,39 @@ export class PresenceHub {
     const forward = (from: Awareness, to: Awareness, ids: number[]) => {
       if (ids.length) applyAwarenessUpdate(to, encodeAwarenessUpdate(from, ids), BRIDGE);
     };
+    /** The clock each of this device's people last had on the relay connection. */
+    const sent = new Map<number, number>();
+    const sendToRelay = (ids: number[]) => {
+      if (!ids.length) return;
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, ids.length);
+      for (const id of ids) {
+        const last = sent.get(id);
+        const clock = Math.max(local.meta.get(id)!.clock, last === undefined ? 0 : last + 1);
+        sent.set(id, clock);
+        encoding.writeVarUint(encoder, id);
+        encoding.writeVarUint(encoder, clock);
+        encoding.writeVarString(encoder, JSON.stringify(local.getStates().get(id) ?? null));
+      }
+      applyAwarenessUpdate(relay, encoding.toUint8Array(encoder), BRIDGE);
+    };
     const toRelay = ({ added, updated, removed }: Record<string, number[]>, origin: unknown) => {
-      if (origin !== BRIDGE)
-        forward(
-          local,
-          relay,
-          [...added!, ...updated!, ...removed!].filter((id) => !own(id)),
-        );
+      if (origin !== BRIDGE) sendToRelay([...added!, ...updated!, ...removed!].filter((id) => !own(id)));
     };
     const fromRelay = ({ added, updated, removed }: Record<string, number[]>, origin: unknown) => {
       if (origin === BRIDGE) return;
       const changed = [...added!, ...updated!, ...removed!].filter((id) => !own(id) && !this.isWindow(seriesId, id));
       forward(relay, local, changed);
-      for (const id of changed.filter((id) => removed!.includes(id))) {
-        relay.meta.delete(id);
-        local.meta.delete(id);
-      }
-    };
-    const announce = () => {
-      const ids = [...local.getStates().keys()].filter((id) => !own(id));
-      // Forgotten first, so the relay connection takes them as new and sends them.
-      for (const id of ids) relay.meta.delete(id);
-      forward(local, relay, ids);
     };
     local.on('update', toRelay);
     relay.on('update', fromRelay);
-    announce();
+    sendToRelay([...local.getStates().keys()].filter((id) => !own(id)));
     return {
       unbridge: () => {
         local.off('update', toRelay);
         relay.off('update', fromRelay);
       },
-      reannounce: announce,
+      reannounce: () => sendToRelay([...local.getStates().keys()].filter((id) => !own(id))),
     };
   }
 

@@ -49,13 +49,16 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** The names in a core's presence for a 1:1, as a window opening it would get them. */
+/** Who is in a core's presence for a 1:1 (people, and the Tandems online), as a window opening it would get them. */
 function peopleIn(c: TandemCore, seriesId: string): string[] {
   const snapshot = c.presence.snapshot(seriesId);
   if (!snapshot) return [];
   const reader = new Awareness(new Y.Doc());
   applyAwarenessUpdate(reader, snapshot, null);
-  const names = [...reader.getStates().values()].map((s) => (s as { user?: { name: string } }).user?.name ?? '');
+  const names = [...reader.getStates().values()].map((s) => {
+    const { user, device } = s as { user?: { name: string }; device?: { name: string } };
+    return user ? `person ${user.name}` : `device ${device?.name}`;
+  });
   reader.destroy();
   return names;
 }
@@ -191,7 +194,8 @@ test('a relay that says access is denied is logged without the address, which ca
   expect(logged.join('\n')).not.toContain(secret);
 });
 
-test('after the relay restarts, the other side sees the person again without anyone typing', async () => {
+/** Dana and Sam share a 1:1, both have it open, and Dana's window has said once who is here. */
+async function presencePair() {
   const r = await relay();
   const dana = await person('Dana', r.url);
   const sam = await person('Sam', r.url);
@@ -204,18 +208,32 @@ test('after the relay restarts, the other side sees the person again without any
   await dana.api.openSeries({ seriesId });
   await sam.api.openSeries({ seriesId });
 
-  // Dana's window says who is here once, and then stays still.
+  // Then the window stays still: nobody types or moves.
   const window = new Awareness(new Y.Doc());
   cleanup.push(async () => window.destroy());
   window.setLocalState({ user: { name: 'Dana' } });
   dana.api.sendAwareness(seriesId, encodeAwarenessUpdate(window, [window.clientID]));
-  const danaHere = () => peopleIn(sam.core, seriesId).includes('Dana');
+  const danaHere = () => peopleIn(sam.core, seriesId).includes('person Dana');
   await until(danaHere, 'Sam to see Dana');
+  return { r, dana, sam, seriesId, danaHere };
+}
 
+test('after the relay restarts, the other side sees the person again without anyone typing', async () => {
+  const { r, sam, seriesId, danaHere } = await presencePair();
   await r.stop('SIGKILL');
   await until(() => !danaHere(), 'Dana to leave Sam’s presence while the relay is down');
   const restarted = await relay(r.dataDir, r.port);
   cleanup.push(() => restarted.stop());
   await until(() => sam.core.sync.state(seriesId).status === 'synced', 'Sam to reconnect');
+  await until(danaHere, 'Sam to see Dana again');
+});
+
+test('after one side’s connection drops and comes back, the other side sees its person again without anyone typing', async () => {
+  const { r, dana, seriesId, danaHere } = await presencePair();
+  cleanup.push(() => r.stop());
+  const provider = dana.core.sync.get(seriesId)!.provider;
+  provider.disconnect();
+  await until(() => !danaHere(), 'Dana to leave Sam’s presence while her connection is down');
+  provider.connect();
   await until(danaHere, 'Sam to see Dana again');
 });
