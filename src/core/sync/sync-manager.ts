@@ -104,14 +104,12 @@ export class SyncManager {
     return { seriesId, status: this.waiting.has(seriesId) ? 'connecting' : 'local', unsent: 0 };
   }
 
-  /** Tries a shared series' relay now instead of at its next scheduled attempt. */
-  async retrySync(seriesId: string): Promise<SyncState> {
-    const live = this.get(seriesId);
-    if (live) live.retryNow();
-    else if (this.broken.has(seriesId)) {
-      const share = await this.share(seriesId);
-      if (share) this.start(share);
-    }
+  /**
+   * Tries a shared series' relay now instead of at its next scheduled attempt. (A share whose
+   * address cannot be opened stays offline until an invite or Settings moves it elsewhere.)
+   */
+  retrySync(seriesId: string): SyncState {
+    this.get(seriesId)?.retryNow();
     return this.state(seriesId);
   }
 

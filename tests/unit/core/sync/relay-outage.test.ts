@@ -116,7 +116,7 @@ test('the next attempt comes when the state says, and retrying now tries at once
   await until(() => Date.parse(c.sync.state(seriesId).retryAt ?? '') - Date.now() > 1000, 'a pause of over a second');
   expect(provider().ws).toBeNull();
   const waiting = attempts.length;
-  const state = await c.sync.retrySync(seriesId);
+  const state = c.sync.retrySync(seriesId);
   expect(attempts.length).toBe(waiting + 1);
   expect(provider().ws).not.toBeNull();
   expect(state).toMatchObject({ seriesId, status: 'offline' });
