@@ -4,6 +4,7 @@
  * dialog, and bidirectional overrides would let it reorder the words around it ("…from Dana
  * ‮?nioJ" reading as something else). Controls become spaces; bidi marks and overrides go.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is what this is for
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
