@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { BrowserWindow, MessageChannelMain, app, dialog, ipcMain, session, utilityProcess, type UtilityProcess } from 'electron';
 import { INVITE_SCHEME, decodeInvite } from '../shared/invites.js';
 import { TandemError } from '../shared/errors.js';
+import { plainDisplayText } from '../shared/display-text.js';
 import type { InvitePayload } from '../shared/schemas.js';
 import { createRpcClient, type RpcClient } from '../shared/rpc-client.js';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol.js';
@@ -76,19 +77,22 @@ function createWindow(): BrowserWindow {
 async function openInvite(link: string): Promise<void> {
   mainWindow?.show();
   let invite: InvitePayload;
+  let relayHost: string;
   try {
     invite = decodeInvite(link);
+    relayHost = new URL(invite.relay).host;
   } catch (error) {
     dialog.showErrorBox('Not a Tandem invite', (error as Error).message);
     return;
   }
+  // The title and the name come from the sender: they must not add lines or reorder our words.
   const { response } = await dialog.showMessageBox({
     type: 'question',
     buttons: ['Join', 'Cancel'],
     defaultId: 1,
     cancelId: 1,
-    message: `Join “${invite.title}” from ${invite.from.name}?`,
-    detail: `It syncs through ${new URL(invite.relay).host}. Join only if you expected this invite from them.`,
+    message: `Join “${plainDisplayText(invite.title)}” from ${plainDisplayText(invite.from.name)}?`,
+    detail: `It syncs through ${relayHost}. Join only if you expected this invite from them.`,
   });
   if (response !== 0) return;
   try {

@@ -45,6 +45,14 @@ export interface SyncState {
   status: SyncStatus;
   /** Local changes the relay has not yet acknowledged. */
   unsent: number;
+  /**
+   * Why the relay is out of reach, while offline: the connection was refused, the host name was
+   * not found, the room secret was refused (403), the relay requires an access key (401), or
+   * anything else.
+   */
+  reason?: 'refused' | 'not-found' | 'forbidden' | 'key-required' | 'unreachable';
+  /** When the next connection attempt is due (ISO 8601), while offline. */
+  retryAt?: string;
 }
 
 export interface RelayConfig {

@@ -87,13 +87,42 @@ export const AddAgendaItemInput = z
   .strict();
 export type AddAgendaItemInput = z.input<typeof AddAgendaItemInput>;
 
+const RELAY_NOT_WS = say("That doesn't look like a relay address: it should start with ws:// or wss://.");
+const RELAY_BAD_HOST = say(
+  'That relay address has no valid host and port: write it as ws://host or ws://host:port, with a port from 1 to 65535.',
+);
+const RELAY_CREDENTIALS = say('A relay address cannot contain a user name or password: enter the access key in its own field.');
+const RELAY_QUERY = say('A relay address cannot have a query (?) or fragment (#): Tandem adds the room itself.');
+
+/** What is wrong with a relay address, or null when the WebSocket client can open it as it is. */
+function relayUrlProblem(value: string): string | null {
+  // The prefix check keeps out forms the parser would repair (`ws:host`, `ws:///host`).
+  if (!/^wss?:\/\/[^/\\]/i.test(value)) return RELAY_NOT_WS;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return RELAY_BAD_HOST;
+  }
+  if (url.port === '0') return RELAY_BAD_HOST;
+  if (url.username || url.password) return RELAY_CREDENTIALS;
+  if (value.includes('?') || value.includes('#')) return RELAY_QUERY;
+  return null;
+}
+
+/**
+ * A relay address, parsed by the URL parser itself so that what passes here never fails later
+ * when the connection is made (with the room and its secret appended to the path). No
+ * credentials (they would show wherever the relay is named) and no query or fragment.
+ */
 export const RelayUrl = z
   .string()
   .trim()
-  .refine(
-    (v) => /^wss?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v),
-    say("That doesn't look like a relay address: it should start with ws:// or wss://."),
-  );
+  .max(2048, say('A relay address can be at most 2,048 characters.'))
+  .superRefine((value, ctx) => {
+    const problem = relayUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const SetRelayInput = z
   .object({

@@ -1,14 +1,20 @@
 /**
  * The web shell's client, running in the browser: the TandemApi over a WebSocket to the shell
- * that served the page. The session cookie set with the page authenticates the socket.
+ * that served the page. The session token is in the page's address (`?token=…`, which reloads
+ * keep, and the hash routes leave alone); the socket presents it as a subprotocol, since
+ * browsers let a page set no other header on a WebSocket.
  */
 import type { Port } from '../shared/protocol.js';
 import { createRpcClient, type RpcClient } from '../shared/rpc-client.js';
 
 export const RPC_PATH = '/rpc';
+/** The subprotocol the shell answers with. */
+export const RPC_PROTOCOL = 'tandem';
+/** Followed by the session token: the subprotocol that authenticates a socket. */
+export const TOKEN_PROTOCOL_PREFIX = 'tandem.token.';
 
-function browserSocketPort(url: string): Port {
-  const socket = new WebSocket(url);
+function browserSocketPort(url: string, protocols: string[]): Port {
+  const socket = new WebSocket(url, protocols);
   socket.binaryType = 'arraybuffer';
   const queue: (string | Uint8Array)[] = [];
   socket.addEventListener('open', () => {
@@ -35,5 +41,6 @@ function browserSocketPort(url: string): Port {
 
 export function connectToWebShell(location: Location = window.location): RpcClient {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return createRpcClient(browserSocketPort(`${scheme}//${location.host}${RPC_PATH}`));
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  return createRpcClient(browserSocketPort(`${scheme}//${location.host}${RPC_PATH}`, [RPC_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token]));
 }

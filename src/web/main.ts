@@ -1,8 +1,10 @@
 /**
  * `npm run web`: the core in this Node process, the renderer in any browser on this machine.
- * Prints the address (with its session token) on one line. Flags: those of the core
- * (core-args.ts) and --port (or TANDEM_WEB_PORT; default: a free port). Always loopback-only.
- * The core logs to the data dir (src/node/log.ts); the terminal gets only the address and errors.
+ * Prints the address (with its session token, kept in the data dir across restarts) on one line.
+ * Flags: those of the core (core-args.ts), --port (or TANDEM_WEB_PORT; default: a free port) and
+ * --new-token (replace the session token: every address printed before stops working).
+ * Always loopback-only. The core logs to the data dir (src/node/log.ts); the terminal gets only
+ * the address and errors.
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -12,6 +14,7 @@ import { TandemCore } from '../core/tandem-core.js';
 import { fileLogger } from '../node/log.js';
 import { describeZodError } from '../shared/schemas.js';
 import { startWebShell } from './server.js';
+import { webToken } from './token.js';
 
 const WebPort = z.coerce.number().int().min(0).max(65535);
 
@@ -24,7 +27,8 @@ async function main(): Promise<void> {
   const { log } = await fileLogger(options.dataDir);
   log.info('web shell starting');
   const core = await TandemCore.open({ ...options, log });
-  const shell = await startWebShell({ core, rendererDir: resolve(import.meta.dirname, '../../out/renderer'), port: port.data });
+  const token = webToken(options.dataDir, argv.includes('--new-token'));
+  const shell = await startWebShell({ core, rendererDir: resolve(import.meta.dirname, '../../out/renderer'), port: port.data, token });
   console.log(`Tandem is running at ${shell.url}`);
   console.log(`Data: ${options.dataDir}`);
   const stop = async () => {

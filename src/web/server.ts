@@ -1,33 +1,31 @@
 /**
  * The web shell's HTTP server: serves the built renderer and the core's protocol over a
- * WebSocket, on loopback only, behind a random session token. The token arrives once in the URL
- * the shell prints; the page then carries it as a SameSite=Strict cookie. Anything without it,
- * page, asset or socket, gets 401.
+ * WebSocket, on loopback only, behind a session token. The token travels in the address the
+ * shell prints (`/?token=…`), which the page needs; the page presents it again as a WebSocket
+ * subprotocol when it opens `/rpc`. No cookie: a cookie ignores the port, so every other server
+ * on 127.0.0.1 would receive it. The renderer's scripts and styles are the public build and need
+ * no token. Every request must name this shell's own address as its Host (a DNS-rebinding page
+ * names its own host), and a socket's Origin must be exactly this shell's.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
 import { contentType, resolveInside } from '../node/static-files.js';
 import { serveSession } from '../core/rpc-server.js';
 import type { TandemCore } from '../core/tandem-core.js';
-import { RPC_PATH } from './browser-client.js';
+import { RPC_PATH, RPC_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from './browser-client.js';
 import { wsPort } from './ws-port.js';
-
-/**
- * Cookies are scoped by host, not port: each shell names its cookie after its port so that two
- * shells open in one browser (one per participant, as in the tests) never overwrite each other's.
- */
-const sessionCookie = (port: number) => `tandem_session_${port}`;
 
 export interface WebShellOptions {
   core: TandemCore;
   rendererDir: string;
+  token: string;
   port?: number;
-  token?: string;
 }
 
 export interface WebShell {
@@ -36,81 +34,90 @@ export interface WebShell {
   close(): Promise<void>;
 }
 
-function cookieToken(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, v] = part.trim().split('=');
-    if (k === name) return v;
-  }
-  return undefined;
+const SECURITY_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'cross-origin-opener-policy': 'same-origin',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+/** The subprotocols a WebSocket upgrade offers. */
+function offeredProtocols(req: IncomingMessage): string[] {
+  return (req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
 }
 
-/** Browsers always send Origin on WebSocket upgrades; a page from elsewhere must not get in. */
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true;
+/** The request's target, or null when it is not a URL at all. */
+function target(req: IncomingMessage, origin: string): URL | null {
   try {
-    return new URL(origin).host === req.headers.host;
+    return new URL(req.url ?? '/', origin);
   } catch {
-    return false;
+    return null;
   }
+}
+
+function refuseUpgrade(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 export async function startWebShell(options: WebShellOptions): Promise<WebShell> {
-  const token = options.token ?? randomBytes(32).toString('base64url');
-  const expected = Buffer.from(token);
+  const expected = Buffer.from(options.token);
   const rendererDir = resolve(options.rendererDir);
   await stat(join(rendererDir, 'index.html')).catch(() => {
     throw new Error(`the renderer is not built in ${rendererDir}: run \`npm run build:renderer\` first`);
   });
 
-  const matches = (candidate: string | undefined | null) =>
-    !!candidate && candidate.length === token.length && timingSafeEqual(Buffer.from(candidate), expected);
-  let cookieName = '';
-  const authorized = (req: IncomingMessage, url: URL) => matches(url.searchParams.get('token')) || matches(cookieToken(req, cookieName));
+  const matches = (candidate: string | null | undefined) =>
+    !!candidate && candidate.length === expected.length && timingSafeEqual(Buffer.from(candidate), expected);
+  // Known once listening: the port is chosen by the system unless given.
+  let host = '';
+  let origin = '';
 
-  const refuse = (res: ServerResponse) => {
-    res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end('Unauthorized: open the address that `npm run web` printed.\n');
+  const respond = (res: ServerResponse, status: number, text: string) => {
+    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end(`${text}\n`);
   };
 
   const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!authorized(req, url)) return refuse(res);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end();
-      return;
-    }
-    const path = resolveInside(rendererDir, url.pathname);
-    if (!path) {
-      res.writeHead(404).end();
-      return;
+    if (req.headers.host !== host)
+      return respond(res, 421, `This is Tandem at ${origin}: open the address Tandem printed when it started.`);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return respond(res, 405, 'Tandem serves pages only.');
+    const url = target(req, origin);
+    const path = url && resolveInside(rendererDir, url.pathname);
+    if (!url || !path) return respond(res, 404, 'Not found.');
+    if (extname(path) === '.html' && !matches(url.searchParams.get('token'))) {
+      return respond(
+        res,
+        401,
+        'This address lacks Tandem’s session token: open the address Tandem printed when it started (it ends in ?token=…).',
+      );
     }
     try {
       const body = await readFile(path);
-      const headers: Record<string, string> = {
-        'content-type': contentType(path),
-        'content-security-policy': CONTENT_SECURITY_POLICY,
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-        'cache-control': 'no-store',
-      };
-      if (url.searchParams.has('token')) {
-        headers['set-cookie'] = `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-      }
-      res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': contentType(path) }).end(req.method === 'HEAD' ? undefined : body);
     } catch {
-      res.writeHead(404).end();
+      respond(res, 404, 'Not found.');
     }
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024 * 1024,
+    // Echo the plain protocol name, never the one carrying the token.
+    handleProtocols: (protocols) => (protocols.has(RPC_PROTOCOL) ? RPC_PROTOCOL : false),
+  });
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== RPC_PATH || !authorized(req, url) || !sameOrigin(req)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
+    const url = target(req, origin);
+    const token = offeredProtocols(req)
+      .find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))
+      ?.slice(TOKEN_PROTOCOL_PREFIX.length);
+    // Browsers always send Origin on a WebSocket upgrade; a client without one is no browser page.
+    const fromHere = req.headers.host === host && (req.headers.origin === undefined || req.headers.origin === origin);
+    if (!fromHere) return refuseUpgrade(socket, '403 Forbidden');
+    if (url?.pathname !== RPC_PATH || !matches(token)) return refuseUpgrade(socket, '401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', () => ws.terminate());
       serveSession(wsPort(ws), options.core.connect(), {
@@ -124,9 +131,10 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     server.listen(options.port ?? 0, '127.0.0.1', ok);
   });
   const { port } = server.address() as AddressInfo;
-  cookieName = sessionCookie(port);
+  host = `127.0.0.1:${port}`;
+  origin = `http://${host}`;
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: `${origin}/?token=${options.token}`,
     port,
     async close() {
       for (const client of wss.clients) client.terminate();

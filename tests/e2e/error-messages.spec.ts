@@ -37,7 +37,9 @@ test('bad input in Settings, Join and Invite is answered with a sentence about t
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
     await page.getByRole('textbox', { name: 'Relay address' }).fill('ws://relay:99999');
     await page.getByRole('button', { name: 'Continue' }).click();
-    await expect(page.getByRole('dialog')).toContainText("That doesn't look like a relay address: it should start with ws:// or wss://.");
+    await expect(page.getByRole('dialog')).toContainText(
+      'That relay address has no valid host and port: write it as ws://host or ws://host:port, with a port from 1 to 65535.',
+    );
   } finally {
     await shell.stop();
   }

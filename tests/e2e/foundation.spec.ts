@@ -75,24 +75,37 @@ test('a new user sets up a 1:1, builds its agenda and notes, and finds everythin
   }
 });
 
-test('the web shell refuses pages, assets and sockets without its session token', async ({ request }) => {
-  const shell = await startWebShell(tempDir('token'));
+test('the web shell opens only with its session token, keeps it across restarts, and replaces it on demand', async ({ page, request }) => {
+  const dataDir = tempDir('token');
+  let shell = await startWebShell(dataDir);
   try {
-    expect((await request.get(`${shell.origin}/`)).status()).toBe(401);
-    expect((await request.get(`${shell.origin}/index.html?token=wrong`)).status()).toBe(401);
+    const bare = await request.get(`${shell.origin}/`);
+    expect(bare.status()).toBe(401);
+    expect(await bare.text()).toContain('open the address Tandem printed when it started');
+    expect((await request.get(`${shell.origin}/?token=wrong`)).status()).toBe(401);
     expect(await upgradeStatus(`${shell.origin.replace('http', 'ws')}/rpc`)).toBe(401);
-    expect((await request.get(shell.url)).status()).toBe(200);
-    expect((await request.get(`${shell.origin}/index.html`)).status()).toBe(200);
 
-    // A second shell in the same browser (two participants on one machine) keeps its own session.
-    const other = await startWebShell(tempDir('token-other'));
-    try {
-      expect((await request.get(other.url)).status()).toBe(200);
-      expect((await request.get(`${shell.origin}/index.html`)).status()).toBe(200);
-      expect((await request.get(`${other.origin}/index.html`)).status()).toBe(200);
-    } finally {
-      await other.stop();
-    }
+    await page.goto(shell.url);
+    await firstRun(page, 'Dana Whitfield');
+    expect(await page.context().cookies()).toEqual([]);
+
+    // Restarted on the same data, at the same address: the page left open reloads into Tandem.
+    const port = new URL(shell.url).port;
+    await shell.stop();
+    shell = await startWebShell(dataDir, { port });
+    expect(shell.url).toBe(page.url().split('#')[0]);
+    await page.reload();
+    await expect(page.getByRole('button', { name: 'New 1:1' })).toBeVisible();
+
+    // A new token: the old address gets the sentence saying what to do, the new one works.
+    const old = shell.url;
+    await shell.stop();
+    shell = await startWebShell(dataDir, { port, newToken: true });
+    expect(shell.token).not.toBe(new URL(old).searchParams.get('token'));
+    await page.reload();
+    await expect(page.getByText('open the address Tandem printed when it started')).toBeVisible();
+    await page.goto(shell.url);
+    await expect(page.getByRole('button', { name: 'New 1:1' })).toBeVisible();
   } finally {
     await shell.stop();
   }

@@ -4,6 +4,7 @@
  * between them (never back to their sender) and removes a session's people when it goes away.
  */
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { TandemError } from '../../shared/errors.js';
@@ -79,20 +80,36 @@ export class PresenceHub {
    * Connects a series' presence to its relay connection's own Awareness. They are kept apart
    * because the y-websocket provider, on every disconnect, removes every state from its awareness
    * but its own: that must clear the remote people, never the windows on this device.
+   *
+   * After a reconnect the other side and the relay still hold the clock each of this device's
+   * people had, and awareness ignores a state whose clock it has seen: so `reannounce` (on every
+   * connect) sends them all again with higher clocks, without waiting for them to move. Later
+   * states keep clocks above those (a window's own clock may lag behind).
    */
-  bridge(seriesId: string, doc: Y.Doc, relay: Awareness): () => void {
+  bridge(seriesId: string, doc: Y.Doc, relay: Awareness): { unbridge: () => void; reannounce: () => void } {
     const local = this.awareness(seriesId, doc);
     const own = (id: number) => id === local.clientID;
     const forward = (from: Awareness, to: Awareness, ids: number[]) => {
       if (ids.length) applyAwarenessUpdate(to, encodeAwarenessUpdate(from, ids), BRIDGE);
     };
+    /** The clock each of this device's people last had on the relay connection. */
+    const sent = new Map<number, number>();
+    const sendToRelay = (ids: number[]) => {
+      if (!ids.length) return;
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, ids.length);
+      for (const id of ids) {
+        const last = sent.get(id);
+        const clock = Math.max(local.meta.get(id)!.clock, last === undefined ? 0 : last + 1);
+        sent.set(id, clock);
+        encoding.writeVarUint(encoder, id);
+        encoding.writeVarUint(encoder, clock);
+        encoding.writeVarString(encoder, JSON.stringify(local.getStates().get(id) ?? null));
+      }
+      applyAwarenessUpdate(relay, encoding.toUint8Array(encoder), BRIDGE);
+    };
     const toRelay = ({ added, updated, removed }: Record<string, number[]>, origin: unknown) => {
-      if (origin !== BRIDGE)
-        forward(
-          local,
-          relay,
-          [...added!, ...updated!, ...removed!].filter((id) => !own(id)),
-        );
+      if (origin !== BRIDGE) sendToRelay([...added!, ...updated!, ...removed!].filter((id) => !own(id)));
     };
     const fromRelay = ({ added, updated, removed }: Record<string, number[]>, origin: unknown) => {
       if (origin === BRIDGE) return;
@@ -101,14 +118,13 @@ export class PresenceHub {
     };
     local.on('update', toRelay);
     relay.on('update', fromRelay);
-    forward(
-      local,
-      relay,
-      [...local.getStates().keys()].filter((id) => !own(id)),
-    );
-    return () => {
-      local.off('update', toRelay);
-      relay.off('update', fromRelay);
+    sendToRelay([...local.getStates().keys()].filter((id) => !own(id)));
+    return {
+      unbridge: () => {
+        local.off('update', toRelay);
+        relay.off('update', fromRelay);
+      },
+      reannounce: () => sendToRelay([...local.getStates().keys()].filter((id) => !own(id))),
     };
   }
 

@@ -20,11 +20,30 @@ import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Logger } from '../../node/log.js';
 import type { SyncState, SyncStatus } from '../../shared/api.js';
+import { TandemError } from '../../shared/errors.js';
 import { MESSAGE_STATE_VECTOR } from '../../shared/relay-protocol.js';
+import { RelayUrl, explainZodError } from '../../shared/schemas.js';
 
 import type { Share } from './share.js';
 
 const CONFIRM_PROBE_MS = 5000;
+const MAX_BACKOFF_MS = 5000;
+/** y-websocket's message type for auth; its own handler logs the URL, room secret included. */
+const MESSAGE_AUTH = 2;
+
+type OfflineReason = NonNullable<SyncState['reason']>;
+
+/** What a failed connection attempt's error says about the relay. */
+function offlineReason(event: unknown): OfflineReason {
+  const error = (event as { error?: NodeJS.ErrnoException } | null)?.error;
+  if (error?.code === 'ECONNREFUSED') return 'refused';
+  if (error?.code === 'ENOTFOUND' || error?.code === 'EAI_AGAIN') return 'not-found';
+  // ws reports a refused upgrade as "Unexpected server response: <status>".
+  const status = /Unexpected server response: (\d+)/.exec(error?.message ?? '')?.[1];
+  if (status === '401') return 'key-required';
+  if (status === '403') return 'forbidden';
+  return 'unreachable';
+}
 
 /**
  * y-websocket reads a relay's messages without a try/catch, and in Node an exception in a socket's
@@ -67,6 +86,9 @@ export class SeriesSync {
   readonly provider: WebsocketProvider;
   private status: SyncStatus = 'connecting';
   private failedSinceConnect = false;
+  /** Why the last attempt failed, and when the next is due (while offline). */
+  private offline: { reason: OfflineReason; retryAt: string } | null = null;
+  private attemptError: OfflineReason | null = null;
   private pending: PendingChange[] = [];
   private localCount = 0;
   /** For each query in flight on the current socket, how many local changes preceded it. */
@@ -84,6 +106,9 @@ export class SeriesSync {
     private readonly onState: (state: SyncState) => void,
     log: Logger,
   ) {
+    // Checked here, not left to the WebSocket: its errors quote the whole address, room secret included.
+    const relay = RelayUrl.safeParse(share.relayUrl);
+    if (!relay.success) throw new TandemError('invalid-input', `This 1:1 cannot connect to its relay. ${explainZodError(relay.error)}`);
     const params: Record<string, string> = { secret: share.secret };
     if (share.key) params.key = share.key;
     this.provider = new WebsocketProvider(share.relayUrl, share.seriesId, doc, {
@@ -91,12 +116,18 @@ export class SeriesSync {
       awareness,
       params,
       disableBc: true,
-      maxBackoffTime: 5000,
+      maxBackoffTime: MAX_BACKOFF_MS,
     });
+    this.provider.messageHandlers[MESSAGE_AUTH] = () => log.warn({ seriesId: share.seriesId }, 'the relay denied access to the room');
     this.provider.messageHandlers[MESSAGE_STATE_VECTOR] = (_encoder, decoder) =>
       this.confirm(Y.decodeStateVector(decoding.readVarUint8Array(decoder)));
+    this.provider.on('connection-error', (event) => (this.attemptError = offlineReason(event)));
     this.provider.on('status', ({ status }) => {
-      if (status === 'connected') this.failedSinceConnect = false;
+      if (status === 'connecting') this.attemptError = null;
+      if (status === 'connected') {
+        this.failedSinceConnect = false;
+        this.offline = null;
+      }
       if (status === 'disconnected') this.failedSinceConnect = true;
       this.queries = [];
       this.setStatus(status === 'disconnected' || this.failedSinceConnect ? 'offline' : 'connecting');
@@ -104,7 +135,12 @@ export class SeriesSync {
     this.provider.on('connection-close', () => {
       this.failedSinceConnect = true;
       this.queries = [];
-      this.setStatus('offline');
+      // Emitted before y-websocket counts this failure and schedules the next attempt with
+      // min(2^failures × 100 ms, max backoff): the same delay, counted one ahead.
+      const delay = Math.min(2 ** (this.provider.wsUnsuccessfulReconnects + 1) * 100, MAX_BACKOFF_MS);
+      this.offline = { reason: this.attemptError ?? 'unreachable', retryAt: new Date(Date.now() + delay).toISOString() };
+      this.status = 'offline';
+      this.emit();
     });
     this.provider.on('sync', (synced) => {
       if (!synced) return;
@@ -124,7 +160,13 @@ export class SeriesSync {
   }
 
   state(): SyncState {
-    return { seriesId: this.share.seriesId, status: this.status, unsent: this.pending.length };
+    const state: SyncState = { seriesId: this.share.seriesId, status: this.status, unsent: this.pending.length };
+    return this.status === 'offline' && this.offline ? { ...state, ...this.offline } : state;
+  }
+
+  /** Tries the relay now instead of at the next scheduled attempt; nothing if connected or trying. */
+  retryNow(): void {
+    this.provider.connect();
   }
 
   /** Resolves true once synced with the relay, false if `timeoutMs` passes first. */

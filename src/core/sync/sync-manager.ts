@@ -17,6 +17,8 @@ export class SyncManager {
   private readonly live = new Map<string, { sync: SeriesSync; unbridge: () => void }>();
   /** Shared series not connected yet (start-up connects them one at a time). */
   private readonly waiting = new Set<string>();
+  /** Shared series whose connection could not even be set up (a bad relay address on disk). */
+  private readonly broken = new Set<string>();
   private stopped = false;
 
   constructor(
@@ -28,7 +30,6 @@ export class SyncManager {
     private readonly log: Logger,
   ) {}
 
-  /** Connects every series shared earlier; returns their ids. */
   /**
    * Resolves once every series shared earlier is known (its sync state says `connecting`), then
    * connects them one per turn of the event loop: loading a long history takes a while, and the
@@ -41,7 +42,14 @@ export class SyncManager {
       for (const r of rows) {
         await new Promise((resolve) => setImmediate(resolve));
         if (this.stopped || !this.waiting.has(r.series_id)) continue;
-        this.start({ seriesId: r.series_id, relayUrl: r.relay_url, key: r.relay_key, secret: r.secret });
+        // One share that cannot connect must never keep the others from connecting.
+        try {
+          this.start({ seriesId: r.series_id, relayUrl: r.relay_url, key: r.relay_key, secret: r.secret });
+        } catch (error) {
+          this.broken.add(r.series_id);
+          this.log.error({ seriesId: r.series_id, error: (error as Error).message }, 'shared 1:1 could not connect');
+          continue;
+        }
         onStarted(r.series_id);
       }
     };
@@ -53,19 +61,25 @@ export class SyncManager {
     return r ? { seriesId, relayUrl: r.relay_url, key: r.relay_key, secret: r.secret } : null;
   }
 
-  /** Records a share and connects it. */
+  /** Connects a share and records it; a share that cannot connect is not recorded. */
   async add(share: Share): Promise<SeriesSync> {
-    await this.db
-      .insertInto('shares')
-      .values({
-        series_id: share.seriesId,
-        relay_url: share.relayUrl,
-        relay_key: share.key,
-        secret: share.secret,
-        created_at: new Date().toISOString(),
-      })
-      .execute();
-    return this.start(share);
+    const sync = this.start(share);
+    try {
+      await this.db
+        .insertInto('shares')
+        .values({
+          series_id: share.seriesId,
+          relay_url: share.relayUrl,
+          relay_key: share.key,
+          secret: share.secret,
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+    } catch (error) {
+      this.stop(share.seriesId);
+      throw error;
+    }
+    return sync;
   }
 
   /** Points a share at another relay (or key) and reconnects it there. */
@@ -86,7 +100,17 @@ export class SyncManager {
   state(seriesId: string): SyncState {
     const live = this.get(seriesId);
     if (live) return live.state();
+    if (this.broken.has(seriesId)) return { seriesId, status: 'offline', unsent: 0, reason: 'unreachable' };
     return { seriesId, status: this.waiting.has(seriesId) ? 'connecting' : 'local', unsent: 0 };
+  }
+
+  /**
+   * Tries a shared series' relay now instead of at its next scheduled attempt. (A share whose
+   * address cannot be opened stays offline until an invite or Settings moves it elsewhere.)
+   */
+  retrySync(seriesId: string): SyncState {
+    this.get(seriesId)?.retryNow();
+    return this.state(seriesId);
   }
 
   stopAll(): void {
@@ -111,9 +135,19 @@ export class SyncManager {
     const relayAwareness = new Awareness(doc);
     // The device's own state tells the other side this Tandem is online, and keeps the connection alive.
     relayAwareness.setLocalState({ device: { name: this.deviceName() } });
-    const sync = new SeriesSync(doc, relayAwareness, share, this.onState, this.log);
-    const unbridge = this.presence.bridge(share.seriesId, doc, relayAwareness);
-    this.live.set(share.seriesId, { sync, unbridge });
+    let sync: SeriesSync;
+    try {
+      sync = new SeriesSync(doc, relayAwareness, share, this.onState, this.log);
+    } catch (error) {
+      relayAwareness.destroy();
+      this.docs.release(share.seriesId);
+      throw error;
+    }
+    this.broken.delete(share.seriesId);
+    const bridge = this.presence.bridge(share.seriesId, doc, relayAwareness);
+    // Everyone's presence was dropped with the old connection, here and on the other side.
+    sync.provider.on('status', ({ status }) => status === 'connected' && bridge.reannounce());
+    this.live.set(share.seriesId, { sync, unbridge: bridge.unbridge });
     // The registry drops a document whose change could not be saved; reconnect over the copy
     // reloaded from disk, or the relay's later changes would go to a destroyed document.
     doc.once('destroy', () => {

@@ -49,15 +49,21 @@ function startTs(script: string, args: string[], ready: RegExp, timeoutMs = 30_0
 }
 
 export interface WebShellProcess extends Running {
+  /** The address the shell printed, with its session token. */
   url: string;
   origin: string;
+  token: string;
 }
 
-export async function startWebShell(dataDir: string, env: { relay?: string } = {}): Promise<WebShellProcess> {
-  const args = ['--data-dir', dataDir, ...(env.relay ? ['--relay', env.relay] : [])];
+export async function startWebShell(
+  dataDir: string,
+  env: { relay?: string; port?: string; newToken?: boolean } = {},
+): Promise<WebShellProcess> {
+  const args = ['--data-dir', dataDir, ...(env.relay ? ['--relay', env.relay] : []), ...(env.port ? ['--port', env.port] : [])];
+  if (env.newToken) args.push('--new-token');
   const running = await startTs('src/web/main.ts', args, /Tandem is running at (http:\/\/\S+)/);
-  const url = running.match[1]!;
-  return { ...running, url, origin: new URL(url).origin };
+  const url = new URL(running.match[1]!);
+  return { ...running, url: url.href, origin: url.origin, token: url.searchParams.get('token')! };
 }
 
 export interface RelayProcess extends Running {

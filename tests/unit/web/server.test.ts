@@ -1,79 +1,163 @@
-/** The web shell against the real core: only requests holding its session token get anything. */
+/**
+ * The web shell against the real core: only requests holding its session token get the page or
+ * a socket, only under its own address, and nothing secret ever leaves for another server.
+ */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterEach, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { startWebShell, type WebShell } from '../../../src/web/server.js';
+import { RPC_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../../src/web/browser-client.js';
 import { openCore, tempDir } from '../helpers/core.js';
+
+const CHROMIUM = process.env.TANDEM_CHROMIUM ?? '/usr/bin/chromium';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function shell(): Promise<WebShell & { origin: string; token: string }> {
+async function shell(page = '<!doctype html><title>Tandem</title>'): Promise<WebShell & { origin: string; token: string; ws: string }> {
   const rendererDir = tempDir();
   mkdirSync(join(rendererDir, 'assets'));
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Tandem</title>');
+  writeFileSync(join(rendererDir, 'index.html'), page);
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'export {};');
   writeFileSync(join(rendererDir, '..', 'outside.txt'), 'not for the page');
   const { core } = await openCore();
-  const web = await startWebShell({ core, rendererDir });
+  const token = randomBytes(32).toString('base64url');
+  const web = await startWebShell({ core, rendererDir, token });
   cleanups.push(
     () => core.close(),
     () => web.close(),
   );
   const url = new URL(web.url);
-  return { ...web, origin: url.origin, token: url.searchParams.get('token')! };
+  return { ...web, origin: url.origin, token, ws: `ws://127.0.0.1:${web.port}/rpc` };
 }
 
-function rawStatus(port: number, path: string): Promise<number> {
+interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A request sent as written (fetch() would normalise paths and refuses to set Host). */
+function raw(port: number, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
+    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on('error', reject);
     req.end();
   });
 }
 
-function upgrade(url: string, headers: Record<string, string> = {}): Promise<number> {
+/** The HTTP status a WebSocket upgrade gets (101 when accepted), and the subprotocol chosen. */
+function upgrade(url: string, protocols: string[], headers: Record<string, string> = {}): Promise<{ status: number; protocol?: string }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    const ws = new WebSocket(url, protocols, { headers });
+    ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
     ws.on('open', () => {
+      resolve({ status: 101, protocol: ws.protocol });
       ws.close();
-      resolve(101);
     });
     ws.on('error', reject);
   });
 }
 
-test('the page, its assets and its socket all need the token; the page hands it on as a cookie', async () => {
+test('the page needs the token in its address; the public build does not; no cookie is ever set', async () => {
   const web = await shell();
-  expect((await fetch(`${web.origin}/`)).status).toBe(401);
-  expect((await fetch(`${web.origin}/assets/app.js`)).status).toBe(401);
-  const page = await fetch(web.url);
-  expect(page.status).toBe(200);
-  expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-  const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
-  expect(cookie).toBe(`tandem_session_${web.port}=${web.token}`);
-  expect((await fetch(`${web.origin}/assets/app.js`, { headers: { cookie } })).status).toBe(200);
-  expect((await fetch(`${web.origin}/assets/app.js`, { headers: { cookie: `tandem_session_${web.port}=wrong` } })).status).toBe(401);
+  const bare = await raw(web.port, '/');
+  expect(bare.status).toBe(401);
+  expect(bare.body).toBe(
+    'This address lacks Tandem’s session token: open the address Tandem printed when it started (it ends in ?token=…).\n',
+  );
+  expect((await raw(web.port, '/?token=wrong')).status).toBe(401);
+  expect((await raw(web.port, `/index.html?token=${web.token.slice(0, -1)}x`)).status).toBe(401);
 
-  const rpc = `${web.origin.replace('http', 'ws')}/rpc`;
-  expect(await upgrade(rpc)).toBe(401);
-  expect(await upgrade(rpc, { cookie })).toBe(101);
-  expect(await upgrade(rpc, { cookie, origin: 'http://evil.example' })).toBe(401);
+  const page = await raw(web.port, `/?token=${web.token}`);
+  expect(page.status).toBe(200);
+  expect(page.headers).toMatchObject({
+    'content-security-policy': expect.stringContaining("script-src 'self'"),
+    'cross-origin-opener-policy': 'same-origin',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  });
+  expect(page.headers['set-cookie']).toBeUndefined();
+  expect((await raw(web.port, `/index.html?token=${web.token}`)).status).toBe(200);
+  const asset = await raw(web.port, '/assets/app.js');
+  expect(asset.status).toBe(200);
+  expect(asset.headers['x-content-type-options']).toBe('nosniff');
+});
+
+test('the socket opens only with the token offered in the handshake, never echoing it', async () => {
+  const web = await shell();
+  const withToken = [RPC_PROTOCOL, TOKEN_PROTOCOL_PREFIX + web.token];
+  expect((await upgrade(web.ws, [])).status).toBe(401);
+  expect((await upgrade(web.ws, [RPC_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}wrong`])).status).toBe(401);
+  expect((await upgrade(`${web.ws}?token=${web.token}`, [RPC_PROTOCOL])).status).toBe(401);
+  expect((await upgrade(`ws://127.0.0.1:${web.port}/other`, withToken)).status).toBe(401);
+  expect(await upgrade(web.ws, withToken)).toEqual({ status: 101, protocol: RPC_PROTOCOL });
+  expect(await upgrade(web.ws, withToken, { origin: web.origin })).toEqual({ status: 101, protocol: RPC_PROTOCOL });
+});
+
+test('another origin, even the same host at another port, and a foreign Host get nothing', async () => {
+  const web = await shell();
+  const withToken = [RPC_PROTOCOL, TOKEN_PROTOCOL_PREFIX + web.token];
+  for (const origin of [
+    `http://127.0.0.1:${web.port + 1}`,
+    `https://127.0.0.1:${web.port}`,
+    `http://localhost:${web.port}`,
+    'http://evil.example',
+  ]) {
+    expect((await upgrade(web.ws, withToken, { origin })).status, origin).toBe(403);
+  }
+  // A DNS-rebinding page reaches 127.0.0.1 under its own name, which the browser sends as Host.
+  const rebound = `evil.example:${web.port}`;
+  expect((await upgrade(web.ws, withToken, { host: rebound, origin: `http://${rebound}` })).status).toBe(403);
+  expect((await upgrade(web.ws, withToken, { host: rebound })).status).toBe(403);
+  expect((await raw(web.port, `/?token=${web.token}`, { host: rebound })).status).toBe(421);
+  expect((await raw(web.port, '/assets/app.js', { host: rebound })).status).toBe(421);
+  expect((await raw(web.port, '/assets/app.js', { host: `127.0.0.1:${web.port + 1}` })).status).toBe(421);
+});
+
+test('a link from the page to another server on 127.0.0.1 carries no token and no cookie', async () => {
+  const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
+  const other = createServer((req, res) => {
+    seen.push({ url: req.url ?? '', headers: req.headers });
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Elsewhere</title>');
+  });
+  await new Promise<void>((ok) => other.listen(0, '127.0.0.1', ok));
+  cleanups.push(() => new Promise((ok) => other.close(ok)));
+  const otherPort = (other.address() as AddressInfo).port;
+
+  const web = await shell(`<!doctype html><title>Tandem</title><a href="http://127.0.0.1:${otherPort}/landing">a link in the notes</a>`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  cleanups.push(() => browser.close());
+  const page = await browser.newPage();
+  await page.goto(web.url);
+  await page.getByRole('link', { name: 'a link in the notes' }).click();
+  await page.waitForURL(`http://127.0.0.1:${otherPort}/landing`);
+
+  const landing = seen.find((r) => r.url === '/landing')!;
+  expect(landing.headers.cookie).toBeUndefined();
+  expect(landing.headers.referer).toBeUndefined();
+  // Whatever else the browser asked that server for (its favicon), nothing names the token.
+  for (const { url, headers } of seen) expect(`${url} ${JSON.stringify(headers)}`).not.toContain(web.token);
 });
 
 test('no path reaches a file outside the renderer folder', async () => {
   const web = await shell();
-  // Sent raw, as written: fetch() would normalise the dots away before they reach the server.
   for (const path of ['/../outside.txt', '/%2e%2e/outside.txt', '/assets/..%2f..%2foutside.txt']) {
-    expect(await rawStatus(web.port, `${path}?token=${web.token}`), path).toBe(404);
+    expect((await raw(web.port, `${path}?token=${web.token}`)).status, path).toBe(404);
   }
-  expect(await rawStatus(web.port, `/assets/app.js?token=${web.token}`)).toBe(200);
+  expect((await raw(web.port, `/assets/app.js?token=${web.token}`)).status).toBe(200);
 });
