@@ -21,6 +21,7 @@ export const OPERATION_NAMES = [
   'createInvite',
   'acceptInvite',
   'getSyncState',
+  'retrySync',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

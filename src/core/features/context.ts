@@ -27,6 +27,8 @@ export interface SyncAccess {
   /** Points an existing share at another relay. */
   move(share: Share): Promise<unknown>;
   state(seriesId: string): SyncState;
+  /** Tries to reach the relay now instead of at the next scheduled attempt. */
+  retrySync(seriesId: string): SyncState;
 }
 
 export interface CoreServices {

@@ -46,6 +46,24 @@ export function meetingDate(iso: string): string {
   return format(date, 'EEE d MMM, HH:mm');
 }
 
+/** Why a shared 1:1 is offline, as a sentence; what to do when the person can do something. */
+export function offlineReason(reason: SyncState['reason']): string | null {
+  switch (reason) {
+    case 'refused':
+      return 'The relay refused the connection: it may not be running.';
+    case 'not-found':
+      return "The relay's address could not be found: check it in Settings, or your network.";
+    case 'forbidden':
+      return 'The relay does not accept this 1:1’s invite: ask the other person for a new one.';
+    case 'key-required':
+      return 'The relay needs an access key: set it in Settings.';
+    case 'unreachable':
+      return 'The relay could not be reached.';
+    default:
+      return null;
+  }
+}
+
 export function syncLabel(state: Pick<SyncState, 'status' | 'unsent'>): string {
   switch (state.status) {
     case 'local':

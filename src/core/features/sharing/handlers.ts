@@ -90,4 +90,9 @@ export const sharingHandlers = {
     await requireSeries(core, seriesId);
     return core.sync.state(seriesId);
   }),
+  /** "Retry now" while offline: the answer is the state right after the attempt started. */
+  retrySync: handler(SeriesRef, async ({ core }, { seriesId }) => {
+    await requireSeries(core, seriesId);
+    return core.sync.retrySync(seriesId);
+  }),
 };
