@@ -9,7 +9,17 @@ import { generateKeyBetween as keyBetween, generateNKeysBetween as keysBetween }
 import { TandemError } from '../errors.js';
 import type { AgendaState, Cadence, Purpose, SeriesKind } from '../schemas.js';
 import { diffText, isNoChange, type TextChange } from './text-change.js';
-import { agendaFor, agendaMap, meetingsMap, metaMap, readItem, readMeta, type AgendaItem, type Participant } from './series-doc.js';
+import {
+  OrderKey,
+  agendaFor,
+  agendaMap,
+  meetingsMap,
+  metaMap,
+  readItem,
+  readMeta,
+  type AgendaItem,
+  type Participant,
+} from './series-doc.js';
 
 /** Who acts, and when: commands never read the clock or the profile themselves. */
 export interface CommandContext {
@@ -88,13 +98,18 @@ export interface AddAgendaItem {
 export function addAgendaItem(doc: Y.Doc, input: AddAgendaItem, ctx: CommandContext): string {
   const meetingId = input.meetingId ?? null;
   const id = input.id ?? crypto.randomUUID();
-  // One pass for the highest valid key, not a sorted list: quick-add must stay fast on long histories.
-  let lastOrder: string | null = null;
-  agendaMap(doc).forEach((m, itemId) => {
-    const item = readItem(itemId, m);
-    if ('reason' in item || item.meetingId !== meetingId) return;
-    if (!lastOrder || item.order > lastOrder) lastOrder = item.order;
+  // The highest key among this meeting's items, found on raw values in one pass (quick-add must
+  // stay fast on long histories); only the winner is then checked, and a peer's unusable key is
+  // passed over for the next one.
+  const keys: string[] = [];
+  agendaMap(doc).forEach((m) => {
+    if (!(m instanceof Y.Map) || (m.get('meetingId') ?? null) !== meetingId) return;
+    const order = m.get('order');
+    if (typeof order === 'string') keys.push(order);
   });
+  keys.sort();
+  let lastOrder: string | null = null;
+  for (let k = keys.length - 1; k >= 0 && lastOrder === null; k--) if (OrderKey.safeParse(keys[k]).success) lastOrder = keys[k]!;
   return run(doc, () => {
     const item = new Y.Map<unknown>();
     agendaMap(doc).set(id, item);

@@ -69,6 +69,15 @@ export const agendaMap = (doc: Y.Doc) => doc.getMap<unknown>('agenda');
 export const actionsMap = (doc: Y.Doc) => doc.getMap<unknown>('actions');
 
 const ParticipantSchema = z.object({ name: z.string().max(200), role: Role });
+// Built once: reads run for every entry of a long history, and building a schema costs far more
+// than checking a value with it.
+const CadenceOrWeekly = Cadence.catch('weekly');
+const TextOrEmpty = z.string().catch('');
+const InviteeOrUnknown = ParticipantSchema.catch({ name: '', role: 'peer' });
+const PurposeOrStatus = Purpose.default('status');
+const StateOrOpen = AgendaState.default('open');
+const MeetingRef = z.string().nullable().default(null);
+const Count = z.number().int().min(0).catch(0);
 const IsoDate = z.string().refine((v) => v.length <= 40 && !Number.isNaN(Date.parse(v)), 'is not a date');
 /** A key fractional-indexing can place items around; anything else would make every later add fail. */
 export const OrderKey = z.string().refine((key) => {
@@ -103,10 +112,10 @@ export function readMeta(doc: Y.Doc): SeriesMeta {
   }
   return {
     kind: kind.data,
-    cadence: Cadence.catch('weekly').parse(meta.get('cadence')),
-    createdAt: z.string().catch('').parse(meta.get('createdAt')),
-    createdBy: z.string().catch('').parse(meta.get('createdBy')),
-    invitee: ParticipantSchema.catch({ name: '', role: 'peer' }).parse(meta.get('invitee')),
+    cadence: CadenceOrWeekly.parse(meta.get('cadence')),
+    createdAt: TextOrEmpty.parse(meta.get('createdAt')),
+    createdBy: TextOrEmpty.parse(meta.get('createdBy')),
+    invitee: InviteeOrUnknown.parse(meta.get('invitee')),
     participants,
   };
 }
@@ -168,13 +177,13 @@ export function readItem(id: string, m: unknown): AgendaItem | Skipped {
   if (!(title instanceof Y.Text)) return { id, reason: 'title is not text' };
   const context = optionalText(m.get('context'));
   if (context === null) return { id, reason: 'context is not text' };
-  const purpose = Purpose.default('status').safeParse(m.get('purpose'));
+  const purpose = PurposeOrStatus.safeParse(m.get('purpose'));
   if (!purpose.success) return { id, reason: 'purpose is unknown' };
-  const state = AgendaState.default('open').safeParse(m.get('state'));
+  const state = StateOrOpen.safeParse(m.get('state'));
   if (!state.success) return { id, reason: 'state is unknown' };
   const order = OrderKey.safeParse(m.get('order'));
   if (!order.success) return { id, reason: 'order key is invalid' };
-  const meetingId = z.string().nullable().default(null).safeParse(m.get('meetingId'));
+  const meetingId = MeetingRef.safeParse(m.get('meetingId'));
   if (!meetingId.success) return { id, reason: 'meeting is not an id' };
   return {
     id,
@@ -182,12 +191,12 @@ export function readItem(id: string, m: unknown): AgendaItem | Skipped {
     context,
     purpose: purpose.data,
     async: m.get('async') === true,
-    authorId: z.string().catch('').parse(m.get('authorId')),
-    createdAt: z.string().catch('').parse(m.get('createdAt')),
+    authorId: TextOrEmpty.parse(m.get('authorId')),
+    createdAt: TextOrEmpty.parse(m.get('createdAt')),
     meetingId: meetingId.data,
     state: state.data,
     order: order.data,
-    carriedCount: z.number().int().min(0).catch(0).parse(m.get('carriedCount')),
+    carriedCount: Count.parse(m.get('carriedCount')),
   };
 }
 
@@ -209,9 +218,19 @@ export function readAgenda(doc: Y.Doc): { items: AgendaItem[]; skipped: Skipped[
 
 export const listAgenda = (doc: Y.Doc): AgendaItem[] => readAgenda(doc).items;
 
-/** The agenda of one meeting (null: the next one), in order. */
+/**
+ * The agenda of one meeting (null: the next one), in order. Entries of other meetings are passed
+ * over on their raw meeting id, before the full read: a long history must not cost every edit of
+ * the next meeting's agenda a check of every item ever written.
+ */
 export function agendaFor(doc: Y.Doc, meetingId: string | null): AgendaItem[] {
-  return listAgenda(doc).filter((item) => item.meetingId === meetingId);
+  const items: AgendaItem[] = [];
+  agendaMap(doc).forEach((m, id) => {
+    if (!(m instanceof Y.Map) || (m.get('meetingId') ?? null) !== meetingId) return;
+    const read = readItem(id, m);
+    if (!isSkipped(read)) items.push(read);
+  });
+  return items.sort(byOrder);
 }
 
 /** Still waiting to be discussed: open, or carried over from a meeting that did not reach it. */
