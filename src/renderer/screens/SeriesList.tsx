@@ -7,6 +7,7 @@ import { useToasts } from '../components/Toasts.js';
 import { useApp } from '../lib/app-context.js';
 import { initials } from '../lib/initials.js';
 import { meetingDate, relationshipLabel } from '../lib/labels.js';
+import { landHere } from '../lib/landing-focus.js';
 import { hrefFor } from '../lib/route.js';
 import { AppHeader } from './AppHeader.js';
 import { JoinDialog } from './JoinDialog.js';
@@ -34,7 +35,9 @@ export function SeriesList() {
       <AppHeader />
       <main className="page">
         <div className="page__head">
-          <h1>Your 1:1s</h1>
+          <h1 ref={landHere} tabIndex={-1}>
+            Your 1:1s
+          </h1>
           <div className="page__actions">
             <Button onClick={() => setJoining(true)}>Join a 1:1</Button>
             <Button variant="primary" onClick={() => setCreating(true)}>

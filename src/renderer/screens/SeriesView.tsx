@@ -6,6 +6,7 @@ import { ErrorBoundary } from '../components/ErrorBoundary.js';
 import { BackIcon } from '../components/icons.js';
 import { useApp } from '../lib/app-context.js';
 import { meetingDate, relationshipLabel } from '../lib/labels.js';
+import { landHere } from '../lib/landing-focus.js';
 import { navigate } from '../lib/route.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { useAgenda, useMeta, useNextMeeting } from '../replica/use-doc-part.js';
@@ -60,7 +61,9 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
       <div className="series-head">
         <ErrorBoundary message="This 1:1's details could not be shown.">
           <div className="series-head__title">
-            <h1>{partnerName}</h1>
+            <h1 ref={landHere} tabIndex={-1}>
+              {partnerName}
+            </h1>
             <p className="meta muted">
               {relationshipLabel(meta.kind, myRole, partnerName)}
               {' · '}
