@@ -76,6 +76,14 @@ function clickedLink(event: MouseEvent): boolean {
   return true;
 }
 
+/** Whether the transaction changed the fragment or anything in it (before observers run, `changed` is all there is). */
+function changesWithin(tr: Y.Transaction, fragment: Y.XmlFragment): boolean {
+  for (const type of tr.changed.keys()) {
+    for (let t: unknown = type; t instanceof Y.AbstractType; t = t.parent) if (t === fragment) return true;
+  }
+  return false;
+}
+
 export function NotesEditor({ doc, meetingId, awareness }: { doc: Y.Doc; meetingId: string; awareness: Awareness }) {
   // Throws a TandemError when a peer wrote something else than notes; the panel's boundary says so.
   const fragment = useMemo(() => meetingNotes(doc, meetingId), [doc, meetingId]);
@@ -120,7 +128,7 @@ function BoundNotes({ fragment, awareness, onTooDeep }: { fragment: Y.XmlFragmen
     const doc = fragment.doc;
     if (!doc) return;
     const check = (tr: Y.Transaction) => {
-      if (tr.local || !(tr.changedParentTypes as Map<unknown, unknown>).has(fragment) || !nestsDeeperThan(fragment)) return;
+      if (tr.local || !changesWithin(tr, fragment) || !nestsDeeperThan(fragment)) return;
       editor.destroy();
       onTooDeep();
     };
