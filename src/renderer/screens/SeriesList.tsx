@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SeriesSummary } from '../../shared/api.js';
 import { Button } from '../components/Button.js';
+import { ErrorBoundary } from '../components/ErrorBoundary.js';
 import { PlusIcon } from '../components/icons.js';
 import { useToasts } from '../components/Toasts.js';
 import { useApp } from '../lib/app-context.js';
@@ -45,7 +46,9 @@ export function SeriesList() {
             </Button>
           </div>
         </div>
-        {list === null ? null : list.length === 0 ? <EmptyList onCreate={() => setCreating(true)} /> : <SeriesCards list={list} />}
+        <ErrorBoundary message="Your 1:1s could not be listed; reload this page to try again.">
+          {list === null ? null : list.length === 0 ? <EmptyList onCreate={() => setCreating(true)} /> : <SeriesCards list={list} />}
+        </ErrorBoundary>
       </main>
       <NewSeriesDialog open={creating} onOpenChange={setCreating} />
       <JoinDialog open={joining} onOpenChange={setJoining} />
