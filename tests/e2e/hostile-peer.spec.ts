@@ -104,7 +104,7 @@ test("a hostile peer's crafted content never blanks the app, hides the other 1:1
     await links.first().click();
     expect(await page.evaluate(() => (window as { __pwned?: boolean }).__pwned)).toBeUndefined();
     await page.context().route('https://example.com/**', (route) => route.fulfill({ body: 'elsewhere' }));
-    const [opened] = await Promise.all([page.context().waitForEvent('page'), links.last().click()]);
+    const [opened] = await Promise.all([page.context().waitForEvent('page', { timeout: 10_000 }), links.last().click()]);
     await expect.poll(() => opened.url()).toBe('https://example.com/takeover');
     expect(await opened.evaluate(() => window.opener)).toBeNull();
     await opened.close();

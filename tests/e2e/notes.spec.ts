@@ -40,7 +40,7 @@ test('a long URL in the notes wraps for both people, and a click opens it outsid
 
     // The link opens in a page of its own, without a handle on the app, which stays where it was.
     const appUrl = a.url();
-    const [opened] = await Promise.all([a.context().waitForEvent('page'), link(a).click()]);
+    const [opened] = await Promise.all([a.context().waitForEvent('page', { timeout: 10_000 }), link(a).click()]);
     await expect.poll(() => opened.url()).toBe(url);
     expect(await opened.evaluate(() => window.opener)).toBeNull();
     expect(a.url()).toBe(appUrl);

@@ -12,7 +12,7 @@ import Link from '@tiptap/extension-link';
 import Placeholder from '@tiptap/extension-placeholder';
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { meetingNotes } from '../../shared/domain/series-doc.js';
@@ -88,13 +88,14 @@ export function NotesEditor({ doc, meetingId, awareness }: { doc: Y.Doc; meeting
   // Throws a TandemError when a peer wrote something else than notes; the panel's boundary says so.
   const fragment = useMemo(() => meetingNotes(doc, meetingId), [doc, meetingId]);
   const [tooDeep, setTooDeep] = useState(() => nestsDeeperThan(fragment));
+  const onTooDeep = useCallback(() => setTooDeep(true), []);
   if (tooDeep)
     return (
       <p className="inline-alert" role="alert">
         These notes are nested too deeply to show; they may have been damaged in the other person's copy.
       </p>
     );
-  return <BoundNotes fragment={fragment} awareness={awareness} onTooDeep={() => setTooDeep(true)} />;
+  return <BoundNotes fragment={fragment} awareness={awareness} onTooDeep={onTooDeep} />;
 }
 
 function BoundNotes({ fragment, awareness, onTooDeep }: { fragment: Y.XmlFragment; awareness: Awareness; onTooDeep(): void }) {
