@@ -2,13 +2,14 @@
  * The shell: loads the profile, then shows first run or the signed-in app (the list or one 1:1,
  * chosen by the URL hash).
  */
-import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Profile } from '../shared/api.js';
 import { ConnectionLost } from './components/ConnectionLost.js';
+import { ErrorBoundary } from './components/ErrorBoundary.js';
 import { ToastProvider, useToasts } from './components/Toasts.js';
 import { AppContext, colorFor, type AppContextValue } from './lib/app-context.js';
 import { useConnection } from './lib/connection.js';
-import { useRoute } from './lib/route.js';
+import { hrefFor, useRoute } from './lib/route.js';
 import { ReplicaRegistry } from './replica/replica-registry.js';
 import { FirstRun } from './screens/FirstRun.js';
 import { SeriesList } from './screens/SeriesList.js';
@@ -42,7 +43,15 @@ function Root() {
   }, [showError]);
 
   if (profile === undefined) return <main className="loading" aria-busy="true" />;
-  if (profile === null) return <FirstRun onDone={setProfile} />;
+  if (profile === null)
+    return (
+      <ErrorBoundary
+        message="The welcome screen could not be shown: reload this page to try again."
+        fallback={(alert) => <main className="page">{alert}</main>}
+      >
+        <FirstRun onDone={setProfile} />
+      </ErrorBoundary>
+    );
   return <SignedIn profile={profile} setProfile={setProfile} />;
 }
 
@@ -58,13 +67,30 @@ function SignedIn({ profile, setProfile }: { profile: Profile; setProfile(p: Pro
 
   return (
     <AppContext.Provider value={value}>
-      {route.name === 'series' ? (
-        <Suspense fallback={<main className="loading" aria-busy="true" />}>
-          <SeriesView key={route.seriesId} seriesId={route.seriesId} />
-        </Suspense>
-      ) : (
-        <SeriesList />
-      )}
+      {/* Keyed by screen, so leaving a screen that failed gives the next one a fresh start. */}
+      <ErrorBoundary
+        key={route.name === 'series' ? route.seriesId : route.name}
+        message="This screen could not be shown; your other 1:1s are not affected."
+        fallback={screenFallback}
+      >
+        {route.name === 'series' ? (
+          <Suspense fallback={<main className="loading" aria-busy="true" />}>
+            <SeriesView key={route.seriesId} seriesId={route.seriesId} />
+          </Suspense>
+        ) : (
+          <SeriesList />
+        )}
+      </ErrorBoundary>
     </AppContext.Provider>
+  );
+}
+
+function screenFallback(alert: ReactNode) {
+  return (
+    <main className="page">
+      <h1>Something went wrong here</h1>
+      {alert}
+      <a href={hrefFor({ name: 'list' })}>Back to all 1:1s</a>
+    </main>
   );
 }

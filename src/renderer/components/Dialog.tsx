@@ -1,6 +1,6 @@
 /** A modal with a title, optional description and a body: Radix handles focus, Escape and the overlay. */
 import * as RadixDialog from '@radix-ui/react-dialog';
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { Button } from './Button.js';
 import { IconButton } from './IconButton.js';
 import { CloseIcon } from './icons.js';
@@ -14,11 +14,27 @@ export interface DialogProps {
 }
 
 export function Dialog({ open, onOpenChange, title, description, children }: DialogProps) {
+  // Radix returns focus only to its own Trigger, which these dialogs (opened by state) have none of:
+  // the opener is what had focus when the dialog was asked to open, before a field's autoFocus moves it.
+  const opener = useRef<HTMLElement | null>(null);
+  const wasOpen = useRef(false);
+  if (open && !wasOpen.current) opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  wasOpen.current = open;
+  const returnFocus = (event: Event) => {
+    event.preventDefault();
+    if (opener.current?.isConnected) opener.current.focus();
+  };
+
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="dialog-overlay" />
-        <RadixDialog.Content className="dialog" {...(description ? {} : { 'aria-describedby': undefined })}>
+        <RadixDialog.Content
+          className="dialog"
+          onOpenAutoFocus={focusFirstField}
+          onCloseAutoFocus={returnFocus}
+          {...(description ? {} : { 'aria-describedby': undefined })}
+        >
           <div className="dialog__header">
             <RadixDialog.Title className="dialog__title">{title}</RadixDialog.Title>
             <RadixDialog.Close asChild>
@@ -33,6 +49,17 @@ export function Dialog({ open, onOpenChange, title, description, children }: Dia
       </RadixDialog.Portal>
     </RadixDialog.Root>
   );
+}
+
+/**
+ * A dialog opens on its first field, where the person starts typing, rather than on the close
+ * button that comes first in the header; without a field Radix focuses the first control.
+ */
+function focusFirstField(event: Event) {
+  const field = (event.currentTarget as HTMLElement).querySelector<HTMLElement>('input:not([type=hidden]), textarea, select');
+  if (!field) return;
+  event.preventDefault();
+  field.focus();
 }
 
 /** The row of buttons at the foot of a dialog; the primary action goes last. */

@@ -37,8 +37,10 @@ export function relationshipLabel(kind: SeriesKind, myRole: Role, partnerName: s
     : `Skip-level · ${partnerName} is two levels below you`;
 }
 
+/** A meeting's date for people; a date a peer wrote that is not one reads "date unknown" instead of throwing. */
 export function meetingDate(iso: string): string {
   const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return 'date unknown';
   const time = format(date, 'HH:mm');
   if (isToday(date)) return `Today, ${time}`;
   if (isTomorrow(date)) return `Tomorrow, ${time}`;

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { Profile } from '../../shared/api.js';
 import { Button } from '../components/Button.js';
 import { TextField } from '../components/TextField.js';
+import { focusNextHeading } from '../lib/landing-focus.js';
 import { useFormAction } from '../lib/use-form-action.js';
 import { api } from '../tandem.js';
 
@@ -16,7 +17,11 @@ export function FirstRun({ onDone }: { onDone(profile: Profile): void }) {
       setError('Please enter your name so the other person knows who wrote what.');
       return;
     }
-    await run(async () => onDone(await api.setProfile({ name: name.trim() })));
+    await run(async () => {
+      const profile = await api.setProfile({ name: name.trim() });
+      focusNextHeading();
+      onDone(profile);
+    });
   };
 
   return (

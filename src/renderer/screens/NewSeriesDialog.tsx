@@ -6,6 +6,7 @@ import { Dialog, FormFooter } from '../components/Dialog.js';
 import { TextField } from '../components/TextField.js';
 import { useApp } from '../lib/app-context.js';
 import { CADENCES, KINDS } from '../lib/labels.js';
+import { focusNextHeading } from '../lib/landing-focus.js';
 import { navigate } from '../lib/route.js';
 import { useFormAction } from '../lib/use-form-action.js';
 
@@ -55,6 +56,7 @@ export function NewSeriesDialog({ open, onOpenChange }: { open: boolean; onOpenC
         ...(Number.isNaN(when.getTime()) ? {} : { firstMeetingAt: when.toISOString() }),
       });
       setDraft(emptyDraft());
+      focusNextHeading();
       onOpenChange(false);
       navigate({ name: 'series', seriesId: created.id });
     });

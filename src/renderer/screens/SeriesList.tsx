@@ -2,11 +2,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SeriesSummary } from '../../shared/api.js';
 import { Button } from '../components/Button.js';
+import { ErrorBoundary } from '../components/ErrorBoundary.js';
 import { PlusIcon } from '../components/icons.js';
 import { useToasts } from '../components/Toasts.js';
 import { useApp } from '../lib/app-context.js';
 import { initials } from '../lib/initials.js';
 import { meetingDate, relationshipLabel } from '../lib/labels.js';
+import { landHere } from '../lib/landing-focus.js';
 import { hrefFor } from '../lib/route.js';
 import { AppHeader } from './AppHeader.js';
 import { JoinDialog } from './JoinDialog.js';
@@ -34,7 +36,9 @@ export function SeriesList() {
       <AppHeader />
       <main className="page">
         <div className="page__head">
-          <h1>Your 1:1s</h1>
+          <h1 ref={landHere} tabIndex={-1}>
+            Your 1:1s
+          </h1>
           <div className="page__actions">
             <Button onClick={() => setJoining(true)}>Join a 1:1</Button>
             <Button variant="primary" onClick={() => setCreating(true)}>
@@ -42,7 +46,9 @@ export function SeriesList() {
             </Button>
           </div>
         </div>
-        {list === null ? null : list.length === 0 ? <EmptyList onCreate={() => setCreating(true)} /> : <SeriesCards list={list} />}
+        <ErrorBoundary message="Your 1:1s could not be listed; reload this page to try again.">
+          {list === null ? null : list.length === 0 ? <EmptyList onCreate={() => setCreating(true)} /> : <SeriesCards list={list} />}
+        </ErrorBoundary>
       </main>
       <NewSeriesDialog open={creating} onOpenChange={setCreating} />
       <JoinDialog open={joining} onOpenChange={setJoining} />

@@ -1,10 +1,12 @@
 /** One 1:1: who it is with, the next meeting's agenda and shared notes, and how it is syncing. */
-import { useMemo, useState } from 'react';
-import { isOpenItem, meetingNotes, perspective } from '../../shared/domain/series-doc.js';
+import { useState } from 'react';
+import { isOpenItem, perspective } from '../../shared/domain/series-doc.js';
 import { Button } from '../components/Button.js';
+import { ErrorBoundary } from '../components/ErrorBoundary.js';
 import { BackIcon } from '../components/icons.js';
 import { useApp } from '../lib/app-context.js';
 import { meetingDate, relationshipLabel } from '../lib/labels.js';
+import { landHere } from '../lib/landing-focus.js';
 import { navigate } from '../lib/route.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { useAgenda, useMeta, useNextMeeting } from '../replica/use-doc-part.js';
@@ -53,30 +55,32 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
   const { partnerName, myRole } = perspective(meta, profile.id);
   const meeting = useNextMeeting(doc);
   const items = useAgenda(doc, null);
-  const meetingId = meeting?.id;
-  const fragment = useMemo(() => (meetingId ? meetingNotes(doc, meetingId) : null), [doc, meetingId]);
 
   return (
     <main className="page page--wide">
       <div className="series-head">
-        <div className="series-head__title">
-          <h1>{partnerName}</h1>
-          <p className="meta muted">
-            {relationshipLabel(meta.kind, myRole, partnerName)}
-            {' · '}
-            {meeting ? `Next meeting ${meetingDate(meeting.scheduledFor)}` : 'No meeting scheduled'}
-          </p>
-        </div>
-        <div className="series-head__tools">
-          <Presence awareness={awareness} />
-          <div className="series-head__status">
-            <SyncIndicator seriesId={seriesId} />
-            <SaveIndicator replica={replica} />
+        <ErrorBoundary message="This 1:1's details could not be shown.">
+          <div className="series-head__title">
+            <h1 ref={landHere} tabIndex={-1}>
+              {partnerName}
+            </h1>
+            <p className="meta muted">
+              {relationshipLabel(meta.kind, myRole, partnerName)}
+              {' · '}
+              {meeting ? `Next meeting ${meetingDate(meeting.scheduledFor)}` : 'No meeting scheduled'}
+            </p>
           </div>
-          <Button variant="primary" onClick={() => setInviting(true)}>
-            Invite
-          </Button>
-        </div>
+          <div className="series-head__tools">
+            <Presence awareness={awareness} />
+            <div className="series-head__status">
+              <SyncIndicator seriesId={seriesId} />
+              <SaveIndicator replica={replica} />
+            </div>
+            <Button variant="primary" onClick={() => setInviting(true)}>
+              Invite
+            </Button>
+          </div>
+        </ErrorBoundary>
       </div>
       <div className="series-body">
         <section className="panel" aria-labelledby="agenda-heading">
@@ -84,16 +88,20 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
             <h2 id="agenda-heading">Agenda</h2>
             <span className="meta muted">{items.filter(isOpenItem).length} open</span>
           </div>
-          <AddAgendaItem replica={replica} />
-          <Agenda replica={replica} items={items} />
+          <ErrorBoundary message="The agenda could not be shown; the notes still work.">
+            <AddAgendaItem replica={replica} />
+            <Agenda replica={replica} items={items} />
+          </ErrorBoundary>
         </section>
         <section className="panel" aria-labelledby="notes-heading">
           <div className="panel__head">
             <h2 id="notes-heading">Shared notes</h2>
             {meeting && <span className="meta muted">{meetingDate(meeting.scheduledFor)}</span>}
           </div>
-          {fragment ? (
-            <NotesEditor key={meetingId} fragment={fragment} awareness={awareness} />
+          {meeting ? (
+            <ErrorBoundary key={meeting.id} message="These notes could not be shown; the agenda still works.">
+              <NotesEditor doc={doc} meetingId={meeting.id} awareness={awareness} />
+            </ErrorBoundary>
           ) : (
             <p className="muted">Notes open once a meeting is scheduled.</p>
           )}

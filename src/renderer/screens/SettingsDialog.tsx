@@ -4,7 +4,7 @@ import { Dialog, FormFooter } from '../components/Dialog.js';
 import { TextField } from '../components/TextField.js';
 import { useToasts } from '../components/Toasts.js';
 import { useApp } from '../lib/app-context.js';
-import { useTheme, type ThemeChoice } from '../lib/theme.js';
+import { applyTheme, useTheme, type ThemeChoice } from '../lib/theme.js';
 import { useFormAction } from '../lib/use-form-action.js';
 import { toTandemError } from '../replica/series-replica.js';
 import { RelayFields, relayInput, type RelayDraft } from './RelayFields.js';
@@ -18,7 +18,17 @@ const THEMES: readonly { value: ThemeChoice; label: string }[] = [
 export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolean): void }) {
   const { api, profile, setProfile } = useApp();
   const { showInfo } = useToasts();
-  const [theme, setTheme] = useTheme();
+  const [savedTheme, saveTheme] = useTheme();
+  // The theme shows as soon as it is chosen; only Save keeps it, any other way out puts the saved one back.
+  const [theme, setTheme] = useState(savedTheme);
+  const previewTheme = (choice: ThemeChoice) => {
+    setTheme(choice);
+    applyTheme(choice);
+  };
+  const close = (next: boolean) => {
+    if (!next) applyTheme(savedTheme);
+    onOpenChange(next);
+  };
   const [name, setName] = useState(profile.name);
   const [relay, setRelay] = useState<RelayDraft>({ url: '', key: '' });
   const [savedRelay, setSavedRelay] = useState<RelayDraft>({ url: '', key: '' });
@@ -27,9 +37,12 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
   // The fields load once per opening: a rename saved by this very form must not reset them.
   const profileNow = useRef(profile);
   profileNow.current = profile;
+  const savedThemeNow = useRef(savedTheme);
+  savedThemeNow.current = savedTheme;
   useEffect(() => {
     if (!open) return;
     setName(profileNow.current.name);
+    setTheme(savedThemeNow.current);
     setError(null);
     api.getRelay().then(
       (config) => {
@@ -57,13 +70,14 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
             : ''
         }.`;
       }
+      saveTheme(theme);
       onOpenChange(false);
       showInfo(saved);
     });
   };
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange} title="Settings">
+    <Dialog open={open} onOpenChange={close} title="Settings">
       <form className="form" onSubmit={submit} noValidate>
         <TextField label="Your name" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} />
         <section className="form__section" aria-labelledby="settings-relay">
@@ -77,12 +91,12 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
           <legend className="field__label">Theme</legend>
           {THEMES.map((t) => (
             <label key={t.value} className="choice">
-              <input type="radio" name="theme" checked={theme === t.value} onChange={() => setTheme(t.value)} />
+              <input type="radio" name="theme" checked={theme === t.value} onChange={() => previewTheme(t.value)} />
               <span className="choice__label">{t.label}</span>
             </label>
           ))}
         </fieldset>
-        <FormFooter error={error} submitLabel="Save" disabled={busy} onCancel={() => onOpenChange(false)} />
+        <FormFooter error={error} submitLabel="Save" disabled={busy} onCancel={() => close(false)} />
       </form>
     </Dialog>
   );

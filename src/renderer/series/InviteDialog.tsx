@@ -98,7 +98,8 @@ function InviteReady({ invite, partnerName, onDone }: { invite: Invite; partnerN
         Send this to {partnerName}. In Tandem they choose “Join a 1:1” and paste it, or open the link. Anyone with it can join this 1:1, so
         share it only with them.
       </p>
-      <CopyField label="Invite code" value={invite.code} multiline />
+      {/* The invite arrives after the dialog opened: focus moves to it, selected, ready to copy. */}
+      <CopyField label="Invite code" value={invite.code} multiline autoFocus />
       <CopyField label="Invite link" value={invite.link} />
       <DialogActions>
         <Button variant="primary" onClick={onDone}>
@@ -109,7 +110,7 @@ function InviteReady({ invite, partnerName, onDone }: { invite: Invite; partnerN
   );
 }
 
-function CopyField({ label, value, multiline }: { label: string; value: string; multiline?: boolean }) {
+function CopyField({ label, value, multiline, autoFocus }: { label: string; value: string; multiline?: boolean; autoFocus?: boolean }) {
   const [copied, setCopied] = useState(false);
   const id = `copy-${label.replace(/\s+/g, '-').toLowerCase()}`;
   const copy = async () => {
@@ -128,6 +129,7 @@ function CopyField({ label, value, multiline }: { label: string; value: string; 
     id,
     className: 'input input--mono',
     readOnly: true,
+    autoFocus,
     value,
     onFocus: (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) => e.currentTarget.select(),
   };

@@ -1,38 +1,141 @@
 /**
  * The shared notes of one meeting: a Tiptap editor bound to the meeting's Y.XmlFragment in the
- * replica, so both people type into the same document and see each other's carets.
+ * replica, so both people type into the same document and see each other's carets. The notes are
+ * written by peers too: links keep only a vetted address and open through one handler, and notes
+ * nested past any real use are not rendered.
  */
+import { Extension } from '@tiptap/core';
+import { Plugin } from '@tiptap/pm/state';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import Link from '@tiptap/extension-link';
 import Placeholder from '@tiptap/extension-placeholder';
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
-import { useEffect, type ReactNode } from 'react';
-import type * as Y from 'yjs';
-import { IconButton } from '../components/IconButton.js';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
+import { meetingNotes } from '../../shared/domain/series-doc.js';
+import { IconButton } from '../components/IconButton.js';
 import { useApp } from '../lib/app-context.js';
 import { useConnection } from '../lib/connection.js';
+import { isSafeLink, openLink } from '../lib/links.js';
+import { nestsDeeperThan } from '../lib/notes-depth.js';
 
-export function NotesEditor({ fragment, awareness }: { fragment: Y.XmlFragment; awareness: Awareness }) {
+/**
+ * A link is its address and nothing else: a peer's `target`, `rel` or `class` are neither read
+ * from the document nor rendered, so no link can open in Tandem's own page or keep its opener.
+ */
+const NotesLink = Link.extend({
+  addAttributes() {
+    return { href: { default: null, parseHTML: (element: HTMLElement) => element.getAttribute('href') } };
+  },
+}).configure({
+  autolink: true,
+  openOnClick: false,
+  linkOnPaste: true,
+  protocols: [],
+  HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: null },
+  isAllowedUri: (url) => isSafeLink(url),
+});
+
+/**
+ * Undo and redo are always Yjs's (this user's own changes only), and each key does only its own
+ * job. Bound by the Collaboration extension alone, Shift-Mod-z with nothing to redo falls through
+ * to Mod-z and undoes, and a key with nothing to do goes on to the browser, whose own undo edits
+ * the page behind the editor's back. So these bindings run first and always end the key press, and
+ * the Edit menu's undo and redo come here too.
+ */
+const CollaborationHistoryKeys = Extension.create({
+  name: 'collaborationHistoryKeys',
+  priority: 1001,
+  addKeyboardShortcuts() {
+    const undo = () => (this.editor.commands.undo(), true);
+    const redo = () => (this.editor.commands.redo(), true);
+    return { 'Mod-z': undo, 'Shift-Mod-z': redo, 'Mod-y': redo };
+  },
+  addProseMirrorPlugins() {
+    const { editor } = this;
+    const historyInput = (_view: unknown, event: InputEvent) => {
+      if (event.inputType !== 'historyUndo' && event.inputType !== 'historyRedo') return false;
+      event.preventDefault();
+      if (event.inputType === 'historyUndo') editor.commands.undo();
+      else editor.commands.redo();
+      return true;
+    };
+    return [new Plugin({ props: { handleDOMEvents: { beforeinput: historyInput } } })];
+  },
+});
+
+/** Every click on a link in the notes (any button, any modifier) ends here instead of in the browser. */
+function clickedLink(event: MouseEvent): boolean {
+  const anchor = (event.target as Element | null)?.closest?.('a[href]');
+  if (!anchor) return false;
+  event.preventDefault();
+  if (event.type === 'click' || event.button === 1) openLink(anchor.getAttribute('href') ?? '');
+  return true;
+}
+
+/** Whether the transaction changed the fragment or anything in it (before observers run, `changed` is all there is). */
+function changesWithin(tr: Y.Transaction, fragment: Y.XmlFragment): boolean {
+  for (const type of tr.changed.keys()) {
+    for (let t: unknown = type; t instanceof Y.AbstractType; t = t.parent) if (t === fragment) return true;
+  }
+  return false;
+}
+
+export function NotesEditor({ doc, meetingId, awareness }: { doc: Y.Doc; meetingId: string; awareness: Awareness }) {
+  // Throws a TandemError when a peer wrote something else than notes; the panel's boundary says so.
+  const fragment = useMemo(() => meetingNotes(doc, meetingId), [doc, meetingId]);
+  const [tooDeep, setTooDeep] = useState(() => nestsDeeperThan(fragment));
+  const onTooDeep = useCallback(() => setTooDeep(true), []);
+  if (tooDeep)
+    return (
+      <p className="inline-alert" role="alert">
+        These notes are nested too deeply to show; they may have been damaged in the other person's copy.
+      </p>
+    );
+  return <BoundNotes fragment={fragment} awareness={awareness} onTooDeep={onTooDeep} />;
+}
+
+function BoundNotes({ fragment, awareness, onTooDeep }: { fragment: Y.XmlFragment; awareness: Awareness; onTooDeep(): void }) {
   const { presence } = useApp();
   const editor = useEditor(
     {
       extensions: [
-        // Yjs keeps the history (per user), so the editor's own undo stack must be off.
-        StarterKit.configure({ undoRedo: false }),
+        // The Collaboration extension brings Yjs's undo (per user, Mod-Z / Shift-Mod-Z), so the editor's own is off.
+        StarterKit.configure({ undoRedo: false, link: false }),
+        NotesLink,
         Placeholder.configure({ placeholder: 'Shared notes: decisions, follow-ups, what you want to remember…' }),
         Collaboration.configure({ fragment }),
+        CollaborationHistoryKeys,
         CollaborationCaret.configure({ provider: { awareness }, user: presence }),
       ],
       editorProps: {
         attributes: { role: 'textbox', 'aria-label': 'Shared notes', 'aria-multiline': 'true', class: 'notes__content' },
+        handleDOMEvents: {
+          click: (_view, event) => clickedLink(event),
+          auxclick: (_view, event) => clickedLink(event),
+        },
       },
     },
     [fragment, awareness],
   );
   const { lost } = useConnection();
   useEffect(() => editor.setEditable(!lost), [editor, lost]);
+
+  // Checked before any observer runs, so the editor is gone before it would render a peer's deep nesting.
+  useEffect(() => {
+    const doc = fragment.doc;
+    if (!doc) return;
+    const check = (tr: Y.Transaction) => {
+      if (tr.local || !changesWithin(tr, fragment) || !nestsDeeperThan(fragment)) return;
+      editor.destroy();
+      onTooDeep();
+    };
+    doc.on('beforeObserverCalls', check);
+    return () => doc.off('beforeObserverCalls', check);
+  }, [fragment, editor, onTooDeep]);
 
   return (
     <div className="notes">

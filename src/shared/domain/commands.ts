@@ -79,7 +79,12 @@ export function addMeeting(doc: Y.Doc, input: { scheduledFor: string; id?: strin
     meeting.set('scheduledFor', input.scheduledFor);
     meeting.set('status', 'scheduled');
     meeting.set('checkIn', new Y.Text());
-    meeting.set('notes', new Y.XmlFragment());
+    // Notes start as one empty paragraph, the document an editor shows for empty notes: were the
+    // fragment empty, the editor would fill in that paragraph itself and write it back after an undo
+    // that empties the notes, leaving a blank line at the top once the text is redone.
+    const notes = new Y.XmlFragment();
+    meeting.set('notes', notes);
+    notes.insert(0, [new Y.XmlElement('paragraph')]);
     return id;
   });
 }

@@ -239,6 +239,8 @@ function applyEdit(doc: Y.Doc, edit: Edit): void {
     case 'type': {
       if (!notes.length) return;
       const p = notes.get(edit.at % notes.length) as Y.XmlElement;
+      // A new meeting's notes hold one empty paragraph, which gets its text on the first keystroke.
+      if (!(p.get(0) instanceof Y.XmlText)) p.insert(0, [new Y.XmlText()]);
       const t = p.get(0) as Y.XmlText;
       t.insert(edit.at % (t.length + 1), edit.text);
       return;

@@ -6,6 +6,7 @@ import {
   agendaMap,
   itemText,
   listAgenda,
+  meetingNotes,
   nextMeeting,
   perspective,
   readMeta,
@@ -183,4 +184,10 @@ describe('ordering under concurrent edits (property)', () => {
       { numRuns: 150 },
     );
   });
+});
+
+test("a new meeting's notes start as the one empty paragraph an editor shows for empty notes", () => {
+  const doc = newSeries();
+  const notes = meetingNotes(doc, nextMeeting(doc)!.id);
+  expect(notes.toJSON()).toBe('<paragraph></paragraph>');
 });
