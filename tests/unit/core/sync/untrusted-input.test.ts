@@ -76,7 +76,7 @@ test('malformed content from a peer does not hide the 1:1s or stop the core', as
 
 test('a join through a relay settles once: the joined 1:1 keeps its first connection, and what arrives later is saved', async () => {
   const server = await relayProcess();
-  onTestFinished(() => server.stop());
+  onTestFinished(async () => void (await server.stop()));
   const a = await openCore({ defaultRelay: { url: server.url } }, 'Ann');
   onTestFinished(() => a.core.close());
   const { id } = await a.api.createSeries({ partnerName: 'Dana', kind: 'peer' });
@@ -85,7 +85,9 @@ test('a join through a relay settles once: the joined 1:1 keeps its first connec
   // Unused documents unload at the next turn: a join that released its hold twice would lose the connection's.
   const b = await openCore({ defaultRelay: { url: server.url }, idleUnloadMs: 0 }, 'Dana');
   let bOpen = true;
-  onTestFinished(() => bOpen && b.core.close());
+  onTestFinished(async () => {
+    if (bOpen) await b.core.close();
+  });
 
   expect(await b.api.acceptInvite({ code })).toMatchObject({ id, partnerName: 'Ann', openItemCount: 3 });
   await b.core.joinWhenArrived(id);
