@@ -61,6 +61,11 @@ describe('decodeInvite', () => {
     expect(() => decodeInvite('not an invite!')).toThrow(
       expect.objectContaining({ message: expect.stringMatching(/unexpected characters/) }),
     );
+    // Base64 decoding skips characters outside its alphabet: a valid code with anything around it must not pass.
+    const { code } = encodeInvite(payload());
+    for (const text of [`%${code}`, `${code}%`, `${INVITE_SCHEME}/${code}`, `${code.slice(0, 8)}+${code.slice(8)}`]) {
+      expect(() => decodeInvite(text), text).toThrow(expect.objectContaining({ message: expect.stringMatching(/unexpected characters/) }));
+    }
     expect(() => decodeInvite(Buffer.from('{"v":1', 'utf8').toString('base64url'))).toThrow(
       expect.objectContaining({ message: expect.stringMatching(/does not decode/) }),
     );
