@@ -254,7 +254,7 @@ describe('the session validates every input', () => {
     const forwarded: Uint8Array[] = [];
     other.onDocUpdate((_, u) => forwarded.push(u));
     const before = updateRows(dbFile, s.id);
-    const update = edit(replica, (doc) => addAgendaItem(doc, { title: 'half an update', authorId: 'me' }));
+    const update = edit(replica, (doc) => addAgendaItem(doc, { title: 'half an update' }, { now: new Date(), userId: 'me' }));
 
     await invalid(api.sendDocUpdate(s.id, halfValidUpdate(update)), /does not decode/);
     expect(updateRows(dbFile, s.id)).toEqual(before);

@@ -149,7 +149,7 @@ describe('SeriesReplica', () => {
     const raw = rawDb(file);
     raw.exec(`create trigger refuse_updates before insert on doc_updates begin select raise(abort, 'disk refused the write'); end`);
 
-    addAgendaItem(replica.doc, { title: 'Not on disk yet', authorId: 'me' });
+    addAgendaItem(replica.doc, { title: 'Not on disk yet' }, { now: new Date(), userId: 'me' });
     await until(() => replica.saveState.error !== null, 'the failed save to be reported');
 
     expect(replica.saveState.error).toMatchObject({ code: 'storage', message: expect.stringContaining('disk refused the write') });

@@ -50,7 +50,7 @@ describe('Gatekeeper', () => {
 
   test('a missing, short or over-long secret is refused with 403 and registers nothing', () => {
     const gate = new Gatekeeper(store.sqlite, undefined);
-    for (const params of [{}, { secret: 'x'.repeat(15) }, { secret: 'x'.repeat(513) }]) {
+    for (const params of [{}, { secret: 'x'.repeat(15) }, { secret: 'x'.repeat(513) }] as Record<string, string>[]) {
       const room = newRoom();
       expect(gate.admit(`/${room}`, query(params))).toEqual({ ok: false, status: 403, reason: 'secret' });
       expect(storedHash(room)).toBeUndefined();

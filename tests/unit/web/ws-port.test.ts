@@ -7,7 +7,8 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { serveSession } from '../../../src/core/rpc-server.js';
-import { addAgendaItem, listAgenda } from '../../../src/shared/domain/series-doc.js';
+import { listAgenda } from '../../../src/shared/domain/series-doc.js';
+import { addAgendaItem } from '../../../src/shared/domain/commands.js';
 import type { Port } from '../../../src/shared/protocol.js';
 import { createRpcClient } from '../../../src/shared/rpc-client.js';
 import { wsPort } from '../../../src/web/ws-port.js';
@@ -90,7 +91,7 @@ describe('wsPort', () => {
     Y.applyUpdate(replica, await client.openSeries({ seriesId: series.id }));
     client.onDocUpdate((id, update) => id === series.id && Y.applyUpdate(replica, update));
     const before = Y.encodeStateVector(replica);
-    addAgendaItem(replica, { title: 'Over a WebSocket', authorId: 'me' });
+    addAgendaItem(replica, { title: 'Over a WebSocket' }, { now: new Date(), userId: 'me' });
     await client.sendDocUpdate(series.id, Y.encodeStateAsUpdate(replica, before));
     expect(core.docs.with(series.id, listAgenda).map((i) => i.title)).toEqual(['Over a WebSocket']);
 
