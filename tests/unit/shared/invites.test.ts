@@ -33,6 +33,16 @@ describe('decodeInvite', () => {
     expect(decodeInvite(`  ${link}\n`)).toEqual(invite);
   });
 
+  test('codes are standard base64url, both ways, including the characters that differ from base64', () => {
+    // '?' and '>' runs encode to '/' and '+' in base64, which base64url spells '_' and '-'.
+    const invite = { ...payload(), title: 'Dana & Sam ??? >>> ~~~' };
+    const standard = Buffer.from(JSON.stringify(invite), 'utf8').toString('base64url');
+    expect(standard).toMatch(/-/);
+    expect(standard).toMatch(/_/);
+    expect(encodeInvite(invite).code).toBe(standard);
+    expect(decodeInvite(standard)).toEqual(invite);
+  });
+
   test(`takes a valid invite of ${MAX_INVITE_CHARS} characters and refuses one a character longer`, () => {
     const invite = payload();
     expect(decodeInvite(paddedCode(invite, MAX_INVITE_CHARS))).toEqual(invite);
