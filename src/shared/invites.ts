@@ -4,7 +4,7 @@
  * same schema on the way in as on the way out. Browser-safe, so any side can read an invite.
  */
 import { TandemError } from './errors.js';
-import { InvitePayload, describeZodError } from './schemas.js';
+import { INVITE_CODE_MAX, InvitePayload, describeZodError } from './schemas.js';
 
 export const INVITE_SCHEME = 'tandem://join/';
 
@@ -29,9 +29,11 @@ export function encodeInvite(payload: InvitePayload): { link: string; code: stri
 
 export function decodeInvite(text: string): InvitePayload {
   const trimmed = text.trim();
-  const code = trimmed.startsWith(INVITE_SCHEME) ? trimmed.slice(INVITE_SCHEME.length) : trimmed;
   const invalid = (why: string) =>
     new TandemError('invalid-input', `That doesn't look like a Tandem invite: ask for a new one and paste all of it (${why}).`);
+  // Deep links reach here without passing the contract's schema, so the limit is checked here too.
+  if (trimmed.length > INVITE_CODE_MAX) throw invalid(`it is longer than ${INVITE_CODE_MAX} characters`);
+  const code = trimmed.startsWith(INVITE_SCHEME) ? trimmed.slice(INVITE_SCHEME.length) : trimmed;
   if (!/^[A-Za-z0-9_-]+$/.test(code)) throw invalid('it has characters an invite never has');
   let json: unknown;
   try {

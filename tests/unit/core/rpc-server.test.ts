@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { TandemError } from '../../../src/shared/errors.js';
 import { FrameKind, createPortPair, encodeFrame, type Port } from '../../../src/shared/protocol.js';
 import { createRpcClient, type RpcClient } from '../../../src/shared/rpc-client.js';
@@ -48,7 +48,8 @@ async function rejection(call: Promise<unknown>): Promise<TandemError> {
   return error as TandemError;
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 20));
+/** Resolves once the core has reported `count` protocol errors. */
+const reported = (w: Wired, count = 1) => vi.waitFor(() => expect(w.protocolErrors).toHaveLength(count));
 
 describe('bad inputs through the real message protocol', () => {
   test.each([
@@ -89,11 +90,14 @@ describe('bad inputs through the real message protocol', () => {
   test('an unknown method is answered with a protocol error naming the method field', async () => {
     const w = await wired();
     w.port.send(JSON.stringify({ t: 'req', id: 9001, method: 'dropEverything', input: {} }));
-    await tick();
-    const reply = w.raw
-      .filter((m): m is string => typeof m === 'string')
-      .map((m) => JSON.parse(m))
-      .find((m) => m.id === 9001);
+    const reply = await vi.waitFor(() => {
+      const found = w.raw
+        .filter((m): m is string => typeof m === 'string')
+        .map((m) => JSON.parse(m))
+        .find((m) => m.id === 9001);
+      expect(found).toBeDefined();
+      return found;
+    });
     expect(reply).toMatchObject({ t: 'res', id: 9001, ok: false, error: { code: 'protocol' } });
     expect(reply.error.message).toMatch(/method: unknown method/);
     expect(await w.client.listSeries()).toEqual([]);
@@ -103,7 +107,7 @@ describe('bad inputs through the real message protocol', () => {
   test('text that is not JSON is reported as a protocol error and the core keeps answering', async () => {
     const w = await wired();
     w.port.send('{this is not json');
-    await tick();
+    await reported(w);
     expect(w.protocolErrors.map((e) => e.message)).toEqual(['a text message is not JSON']);
     const s = await w.client.createSeries({ partnerName: 'Sam', kind: 'peer' });
     expect((await w.client.listSeries()).map((x) => x.id)).toEqual([s.id]);
@@ -113,10 +117,11 @@ describe('bad inputs through the real message protocol', () => {
   test('a request without a usable id is dropped and reported, never answered', async () => {
     const w = await wired();
     w.port.send(JSON.stringify({ t: 'req', id: -1, method: 'listSeries' }));
-    await tick();
-    expect(w.protocolErrors).toHaveLength(1);
+    await reported(w);
     expect(w.protocolErrors[0]!.message).toMatch(/malformed request: id: /);
-    expect(w.raw).toEqual([]);
+    // Messages are answered in order: once a later request is answered, no answer to the bad one can follow.
+    expect(await w.client.listSeries()).toEqual([]);
+    expect(w.raw).toHaveLength(1);
     await w.close();
   });
 
@@ -127,8 +132,7 @@ describe('bad inputs through the real message protocol', () => {
   ])('a garbage binary frame %s is reported as a protocol error and the core keeps answering', async (_, frame) => {
     const w = await wired();
     w.port.send(frame);
-    await tick();
-    expect(w.protocolErrors).toHaveLength(1);
+    await reported(w);
     expect(w.protocolErrors[0]!.name).toBe('ProtocolError');
     expect(await w.client.listSeries()).toEqual([]);
     await w.close();
@@ -137,7 +141,7 @@ describe('bad inputs through the real message protocol', () => {
   test('a UI may not send state frames', async () => {
     const w = await wired();
     w.port.send(encodeFrame({ kind: FrameKind.state, id: 0, seriesId: crypto.randomUUID(), payload: new Uint8Array() }));
-    await tick();
+    await reported(w);
     expect(w.protocolErrors.map((e) => e.message)).toEqual(['a UI may not send frames of kind 3']);
     await w.close();
   });
@@ -189,8 +193,7 @@ describe('the happy path through the protocol', () => {
     Y.applyUpdate(replica, await w.client.openSeries({ seriesId: s.id }));
     w.client.onDocUpdate((id, u) => id === s.id && Y.applyUpdate(replica, u));
     await w.client.addAgendaItem({ seriesId: s.id, title: 'Tray quick-add' });
-    await tick();
-    expect(listAgenda(replica).map((i) => i.title)).toEqual(['Tray quick-add']);
+    await vi.waitFor(() => expect(listAgenda(replica).map((i) => i.title)).toEqual(['Tray quick-add']));
     await w.close();
   });
 

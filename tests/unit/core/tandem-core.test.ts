@@ -5,6 +5,7 @@ import { itemText, listAgenda, meetingNotes, meetingsMap, nextMeeting } from '..
 import { addAgendaItem, moveAgendaItem, setItemState } from '../../../src/shared/domain/commands.js';
 import { TandemCore } from '../../../src/core/tandem-core.js';
 import { openCore, rawDb, tempDir, updateRows } from '../helpers/core.js';
+import { halfValidUpdate } from '../helpers/updates.js';
 
 const stateOf = (update: Uint8Array): Y.Doc => {
   const doc = new Y.Doc();
@@ -241,6 +242,26 @@ describe('the session validates every input', () => {
     expect(updateRows(dbFile, s.id)).toEqual(before);
     await api.addAgendaItem({ seriesId: s.id, title: 'still fine' });
     expect((await api.listSeries())[0]!.openItemCount).toBe(1);
+    await core.close();
+  });
+
+  test('an update whose structs decode but whose delete set is cut short is refused whole: nothing applied, stored or forwarded', async () => {
+    const { core, api, dbFile } = await openCore();
+    const other = core.connect();
+    const s = await api.createSeries({ partnerName: 'Sam', kind: 'peer' });
+    const replica = stateOf(await api.openSeries({ seriesId: s.id }));
+    await other.openSeries({ seriesId: s.id });
+    const forwarded: Uint8Array[] = [];
+    other.onDocUpdate((_, u) => forwarded.push(u));
+    const before = updateRows(dbFile, s.id);
+    const update = edit(replica, (doc) => addAgendaItem(doc, { title: 'half an update' }, { now: new Date(), userId: 'me' }));
+
+    await invalid(api.sendDocUpdate(s.id, halfValidUpdate(update)), /does not decode/);
+    expect(updateRows(dbFile, s.id)).toEqual(before);
+    expect(forwarded).toEqual([]);
+    expect(core.docs.with(s.id, listAgenda)).toEqual([]);
+    await api.sendDocUpdate(s.id, update);
+    expect(core.docs.with(s.id, listAgenda).map((i) => i.title)).toEqual(['half an update']);
     await core.close();
   });
 

@@ -17,3 +17,10 @@ test('paths that would leave the renderer folder, however encoded, map to nothin
   }
   expect(resolveInside(root, '/..renderer-sibling/x')).toBe(join(root, '..renderer-sibling/x'));
 });
+
+test("a sibling folder whose name starts with the renderer folder's name is outside it", () => {
+  for (const path of ['/../renderer-x/secret', '/../renderer/../renderer-x/secret', '/%2e%2e/renderer2/index.html', '/../renderer']) {
+    expect(resolveInside(root, path), path).toBeNull();
+  }
+  expect(resolveInside(root, '/../renderer/index.html')).toBe(join(root, 'index.html'));
+});

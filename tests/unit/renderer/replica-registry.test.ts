@@ -42,10 +42,14 @@ describe('ReplicaRegistry', () => {
     const first = registry.acquire(id, user);
     registry.release(first);
     const second = registry.acquire(id, user);
-    await new Promise((r) => setTimeout(r, 5));
     expect(second).toBe(first);
+    // The registry closes on a zero-delay timer; one queued after it runs only once it has run.
+    await new Promise((r) => setTimeout(r, 0));
+    expect(registry.acquire(id, user)).toBe(first);
+    await first.ready;
     expect(opened).toEqual([id]);
     expect(closed).toEqual([]);
+    registry.release(first);
     registry.release(second);
   });
 
@@ -67,12 +71,10 @@ describe('ReplicaRegistry', () => {
     await replica.ready;
     await api.closeSeries({ seriesId: id }); // the core no longer takes this window's edits
     addAgendaItem(replica.doc, { title: 'Typed but refused' }, { now: new Date(), userId: 'me' });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(replica.saveState.error).not.toBeNull();
+    await vi.waitFor(() => expect(replica.saveState.error).toMatchObject({ code: 'invalid-input' }));
 
     registry.release(replica);
-    await new Promise((r) => setTimeout(r, 5));
-    expect(notices).toHaveLength(1);
+    await vi.waitFor(() => expect(notices).toHaveLength(1));
     const again = registry.acquire(id, user);
     expect(again).toBe(replica);
     expect(listAgenda(again.doc).map((i) => i.title)).toContain('Typed but refused');

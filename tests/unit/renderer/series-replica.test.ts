@@ -3,6 +3,7 @@
  * port pair: what one window types reaches the other and the disk, failures are reported and can
  * be retried without losing the edit, and presence flows both ways.
  */
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { serveSession } from '../../../src/core/rpc-server.js';
@@ -13,7 +14,8 @@ import { createRpcClient, type RpcClient } from '../../../src/shared/rpc-client.
 import { agendaFor } from '../../../src/shared/domain/series-doc.js';
 import { addAgendaItem, editItemText } from '../../../src/shared/domain/commands.js';
 import { SeriesReplica } from '../../../src/renderer/replica/series-replica.js';
-import { tempDir } from '../helpers/core.js';
+import { DATABASE_FILE } from '../../../src/core/tandem-core.js';
+import { rawDb, tempDir, updateRows } from '../helpers/core.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -112,7 +114,8 @@ describe('SeriesReplica', () => {
   });
 
   it('reports "Saving…" while an edit is on its way and "Saved" once the core stored it', async () => {
-    const core = await openCore(tempDir());
+    const dataDir = tempDir();
+    const core = await openCore(dataDir);
     const api = connect(core);
     const seriesId = await newSeries(api);
     const replica = openReplica(api, seriesId, 'Dana');
@@ -127,6 +130,39 @@ describe('SeriesReplica', () => {
     expect(replica.saveState.error).toBeNull();
     // One change for the edit, one for its save settling.
     expect(versions.length).toBeGreaterThanOrEqual(2);
+    // "Saved" means on disk: the core's log alone rebuilds the edit.
+    const stored = new Y.Doc();
+    for (const row of updateRows(join(dataDir, DATABASE_FILE), seriesId)) Y.applyUpdate(stored, row.update);
+    expect(agendaFor(stored, null).map((i) => i.title)).toEqual(['One']);
+  });
+
+  it('reports a change the disk refused as a storage error, never as saved, and stores it on retry', async () => {
+    const dataDir = tempDir();
+    const core = await openCore(dataDir);
+    const api = connect(core);
+    const seriesId = await newSeries(api);
+    const replica = openReplica(api, seriesId, 'Dana');
+    await replica.ready;
+    const file = join(dataDir, DATABASE_FILE);
+    const rowsBefore = updateRows(file, seriesId);
+    // A real failing write, as a full disk or a lost lock would give: SQLite itself aborts the insert.
+    const raw = rawDb(file);
+    raw.exec(`create trigger refuse_updates before insert on doc_updates begin select raise(abort, 'disk refused the write'); end`);
+
+    addAgendaItem(replica.doc, { title: 'Not on disk yet' }, { now: new Date(), userId: 'me' });
+    await until(() => replica.saveState.error !== null, 'the failed save to be reported');
+
+    expect(replica.saveState.error).toMatchObject({ code: 'storage', message: expect.stringContaining('disk refused the write') });
+    expect(updateRows(file, seriesId)).toEqual(rowsBefore);
+    expect(agendaFor(replica.doc, null).map((i) => i.title)).toEqual(['Not on disk yet']);
+
+    raw.exec('drop trigger refuse_updates');
+    replica.retry();
+    await until(() => replica.saveState.pending === 0, 'the retry to settle');
+    expect(replica.saveState.error).toBeNull();
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, await connect(core).openSeries({ seriesId }));
+    expect(agendaFor(stored, null).map((i) => i.title)).toEqual(['Not on disk yet']);
   });
 
   it('reports a refused save, keeps the edit, and stores it on retry', async () => {

@@ -82,11 +82,15 @@ describe('relay admission (spawned relay with an operator key)', { timeout: SPAW
     const a = connectClient(relay.url, room, { secret: s, key: KEY });
     const b = connectClient(relay.url, room, { secret: s, key: KEY });
     const intruder = connectClient(relay.url, room, { secret: secret(), key: KEY });
+    let refusals = 0;
+    intruder.provider.on('connection-close', () => refusals++);
     try {
       await Promise.all([synced(a), synced(b)]);
       a.text.insert(0, 'private agenda');
       await waitFor(() => b.text.toString() === 'private agenda', 'B to see the text');
-      await new Promise((r) => setTimeout(r, 300));
+      // The intruder keeps retrying; one more refusal after the text was written shows it never got in.
+      const before = refusals;
+      await waitFor(() => refusals > before, 'the intruder to be refused again');
       expect(intruder.provider.synced).toBe(false);
       expect(intruder.text.toString()).toBe('');
     } finally {

@@ -96,8 +96,7 @@ describe('relay HTTP endpoints and limits', () => {
     const closed = closeCode(second);
     second.close();
     await closed;
-    await waitFor(() => second.readyState === second.CLOSED, 'the socket to close');
-    await new Promise((r) => setTimeout(r, 50));
+    await expect.poll(async () => metric(await metrics(), 'tandem_relay_connections'), { timeout: 5000, interval: 10 }).toBe(1);
     expect(await upgradeStatus(url)).toBe(101);
     first.close();
   });

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { halfValidUpdate } from '../helpers/updates.js';
 import {
   closeCode,
   connectClient,
@@ -36,6 +37,24 @@ function brokenUpdate(): Uint8Array {
   return update.subarray(0, update.length - 12);
 }
 
+const upgradeRequest = (port: number, path: string): string =>
+  `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+  `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+
+/**
+ * Writes `text` on a raw socket and resets the connection (TCP RST) as soon as it is written, or
+ * once the relay starts answering; resolves when the socket is gone.
+ */
+function writeThenReset(port: number, text: string, when: 'written' | 'answered'): Promise<void> {
+  return new Promise((resolve) => {
+    const socket: Socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.on('close', () => resolve());
+    socket.on('connect', () => socket.write(text, () => when === 'written' && socket.resetAndDestroy()));
+    socket.on('data', () => socket.resetAndDestroy());
+  });
+}
+
 /** Performs the WebSocket handshake by hand, then writes one masked binary frame with RSV1 set. */
 function sendFrameWithReservedBit(port: number, path: string): Promise<{ status: string; closeCode: number | null; ended: boolean }> {
   return new Promise((resolve, reject) => {
@@ -44,10 +63,7 @@ function sendFrameWithReservedBit(port: number, path: string): Promise<{ status:
     let upgraded = false;
     socket.on('error', reject);
     socket.on('connect', () => {
-      socket.write(
-        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-      );
+      socket.write(upgradeRequest(port, path));
     });
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
@@ -150,6 +166,24 @@ describe('a malformed message or frame closes only that connection', { timeout: 
     expect(metrics).toMatch(/^tandem_relay_updates_rejected_total [1-9]/m);
   });
 
+  it('closes with 1007 on an update whose structs decode but whose delete set is cut short, and applies, stores and forwards none of it', async () => {
+    const ws = await openSocket(roomUrl());
+    const doc = new Y.Doc();
+    doc.getText('notes').insert(0, 'half an update must not reach the room');
+    ws.send(syncUpdateMessage(halfValidUpdate(Y.encodeStateAsUpdate(doc))));
+    expect(await closeCode(ws)).toBe(1007);
+    await othersStillServed('[half update]');
+    expect(bystanderB.text.toString()).not.toContain('half an update');
+    const late = connectClient(relay.url, room, { secret });
+    try {
+      await synced(late);
+      expect(late.text.toString()).toContain('[half update]');
+      expect(late.text.toString()).not.toContain('half an update');
+    } finally {
+      late.destroy();
+    }
+  });
+
   it('closes with 1007 on a malformed awareness update', async () => {
     const ws = await openSocket(roomUrl());
     const e = encoding.createEncoder();
@@ -171,6 +205,20 @@ describe('a malformed message or frame closes only that connection', { timeout: 
     ws.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1));
     expect(await closeCode(ws)).toBe(1009);
     await othersStillServed('[oversized]');
+  });
+
+  it('survives clients that reset their connection before, during and after the upgrade', async () => {
+    const admitted = () => upgradeRequest(relay.port, `/${room}?secret=${secret}`);
+    for (let i = 0; i < 20; i++) {
+      // Before: the request is cut off mid-headers.
+      await writeThenReset(relay.port, admitted().slice(0, 40), 'written');
+      // During: the relay answers a refused upgrade (wrong secret) or an admitted one on a socket already reset.
+      await writeThenReset(relay.port, upgradeRequest(relay.port, `/${room}?secret=${newSecret()}`), 'written');
+      await writeThenReset(relay.port, admitted(), 'written');
+      // After: the handshake has completed.
+      await writeThenReset(relay.port, admitted(), 'answered');
+    }
+    await othersStillServed('[resets]');
   });
 
   it('survives a raw frame with a reserved bit set (the reference server dies on it) and closes it with 1002', async () => {

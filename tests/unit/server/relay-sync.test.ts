@@ -103,8 +103,8 @@ describe('relay speaks the y-websocket protocol', () => {
 
   it('echoes a presence update to its sender, which keeps a client alone in a room from timing out', async () => {
     const ws: WebSocket = await openSocket(`${relay.url}/${newRoom()}?secret=${newSecret()}`);
-    const received: number[] = [];
-    ws.on('message', (data: Buffer) => received.push(data[0]!));
+    const received: Buffer[] = [];
+    ws.on('message', (data: Buffer) => received.push(data));
     const inner = encoding.createEncoder();
     encoding.writeVarUint(inner, 1);
     encoding.writeVarUint(inner, 4242);
@@ -114,7 +114,14 @@ describe('relay speaks the y-websocket protocol', () => {
     encoding.writeVarUint(message, 1);
     encoding.writeVarUint8Array(message, encoding.toUint8Array(inner));
     ws.send(encoding.toUint8Array(message));
-    await waitFor(() => received.includes(1), 'the presence echo');
+    await waitFor(() => received.some((m) => m[0] === 1), 'the presence echo');
+    const echo = decoding.createDecoder(received.find((m) => m[0] === 1)!);
+    expect(decoding.readVarUint(echo)).toBe(1);
+    const states = decoding.createDecoder(decoding.readVarUint8Array(echo));
+    expect(decoding.readVarUint(states)).toBe(1);
+    expect(decoding.readVarUint(states)).toBe(4242);
+    expect(decoding.readVarUint(states)).toBe(1);
+    expect(JSON.parse(decoding.readVarString(states))).toEqual({ user: { name: 'alone' } });
     ws.close();
   });
 });

@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { DATABASE_FILE } from '../../../../src/core/tandem-core.js';
 import { listAgenda } from '../../../../src/shared/domain/series-doc.js';
 import { addAgendaItem, editItemText } from '../../../../src/shared/domain/commands.js';
+import { MESSAGE_STATE_VECTOR } from '../../../../src/shared/relay-protocol.js';
 import { converged, edit, person, relay, share, until, type Person } from './sync-fixtures.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -60,6 +61,32 @@ describe('live sync through the relay', () => {
     expect(states.at(-1)).toBe('synced:0');
   });
 
+  test('an answer to an earlier query clears only the changes it covers, not one made while it was on its way', async () => {
+    const { a, b } = await pair();
+    const seriesId = await share(a, b);
+    await until(() => syncOf(a, seriesId).state().status === 'synced', 'A synced');
+    await until(() => syncOf(a, seriesId).state().unsent === 0, 'A to have nothing unsent');
+    const sync = syncOf(a, seriesId);
+    const states: number[] = [];
+    a.api.onEvent((e) => e.type === 'sync-state' && states.push(e.state.unsent));
+    // Right after the query for the first change leaves, make a second one: the answer to that query
+    // is then stale, since the relay answers before it reads the second change.
+    const ws = sync.provider.ws!;
+    const send = ws.send.bind(ws);
+    let queries = 0;
+    ws.send = ((data: Uint8Array) => {
+      send(data);
+      if (data[0] === MESSAGE_STATE_VECTOR && ++queries === 1) {
+        queueMicrotask(() => edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Second' }, { now: new Date(), userId: 'a' })));
+      }
+    }) as typeof ws.send;
+
+    edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'First' }, { now: new Date(), userId: 'a' }));
+    await until(() => sync.state().unsent === 0, 'both changes to be confirmed');
+    expect(states).toEqual([1, 2, 1, 0]);
+    await until(() => converged(a, b, seriesId), 'B to have both');
+  });
+
   test('a side that goes offline keeps editing, shows its unsent changes, and merges on reconnect', async () => {
     const { a, b } = await pair();
     const seriesId = await share(a, b);
@@ -77,10 +104,15 @@ describe('live sync through the relay', () => {
     );
     edit(a, seriesId, (doc) => addAgendaItem(doc, { title: 'Online meanwhile' }, { now: new Date(), userId: 'a' }));
     expect(syncOf(b, seriesId).state()).toMatchObject({ status: 'offline', unsent: 4 });
+    const states: string[] = [];
+    b.api.onEvent((e) => e.type === 'sync-state' && states.push(`${e.state.status}:${e.state.unsent}`));
 
     syncOf(b, seriesId).provider.connect();
     await until(() => converged(a, b, seriesId), 'merge after reconnect');
     await until(() => syncOf(b, seriesId).state().unsent === 0, 'B’s offline changes confirmed');
+    // Being synced again proves nothing about what the relay stored: only its answer clears the count.
+    expect(states).toContain('synced:4');
+    expect(states.at(-1)).toBe('synced:0');
     const titles = edit(a, seriesId, listAgenda).map((i) => i.title);
     expect(titles).toHaveLength(4);
     expect(new Set(titles)).toEqual(new Set(['Offline one, renamed', 'Offline 2', 'Offline 3', 'Online meanwhile']));

@@ -96,14 +96,24 @@ describe('UpdateLog', () => {
     doc.on('update', (u: Uint8Array) => log.append(DOC, ++seq, u));
     seed(doc);
     addAgendaItem(doc, { title: 'one' }, { now: new Date(), userId: 'me' });
-    log.compact(DOC, doc, seq);
-    expect(updateRows(file, DOC)).toEqual([]);
+    // The document as it was at row 2, while rows 3 and 4 are already on disk.
+    const atTwo = new Y.Doc();
+    Y.applyUpdate(atTwo, Y.encodeStateAsUpdate(doc));
     addAgendaItem(doc, { title: 'two' }, { now: new Date(), userId: 'me' });
-    expect(updateRows(file, DOC).map((r) => r.seq)).toEqual([3]);
+    addAgendaItem(doc, { title: 'three' }, { now: new Date(), userId: 'me' });
+    expect(updateRows(file, DOC).map((r) => r.seq)).toEqual([1, 2, 3, 4]);
 
+    log.compact(DOC, atTwo, 2);
+    expect(updateRows(file, DOC).map((r) => r.seq)).toEqual([3, 4]);
+    expect(store.sqlite.prepare('select snapshot_seq from docs where doc_id = ?').get(DOC)).toEqual({ snapshot_seq: 2 });
     const loaded = log.load(DOC);
-    expect(loaded).toMatchObject({ seq: 3, pending: 1 });
+    expect(loaded).toMatchObject({ seq: 4, pending: 2 });
     expect(observable(loaded.doc)).toEqual(observable(doc));
+    expect(listAgenda(loaded.doc).map((i) => i.title)).toEqual(['one', 'two', 'three']);
+
+    log.compact(DOC, doc, 4);
+    expect(updateRows(file, DOC)).toEqual([]);
+    expect(observable(log.load(DOC).doc)).toEqual(observable(doc));
     await store.close();
   });
 
