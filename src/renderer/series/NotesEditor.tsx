@@ -19,7 +19,8 @@ import { meetingNotes } from '../../shared/domain/series-doc.js';
 import { IconButton } from '../components/IconButton.js';
 import { useApp } from '../lib/app-context.js';
 import { useConnection } from '../lib/connection.js';
-import { isSafeLink, openLink } from '../lib/links.js';
+import { isSafeLink } from '../../shared/links.js';
+import { openLink } from '../lib/links.js';
 import { nestsDeeperThan } from '../lib/notes-depth.js';
 
 /**

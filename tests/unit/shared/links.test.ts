@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { isSafeLink } from '../../../src/renderer/lib/links.js';
+import { isSafeLink } from '../../../src/shared/links.js';
 
 test('web and mail addresses are links', () => {
   for (const href of ['https://example.com/a?b#c', 'http://127.0.0.1:8080/', 'mailto:dana@example.com'])
