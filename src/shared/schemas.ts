@@ -81,7 +81,8 @@ export const AddAgendaItemInput = z
     seriesId: Id,
     title: ItemTitle,
     context: z.string().max(ITEM_CONTEXT_MAX, say('The context of an item can be at most 10,000 characters.')).default(''),
-    purpose: Purpose.default('status'),
+    /** Absent: no purpose chosen. */
+    purpose: Purpose.optional(),
     async: z.boolean().default(false),
   })
   .strict();

@@ -57,6 +57,9 @@ test('every character typed in the agenda is stored as it is typed: a hard kill 
     const tag = agenda(page).getByRole('button', { name: 'Purpose of The tension in the design review: Clearing the air' });
     await expect(tag).toHaveText('Clearing the air');
     expect(await tag.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    // The next item, added without choosing, has no purpose: not the last one's, not a guessed one.
+    await addItem(page, 'Conference budget');
+    await expect(agenda(page).getByRole('button', { name: 'Purpose of Conference budget: No purpose' })).toHaveText('No purpose');
 
     // Who added the item, as initials with the full name for hover and screen readers.
     const row = agenda(page).getByRole('listitem').first();

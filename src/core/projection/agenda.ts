@@ -11,7 +11,8 @@ export interface AgendaItemsTable {
   id: string;
   meeting_id: string | null;
   title: string;
-  purpose: string;
+  /** null: no purpose chosen. */
+  purpose: string | null;
   is_async: Generated<number>;
   state: string;
   order_key: string;
@@ -25,7 +26,7 @@ export interface AgendaTables {
 
 export const agendaProjection = keyedTableProjection({
   name: 'agenda',
-  version: '1',
+  version: '2',
   table: 'agenda_items',
   entries: agendaMap,
   async create(db: Kysely<Database>) {
@@ -35,7 +36,7 @@ export const agendaProjection = keyedTableProjection({
       .addColumn('id', 'text', (c) => c.notNull())
       .addColumn('meeting_id', 'text')
       .addColumn('title', 'text', (c) => c.notNull())
-      .addColumn('purpose', 'text', (c) => c.notNull())
+      .addColumn('purpose', 'text')
       .addColumn('is_async', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('state', 'text', (c) => c.notNull())
       .addColumn('order_key', 'text', (c) => c.notNull())

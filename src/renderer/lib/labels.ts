@@ -12,7 +12,13 @@ export const PURPOSES: readonly { value: Purpose; label: string }[] = [
   { value: 'status', label: 'Status/FYI' },
 ];
 
-export const purposeLabel = (purpose: Purpose): string => PURPOSES.find((p) => p.value === purpose)?.label ?? purpose;
+/** What a person picks for an item: a purpose, or none. */
+export type PurposeChoice = Purpose | 'none';
+
+export const PURPOSE_CHOICES: readonly { value: PurposeChoice; label: string }[] = [{ value: 'none', label: 'No purpose' }, ...PURPOSES];
+
+export const purposeLabel = (purpose: Purpose | null): string =>
+  purpose === null ? 'No purpose' : (PURPOSES.find((p) => p.value === purpose)?.label ?? purpose);
 
 export const KINDS: readonly { value: SeriesKind; label: string; hint: string }[] = [
   { value: 'manager-report', label: 'Manager – report', hint: 'One of you manages the other' },

@@ -20,7 +20,7 @@ import { Menu, MenuItem, MenuRadioGroup } from '../components/Menu.js';
 import { Tag } from '../components/Tag.js';
 import { useToasts } from '../components/Toasts.js';
 import { initials } from '../lib/initials.js';
-import { PURPOSES, purposeLabel } from '../lib/labels.js';
+import { PURPOSE_CHOICES, purposeLabel } from '../lib/labels.js';
 import { useTextBinding } from '../lib/use-text-binding.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { LengthNote, TITLE_WARN } from './LengthNote.js';
@@ -116,9 +116,9 @@ export function AgendaItemRow({ replica, item, authorName, onMoveBy }: AgendaIte
             }
           >
             <MenuRadioGroup
-              value={item.purpose}
-              options={PURPOSES}
-              onChange={(purpose) => replica.run(setItemPurpose, { itemId: item.id, purpose })}
+              value={item.purpose ?? 'none'}
+              options={PURPOSE_CHOICES}
+              onChange={(choice) => replica.run(setItemPurpose, { itemId: item.id, purpose: choice === 'none' ? null : choice })}
             />
           </Menu>
           <Menu

@@ -120,7 +120,7 @@ export function addAgendaItem(doc: Y.Doc, input: AddAgendaItem, ctx: CommandCont
     agendaMap(doc).set(id, item);
     item.set('title', new Y.Text(input.title));
     item.set('context', new Y.Text(input.context ?? ''));
-    item.set('purpose', input.purpose ?? 'status');
+    if (input.purpose) item.set('purpose', input.purpose);
     item.set('async', input.async ?? false);
     item.set('authorId', ctx.userId);
     item.set('createdAt', ctx.now.toISOString());
@@ -176,8 +176,13 @@ export function setItemState(doc: Y.Doc, input: { itemId: string; state: AgendaS
   run(doc, () => itemMap(doc, input.itemId).set('state', input.state));
 }
 
-export function setItemPurpose(doc: Y.Doc, input: { itemId: string; purpose: Purpose }, _ctx: CommandContext): void {
-  run(doc, () => itemMap(doc, input.itemId).set('purpose', input.purpose));
+/** A purpose, or null to take it away again (no purpose chosen). */
+export function setItemPurpose(doc: Y.Doc, input: { itemId: string; purpose: Purpose | null }, _ctx: CommandContext): void {
+  run(doc, () => {
+    const item = itemMap(doc, input.itemId);
+    if (input.purpose) item.set('purpose', input.purpose);
+    else item.delete('purpose');
+  });
 }
 
 /** Async items are for reading, not for meeting time (FYIs, updates). */

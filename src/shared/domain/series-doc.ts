@@ -47,7 +47,8 @@ export interface AgendaItem {
   id: string;
   title: string;
   context: string;
-  purpose: Purpose;
+  /** null: nobody chose one (never guessed: the health insights count purposes). */
+  purpose: Purpose | null;
   async: boolean;
   authorId: string;
   createdAt: string;
@@ -74,7 +75,7 @@ const ParticipantSchema = z.object({ name: z.string().max(200), role: Role });
 const CadenceOrWeekly = Cadence.catch('weekly');
 const TextOrEmpty = z.string().catch('');
 const InviteeOrUnknown = ParticipantSchema.catch({ name: '', role: 'peer' });
-const PurposeOrStatus = Purpose.default('status');
+const PurposeOrNone = Purpose.nullable().default(null);
 const StateOrOpen = AgendaState.default('open');
 const MeetingRef = z.string().nullable().default(null);
 const Count = z.number().int().min(0).catch(0);
@@ -177,7 +178,7 @@ export function readItem(id: string, m: unknown): AgendaItem | Skipped {
   if (!(title instanceof Y.Text)) return { id, reason: 'title is not text' };
   const context = optionalText(m.get('context'));
   if (context === null) return { id, reason: 'context is not text' };
-  const purpose = PurposeOrStatus.safeParse(m.get('purpose'));
+  const purpose = PurposeOrNone.safeParse(m.get('purpose'));
   if (!purpose.success) return { id, reason: 'purpose is unknown' };
   const state = StateOrOpen.safeParse(m.get('state'));
   if (!state.success) return { id, reason: 'state is unknown' };

@@ -109,12 +109,11 @@ describe('schemas accept good inputs and fill defaults', () => {
     });
   });
 
-  test('an agenda item defaults to an empty context, status purpose and not async', () => {
+  test('an agenda item defaults to an empty context, no purpose and not async', () => {
     expect(AddAgendaItemInput.parse({ seriesId: id, title: 'Growth' })).toEqual({
       seriesId: id,
       title: 'Growth',
       context: '',
-      purpose: 'status',
       async: false,
     });
   });

@@ -17,6 +17,7 @@ import {
   editItemText,
   moveAgendaItem,
   removeAgendaItem,
+  setItemPurpose,
   setItemState,
 } from '../../../../src/shared/domain/commands.js';
 
@@ -78,6 +79,17 @@ describe('series document layout', () => {
       ['a', 'discussed'],
       ['b', 'open'],
     ]);
+  });
+
+  test('an item without a chosen purpose reads as none, and a purpose can be taken away again', () => {
+    const doc = newSeries();
+    const ctx = { now: new Date(), userId: 'me' };
+    const id = addAgendaItem(doc, { title: 'Conference budget' }, ctx);
+    expect(listAgenda(doc)[0]!.purpose).toBeNull();
+    setItemPurpose(doc, { itemId: id, purpose: 'career' }, ctx);
+    expect(listAgenda(doc)[0]!.purpose).toBe('career');
+    setItemPurpose(doc, { itemId: id, purpose: null }, ctx);
+    expect(listAgenda(doc)[0]!.purpose).toBeNull();
   });
 
   test('items of different meetings keep separate orders', () => {
