@@ -10,7 +10,7 @@
  */
 import type { ApiOf } from '../core/features/define.js';
 import type { Operations } from '../core/features/registry.js';
-import type { Cadence, Role, SeriesKind } from './schemas.js';
+import type { CadencePattern, Role, SeriesKind } from './schemas.js';
 
 export interface Profile {
   id: string;
@@ -20,7 +20,7 @@ export interface Profile {
 export interface SeriesSummary {
   id: string;
   kind: SeriesKind;
-  cadence: Cadence;
+  cadence: CadencePattern;
   /** The other person's name as this user sees it. */
   partnerName: string;
   /** This user's role in the relationship. */

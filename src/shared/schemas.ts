@@ -31,7 +31,42 @@ export type Purpose = z.infer<typeof Purpose>;
 export const AgendaState = z.enum(['open', 'discussed', 'carried', 'dropped']);
 export type AgendaState = z.infer<typeof AgendaState>;
 
-export const Cadence = z.enum(['weekly', 'biweekly', 'monthly']);
+/** How often a 1:1 meets. `monthly-nth-weekday`: e.g. the 2nd Tuesday, or the last Friday, of every month. */
+export const CadencePattern = z.enum(['weekly', 'biweekly', 'every-4-weeks', 'monthly-nth-weekday']);
+export type CadencePattern = z.infer<typeof CadencePattern>;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * When a 1:1 meets, in the time zone it was agreed in, so that it stays at 10:00 across DST
+ * changes. `startsOn` (a local date) fixes which weeks a two- or four-weekly 1:1 falls on; no
+ * occurrence is earlier than it.
+ */
+export const Cadence = z
+  .object({
+    pattern: CadencePattern,
+    /** 0 = Sunday … 6 = Saturday, as date-fns counts. */
+    weekday: z.number().int().min(0).max(6),
+    /** Only for `monthly-nth-weekday`. */
+    nth: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal('last')]).optional(),
+    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, say('A meeting time looks like 09:30.')),
+    lengthMinutes: z.number().int().min(5, say('A meeting lasts at least 5 minutes.')).max(480, say('A meeting can last at most 8 hours.')),
+    timeZone: z.string().max(64).refine(isTimeZone, say('That time zone is not known.')),
+    startsOn: z.iso.date({ message: say('The cadence needs a start date.') }),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.pattern === 'monthly-nth-weekday' && v.nth === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['nth'], message: say('Choose which weekday of the month (1st to 4th, or last).') });
+    }
+  });
 export type Cadence = z.infer<typeof Cadence>;
 
 const PersonName = z
@@ -49,8 +84,9 @@ export const CreateSeriesInput = z
     kind: SeriesKind,
     /** Required for manager–report and skip-level; peers are always `peer`. */
     myRole: z.enum(['manager', 'report']).optional(),
-    cadence: Cadence.default('weekly'),
-    /** ISO date-time of the first meeting; defaults to the next weekday at 10:00 local time. */
+    /** Defaults to weekly, on the first meeting's weekday and time, in the core's time zone. */
+    cadence: Cadence.optional(),
+    /** ISO date-time of the first meeting; defaults to the cadence's first date, or the next weekday at 10:00 local time. */
     firstMeetingAt: z.iso.datetime({ offset: true, message: say('The first meeting needs a date and a time.') }).optional(),
   })
   .strict()

@@ -47,7 +47,7 @@ function seriesRow(doc: Y.Doc, ctx: ProjectContext): SeriesTable | null {
     return {
       id: ctx.seriesId,
       kind: meta.kind,
-      cadence: meta.cadence,
+      cadence: meta.cadence.pattern,
       partner_name: partnerName,
       my_role: myRole,
       created_at: meta.createdAt,

@@ -1,7 +1,7 @@
 /** The words the UI uses for the domain's enums, in one place. */
 import { format, isToday, isTomorrow, isYesterday } from 'date-fns';
 import type { SyncState } from '../../shared/api.js';
-import type { Cadence, Purpose, Role, SeriesKind } from '../../shared/schemas.js';
+import type { CadencePattern, Purpose, Role, SeriesKind } from '../../shared/schemas.js';
 
 export const PURPOSES: readonly { value: Purpose; label: string }[] = [
   { value: 'career', label: 'Career' },
@@ -26,10 +26,11 @@ export const KINDS: readonly { value: SeriesKind; label: string; hint: string }[
   { value: 'skip-level', label: 'Skip-level', hint: "With your manager's manager, or your report's report" },
 ];
 
-export const CADENCES: readonly { value: Cadence; label: string }[] = [
+export const CADENCES: readonly { value: CadencePattern; label: string }[] = [
   { value: 'weekly', label: 'Every week' },
   { value: 'biweekly', label: 'Every two weeks' },
-  { value: 'monthly', label: 'Every month' },
+  { value: 'every-4-weeks', label: 'Every four weeks' },
+  { value: 'monthly-nth-weekday', label: 'Monthly, on a weekday' },
 ];
 
 /** "Manager · you report to Dana": what the relationship is, from this user's side. */

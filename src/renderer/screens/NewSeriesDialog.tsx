@@ -1,14 +1,16 @@
 /** Starting a 1:1: who with, what kind, your side of it, how often, and when you first meet. */
 import { addDays, format, isWeekend, set } from 'date-fns';
 import { useState, type FormEvent } from 'react';
-import type { Cadence, SeriesKind } from '../../shared/schemas.js';
+import { deviceTimeZone } from '../../shared/domain/cadence.js';
+import type { SeriesKind } from '../../shared/schemas.js';
 import { Dialog, FormFooter } from '../components/Dialog.js';
 import { TextField } from '../components/TextField.js';
 import { useApp } from '../lib/app-context.js';
-import { CADENCES, KINDS } from '../lib/labels.js';
+import { KINDS } from '../lib/labels.js';
 import { focusNextHeading } from '../lib/landing-focus.js';
 import { navigate } from '../lib/route.js';
 import { useFormAction } from '../lib/use-form-action.js';
+import { CadenceFields, cadenceOf, type CadenceDraft } from '../series/CadenceFields.js';
 
 /** The next weekday at 10:00, as a datetime-local value. */
 function defaultFirstMeeting(): string {
@@ -21,16 +23,14 @@ interface Draft {
   partnerName: string;
   kind: SeriesKind;
   myRole: 'manager' | 'report';
-  cadence: Cadence;
-  firstMeetingAt: string;
+  cadence: CadenceDraft;
 }
 
 const emptyDraft = (): Draft => ({
   partnerName: '',
   kind: 'manager-report',
   myRole: 'report',
-  cadence: 'weekly',
-  firstMeetingAt: defaultFirstMeeting(),
+  cadence: { pattern: 'weekly', start: defaultFirstMeeting(), nth: 1, lengthMinutes: 30, timeZone: deviceTimeZone() },
 });
 
 export function NewSeriesDialog({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolean): void }) {
@@ -46,14 +46,13 @@ export function NewSeriesDialog({ open, onOpenChange }: { open: boolean; onOpenC
       setNameError('Who is this 1:1 with?');
       return;
     }
-    const when = new Date(draft.firstMeetingAt);
+    const planned = cadenceOf(draft.cadence);
     await run(async () => {
       const created = await api.createSeries({
         partnerName: draft.partnerName.trim(),
         kind: draft.kind,
         ...(draft.kind === 'peer' ? {} : { myRole: draft.myRole }),
-        cadence: draft.cadence,
-        ...(Number.isNaN(when.getTime()) ? {} : { firstMeetingAt: when.toISOString() }),
+        ...(planned ? { cadence: planned.cadence, firstMeetingAt: planned.first.toISOString() } : {}),
       });
       setDraft(emptyDraft());
       focusNextHeading();
@@ -112,31 +111,11 @@ export function NewSeriesDialog({ open, onOpenChange }: { open: boolean; onOpenC
             </label>
           </fieldset>
         )}
-        <div className="form__row">
-          <div className="field">
-            <label className="field__label" htmlFor="new-series-cadence">
-              How often
-            </label>
-            <select
-              id="new-series-cadence"
-              className="input"
-              value={draft.cadence}
-              onChange={(e) => update({ cadence: e.target.value as Cadence })}
-            >
-              {CADENCES.map((c) => (
-                <option key={c.value} value={c.value}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <TextField
-            label="First meeting"
-            type="datetime-local"
-            value={draft.firstMeetingAt}
-            onChange={(e) => update({ firstMeetingAt: e.target.value })}
-          />
-        </div>
+        <CadenceFields
+          draft={draft.cadence}
+          startLabel="First meeting"
+          onChange={(patch) => update({ cadence: { ...draft.cadence, ...patch } })}
+        />
         <FormFooter error={error} submitLabel="Create 1:1" disabled={busy} onCancel={() => onOpenChange(false)} />
       </form>
     </Dialog>

@@ -18,6 +18,7 @@ import {
   readItem,
   readMeta,
   type AgendaItem,
+  type MeetingOrigin,
   type Participant,
 } from './series-doc.js';
 
@@ -30,7 +31,8 @@ export interface CommandContext {
 /** The transaction origin of every command. */
 export const COMMAND = Symbol('tandem-command');
 
-const run = <T>(doc: Y.Doc, fn: () => T): T => {
+/** One command: one transaction with the COMMAND origin (shared by every command module). */
+export const run = <T>(doc: Y.Doc, fn: () => T): T => {
   let result!: T;
   doc.transact(() => {
     result = fn();
@@ -71,13 +73,23 @@ export function joinSeries(doc: Y.Doc, input: { name: string }, ctx: CommandCont
   run(doc, () => participants.set(ctx.userId, { name: input.name, role: meta.invitee.role }));
 }
 
-export function addMeeting(doc: Y.Doc, input: { scheduledFor: string; id?: string }, _ctx: CommandContext): string {
+export interface AddMeeting {
+  scheduledFor: string;
+  id?: string;
+  /** Default `cadence`, with `scheduledFor` as its slot. */
+  origin?: MeetingOrigin;
+}
+
+export function addMeeting(doc: Y.Doc, input: AddMeeting, _ctx: CommandContext): string {
   const id = input.id ?? crypto.randomUUID();
+  const origin = input.origin ?? 'cadence';
   return run(doc, () => {
     const meeting = new Y.Map<unknown>();
     meetingsMap(doc).set(id, meeting);
     meeting.set('scheduledFor', input.scheduledFor);
     meeting.set('status', 'scheduled');
+    meeting.set('origin', origin);
+    meeting.set('slot', origin === 'cadence' ? input.scheduledFor : null);
     meeting.set('checkIn', new Y.Text());
     // Notes start as one empty paragraph, the document an editor shows for empty notes: were the
     // fragment empty, the editor would fill in that paragraph itself and write it back after an undo

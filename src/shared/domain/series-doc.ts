@@ -3,9 +3,13 @@
  * (core, renderer replica, tests) reads a series only through these functions and writes it only
  * through the commands in commands.ts, so the layout (docs/architecture.md) lives in one place:
  *
- *   meta      Y.Map  kind, cadence, createdAt, createdBy, invitee {name, role},
- *                    participants: Y.Map id → {name, role}
- *   meetings  Y.Map  id → Y.Map { scheduledFor, status, checkIn: Y.Text, notes: Y.XmlFragment, ... }
+ *   meta      Y.Map  kind, cadence (see cadence.ts), title, state (active | paused | ended),
+ *                    createdAt, createdBy, invitee {name, role}, participants: Y.Map id → {name, role}
+ *   meetings  Y.Map  id → Y.Map { scheduledFor, status, origin (cadence | ad-hoc), slot (the cadence
+ *                    date it was planned for), checkIn: Y.Text, notes: Y.XmlFragment, ... }
+ *   meetingChanges Y.Map  id → { meetingId, kind (moved | canceled), by, at, reason, from, to,
+ *                    carried }: every move and cancellation, who made it, when and why. A root map
+ *                    keyed by a fresh id, so two people recording at once never overwrite each other.
  *   agenda    Y.Map  id → Y.Map { title: Y.Text, context: Y.Text, purpose, async, authorId,
  *                    createdAt, meetingId (null = next meeting), state, order, carriedCount }
  *   actions   Y.Map  id → Y.Map { text: Y.Text, ownerId, due, done, doneAt, meetingId }
@@ -18,16 +22,24 @@ import * as Y from 'yjs';
 import { generateKeyBetween } from 'fractional-indexing';
 import { z } from 'zod';
 import { TandemError } from '../errors.js';
-import { AgendaState, Cadence, Purpose, Role, SeriesKind } from '../schemas.js';
+import { AgendaState, Purpose, Role, SeriesKind, type Cadence } from '../schemas.js';
+import { readCadence } from './cadence.js';
 
 export interface Participant {
   name: string;
   role: Role;
 }
 
+export const SeriesState = z.enum(['active', 'paused', 'ended']);
+export type SeriesState = z.infer<typeof SeriesState>;
+
 export interface SeriesMeta {
   kind: SeriesKind;
   cadence: Cadence;
+  /** A name the participants gave the 1:1; empty: it is called by the other person's name. */
+  title: string;
+  /** Paused: no next meeting is planned. Ended: kept read-only among past 1:1s. */
+  state: SeriesState;
   createdAt: string;
   createdBy: string;
   invitee: Participant;
@@ -37,11 +49,33 @@ export interface SeriesMeta {
 export const MeetingStatus = z.enum(['scheduled', 'held', 'canceled', 'moved']);
 export type MeetingStatus = z.infer<typeof MeetingStatus>;
 
+export const MeetingOrigin = z.enum(['cadence', 'ad-hoc']);
+export type MeetingOrigin = z.infer<typeof MeetingOrigin>;
+
 export interface Meeting {
   id: string;
   scheduledFor: string;
   status: MeetingStatus;
+  origin: MeetingOrigin;
+  /** The cadence date it was planned for (ISO); a moved meeting keeps it, so planning goes on from there. */
+  slot: string | null;
 }
+
+export const MeetingChangeKind = z.enum(['moved', 'canceled']);
+
+export const MeetingChange = z.object({
+  meetingId: z.string().max(64),
+  kind: MeetingChangeKind,
+  by: z.string().max(64),
+  at: z.string().max(40),
+  reason: z.string().max(1000),
+  /** Moved: the date before and after. */
+  from: z.string().max(40).optional(),
+  to: z.string().max(40).optional(),
+  /** Canceled: how many open items went on to the next meeting. */
+  carried: z.number().int().min(0).optional(),
+});
+export type MeetingChange = z.infer<typeof MeetingChange> & { id: string };
 
 export interface AgendaItem {
   id: string;
@@ -68,11 +102,11 @@ export const metaMap = (doc: Y.Doc) => doc.getMap<unknown>('meta');
 export const meetingsMap = (doc: Y.Doc) => doc.getMap<unknown>('meetings');
 export const agendaMap = (doc: Y.Doc) => doc.getMap<unknown>('agenda');
 export const actionsMap = (doc: Y.Doc) => doc.getMap<unknown>('actions');
+export const meetingChangesMap = (doc: Y.Doc) => doc.getMap<unknown>('meetingChanges');
 
 const ParticipantSchema = z.object({ name: z.string().max(200), role: Role });
 // Built once: reads run for every entry of a long history, and building a schema costs far more
 // than checking a value with it.
-const CadenceOrWeekly = Cadence.catch('weekly');
 const TextOrEmpty = z.string().catch('');
 const InviteeOrUnknown = ParticipantSchema.catch({ name: '', role: 'peer' });
 const PurposeOrNone = Purpose.nullable().default(null);
@@ -113,12 +147,24 @@ export function readMeta(doc: Y.Doc): SeriesMeta {
   }
   return {
     kind: kind.data,
-    cadence: CadenceOrWeekly.parse(meta.get('cadence')),
+    cadence: readCadence(meta.get('cadence'), firstMeetingDate(doc)),
+    title: z.string().max(200).catch('').parse(meta.get('title')),
+    state: SeriesState.catch('active').parse(meta.get('state')),
     createdAt: TextOrEmpty.parse(meta.get('createdAt')),
     createdBy: TextOrEmpty.parse(meta.get('createdBy')),
     invitee: InviteeOrUnknown.parse(meta.get('invitee')),
     participants,
   };
+}
+
+/** When the series first met, which an old cadence without a day and time is read from. */
+function firstMeetingDate(doc: Y.Doc): Date {
+  let first = Date.parse(z.string().catch('').parse(metaMap(doc).get('createdAt')));
+  meetingsMap(doc).forEach((m) => {
+    const at = m instanceof Y.Map ? Date.parse(z.string().catch('').parse(m.get('scheduledFor'))) : NaN;
+    if (!Number.isNaN(at) && !(at >= first)) first = at;
+  });
+  return Number.isNaN(first) ? new Date(0) : new Date(first);
 }
 
 /** How the relationship looks from one participant's side: who the other person is, and my role. */
@@ -138,7 +184,17 @@ export function readMeeting(id: string, m: unknown): Meeting | Skipped {
   if (!scheduledFor.success) return { id, reason: 'meeting date is not a date' };
   const status = MeetingStatus.safeParse(m.get('status'));
   if (!status.success) return { id, reason: 'meeting status is unknown' };
-  return { id, scheduledFor: new Date(scheduledFor.data).toISOString(), status: status.data };
+  const slot = IsoDate.nullable()
+    .catch(null)
+    .parse(m.get('slot') ?? null);
+  return {
+    id,
+    scheduledFor: new Date(scheduledFor.data).toISOString(),
+    status: status.data,
+    // Meetings from before origins were recorded were all planned from the cadence.
+    origin: MeetingOrigin.catch('cadence').parse(m.get('origin')),
+    slot: slot === null ? null : new Date(slot).toISOString(),
+  };
 }
 
 const isSkipped = (v: object): v is Skipped => 'reason' in v;
@@ -160,6 +216,16 @@ export const listMeetings = (doc: Y.Doc): Meeting[] => readMeetings(doc).meeting
 /** The earliest meeting still scheduled: the one the agenda is being built for. */
 export function nextMeeting(doc: Y.Doc): Meeting | null {
   return listMeetings(doc).find((m) => m.status === 'scheduled') ?? null;
+}
+
+/** Every readable move and cancellation, oldest first; what does not fit is skipped. */
+export function readMeetingChanges(doc: Y.Doc): MeetingChange[] {
+  const changes: MeetingChange[] = [];
+  meetingChangesMap(doc).forEach((value, id) => {
+    const change = MeetingChange.safeParse(value);
+    if (change.success) changes.push({ ...change.data, id });
+  });
+  return changes.sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
 }
 
 /** The shared notes of a meeting, the fragment a Tiptap Collaboration editor binds to. */

@@ -101,12 +101,20 @@ describe("schemas reject bad inputs with a sentence about the person's action, v
 });
 
 describe('schemas accept good inputs and fill defaults', () => {
-  test('a peer 1:1 defaults to weekly and trims the name', () => {
-    expect(CreateSeriesInput.parse({ partnerName: '  Sam ', kind: 'peer' })).toEqual({
-      partnerName: 'Sam',
-      kind: 'peer',
-      cadence: 'weekly',
-    });
+  test('a peer 1:1 trims the name and leaves the cadence to the core (weekly from the first meeting)', () => {
+    expect(CreateSeriesInput.parse({ partnerName: '  Sam ', kind: 'peer' })).toEqual({ partnerName: 'Sam', kind: 'peer' });
+  });
+
+  test('a cadence with an unknown time zone or a monthly pattern without its week is refused', () => {
+    const cadence = { pattern: 'weekly', weekday: 1, time: '10:00', lengthMinutes: 30, timeZone: 'Europe/Berlin', startsOn: '2030-01-07' };
+    expect(CreateSeriesInput.safeParse({ partnerName: 'Sam', kind: 'peer', cadence }).success).toBe(true);
+    expect(
+      CreateSeriesInput.safeParse({ partnerName: 'Sam', kind: 'peer', cadence: { ...cadence, timeZone: 'Mars/Olympus' } }).success,
+    ).toBe(false);
+    expect(
+      CreateSeriesInput.safeParse({ partnerName: 'Sam', kind: 'peer', cadence: { ...cadence, pattern: 'monthly-nth-weekday' } }).success,
+    ).toBe(false);
+    expect(CreateSeriesInput.safeParse({ partnerName: 'Sam', kind: 'peer', cadence: { ...cadence, time: '25:00' } }).success).toBe(false);
   });
 
   test('an agenda item defaults to an empty context, no purpose and not async', () => {

@@ -2,6 +2,7 @@
 import { addDays, isWeekend, set as setTime } from 'date-fns';
 import * as Y from 'yjs';
 import type { SeriesSummary } from '../../../shared/api.js';
+import { cadenceFrom, deviceTimeZone, nextOccurrence } from '../../../shared/domain/cadence.js';
 import { createSeries } from '../../../shared/domain/commands.js';
 import { CreateSeriesInput, SeriesRef, type Role } from '../../../shared/schemas.js';
 import { NoInput, handler } from '../define.js';
@@ -22,6 +23,11 @@ export const seriesHandlers = {
     const myRole: Role = input.kind === 'peer' ? 'peer' : input.myRole!;
     const partnerRole: Role = myRole === 'peer' ? 'peer' : myRole === 'manager' ? 'report' : 'manager';
     const now = core.now();
+    const firstMeeting = input.firstMeetingAt
+      ? new Date(input.firstMeetingAt)
+      : input.cadence
+        ? nextOccurrence(input.cadence, now)
+        : new Date(defaultFirstMeeting(now));
     const id = crypto.randomUUID();
     const doc = core.docs.create(id, 'series');
     try {
@@ -29,10 +35,10 @@ export const seriesHandlers = {
         doc,
         {
           kind: input.kind,
-          cadence: input.cadence,
+          cadence: input.cadence ?? cadenceFrom('weekly', firstMeeting, deviceTimeZone()),
           me: { name: me.name, role: myRole },
           partner: { name: input.partnerName, role: partnerRole },
-          firstMeetingAt: input.firstMeetingAt ? new Date(input.firstMeetingAt).toISOString() : defaultFirstMeeting(now),
+          firstMeetingAt: firstMeeting.toISOString(),
         },
         { now, userId: me.id },
       );

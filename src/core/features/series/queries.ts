@@ -1,7 +1,7 @@
 /** Reads of the 1:1 list, from the projection (never from the documents). */
 import type { SeriesSummary } from '../../../shared/api.js';
 import { TandemError } from '../../../shared/errors.js';
-import { Cadence, Role, SeriesKind } from '../../../shared/schemas.js';
+import { CadencePattern, Role, SeriesKind } from '../../../shared/schemas.js';
 import type { CoreServices } from '../context.js';
 
 export async function listSeries(core: CoreServices): Promise<SeriesSummary[]> {
@@ -15,7 +15,8 @@ export async function listSeries(core: CoreServices): Promise<SeriesSummary[]> {
   return rows.map((r) => ({
     id: r.id,
     kind: SeriesKind.parse(r.kind),
-    cadence: Cadence.parse(r.cadence),
+    // Rows projected before cadences had patterns hold `monthly`.
+    cadence: CadencePattern.catch('monthly-nth-weekday').parse(r.cadence),
     partnerName: r.partner_name,
     myRole: Role.parse(r.my_role),
     createdAt: r.created_at,

@@ -12,6 +12,7 @@ import { DocRegistry } from '../../../../src/node/docstore/doc-registry.js';
 import { UpdateLog } from '../../../../src/node/docstore/update-log.js';
 import { createSeries, type CommandContext } from '../../../../src/shared/domain/commands.js';
 import { tempDir } from '../../helpers/core.js';
+import { WEEKLY } from '../../helpers/cadence.js';
 
 export const ME = 'user-me';
 
@@ -71,7 +72,7 @@ export async function openProjectionFixture(
         doc,
         {
           kind: 'peer',
-          cadence: 'weekly',
+          cadence: WEEKLY,
           me: { name: 'Me', role: 'peer' },
           partner: { name: partnerName, role: 'peer' },
           firstMeetingAt: '2030-01-07T10:00:00.000Z',

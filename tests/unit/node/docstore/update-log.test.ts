@@ -25,6 +25,7 @@ import {
 } from '../../../../src/shared/domain/commands.js';
 import { openStore, type Store } from '../../../../src/core/store/database.js';
 import { tempDir, updateRows } from '../../helpers/core.js';
+import { WEEKLY } from '../../helpers/cadence.js';
 
 interface Opened {
   store: Store;
@@ -44,7 +45,7 @@ function seed(doc: Y.Doc): void {
     doc,
     {
       kind: 'peer',
-      cadence: 'weekly',
+      cadence: WEEKLY,
       me: { name: 'Dana', role: 'peer' },
       partner: { name: 'Sam', role: 'peer' },
       firstMeetingAt: '2030-01-07T10:00:00.000Z',

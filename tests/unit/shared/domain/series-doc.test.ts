@@ -20,6 +20,7 @@ import {
   setItemPurpose,
   setItemState,
 } from '../../../../src/shared/domain/commands.js';
+import { WEEKLY } from '../../helpers/cadence.js';
 
 function newSeries(): Y.Doc {
   const doc = new Y.Doc();
@@ -27,7 +28,7 @@ function newSeries(): Y.Doc {
     doc,
     {
       kind: 'manager-report',
-      cadence: 'weekly',
+      cadence: WEEKLY,
       me: { name: 'Dana', role: 'manager' },
       partner: { name: 'Sam', role: 'report' },
       firstMeetingAt: '2030-01-07T10:00:00.000Z',
@@ -51,7 +52,7 @@ describe('series document layout', () => {
   test('a new series has its meta, the creator as participant and one scheduled meeting', () => {
     const doc = newSeries();
     const meta = readMeta(doc);
-    expect(meta).toMatchObject({ kind: 'manager-report', cadence: 'weekly', createdBy: 'me', invitee: { name: 'Sam', role: 'report' } });
+    expect(meta).toMatchObject({ kind: 'manager-report', cadence: WEEKLY, createdBy: 'me', invitee: { name: 'Sam', role: 'report' } });
     expect(meta.participants).toEqual({ me: { name: 'Dana', role: 'manager' } });
     expect(nextMeeting(doc)).toMatchObject({ scheduledFor: '2030-01-07T10:00:00.000Z', status: 'scheduled' });
   });
