@@ -7,12 +7,16 @@ import * as Y from 'yjs';
 import {
   agendaFor,
   agendaMap,
+  listMeetings,
+  meetingChangesMap,
   meetingsMap,
   metaMap,
   nextMeeting,
+  readMeetingChanges,
   readMeta,
   type AgendaItem,
   type Meeting,
+  type MeetingChange,
   type SeriesMeta,
 } from '../../shared/domain/series-doc.js';
 
@@ -45,6 +49,14 @@ const meetingFieldsChanged = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => ev
 
 export function useNextMeeting(doc: Y.Doc): Meeting | null {
   return useDocPart(meetingsMap(doc) as Y.AbstractType<unknown>, () => nextMeeting(doc), meetingFieldsChanged);
+}
+
+export function useMeetings(doc: Y.Doc): Meeting[] {
+  return useDocPart(meetingsMap(doc) as Y.AbstractType<unknown>, () => listMeetings(doc), meetingFieldsChanged);
+}
+
+export function useMeetingChanges(doc: Y.Doc): MeetingChange[] {
+  return useDocPart(meetingChangesMap(doc) as Y.AbstractType<unknown>, () => readMeetingChanges(doc));
 }
 
 export function useAgenda(doc: Y.Doc, meetingId: string | null): AgendaItem[] {

@@ -14,6 +14,7 @@ import { useSeries } from '../replica/use-series.js';
 import { AddAgendaItem } from '../series/AddAgendaItem.js';
 import { Agenda } from '../series/Agenda.js';
 import { InviteDialog } from '../series/InviteDialog.js';
+import { SeriesSlotTools } from '../series/SeriesSlotTools.js';
 import { NotesEditor } from '../series/NotesEditor.js';
 import { Presence } from '../series/Presence.js';
 import { SaveIndicator } from '../series/SaveIndicator.js';
@@ -62,7 +63,7 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
         <ErrorBoundary message="This 1:1's details could not be shown.">
           <div className="series-head__title">
             <h1 ref={landHere} tabIndex={-1}>
-              {partnerName}
+              {meta.title || partnerName}
             </h1>
             <p className="meta muted">
               {relationshipLabel(meta.kind, myRole, partnerName)}
@@ -76,6 +77,7 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
               <SyncIndicator seriesId={seriesId} />
               <SaveIndicator replica={replica} />
             </div>
+            <SeriesSlotTools replica={replica} meeting={meeting} partnerName={partnerName} />
             <Button variant="primary" onClick={() => setInviting(true)}>
               Invite
             </Button>

@@ -85,7 +85,18 @@ function changesWithin(tr: Y.Transaction, fragment: Y.XmlFragment): boolean {
   return false;
 }
 
-export function NotesEditor({ doc, meetingId, awareness }: { doc: Y.Doc; meetingId: string; awareness: Awareness }) {
+/** `editable` false: read-only, e.g. a past meeting's notes until someone chooses to edit them. */
+export function NotesEditor({
+  doc,
+  meetingId,
+  awareness,
+  editable = true,
+}: {
+  doc: Y.Doc;
+  meetingId: string;
+  awareness: Awareness;
+  editable?: boolean;
+}) {
   // Throws a TandemError when a peer wrote something else than notes; the panel's boundary says so.
   const fragment = useMemo(() => meetingNotes(doc, meetingId), [doc, meetingId]);
   const [tooDeep, setTooDeep] = useState(() => nestsDeeperThan(fragment));
@@ -96,13 +107,24 @@ export function NotesEditor({ doc, meetingId, awareness }: { doc: Y.Doc; meeting
         These notes are nested too deeply to show; they may have been damaged in the other person's copy.
       </p>
     );
-  return <BoundNotes fragment={fragment} awareness={awareness} onTooDeep={onTooDeep} />;
+  return <BoundNotes fragment={fragment} awareness={awareness} editable={editable} onTooDeep={onTooDeep} />;
 }
 
-function BoundNotes({ fragment, awareness, onTooDeep }: { fragment: Y.XmlFragment; awareness: Awareness; onTooDeep(): void }) {
+function BoundNotes({
+  fragment,
+  awareness,
+  editable,
+  onTooDeep,
+}: {
+  fragment: Y.XmlFragment;
+  awareness: Awareness;
+  editable: boolean;
+  onTooDeep(): void;
+}) {
   const { presence } = useApp();
   const editor = useEditor(
     {
+      editable,
       extensions: [
         // The Collaboration extension brings Yjs's undo (per user, Mod-Z / Shift-Mod-Z), so the editor's own is off.
         StarterKit.configure({ undoRedo: false, link: false }),
@@ -113,14 +135,20 @@ function BoundNotes({ fragment, awareness, onTooDeep }: { fragment: Y.XmlFragmen
         CollaborationCaret.configure({ provider: { awareness }, user: presence }),
       ],
       editorProps: {
-        attributes: { role: 'textbox', 'aria-label': 'Shared notes', 'aria-multiline': 'true', class: 'notes__content' },
+        attributes: {
+          role: 'textbox',
+          'aria-label': 'Shared notes',
+          'aria-multiline': 'true',
+          'aria-readonly': String(!editable),
+          class: 'notes__content',
+        },
         handleDOMEvents: {
           click: (_view, event) => clickedLink(event),
           auxclick: (_view, event) => clickedLink(event),
         },
       },
     },
-    [fragment, awareness],
+    [fragment, awareness, editable],
   );
   const { lost } = useConnection();
   useEffect(() => editor.setEditable(!lost), [editor, lost]);
@@ -140,7 +168,7 @@ function BoundNotes({ fragment, awareness, onTooDeep }: { fragment: Y.XmlFragmen
 
   return (
     <div className="notes">
-      <NotesToolbar editor={editor} />
+      {editable && <NotesToolbar editor={editor} />}
       <EditorContent editor={editor} />
     </div>
   );

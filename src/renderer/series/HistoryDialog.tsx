@@ -1,0 +1,86 @@
+/**
+ * The 1:1's past: every meeting that was held, moved or cancelled, newest first, with the reason
+ * and its items. A meeting's notes open read-only; "Edit notes" makes them editable on purpose.
+ */
+import { useMemo, useState } from 'react';
+import { agendaFor, type Meeting, type MeetingChange } from '../../shared/domain/series-doc.js';
+import { Button } from '../components/Button.js';
+import { Dialog } from '../components/Dialog.js';
+import { meetingDate } from '../lib/labels.js';
+import type { SeriesReplica } from '../replica/series-replica.js';
+import { useMeetingChanges, useMeetings } from '../replica/use-doc-part.js';
+import { NotesEditor } from './NotesEditor.js';
+
+function describe(change: MeetingChange): string {
+  if (change.kind === 'moved') return `Moved from ${meetingDate(change.from ?? '')} to ${meetingDate(change.to ?? '')}: ${change.reason}`;
+  const carried = change.carried ? ` (${change.carried} ${change.carried === 1 ? 'item' : 'items'} carried forward)` : '';
+  return `Cancelled: ${change.reason}${carried}`;
+}
+
+const STATUS = { held: 'Held', canceled: 'Cancelled', moved: 'Moved', scheduled: 'Upcoming' } as const;
+
+export function HistoryDialog({
+  replica,
+  open,
+  onOpenChange,
+}: {
+  replica: SeriesReplica;
+  open: boolean;
+  onOpenChange(open: boolean): void;
+}) {
+  const meetings = useMeetings(replica.doc);
+  const changes = useMeetingChanges(replica.doc);
+  const past = useMemo(() => {
+    const changed = new Set(changes.map((c) => c.meetingId));
+    return meetings.filter((m) => m.status !== 'scheduled' || changed.has(m.id)).reverse();
+  }, [meetings, changes]);
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange} title="History">
+      {past.length === 0 ? (
+        <p className="muted">No meeting has been held, moved or cancelled yet.</p>
+      ) : (
+        <ol className="history" aria-label="Past meetings">
+          {past.map((m) => (
+            <HistoryEntry key={m.id} replica={replica} meeting={m} changes={changes.filter((c) => c.meetingId === m.id)} />
+          ))}
+        </ol>
+      )}
+    </Dialog>
+  );
+}
+
+function HistoryEntry({ replica, meeting, changes }: { replica: SeriesReplica; meeting: Meeting; changes: MeetingChange[] }) {
+  const [showNotes, setShowNotes] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const items = agendaFor(replica.doc, meeting.id);
+  const heading = `${meetingDate(meeting.scheduledFor)} · ${STATUS[meeting.status]}`;
+  return (
+    <li className="history__entry">
+      <h3 className="history__title">{heading}</h3>
+      {changes.map((c) => (
+        <p key={c.id} className="meta">
+          {describe(c)}
+        </p>
+      ))}
+      {items.length > 0 && (
+        <ul className="history__items" aria-label={`Items of ${meetingDate(meeting.scheduledFor)}`}>
+          {items.map((i) => (
+            <li key={i.id}>{i.title}</li>
+          ))}
+        </ul>
+      )}
+      <div className="history__tools">
+        <Button variant="ghost" aria-expanded={showNotes} onClick={() => setShowNotes((v) => !v)}>
+          {showNotes ? 'Hide notes' : 'Show notes'}
+        </Button>
+        {showNotes && (
+          <Button variant="ghost" aria-pressed={editing} onClick={() => setEditing((v) => !v)}>
+            Edit notes
+          </Button>
+        )}
+      </div>
+      {showNotes && <NotesEditor doc={replica.doc} meetingId={meeting.id} awareness={replica.awareness} editable={editing} />}
+    </li>
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * 1:1 settings: its name, its cadence, and pausing or ending it. Each change reaches the other
+ * person through the shared document; each says what they keep.
+ */
+import { useState, type FormEvent } from 'react';
+import { nextOccurrence } from '../../shared/domain/cadence.js';
+import { renameSeries, setCadence, setSeriesState } from '../../shared/domain/series-commands.js';
+import { nextMeeting } from '../../shared/domain/series-doc.js';
+import { Cadence } from '../../shared/schemas.js';
+import { Button } from '../components/Button.js';
+import { Dialog, FormFooter } from '../components/Dialog.js';
+import { TextField } from '../components/TextField.js';
+import type { SeriesReplica } from '../replica/series-replica.js';
+import { useMeta } from '../replica/use-doc-part.js';
+import { CadenceFields, cadenceOf, draftOf, type CadenceDraft } from './CadenceFields.js';
+
+export function SeriesSettingsDialog({
+  replica,
+  partnerName,
+  open,
+  onOpenChange,
+}: {
+  replica: SeriesReplica;
+  partnerName: string;
+  open: boolean;
+  onOpenChange(open: boolean): void;
+}) {
+  const { doc } = replica;
+  const meta = useMeta(doc);
+  const [title, setTitle] = useState(meta.title);
+  const [draft, setDraft] = useState<CadenceDraft>(() => {
+    const next = nextMeeting(doc);
+    return draftOf(meta.cadence, next ? new Date(next.scheduledFor) : nextOccurrence(meta.cadence, new Date()));
+  });
+  const [error, setError] = useState<string | null>(null);
+  const readOnly = meta.state === 'ended';
+
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    const planned = cadenceOf(draft);
+    const parsed = planned ? Cadence.safeParse(planned.cadence) : null;
+    if (!parsed?.success) {
+      setError(parsed ? (parsed.error.issues[0]?.message ?? 'Check the cadence.') : 'Choose a date and time for the next meeting.');
+      return;
+    }
+    if (title.trim() !== meta.title) replica.run(renameSeries, { title });
+    if (JSON.stringify(parsed.data) !== JSON.stringify(meta.cadence)) replica.run(setCadence, { cadence: parsed.data });
+    setError(null);
+    onOpenChange(false);
+  };
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange} title="1:1 settings">
+      <form className="form" onSubmit={save} noValidate>
+        <TextField
+          label="Name"
+          hint={`Shown instead of "${partnerName}". ${partnerName} sees the new name too.`}
+          maxLength={200}
+          value={title}
+          disabled={readOnly}
+          onChange={(e) => setTitle(e.target.value)}
+        />
+        <CadenceFields draft={draft} startLabel="Next meeting" onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))} />
+        <p className="field__hint">Future meetings move to the new cadence with their agendas; past meetings stay as they were.</p>
+        {!readOnly && <FormFooter error={error} submitLabel="Save" disabled={false} onCancel={() => onOpenChange(false)} />}
+      </form>
+      <section className="settings-section" aria-labelledby="series-state-heading">
+        <h3 id="series-state-heading">Pause or end</h3>
+        {meta.state === 'active' && (
+          <>
+            <p className="muted">Pausing plans no new meetings until you resume; {partnerName} sees it paused and keeps everything.</p>
+            <Button onClick={() => replica.run(setSeriesState, { state: 'paused' })}>Pause 1:1</Button>
+          </>
+        )}
+        {meta.state === 'paused' && (
+          <>
+            <p className="muted">Resuming plans the next meeting from the cadence, for both of you.</p>
+            <Button onClick={() => replica.run(setSeriesState, { state: 'active' })}>Resume 1:1</Button>
+          </>
+        )}
+        {meta.state !== 'ended' ? (
+          <>
+            <p className="muted">
+              Ending keeps the whole 1:1 read-only among past 1:1s, e.g. when one of you changes team; {partnerName} keeps it read-only too.
+            </p>
+            <Button variant="danger" onClick={() => replica.run(setSeriesState, { state: 'ended' })}>
+              End 1:1
+            </Button>
+          </>
+        ) : (
+          <p className="muted">This 1:1 has ended and is kept read-only, for both of you.</p>
+        )}
+      </section>
+    </Dialog>
+  );
+}

@@ -1,0 +1,33 @@
+/** The 1:1 header's tools for its meetings: move or cancel the next one, the history, the settings. */
+import { useState } from 'react';
+import type { Meeting } from '../../shared/domain/series-doc.js';
+import { Button } from '../components/Button.js';
+import type { SeriesReplica } from '../replica/series-replica.js';
+import { CancelMeetingDialog } from './CancelMeetingDialog.js';
+import { HistoryDialog } from './HistoryDialog.js';
+import { SeriesSettingsDialog } from './SeriesSettingsDialog.js';
+
+export function SeriesSlotTools({
+  replica,
+  meeting,
+  partnerName,
+}: {
+  replica: SeriesReplica;
+  meeting: Meeting | null;
+  partnerName: string;
+}) {
+  const [open, setOpen] = useState<'cancel' | 'history' | 'settings' | null>(null);
+  const toggle = (which: NonNullable<typeof open>) => (value: boolean) => setOpen(value ? which : null);
+  return (
+    <>
+      {meeting && <Button onClick={() => setOpen('cancel')}>Move or cancel</Button>}
+      <Button onClick={() => setOpen('history')}>History</Button>
+      <Button onClick={() => setOpen('settings')}>1:1 settings</Button>
+      {meeting && open === 'cancel' && (
+        <CancelMeetingDialog key={meeting.id} replica={replica} meeting={meeting} open onOpenChange={toggle('cancel')} />
+      )}
+      <HistoryDialog replica={replica} open={open === 'history'} onOpenChange={toggle('history')} />
+      {open === 'settings' && <SeriesSettingsDialog replica={replica} partnerName={partnerName} open onOpenChange={toggle('settings')} />}
+    </>
+  );
+}
