@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { addAgendaItem, changeItemText, COMMAND, createSeries, TITLE_MAX } from '../../../../src/shared/domain/commands.js';
 import { agendaMap, itemText } from '../../../../src/shared/domain/series-doc.js';
 import { applyChange, cutTo, diffText, shiftOffset, type DeltaOp } from '../../../../src/shared/domain/text-change.js';
+import { WEEKLY } from '../../helpers/cadence.js';
 
 const ctx = () => ({ now: new Date('2030-01-01T00:00:00.000Z'), userId: 'me' });
 
@@ -13,7 +14,7 @@ function seriesWithItem(title: string): { doc: Y.Doc; id: string } {
     doc,
     {
       kind: 'peer',
-      cadence: 'weekly',
+      cadence: WEEKLY,
       me: { name: 'Dana', role: 'peer' },
       partner: { name: 'Sam', role: 'peer' },
       firstMeetingAt: '2030-01-07T10:00:00.000Z',
