@@ -10,6 +10,7 @@
  */
 import type { ApiOf } from '../core/features/define.js';
 import type { Operations } from '../core/features/registry.js';
+import type { SeriesState } from './domain/series-doc.js';
 import type { CadencePattern, Role, SeriesKind } from './schemas.js';
 
 export interface Profile {
@@ -21,6 +22,10 @@ export interface SeriesSummary {
   id: string;
   kind: SeriesKind;
   cadence: CadencePattern;
+  /** The name the participants gave the 1:1 (empty: none). */
+  title: string;
+  /** Paused 1:1s plan no meetings; ended ones are kept read-only among past 1:1s. */
+  state: SeriesState;
   /** The other person's name as this user sees it. */
   partnerName: string;
   /** This user's role in the relationship. */

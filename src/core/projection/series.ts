@@ -15,6 +15,8 @@ export interface SeriesTable {
   id: string;
   kind: string;
   cadence: string;
+  title: string;
+  state: string;
   partner_name: string;
   my_role: string;
   created_at: string;
@@ -48,6 +50,8 @@ function seriesRow(doc: Y.Doc, ctx: ProjectContext): SeriesTable | null {
       id: ctx.seriesId,
       kind: meta.kind,
       cadence: meta.cadence.pattern,
+      title: meta.title,
+      state: meta.state,
       partner_name: partnerName,
       my_role: myRole,
       created_at: meta.createdAt,
@@ -65,7 +69,7 @@ function seriesRow(doc: Y.Doc, ctx: ProjectContext): SeriesTable | null {
 
 export const seriesProjection: Projection = {
   name: 'series',
-  version: '1',
+  version: '2',
   tables: ['series'],
   async create(db: Kysely<Database>) {
     await db.schema
@@ -73,6 +77,8 @@ export const seriesProjection: Projection = {
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('cadence', 'text', (c) => c.notNull())
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
       .addColumn('partner_name', 'text', (c) => c.notNull())
       .addColumn('my_role', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())

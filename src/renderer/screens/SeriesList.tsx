@@ -47,7 +47,7 @@ export function SeriesList() {
           </div>
         </div>
         <ErrorBoundary message="Your 1:1s could not be listed; reload this page to try again.">
-          {list === null ? null : list.length === 0 ? <EmptyList onCreate={() => setCreating(true)} /> : <SeriesCards list={list} />}
+          {list === null ? null : list.length === 0 ? <EmptyList onCreate={() => setCreating(true)} /> : <SeriesSections list={list} />}
         </ErrorBoundary>
       </main>
       <NewSeriesDialog open={creating} onOpenChange={setCreating} />
@@ -70,12 +70,36 @@ function EmptyList({ onCreate }: { onCreate(): void }) {
   );
 }
 
-function SeriesCards({ list }: { list: SeriesSummary[] }) {
+/** Ended 1:1s are kept, read-only, under their own heading. */
+function SeriesSections({ list }: { list: SeriesSummary[] }) {
+  const past = list.filter((s) => s.state === 'ended');
   return (
-    <ul className="series-list" aria-label="1:1s">
+    <>
+      <SeriesCards list={list.filter((s) => s.state !== 'ended')} label="1:1s" />
+      {past.length > 0 && (
+        <section aria-labelledby="past-heading">
+          <h2 id="past-heading">Past 1:1s</h2>
+          <SeriesCards list={past} label="Past 1:1s" />
+        </section>
+      )}
+    </>
+  );
+}
+
+function SeriesCards({ list, label }: { list: SeriesSummary[]; label: string }) {
+  return (
+    <ul className="series-list" aria-label={label}>
       {list.map((s) => {
         const relationship = relationshipLabel(s.kind, s.myRole, s.partnerName);
-        const next = s.nextMeetingAt ? `Next: ${meetingDate(s.nextMeetingAt)}` : 'No meeting scheduled';
+        const next =
+          s.state === 'ended'
+            ? 'Ended'
+            : s.state === 'paused'
+              ? 'Paused'
+              : s.nextMeetingAt
+                ? `Next: ${meetingDate(s.nextMeetingAt)}`
+                : 'No meeting scheduled';
+        const name = s.title || s.partnerName;
         const count = s.openItemCount === 0 ? 'No open items' : `${s.openItemCount} open ${s.openItemCount === 1 ? 'item' : 'items'}`;
         return (
           <li key={s.id}>
@@ -83,13 +107,13 @@ function SeriesCards({ list }: { list: SeriesSummary[] }) {
             <a
               className="series-card"
               href={hrefFor({ name: 'series', seriesId: s.id })}
-              aria-label={`${s.partnerName}, ${relationship}, ${next}, ${count}`}
+              aria-label={`${name}, ${relationship}, ${next}, ${count}`}
             >
               <span className="series-card__avatar" aria-hidden="true">
                 {initials(s.partnerName)}
               </span>
               <span className="series-card__main">
-                <span className="series-card__name">{s.partnerName}</span>
+                <span className="series-card__name">{name}</span>
                 <span className="meta">{relationship}</span>
               </span>
               <span className="series-card__side">

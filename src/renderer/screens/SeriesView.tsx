@@ -91,7 +91,11 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
             <span className="meta muted">{items.filter(isOpenItem).length} open</span>
           </div>
           <ErrorBoundary message="The agenda could not be shown; the notes still work.">
-            <AddAgendaItem replica={replica} />
+            {meta.state === 'ended' ? (
+              <p className="muted">This 1:1 has ended: it is kept read-only.</p>
+            ) : (
+              <AddAgendaItem replica={replica} />
+            )}
             <Agenda replica={replica} items={items} />
           </ErrorBoundary>
         </section>
@@ -102,7 +106,7 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
           </div>
           {meeting ? (
             <ErrorBoundary key={meeting.id} message="These notes could not be shown; the agenda still works.">
-              <NotesEditor doc={doc} meetingId={meeting.id} awareness={awareness} />
+              <NotesEditor doc={doc} meetingId={meeting.id} awareness={awareness} editable={meta.state !== 'ended'} />
             </ErrorBoundary>
           ) : (
             <p className="muted">Notes open once a meeting is scheduled.</p>

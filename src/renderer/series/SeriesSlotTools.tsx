@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { Meeting } from '../../shared/domain/series-doc.js';
 import { Button } from '../components/Button.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
+import { useMeta } from '../replica/use-doc-part.js';
 import { CancelMeetingDialog } from './CancelMeetingDialog.js';
 import { HistoryDialog } from './HistoryDialog.js';
 import { SeriesSettingsDialog } from './SeriesSettingsDialog.js';
@@ -17,10 +18,11 @@ export function SeriesSlotTools({
   partnerName: string;
 }) {
   const [open, setOpen] = useState<'cancel' | 'history' | 'settings' | null>(null);
+  const ended = useMeta(replica.doc).state === 'ended';
   const toggle = (which: NonNullable<typeof open>) => (value: boolean) => setOpen(value ? which : null);
   return (
     <>
-      {meeting && <Button onClick={() => setOpen('cancel')}>Move or cancel</Button>}
+      {meeting && !ended && <Button onClick={() => setOpen('cancel')}>Move or cancel</Button>}
       <Button onClick={() => setOpen('history')}>History</Button>
       <Button onClick={() => setOpen('settings')}>1:1 settings</Button>
       {meeting && open === 'cancel' && (

@@ -2,6 +2,7 @@
 import type { SeriesSummary } from '../../../shared/api.js';
 import { TandemError } from '../../../shared/errors.js';
 import { CadencePattern, Role, SeriesKind } from '../../../shared/schemas.js';
+import { SeriesState } from '../../../shared/domain/series-doc.js';
 import type { CoreServices } from '../context.js';
 
 export async function listSeries(core: CoreServices): Promise<SeriesSummary[]> {
@@ -17,6 +18,8 @@ export async function listSeries(core: CoreServices): Promise<SeriesSummary[]> {
     kind: SeriesKind.parse(r.kind),
     // Rows projected before cadences had patterns hold `monthly`.
     cadence: CadencePattern.catch('monthly-nth-weekday').parse(r.cadence),
+    title: r.title,
+    state: SeriesState.parse(r.state),
     partnerName: r.partner_name,
     myRole: Role.parse(r.my_role),
     createdAt: r.created_at,
