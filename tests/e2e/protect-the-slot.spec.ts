@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { startWebShell, tempDir } from './support/processes.js';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { startRelay, startWebShell, tempDir, type WebShellProcess } from './support/processes.js';
 import { checkScreen } from './support/screens.js';
 import { addItem, createSeries, firstRun } from './support/tandem-page.js';
 
@@ -57,5 +57,53 @@ test('a 1:1 with a cadence: one meeting skipped and the next moved, each with a 
     await checkScreen(page, 'history');
   } finally {
     await shell.stop();
+  }
+});
+
+async function berlinPage(browser: Browser, shell: WebShellProcess): Promise<Page> {
+  const page = await (await browser.newContext({ timezoneId: 'Europe/Berlin' })).newPage();
+  await page.goto(shell.url);
+  return page;
+}
+
+test('the other participant sees the skip and the move, with their reasons, in the history', async ({ browser }) => {
+  const relay = await startRelay(tempDir('slot-relay'));
+  const shellA = await startWebShell(tempDir('slot-dana'), { relay: relay.url });
+  const shellB = await startWebShell(tempDir('slot-sam'), { relay: relay.url });
+  try {
+    const a = await berlinPage(browser, shellA);
+    const b = await berlinPage(browser, shellB);
+    await firstRun(a, 'Dana Whitfield');
+    await firstRun(b, 'Sam Okafor');
+    await createSeries(a, 'Sam Okafor');
+    await a.getByLabel('First meeting').fill('2031-03-04T10:00');
+    await a.getByRole('button', { name: 'Create 1:1' }).click();
+    await a.getByRole('button', { name: 'Invite' }).click();
+    const code = await a.getByRole('textbox', { name: 'Invite code' }).inputValue();
+    await a.keyboard.press('Escape');
+    await b.getByRole('button', { name: 'Join a 1:1' }).click();
+    await b.getByRole('textbox', { name: 'Invite code or link' }).fill(code);
+    await b.getByRole('button', { name: 'Join' }).click();
+    await expect(b.getByText('Next meeting Tue 4 Mar, 10:00')).toBeVisible();
+
+    const dialog = a.getByRole('dialog');
+    await a.getByRole('button', { name: 'Move or cancel' }).click();
+    await dialog.getByRole('radio', { name: 'Skip this meeting' }).check();
+    await dialog.getByRole('textbox', { name: 'Reason' }).fill('Public holiday');
+    await dialog.getByRole('button', { name: 'Skip meeting' }).click();
+    await a.getByRole('button', { name: 'Move or cancel' }).click();
+    await dialog.getByLabel('New date and time').fill('2031-03-12T15:00');
+    await dialog.getByRole('textbox', { name: 'Reason' }).fill('Offsite on Tuesday');
+    await dialog.getByRole('button', { name: 'Move meeting' }).click();
+
+    await expect(b.getByText('Next meeting Wed 12 Mar, 15:00')).toBeVisible();
+    await b.getByRole('button', { name: 'History' }).click();
+    const past = b.getByRole('dialog').getByRole('list', { name: 'Past meetings' });
+    await expect(past.getByRole('heading')).toHaveText(['Wed 12 Mar, 15:00 · Upcoming', 'Tue 4 Mar, 10:00 · Cancelled']);
+    await expect(past).toContainText('Moved from Tue 11 Mar, 10:00 to Wed 12 Mar, 15:00: Offsite on Tuesday');
+    await expect(past).toContainText('Cancelled: Public holiday');
+    await checkScreen(b, 'history-other-participant');
+  } finally {
+    await Promise.all([shellA.stop(), shellB.stop(), relay.stop()]);
   }
 });
