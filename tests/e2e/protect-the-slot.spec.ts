@@ -55,6 +55,25 @@ test('a 1:1 with a cadence: one meeting skipped and the next moved, each with a 
     await past.getByRole('button', { name: 'Edit notes' }).click();
     await expect(notes).toHaveAttribute('aria-readonly', 'false');
     await checkScreen(page, 'history');
+    await page.keyboard.press('Escape');
+
+    // Settings: a new name and cadence (the hand-moved meeting stays), then ending the 1:1.
+    await page.getByRole('button', { name: '1:1 settings' }).click();
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Design sync');
+    await dialog.getByRole('combobox', { name: 'How often' }).selectOption({ label: 'Every week' });
+    await checkScreen(page, 'series-settings');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Design sync' })).toBeVisible();
+    await expect(page.getByText('Next meeting Wed 19 Mar, 15:00')).toBeVisible();
+    await page.getByRole('button', { name: '1:1 settings' }).click();
+    await dialog.getByRole('button', { name: 'End 1:1' }).click();
+    await expect(dialog).toContainText('This 1:1 has ended and is kept read-only');
+    await page.keyboard.press('Escape');
+    await expect(page.getByText('This 1:1 has ended: it is kept read-only.')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Move or cancel' })).toBeHidden();
+    await page.getByRole('button', { name: 'Back to all 1:1s' }).click();
+    await expect(page.getByRole('list', { name: 'Past 1:1s' }).getByRole('link', { name: /^Design sync, .*Ended/ })).toBeVisible();
+    await checkScreen(page, 'list-past');
   } finally {
     await shell.stop();
   }

@@ -5,7 +5,6 @@
 import { useState, type FormEvent } from 'react';
 import { nextOccurrence } from '../../shared/domain/cadence.js';
 import { renameSeries, setCadence, setSeriesState } from '../../shared/domain/series-commands.js';
-import { nextMeeting } from '../../shared/domain/series-doc.js';
 import { Cadence } from '../../shared/schemas.js';
 import { Button } from '../components/Button.js';
 import { Dialog, FormFooter } from '../components/Dialog.js';
@@ -28,10 +27,8 @@ export function SeriesSettingsDialog({
   const { doc } = replica;
   const meta = useMeta(doc);
   const [title, setTitle] = useState(meta.title);
-  const [draft, setDraft] = useState<CadenceDraft>(() => {
-    const next = nextMeeting(doc);
-    return draftOf(meta.cadence, next ? new Date(next.scheduledFor) : nextOccurrence(meta.cadence, new Date()));
-  });
+  // From the cadence, not the next meeting: that one may have been moved by hand.
+  const [draft, setDraft] = useState<CadenceDraft>(() => draftOf(meta.cadence, nextOccurrence(meta.cadence, new Date())));
   const [error, setError] = useState<string | null>(null);
   const readOnly = meta.state === 'ended';
 
@@ -60,7 +57,7 @@ export function SeriesSettingsDialog({
           disabled={readOnly}
           onChange={(e) => setTitle(e.target.value)}
         />
-        <CadenceFields draft={draft} startLabel="Next meeting" onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))} />
+        <CadenceFields draft={draft} startLabel="Next regular meeting" onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))} />
         <p className="field__hint">Future meetings move to the new cadence with their agendas; past meetings stay as they were.</p>
         {!readOnly && <FormFooter error={error} submitLabel="Save" disabled={false} onCancel={() => onOpenChange(false)} />}
       </form>
