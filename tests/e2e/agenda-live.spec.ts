@@ -88,7 +88,7 @@ test('every character typed in the agenda is stored as it is typed: a hard kill 
     await page.keyboard.type(' and next steps', SLOWLY);
     await saved(page);
     await page.reload();
-    await expect.poll(() => titles(page)).toEqual(['The tension in the design review and next steps']);
+    await expect.poll(() => titles(page)).toEqual(['The tension in the design review and next steps', 'Conference budget']);
 
     // A context edit mid-way, then a reload.
     await agenda(page)
