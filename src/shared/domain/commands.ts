@@ -30,7 +30,8 @@ export interface CommandContext {
 /** The transaction origin of every command. */
 export const COMMAND = Symbol('tandem-command');
 
-const run = <T>(doc: Y.Doc, fn: () => T): T => {
+/** Runs `fn` as one command: one transaction with the COMMAND origin (nested calls join the outer one). */
+export const run = <T>(doc: Y.Doc, fn: () => T): T => {
   let result!: T;
   doc.transact(() => {
     result = fn();
