@@ -22,6 +22,7 @@ export const OPERATION_NAMES = [
   'acceptInvite',
   'getSyncState',
   'retrySync',
+  'listNextSteps',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;
