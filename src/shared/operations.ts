@@ -23,6 +23,7 @@ export const OPERATION_NAMES = [
   'getSyncState',
   'retrySync',
   'listNextSteps',
+  'openPrivateNotes',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

@@ -4,6 +4,7 @@
  */
 import { agendaHandlers } from './agenda/handlers.js';
 import { nextStepsHandlers } from './next-steps/handlers.js';
+import { privateNotesHandlers } from './private-notes/handlers.js';
 import { profileHandlers } from './profile/handlers.js';
 import { seriesHandlers } from './series/handlers.js';
 import { settingsHandlers } from './settings/handlers.js';
@@ -16,6 +17,7 @@ export const operations = {
   ...settingsHandlers,
   ...sharingHandlers,
   ...nextStepsHandlers,
+  ...privateNotesHandlers,
 };
 
 export type Operations = typeof operations;
