@@ -16,6 +16,8 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { meetingNotes } from '../../shared/domain/series-doc.js';
+import { BubbleMenu } from '@tiptap/react/menus';
+import { Button } from '../components/Button.js';
 import { IconButton } from '../components/IconButton.js';
 import { useApp } from '../lib/app-context.js';
 import { useConnection } from '../lib/connection.js';
@@ -85,9 +87,23 @@ function changesWithin(tr: Y.Transaction, fragment: Y.XmlFragment): boolean {
   return false;
 }
 
-export function NotesEditor({ doc, meetingId, awareness }: { doc: Y.Doc; meetingId: string; awareness: Awareness }) {
+/** How a notes pane other than the shared one (the private notes) differs. */
+export interface NotesOptions {
+  label?: string;
+  placeholder?: string;
+  /** Offered on a text selection: turns the selected text into a next step. */
+  onNextStep?(text: string): void;
+}
+
+export function NotesEditor({
+  doc,
+  meetingId,
+  awareness,
+  fragment: given,
+  ...options
+}: { doc: Y.Doc; meetingId: string; awareness: Awareness; fragment?: Y.XmlFragment } & NotesOptions) {
   // Throws a TandemError when a peer wrote something else than notes; the panel's boundary says so.
-  const fragment = useMemo(() => meetingNotes(doc, meetingId), [doc, meetingId]);
+  const fragment = useMemo(() => given ?? meetingNotes(doc, meetingId), [given, doc, meetingId]);
   const [tooDeep, setTooDeep] = useState(() => nestsDeeperThan(fragment));
   const onTooDeep = useCallback(() => setTooDeep(true), []);
   if (tooDeep)
@@ -96,10 +112,20 @@ export function NotesEditor({ doc, meetingId, awareness }: { doc: Y.Doc; meeting
         These notes are nested too deeply to show; they may have been damaged in the other person's copy.
       </p>
     );
-  return <BoundNotes fragment={fragment} awareness={awareness} onTooDeep={onTooDeep} />;
+  return <BoundNotes fragment={fragment} awareness={awareness} onTooDeep={onTooDeep} options={options} />;
 }
 
-function BoundNotes({ fragment, awareness, onTooDeep }: { fragment: Y.XmlFragment; awareness: Awareness; onTooDeep(): void }) {
+function BoundNotes({
+  fragment,
+  awareness,
+  onTooDeep,
+  options: { label = 'Shared notes', placeholder = 'Shared notes: decisions, follow-ups, what you want to remember…', onNextStep },
+}: {
+  fragment: Y.XmlFragment;
+  awareness: Awareness;
+  onTooDeep(): void;
+  options: NotesOptions;
+}) {
   const { presence } = useApp();
   const editor = useEditor(
     {
@@ -107,13 +133,13 @@ function BoundNotes({ fragment, awareness, onTooDeep }: { fragment: Y.XmlFragmen
         // The Collaboration extension brings Yjs's undo (per user, Mod-Z / Shift-Mod-Z), so the editor's own is off.
         StarterKit.configure({ undoRedo: false, link: false }),
         NotesLink,
-        Placeholder.configure({ placeholder: 'Shared notes: decisions, follow-ups, what you want to remember…' }),
+        Placeholder.configure({ placeholder }),
         Collaboration.configure({ fragment }),
         CollaborationHistoryKeys,
         CollaborationCaret.configure({ provider: { awareness }, user: presence }),
       ],
       editorProps: {
-        attributes: { role: 'textbox', 'aria-label': 'Shared notes', 'aria-multiline': 'true', class: 'notes__content' },
+        attributes: { role: 'textbox', 'aria-label': label, 'aria-multiline': 'true', class: 'notes__content' },
         handleDOMEvents: {
           click: (_view, event) => clickedLink(event),
           auxclick: (_view, event) => clickedLink(event),
@@ -142,6 +168,21 @@ function BoundNotes({ fragment, awareness, onTooDeep }: { fragment: Y.XmlFragmen
     <div className="notes">
       <NotesToolbar editor={editor} />
       <EditorContent editor={editor} />
+      {onNextStep && (
+        <BubbleMenu editor={editor} className="notes__bubble">
+          <Button
+            size="small"
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => {
+              const { from, to } = editor.state.selection;
+              const text = editor.state.doc.textBetween(from, to, ' ').trim();
+              if (text) onNextStep(text);
+            }}
+          >
+            Make next step
+          </Button>
+        </BubbleMenu>
+      )}
     </div>
   );
 }
