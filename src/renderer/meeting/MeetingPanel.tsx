@@ -106,7 +106,7 @@ function AgendaWalk({ replica, meeting, now, people }: { replica: SeriesReplica;
   return (
     <>
       <div className="meeting__part" role="group" aria-labelledby="walk-heading">
-        <h3 id="walk-heading">Agenda</h3>
+        <h3 id="walk-heading">Walk the agenda</h3>
         {items.length === 0 && <p className="muted">Nothing on the agenda.</p>}
         <ol className="walk" aria-labelledby="walk-heading">
           {items.map((item) => {

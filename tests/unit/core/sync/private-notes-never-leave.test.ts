@@ -3,15 +3,12 @@
  * core and the relay recorded, the relay's frames and files carry the shared notes and never the
  * private ones, which the core still stores in its own database.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { createConnection, createServer, type Server } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { DATABASE_FILE } from '../../../../src/core/tandem-core.js';
 import { ensurePrivateNotes, privateDocId } from '../../../../src/shared/domain/private-notes.js';
 import { meetingNotes, nextMeeting } from '../../../../src/shared/domain/series-doc.js';
 import { SeriesReplica } from '../../../../src/renderer/replica/series-replica.js';
+import { bytesOnDisk, recordingProxy } from '../../../e2e/support/recording-proxy.js';
 import { SPAWNED_RELAY_TIMEOUT_MS } from '../../server/helpers.js';
 import { edit, person, relay, share, until, type Person } from './sync-fixtures.js';
 
@@ -20,30 +17,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A TCP hop in front of the relay that keeps every byte going either way. */
-async function recordingProxy(relayPort: number): Promise<{ url: string; bytes: () => Buffer }> {
-  const chunks: Buffer[] = [];
-  const server: Server = createServer((client) => {
-    const upstream = createConnection({ host: '127.0.0.1', port: relayPort });
-    client.on('data', (d: Buffer) => chunks.push(d));
-    upstream.on('data', (d: Buffer) => chunks.push(d));
-    client.pipe(upstream).pipe(client);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-  const { port } = server.address() as { port: number };
-  return { url: `ws://127.0.0.1:${port}`, bytes: () => Buffer.concat(chunks) };
-}
-
 function writeParagraph(fragment: Y.XmlFragment, text: string): void {
   const paragraph = new Y.XmlElement('paragraph');
   paragraph.insert(0, [new Y.XmlText(text)]);
   fragment.insert(fragment.length, [paragraph]);
 }
-
-const filesOf = (dir: string) => Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f))));
 
 test(
   'the relay never receives or stores private notes, while shared notes arrive',
@@ -51,6 +29,7 @@ test(
     const server = await relay();
     cleanups.push(() => server.stop());
     const proxy = await recordingProxy(server.port);
+    cleanups.push(() => proxy.close());
     const dana: Person = await person('Dana', proxy.url);
     const sam: Person = await person('Sam', server.url);
     cleanups.push(
@@ -68,14 +47,14 @@ test(
     edit(dana, seriesId, (doc) => doc.transact(() => writeParagraph(meetingNotes(doc, meetingId), SHARED)));
 
     await until(() => edit(sam, seriesId, (doc) => meetingNotes(doc, meetingId).toString().includes(SHARED)), 'shared notes at Sam');
-    await until(() => filesOf(server.dataDir).includes(SHARED), "shared notes in the relay's files");
+    await until(() => bytesOnDisk(server.dataDir).includes(SHARED), "shared notes in the relay's files");
     await until(() => privateReplica.saveState.pending === 0, 'the private note saved');
 
     expect(proxy.bytes().includes(SHARED)).toBe(true);
     expect(proxy.bytes().includes(SECRET)).toBe(false);
-    expect(filesOf(server.dataDir).includes(SECRET)).toBe(false);
-    expect(filesOf(sam.dataDir).includes(SECRET)).toBe(false);
-    expect(readFileSync(join(dana.dataDir, DATABASE_FILE)).includes(SECRET) || filesOf(dana.dataDir).includes(SECRET)).toBe(true);
+    expect(bytesOnDisk(server.dataDir).includes(SECRET)).toBe(false);
+    expect(bytesOnDisk(sam.dataDir).includes(SECRET)).toBe(false);
+    expect(bytesOnDisk(dana.dataDir).includes(SECRET)).toBe(true);
     await privateReplica.close();
   },
   SPAWNED_RELAY_TIMEOUT_MS,
