@@ -58,7 +58,7 @@ test('a full 1:1: check-in, agenda walk, notes, next steps, end with carry-over;
     // Walking the agenda: the current item is the same on Sam's page.
     await a.getByRole('button', { name: 'Discuss Career goals' }).click();
     await expect(walk(b).locator('[aria-current="step"]')).toContainText('Career goals');
-    await a.getByRole('listitem').filter({ hasText: 'Career goals' }).getByRole('checkbox', { name: 'Discussed' }).check();
+    await walk(a).getByRole('checkbox', { name: 'Career goals discussed' }).check();
     await a.getByRole('button', { name: 'Discuss Launch retro' }).click();
     await expect(walk(b).locator('[aria-current="step"]')).toContainText('Launch retro');
     await checkScreen(b, 'meeting-in-progress');
@@ -79,7 +79,7 @@ test('a full 1:1: check-in, agenda walk, notes, next steps, end with carry-over;
     await a.getByRole('combobox', { name: 'Owner', exact: true }).selectOption({ label: 'Sam Okafor' });
     await a.getByLabel('Due date', { exact: true }).fill('2030-01-20');
     await a.getByRole('button', { name: 'Add next step' }).click();
-    await a.getByRole('listitem').filter({ hasText: 'Launch retro' }).getByRole('checkbox', { name: 'Discussed' }).check();
+    await walk(a).getByRole('checkbox', { name: 'Launch retro discussed' }).check();
 
     // A next step from selected notes text.
     await notes(a).click();

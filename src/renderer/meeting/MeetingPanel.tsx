@@ -132,6 +132,7 @@ function AgendaWalk({ replica, meeting, now, people }: { replica: SeriesReplica;
                   <label className="walk__check">
                     <input
                       type="checkbox"
+                      aria-label={`${item.title} discussed`}
                       checked={discussed}
                       onChange={(e) => {
                         if (current && e.target.checked) replica.run(setCurrentItem, { meetingId: meeting.id, itemId: null });
