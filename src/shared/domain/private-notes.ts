@@ -8,6 +8,7 @@
  */
 import * as Y from 'yjs';
 import { z } from 'zod';
+import { BAD_ID, Id } from '../schemas.js';
 import { run, type CommandContext } from './commands.js';
 
 export const PRIVATE_DOC_KIND = 'private';
@@ -20,10 +21,8 @@ export function seriesOfPrivateDoc(docId: string): string | null {
   return docId.endsWith(SUFFIX) ? docId.slice(0, -SUFFIX.length) : null;
 }
 
-/** An id frames may carry: a series, or a series' private notes. */
-export const DocId = z.union([z.uuid(), z.string().refine((id) => z.uuid().safeParse(seriesOfPrivateDoc(id)).success)], {
-  message: 'That 1:1 could not be found (its id is not valid).',
-});
+/** An id frames may carry: a series, or a series' private notes (said like any bad id). */
+export const DocId = z.string().refine((id) => Id.safeParse(seriesOfPrivateDoc(id) ?? id).success, { message: BAD_ID });
 
 const notesMap = (doc: Y.Doc) => doc.getMap<unknown>('notes');
 
