@@ -24,9 +24,10 @@ import {
   actionsMap,
   agendaMap,
   isOpenItem,
-  listAgenda,
+  byOrder,
   listMeetings,
   meetingsMap,
+  readItem,
   readMeeting,
   type AgendaItem,
   type Meeting,
@@ -113,8 +114,16 @@ export function meetingElapsedMs(meeting: MeetingState, now: Date): number {
  * is the next one to hold, the items waiting for "the next meeting".
  */
 export function meetingAgenda(doc: Y.Doc, meetingId: string): AgendaItem[] {
-  const next = currentMeeting(doc);
-  return listAgenda(doc).filter((item) => item.meetingId === meetingId || (item.meetingId === null && next?.id === meetingId));
+  const isNext = currentMeeting(doc)?.id === meetingId;
+  const items: AgendaItem[] = [];
+  // Only this meeting's entries are validated: a long history holds many more items than one agenda.
+  agendaMap(doc).forEach((m, id) => {
+    const target: unknown = m instanceof Y.Map ? (m.get('meetingId') ?? null) : undefined;
+    if (target !== meetingId && !(target === null && isNext)) return;
+    const item = readItem(id, m);
+    if (!('reason' in item)) items.push(item);
+  });
+  return items.sort(byOrder);
 }
 
 export function startMeeting(doc: Y.Doc, input: { meetingId: string }, ctx: CommandContext): void {
