@@ -6,7 +6,8 @@
  */
 import type { EventListener, FrameListener, OperationName, OperationsApi, TandemApi, TandemEvent } from '../shared/api.js';
 import { TandemError } from '../shared/errors.js';
-import { Id, explainZodError } from '../shared/schemas.js';
+import { DocId } from '../shared/domain/private-notes.js';
+import { explainZodError } from '../shared/schemas.js';
 import { applyChecked } from '../node/docstore/update-log.js';
 import type { HandlerContext, SessionAccess } from './features/context.js';
 import { operations } from './features/registry.js';
@@ -24,8 +25,8 @@ export async function dispatch(ctx: HandlerContext, method: OperationName, input
   return (run as (ctx: HandlerContext, input: unknown) => Promise<unknown>)(ctx, parsed.data);
 }
 
-function requireId(seriesId: unknown): string {
-  const parsed = Id.safeParse(seriesId);
+function requireId(docId: unknown): string {
+  const parsed = DocId.safeParse(docId);
   if (!parsed.success) throw new TandemError('invalid-input', explainZodError(parsed.error));
   return parsed.data;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type * as Y from 'yjs';
 import type { Profile, RelayConfig, SyncState, TandemEvent } from '../shared/api.js';
 import { joinSeries } from '../shared/domain/commands.js';
+import { seriesOfPrivateDoc } from '../shared/domain/private-notes.js';
 import { hasMeta } from '../shared/domain/series-doc.js';
 import { TandemError } from '../shared/errors.js';
 import { SetProfileInput } from '../shared/schemas.js';
@@ -210,7 +211,8 @@ export class TandemCore implements CoreServices {
 
   /** Sends an update to every session that has the series open, except the one it came from. */
   private routeUpdate(seriesId: string, update: Uint8Array, origin: unknown, transaction: Y.Transaction): void {
-    this.projector.markDirty(seriesId, transaction);
+    // Private notes are nobody's list: only series are projected.
+    if (seriesOfPrivateDoc(seriesId) === null) this.projector.markDirty(seriesId, transaction);
     for (const s of this.sessions) if (s !== origin) s.deliver(seriesId, update);
   }
 

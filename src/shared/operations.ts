@@ -22,6 +22,8 @@ export const OPERATION_NAMES = [
   'acceptInvite',
   'getSyncState',
   'retrySync',
+  'listNextSteps',
+  'openPrivateNotes',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

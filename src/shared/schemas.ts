@@ -16,7 +16,8 @@ const say = (sentence: string): string => {
   return sentence;
 };
 
-export const Id = z.uuid({ message: say('That 1:1 or item could not be found (its id is not valid).') });
+export const BAD_ID = say('That 1:1 or item could not be found (its id is not valid).');
+export const Id = z.uuid({ message: BAD_ID });
 
 export const SeriesKind = z.enum(['manager-report', 'peer', 'skip-level']);
 export type SeriesKind = z.infer<typeof SeriesKind>;

@@ -3,6 +3,8 @@
  * each call's input with its handler's schema; `TandemApi` is derived from this object.
  */
 import { agendaHandlers } from './agenda/handlers.js';
+import { nextStepsHandlers } from './next-steps/handlers.js';
+import { privateNotesHandlers } from './private-notes/handlers.js';
 import { profileHandlers } from './profile/handlers.js';
 import { seriesHandlers } from './series/handlers.js';
 import { settingsHandlers } from './settings/handlers.js';
@@ -14,6 +16,8 @@ export const operations = {
   ...agendaHandlers,
   ...settingsHandlers,
   ...sharingHandlers,
+  ...nextStepsHandlers,
+  ...privateNotesHandlers,
 };
 
 export type Operations = typeof operations;

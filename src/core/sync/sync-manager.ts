@@ -6,6 +6,8 @@
 import type { Kysely } from 'kysely';
 import { Awareness } from 'y-protocols/awareness';
 import type { SyncState } from '../../shared/api.js';
+import { seriesOfPrivateDoc } from '../../shared/domain/private-notes.js';
+import { TandemError } from '../../shared/errors.js';
 import type { DocRegistry } from '../../node/docstore/doc-registry.js';
 import type { Logger } from '../../node/log.js';
 import type { Database } from '../store/schema.js';
@@ -128,6 +130,7 @@ export class SyncManager {
   }
 
   private start(share: Share): SeriesSync {
+    if (seriesOfPrivateDoc(share.seriesId) !== null) throw new TandemError('invalid-input', 'Private notes are never shared.');
     this.waiting.delete(share.seriesId);
     const existing = this.get(share.seriesId);
     if (existing) return existing;

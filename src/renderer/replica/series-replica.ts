@@ -11,6 +11,7 @@ import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import { type TandemApi, type Unsubscribe } from '../../shared/api.js';
 import { COMMAND, type CommandContext } from '../../shared/domain/commands.js';
+import { seriesOfPrivateDoc } from '../../shared/domain/private-notes.js';
 import { agendaMap } from '../../shared/domain/series-doc.js';
 import { TandemError } from '../../shared/errors.js';
 
@@ -62,6 +63,7 @@ export class SeriesReplica {
 
   constructor(
     private readonly api: TandemApi,
+    /** The document's id: a series, or a series' private notes (private-notes.ts). */
     readonly seriesId: string,
     user: PresenceUser,
     private readonly userId: string,
@@ -75,7 +77,9 @@ export class SeriesReplica {
     this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
     this.awareness.setLocalStateField('user', user);
-    this.ready = api.openSeries({ seriesId }).then((state) => {
+    const privateOf = seriesOfPrivateDoc(seriesId);
+    const opening = privateOf ? api.openPrivateNotes({ seriesId: privateOf }) : api.openSeries({ seriesId });
+    this.ready = opening.then((state) => {
       if (this.closed) return;
       Y.applyUpdate(this.doc, state, REMOTE);
       // The core refuses presence for a series not yet open; announce ourselves now that it is.

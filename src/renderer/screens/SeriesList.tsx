@@ -10,6 +10,7 @@ import { initials } from '../lib/initials.js';
 import { meetingDate, relationshipLabel } from '../lib/labels.js';
 import { landHere } from '../lib/landing-focus.js';
 import { hrefFor } from '../lib/route.js';
+import { OpenNextSteps } from '../meeting/OpenNextSteps.js';
 import { AppHeader } from './AppHeader.js';
 import { JoinDialog } from './JoinDialog.js';
 import { NewSeriesDialog } from './NewSeriesDialog.js';
@@ -49,6 +50,7 @@ export function SeriesList() {
         <ErrorBoundary message="Your 1:1s could not be listed; reload this page to try again.">
           {list === null ? null : list.length === 0 ? <EmptyList onCreate={() => setCreating(true)} /> : <SeriesSections list={list} />}
         </ErrorBoundary>
+        <OpenNextSteps />
       </main>
       <NewSeriesDialog open={creating} onOpenChange={setCreating} />
       <JoinDialog open={joining} onOpenChange={setJoining} />

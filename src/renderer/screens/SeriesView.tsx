@@ -20,6 +20,9 @@ import { Presence } from '../series/Presence.js';
 import { SaveIndicator } from '../series/SaveIndicator.js';
 import { SyncIndicator } from '../series/SyncIndicator.js';
 import { AppHeader } from './AppHeader.js';
+import { MeetingPanel } from '../meeting/MeetingPanel.js';
+import { PrivateNotes } from '../meeting/PrivateNotes.js';
+import { addNextStep } from '../../shared/domain/meetings.js';
 
 export function SeriesView({ seriesId }: { seriesId: string }) {
   const series = useSeries(seriesId);
@@ -56,6 +59,9 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
   const { partnerName, myRole } = perspective(meta, profile.id);
   const meeting = useNextMeeting(doc);
   const items = useAgenda(doc, null);
+  const meetingId = meeting?.id;
+  const partnerId = Object.keys(meta.participants).find((id) => id !== profile.id) ?? null;
+  const people = { me: { id: profile.id, name: profile.name }, partner: { id: partnerId, name: partnerName } };
 
   return (
     <main className="page page--wide">
@@ -84,6 +90,7 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
           </div>
         </ErrorBoundary>
       </div>
+      <MeetingPanel replica={replica} people={people} />
       <div className="series-body">
         <section className="panel" aria-labelledby="agenda-heading">
           <div className="panel__head">
@@ -106,12 +113,19 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
           </div>
           {meeting ? (
             <ErrorBoundary key={meeting.id} message="These notes could not be shown; the agenda still works.">
-              <NotesEditor doc={doc} meetingId={meeting.id} awareness={awareness} editable={meta.state !== 'ended'} />
+              <NotesEditor
+                doc={doc}
+                meetingId={meeting.id}
+                awareness={awareness}
+                editable={meta.state !== 'ended'}
+                onNextStep={meta.state !== 'ended' ? (text) => replica.run(addNextStep, { meetingId: meeting.id, text }) : undefined}
+              />
             </ErrorBoundary>
           ) : (
             <p className="muted">Notes open once a meeting is scheduled.</p>
           )}
         </section>
+        {meetingId && <PrivateNotes seriesId={seriesId} meetingId={meetingId} />}
       </div>
       <InviteDialog seriesId={seriesId} partnerName={partnerName} open={inviting} onOpenChange={setInviting} />
     </main>

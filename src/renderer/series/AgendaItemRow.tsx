@@ -107,6 +107,7 @@ export function AgendaItemRow({ replica, item, authorName, onMoveBy }: AgendaIte
               {item.context ? 'Context' : 'Add context'}
             </button>
           )}
+          {item.carriedCount > 0 && <span className="carried">carried ×{item.carriedCount}</span>}
           <Menu
             label={`Purpose of ${name}`}
             trigger={

@@ -16,6 +16,8 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { meetingNotes } from '../../shared/domain/series-doc.js';
+import { BubbleMenu } from '@tiptap/react/menus';
+import { Button } from '../components/Button.js';
 import { IconButton } from '../components/IconButton.js';
 import { useApp } from '../lib/app-context.js';
 import { useConnection } from '../lib/connection.js';
@@ -85,20 +87,25 @@ function changesWithin(tr: Y.Transaction, fragment: Y.XmlFragment): boolean {
   return false;
 }
 
-/** `editable` false: read-only, e.g. a past meeting's notes until someone chooses to edit them. */
+/** How a notes pane differs from the shared notes of the open meeting. */
+export interface NotesOptions {
+  label?: string;
+  placeholder?: string;
+  /** Offered on a text selection: turns the selected text into a next step. */
+  onNextStep?(text: string): void;
+  /** false: read-only, e.g. a past meeting's notes until someone chooses to edit them. */
+  editable?: boolean;
+}
+
 export function NotesEditor({
   doc,
   meetingId,
   awareness,
-  editable = true,
-}: {
-  doc: Y.Doc;
-  meetingId: string;
-  awareness: Awareness;
-  editable?: boolean;
-}) {
+  fragment: given,
+  ...options
+}: { doc: Y.Doc; meetingId: string; awareness: Awareness; fragment?: Y.XmlFragment } & NotesOptions) {
   // Throws a TandemError when a peer wrote something else than notes; the panel's boundary says so.
-  const fragment = useMemo(() => meetingNotes(doc, meetingId), [doc, meetingId]);
+  const fragment = useMemo(() => given ?? meetingNotes(doc, meetingId), [given, doc, meetingId]);
   const [tooDeep, setTooDeep] = useState(() => nestsDeeperThan(fragment));
   const onTooDeep = useCallback(() => setTooDeep(true), []);
   if (tooDeep)
@@ -107,19 +114,24 @@ export function NotesEditor({
         These notes are nested too deeply to show; they may have been damaged in the other person's copy.
       </p>
     );
-  return <BoundNotes fragment={fragment} awareness={awareness} editable={editable} onTooDeep={onTooDeep} />;
+  return <BoundNotes fragment={fragment} awareness={awareness} onTooDeep={onTooDeep} options={options} />;
 }
 
 function BoundNotes({
   fragment,
   awareness,
-  editable,
   onTooDeep,
+  options: {
+    label = 'Shared notes',
+    placeholder = 'Shared notes: decisions, follow-ups, what you want to remember…',
+    onNextStep,
+    editable = true,
+  },
 }: {
   fragment: Y.XmlFragment;
   awareness: Awareness;
-  editable: boolean;
   onTooDeep(): void;
+  options: NotesOptions;
 }) {
   const { presence } = useApp();
   const editor = useEditor(
@@ -129,7 +141,7 @@ function BoundNotes({
         // The Collaboration extension brings Yjs's undo (per user, Mod-Z / Shift-Mod-Z), so the editor's own is off.
         StarterKit.configure({ undoRedo: false, link: false }),
         NotesLink,
-        Placeholder.configure({ placeholder: 'Shared notes: decisions, follow-ups, what you want to remember…' }),
+        Placeholder.configure({ placeholder }),
         Collaboration.configure({ fragment }),
         CollaborationHistoryKeys,
         CollaborationCaret.configure({ provider: { awareness }, user: presence }),
@@ -137,7 +149,7 @@ function BoundNotes({
       editorProps: {
         attributes: {
           role: 'textbox',
-          'aria-label': 'Shared notes',
+          'aria-label': label,
           'aria-multiline': 'true',
           'aria-readonly': String(!editable),
           class: 'notes__content',
@@ -151,7 +163,7 @@ function BoundNotes({
     [fragment, awareness, editable],
   );
   const { lost } = useConnection();
-  useEffect(() => editor.setEditable(!lost), [editor, lost]);
+  useEffect(() => editor.setEditable(editable && !lost), [editor, editable, lost]);
 
   // Checked before any observer runs, so the editor is gone before it would render a peer's deep nesting.
   useEffect(() => {
@@ -170,6 +182,21 @@ function BoundNotes({
     <div className="notes">
       {editable && <NotesToolbar editor={editor} />}
       <EditorContent editor={editor} />
+      {onNextStep && (
+        <BubbleMenu editor={editor} className="notes__bubble">
+          <Button
+            size="small"
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => {
+              const { from, to } = editor.state.selection;
+              const text = editor.state.doc.textBetween(from, to, ' ').trim();
+              if (text) onNextStep(text);
+            }}
+          >
+            Make next step
+          </Button>
+        </BubbleMenu>
+      )}
     </div>
   );
 }

@@ -31,7 +31,7 @@ export interface CommandContext {
 /** The transaction origin of every command. */
 export const COMMAND = Symbol('tandem-command');
 
-/** One command: one transaction with the COMMAND origin (shared by every command module). */
+/** Runs `fn` as one command: one transaction with the COMMAND origin, shared by every command module (nested calls join the outer one). */
 export const run = <T>(doc: Y.Doc, fn: () => T): T => {
   let result!: T;
   doc.transact(() => {

@@ -1,9 +1,11 @@
 /** 1:1s: the list, creating one, and opening one in a window. */
 import { addDays, isWeekend, set as setTime } from 'date-fns';
 import * as Y from 'yjs';
+import { z } from 'zod';
 import type { SeriesSummary } from '../../../shared/api.js';
 import { cadenceFrom, deviceTimeZone, nextOccurrence } from '../../../shared/domain/cadence.js';
 import { createSeries } from '../../../shared/domain/commands.js';
+import { DocId } from '../../../shared/domain/private-notes.js';
 import { CreateSeriesInput, SeriesRef, type Role } from '../../../shared/schemas.js';
 import { NoInput, handler } from '../define.js';
 import { listSeries, requireSeries, seriesSummary } from './queries.js';
@@ -54,5 +56,6 @@ export const seriesHandlers = {
     return Y.encodeStateAsUpdate(session.open(seriesId));
   }),
 
-  closeSeries: handler(SeriesRef, async ({ session }, { seriesId }): Promise<void> => session.close(seriesId)),
+  /** Closes a series or its private notes (whichever document id the window opened). */
+  closeSeries: handler(z.object({ seriesId: DocId }).strict(), async ({ session }, { seriesId }): Promise<void> => session.close(seriesId)),
 };

@@ -1,0 +1,61 @@
+/**
+ * Private notes stay on the device: through a real relay process, with every byte between one
+ * core and the relay recorded, the relay's frames and files carry the shared notes and never the
+ * private ones, which the core still stores in its own database.
+ */
+import { afterEach, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { ensurePrivateNotes, privateDocId } from '../../../../src/shared/domain/private-notes.js';
+import { meetingNotes, nextMeeting } from '../../../../src/shared/domain/series-doc.js';
+import { SeriesReplica } from '../../../../src/renderer/replica/series-replica.js';
+import { bytesOnDisk, recordingProxy } from '../../../e2e/support/recording-proxy.js';
+import { SPAWNED_RELAY_TIMEOUT_MS } from '../../server/helpers.js';
+import { edit, person, relay, share, until, type Person } from './sync-fixtures.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function writeParagraph(fragment: Y.XmlFragment, text: string): void {
+  const paragraph = new Y.XmlElement('paragraph');
+  paragraph.insert(0, [new Y.XmlText(text)]);
+  fragment.insert(fragment.length, [paragraph]);
+}
+
+test(
+  'the relay never receives or stores private notes, while shared notes arrive',
+  async () => {
+    const server = await relay();
+    cleanups.push(() => server.stop());
+    const proxy = await recordingProxy(server.port);
+    cleanups.push(() => proxy.close());
+    const dana: Person = await person('Dana', proxy.url);
+    const sam: Person = await person('Sam', server.url);
+    cleanups.push(
+      () => dana.core.close(),
+      () => sam.core.close(),
+    );
+    const seriesId = await share(dana, sam);
+    const meetingId = edit(dana, seriesId, (doc) => nextMeeting(doc)!.id);
+
+    const SECRET = 'private-marker-7f3a: worried about the reorg';
+    const SHARED = 'shared-marker-19c2: agreed on the launch date';
+    const privateReplica = new SeriesReplica(dana.api, privateDocId(seriesId), { name: 'Dana', color: '#336699' }, 'dana');
+    await privateReplica.ready;
+    privateReplica.run((doc) => writeParagraph(ensurePrivateNotes(doc, { meetingId }, { now: new Date(), userId: 'dana' }), SECRET), {});
+    edit(dana, seriesId, (doc) => doc.transact(() => writeParagraph(meetingNotes(doc, meetingId), SHARED)));
+
+    await until(() => edit(sam, seriesId, (doc) => meetingNotes(doc, meetingId).toString().includes(SHARED)), 'shared notes at Sam');
+    await until(() => bytesOnDisk(server.dataDir).includes(SHARED), "shared notes in the relay's files");
+    await until(() => privateReplica.saveState.pending === 0, 'the private note saved');
+
+    expect(proxy.bytes().includes(SHARED)).toBe(true);
+    expect(proxy.bytes().includes(SECRET)).toBe(false);
+    expect(bytesOnDisk(server.dataDir).includes(SECRET)).toBe(false);
+    expect(bytesOnDisk(sam.dataDir).includes(SECRET)).toBe(false);
+    expect(bytesOnDisk(dana.dataDir).includes(SECRET)).toBe(true);
+    await privateReplica.close();
+  },
+  SPAWNED_RELAY_TIMEOUT_MS,
+);
