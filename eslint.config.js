@@ -98,11 +98,15 @@ const boundaries = [
       { regex: up('server(/|$)'), message: 'The core talks to the relay over the network only.' },
     ]),
   },
-  {
-    // Operation handlers are written against the services of features/context.ts, over browser-safe
-    // types only: the renderer's TandemApi type is derived from them (docs/architecture.md). What
-    // needs Node, SQLite or another part of the core is a service the core provides.
-    files: ['src/core/features/**'],
+  // Operation handlers are written against the services of features/context.ts, over browser-safe
+  // types only: the renderer's TandemApi type is derived from them (docs/architecture.md). What
+  // needs Node, SQLite or another part of the core is a service the core provides. `toCore` is how
+  // a file of that folder climbs back into the rest of src/core.
+  ...[
+    { files: ['src/core/features/**'], toCore: '^\\.\\./\\.\\./(?!\\.\\./|shared/)' },
+    { files: ['src/core/features/*.ts'], toCore: '^\\.\\./(?!\\.\\./|shared/)' },
+  ].map(({ files, toCore }) => ({
+    files,
     rules: restrict([
       ELECTRON,
       ...NODE_BUILTINS,
@@ -110,27 +114,12 @@ const boundaries = [
       { regex: '^kysely(/|$)', allowTypeImports: true, message: 'Handlers take the query builder from the core services.' },
       { regex: up('(node|main|preload|renderer|web)(/|$)'), message: 'Handlers use only src/shared and the core services.' },
       {
-        regex: '^\\.\\./\\.\\./(?!\\.\\./|shared/)',
+        regex: toCore,
         allowTypeImports: true,
-        message: 'A handler takes the rest of the core from its services (features/context.ts); only types may be imported.',
+        message: 'Handlers take the rest of the core from its services; only types may be imported.',
       },
     ]),
-  },
-  {
-    files: ['src/core/features/*.ts'],
-    rules: restrict([
-      ELECTRON,
-      ...NODE_BUILTINS,
-      { regex: '^better-sqlite3$', message: 'Handlers reach SQLite through the core services (features/context.ts).' },
-      { regex: '^kysely(/|$)', allowTypeImports: true, message: 'Handlers take the query builder from the core services.' },
-      { regex: up('(node|main|preload|renderer|web)(/|$)'), message: 'Handlers use only src/shared and the core services.' },
-      {
-        regex: '^\\.\\./(?!\\.\\./|shared/)',
-        allowTypeImports: true,
-        message: 'The handler registry and its context describe the core services; only types may be imported from the rest of the core.',
-      },
-    ]),
-  },
+  })),
   {
     files: ['server/**'],
     rules: restrict([

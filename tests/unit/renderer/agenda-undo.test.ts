@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { addAgendaItem, editItemText, removeAgendaItem, setItemState } from '../../../src/shared/domain/commands.js';
 import { agendaFor, listAgenda } from '../../../src/shared/domain/series-doc.js';
 import { SeriesReplica } from '../../../src/renderer/replica/series-replica.js';
-import { converged, edit, person, relay, share, until, type Person } from '../core/sync/sync-fixtures.js';
+import { converged, edit, pair, share, until, type Person } from '../core/sync/sync-fixtures.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -14,14 +14,7 @@ afterEach(async () => {
 });
 
 async function setup() {
-  const r = await relay();
-  cleanup.push(() => r.stop());
-  const a = await person('Dana', r.url);
-  const b = await person('Sam', r.url);
-  cleanup.push(
-    () => a.core.close(),
-    () => b.core.close(),
-  );
+  const { a, b } = await pair(cleanup);
   const seriesId = await share(a, b);
   const userA = (await a.api.getProfile())!.id;
   const userB = (await b.api.getProfile())!.id;

@@ -6,24 +6,14 @@ import { DATABASE_FILE } from '../../../../src/core/tandem-core.js';
 import { listAgenda } from '../../../../src/shared/domain/series-doc.js';
 import { addAgendaItem, editItemText } from '../../../../src/shared/domain/commands.js';
 import { MESSAGE_STATE_VECTOR } from '../../../../src/shared/relay-protocol.js';
-import { converged, edit, person, relay, share, until, type Person } from './sync-fixtures.js';
+import { converged, edit, pair as pairOn, person, relay, share, until, type Person } from './sync-fixtures.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-async function pair() {
-  const r = await relay();
-  cleanup.push(() => r.stop());
-  const a = await person('Dana', r.url);
-  const b = await person('Sam', r.url);
-  cleanup.push(
-    () => a.core.close(),
-    () => b.core.close(),
-  );
-  return { r, a, b };
-}
+const pair = () => pairOn(cleanup);
 
 const syncOf = (p: Person, id: string) => p.core.sync.get(id)!;
 

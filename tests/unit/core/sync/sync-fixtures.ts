@@ -58,3 +58,16 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 }
 
 export const converged = (a: Person, b: Person, seriesId: string) => fingerprint(a, seriesId) === fingerprint(b, seriesId);
+
+/** A relay and two people on it (Dana and Sam), each stopped by `cleanup` in reverse order. */
+export async function pair(cleanup: (() => Promise<unknown>)[]) {
+  const r = await relay();
+  cleanup.push(() => r.stop());
+  const a = await person('Dana', r.url);
+  const b = await person('Sam', r.url);
+  cleanup.push(
+    () => a.core.close(),
+    () => b.core.close(),
+  );
+  return { r, a, b };
+}
