@@ -26,7 +26,7 @@ test('focus lands on the first field when a dialog opens, returns to its opener 
     await firstRun(page, 'Dana Whitfield');
     await expect(page.getByRole('heading', { level: 1, name: 'Your 1:1s' })).toBeFocused();
 
-    const settings = page.getByRole('button', { name: 'Settings' });
+    const settings = page.getByRole('button', { name: 'Settings', exact: true });
     await openByKeyboard(settings);
     await expect(page.getByRole('textbox', { name: 'Your name' })).toBeFocused();
     await closesBackTo(page, settings);
@@ -70,7 +70,7 @@ test('a theme chosen in Settings shows at once; Cancel and Escape put the previo
     await page.goto(shell.url);
     await firstRun(page, 'Dana Whitfield');
     const theme = () => page.locator('html').getAttribute('data-theme');
-    const settings = page.getByRole('button', { name: 'Settings' });
+    const settings = page.getByRole('button', { name: 'Settings', exact: true });
     expect(await theme()).toBe('light');
 
     await settings.click();

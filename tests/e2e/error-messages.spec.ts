@@ -9,7 +9,7 @@ test('bad input in Settings, Join and Invite is answered with a sentence about t
     await page.goto(shell.url);
     await firstRun(page, 'Dana Whitfield');
 
-    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await page.getByRole('textbox', { name: 'Relay address' }).fill('http://relay.example.com');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(page.getByRole('dialog')).toContainText("That doesn't look like a relay address: it should start with ws:// or wss://.");
