@@ -15,17 +15,10 @@ import {
   metaMap,
   nextMeeting,
 } from '../../../../src/shared/domain/series-doc.js';
-import {
-  addAgendaItem,
-  createSeries,
-  editItemText,
-  moveAgendaItem,
-  removeAgendaItem,
-  setItemState,
-} from '../../../../src/shared/domain/commands.js';
+import { addAgendaItem, editItemText, moveAgendaItem, removeAgendaItem, setItemState } from '../../../../src/shared/domain/commands.js';
 import { openStore, type Store } from '../../../../src/core/store/database.js';
 import { tempDir, updateRows } from '../../helpers/core.js';
-import { WEEKLY } from '../../helpers/cadence.js';
+import { seedSeries } from '../../helpers/series-doc.js';
 
 interface Opened {
   store: Store;
@@ -40,19 +33,7 @@ async function openLog(file: string, compactAfter = 1000): Promise<Opened> {
   return { store, log, docs };
 }
 
-function seed(doc: Y.Doc): void {
-  createSeries(
-    doc,
-    {
-      kind: 'peer',
-      cadence: WEEKLY,
-      me: { name: 'Dana', role: 'peer' },
-      partner: { name: 'Sam', role: 'peer' },
-      firstMeetingAt: '2030-01-07T10:00:00.000Z',
-    },
-    { now: new Date('2030-01-01T00:00:00.000Z'), userId: 'me' },
-  );
-}
+const seed = (doc: Y.Doc) => seedSeries(doc, 'peer');
 
 /** Everything observable about a series document, for comparing a reopened doc with the live one. */
 function observable(doc: Y.Doc) {

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
-import { WEEKLY } from '../../helpers/cadence.js';
-import { addAgendaItem, createSeries } from '../../../../src/shared/domain/commands.js';
+import { addAgendaItem } from '../../../../src/shared/domain/commands.js';
 import { CHECK_IN_PROMPTS, checkInPrompt } from '../../../../src/shared/domain/check-in-prompts.js';
 import {
   addNextStep,
@@ -22,27 +21,14 @@ import {
   writeCheckIn,
 } from '../../../../src/shared/domain/meetings.js';
 import { listAgenda, listMeetings, meetingsMap } from '../../../../src/shared/domain/series-doc.js';
+import { seedSeries } from '../../helpers/series-doc.js';
 
 const T0 = new Date('2030-01-07T10:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const dana = (minutes = 0) => ({ now: at(minutes), userId: 'dana' });
 const sam = (minutes = 0) => ({ now: at(minutes), userId: 'sam' });
 
-function newSeries(): Y.Doc {
-  const doc = new Y.Doc();
-  createSeries(
-    doc,
-    {
-      kind: 'manager-report',
-      cadence: WEEKLY,
-      me: { name: 'Dana', role: 'manager' },
-      partner: { name: 'Sam', role: 'report' },
-      firstMeetingAt: T0.toISOString(),
-    },
-    { now: new Date('2030-01-01T00:00:00.000Z'), userId: 'dana' },
-  );
-  return doc;
-}
+const newSeries = (): Y.Doc => seedSeries(new Y.Doc(), 'manager-report', { now: new Date('2030-01-01T00:00:00.000Z'), userId: 'dana' });
 
 function replicaOf(doc: Y.Doc): Y.Doc {
   const other = new Y.Doc();

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addAgendaItem, createSeries, type CommandContext } from '../../../../src/shared/domain/commands.js';
+import { addAgendaItem, type CommandContext } from '../../../../src/shared/domain/commands.js';
 import {
   addAdHocMeeting,
   changesOf,
@@ -14,25 +14,12 @@ import {
 import { agendaFor, listAgenda, listMeetings, meetingsMap, nextMeeting, readMeta } from '../../../../src/shared/domain/series-doc.js';
 import type { Cadence } from '../../../../src/shared/schemas.js';
 import { WEEKLY } from '../../helpers/cadence.js';
+import { seedSeries } from '../../helpers/series-doc.js';
 
 const AT = (iso: string, userId = 'me'): CommandContext => ({ now: new Date(iso), userId });
 const START = AT('2030-01-01T00:00:00.000Z');
 
-function newSeries(): Y.Doc {
-  const doc = new Y.Doc();
-  createSeries(
-    doc,
-    {
-      kind: 'peer',
-      cadence: WEEKLY,
-      me: { name: 'Dana', role: 'peer' },
-      partner: { name: 'Sam', role: 'peer' },
-      firstMeetingAt: '2030-01-07T10:00:00.000Z',
-    },
-    START,
-  );
-  return doc;
-}
+const newSeries = (): Y.Doc => seedSeries(new Y.Doc(), 'peer', START);
 
 /** What ending a meeting does to its status (the meeting-mode commands own the rest). */
 function markHeld(doc: Y.Doc, meetingId: string): void {

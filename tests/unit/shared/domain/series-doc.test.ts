@@ -13,7 +13,6 @@ import {
 } from '../../../../src/shared/domain/series-doc.js';
 import {
   addAgendaItem,
-  createSeries,
   editItemText,
   moveAgendaItem,
   removeAgendaItem,
@@ -21,22 +20,9 @@ import {
   setItemState,
 } from '../../../../src/shared/domain/commands.js';
 import { WEEKLY } from '../../helpers/cadence.js';
+import { seedSeries } from '../../helpers/series-doc.js';
 
-function newSeries(): Y.Doc {
-  const doc = new Y.Doc();
-  createSeries(
-    doc,
-    {
-      kind: 'manager-report',
-      cadence: WEEKLY,
-      me: { name: 'Dana', role: 'manager' },
-      partner: { name: 'Sam', role: 'report' },
-      firstMeetingAt: '2030-01-07T10:00:00.000Z',
-    },
-    { now: new Date('2030-01-01T00:00:00.000Z'), userId: 'me' },
-  );
-  return doc;
-}
+const newSeries = (): Y.Doc => seedSeries(new Y.Doc());
 
 /** A second replica of `doc`, with its own client id. */
 function replicaOf(doc: Y.Doc): Y.Doc {

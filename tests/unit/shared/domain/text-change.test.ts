@@ -1,26 +1,15 @@
 import fc from 'fast-check';
 import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
-import { addAgendaItem, changeItemText, COMMAND, createSeries, TITLE_MAX } from '../../../../src/shared/domain/commands.js';
+import { addAgendaItem, changeItemText, COMMAND, TITLE_MAX } from '../../../../src/shared/domain/commands.js';
 import { agendaMap, itemText } from '../../../../src/shared/domain/series-doc.js';
 import { applyChange, cutTo, diffText, shiftOffset, type DeltaOp } from '../../../../src/shared/domain/text-change.js';
-import { WEEKLY } from '../../helpers/cadence.js';
+import { seedSeries } from '../../helpers/series-doc.js';
 
 const ctx = () => ({ now: new Date('2030-01-01T00:00:00.000Z'), userId: 'me' });
 
 function seriesWithItem(title: string): { doc: Y.Doc; id: string } {
-  const doc = new Y.Doc();
-  createSeries(
-    doc,
-    {
-      kind: 'peer',
-      cadence: WEEKLY,
-      me: { name: 'Dana', role: 'peer' },
-      partner: { name: 'Sam', role: 'peer' },
-      firstMeetingAt: '2030-01-07T10:00:00.000Z',
-    },
-    ctx(),
-  );
+  const doc = seedSeries(new Y.Doc(), 'peer', ctx());
   return { doc, id: addAgendaItem(doc, { title }, ctx()) };
 }
 
