@@ -26,6 +26,7 @@ import {
   byOrder,
   listMeetings,
   meetingsMap,
+  notesAuthorsMap,
   readItem,
   readMeeting,
   type AgendaItem,
@@ -182,6 +183,16 @@ export function markDiscussed(doc: Y.Doc, input: { meetingId: string; itemId: st
       item.delete('discussedAt');
     }
   });
+}
+
+/**
+ * Records that this document's client writes as the acting user, so the notes it writes can be
+ * counted as theirs. Once per client: a document gets a new client id each time it is loaded.
+ */
+export function claimNotesAuthorship(doc: Y.Doc, _input: Record<string, never>, ctx: CommandContext): void {
+  const key = String(doc.clientID);
+  if (notesAuthorsMap(doc).get(key) === ctx.userId) return;
+  run(doc, () => notesAuthorsMap(doc).set(key, ctx.userId));
 }
 
 const CHECK_IN_PREFIX = 'checkIn:';

@@ -13,6 +13,7 @@
  *   agenda    Y.Map  id → Y.Map { title: Y.Text, context: Y.Text, purpose, async, authorId,
  *                    createdAt, meetingId (null = next meeting), state, order, carriedCount }
  *   actions   Y.Map  id → Y.Map { text: Y.Text, ownerId, due, done, doneAt, meetingId }
+ *   notesAuthors Y.Map  clientID → userId: whose client wrote which notes text (see notesAuthorsMap)
  *
  * A document is written by peers: any value may be missing or of another type. Reads check every
  * value against the schemas; an entry that does not fit is skipped (and listed, for whoever
@@ -103,6 +104,12 @@ export const meetingsMap = (doc: Y.Doc) => doc.getMap<unknown>('meetings');
 export const agendaMap = (doc: Y.Doc) => doc.getMap<unknown>('agenda');
 export const actionsMap = (doc: Y.Doc) => doc.getMap<unknown>('actions');
 export const meetingChangesMap = (doc: Y.Doc) => doc.getMap<unknown>('meetingChanges');
+/**
+ * Who writes through each Yjs client: clientID (as a string) → user id, recorded by
+ * `claimNotesAuthorship` (meetings.ts) when a client first edits shared notes. Yjs marks every
+ * character with the client that inserted it, so the notes can be counted per person.
+ */
+export const notesAuthorsMap = (doc: Y.Doc) => doc.getMap<unknown>('notesAuthors');
 
 const ParticipantSchema = z.object({ name: z.string().max(200), role: Role });
 // Built once: reads run for every entry of a long history, and building a schema costs far more

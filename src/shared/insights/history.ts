@@ -1,0 +1,179 @@
+/**
+ * What the health signals read: a 1:1's history as plain data, taken from the validated reads of
+ * its documents. The signals never see a Y.Doc, so the same history can be built from the series
+ * document alone or from it and its archives (`combineHistories`), and tests can write one by hand.
+ */
+import * as Y from 'yjs';
+import type { Purpose, Role, SeriesKind } from '../schemas.js';
+import { listNextSteps, readItemTiming, readMeetingState } from '../domain/meetings.js';
+import {
+  meetingsMap,
+  notesAuthorsMap,
+  readAgenda,
+  readMeetingChanges,
+  readMeetings,
+  readMeta,
+  type MeetingStatus,
+} from '../domain/series-doc.js';
+
+export interface MeetingRecord {
+  id: string;
+  scheduledFor: string;
+  status: MeetingStatus;
+  startedAt: string | null;
+  endedAt: string | null;
+  /** Characters of the shared notes by who wrote them (user id); text nobody can be named for is left out. */
+  notesBy: Record<string, number>;
+  /** Whether the shared notes hold any text at all, attributed or not. */
+  hasNotes: boolean;
+}
+
+export interface ItemRecord {
+  id: string;
+  meetingId: string | null;
+  purpose: Purpose | null;
+  state: 'open' | 'discussed' | 'carried' | 'dropped';
+  authorId: string;
+  createdAt: string;
+  discussedAt: string | null;
+  /** The meeting that last carried it on (its agenda had it, though it left). */
+  carriedFrom: string | null;
+  carriedCount: number;
+  hasContext: boolean;
+  async: boolean;
+}
+
+export interface StepRecord {
+  id: string;
+  ownerId: string | null;
+  /** YYYY-MM-DD. */
+  due: string | null;
+  done: boolean;
+  doneAt: string | null;
+  meetingId: string | null;
+}
+
+export interface ChangeRecord {
+  id: string;
+  meetingId: string;
+  kind: 'moved' | 'canceled';
+  at: string;
+  from?: string;
+  to?: string;
+}
+
+export interface HealthHistory {
+  kind: SeriesKind;
+  createdAt: string;
+  /** IANA zone the 1:1 meets in: months are counted there. */
+  timeZone: string;
+  /** The people in the 1:1 and their roles. */
+  people: Record<string, Role>;
+  meetings: MeetingRecord[];
+  items: ItemRecord[];
+  steps: StepRecord[];
+  changes: ChangeRecord[];
+}
+
+function authorsOf(doc: Y.Doc): Map<number, string> {
+  const authors = new Map<number, string>();
+  notesAuthorsMap(doc).forEach((userId, client) => {
+    const id = Number(client);
+    if (typeof userId === 'string' && userId.length <= 200 && Number.isSafeInteger(id)) authors.set(id, userId);
+  });
+  return authors;
+}
+
+/** Characters of live text in `fragment`, by author; `any` counts every character. */
+function countNotes(fragment: Y.XmlFragment, authors: Map<number, string>): { by: Record<string, number>; any: number } {
+  const by: Record<string, number> = {};
+  let any = 0;
+  const walk = (node: Y.XmlFragment | Y.XmlElement | Y.XmlText) => {
+    if (node instanceof Y.XmlText) {
+      for (let item = node._start; item; item = item.right) {
+        if (item.deleted || !(item.content instanceof Y.ContentString)) continue;
+        any += item.length;
+        const author = authors.get(item.id.client);
+        if (author !== undefined) by[author] = (by[author] ?? 0) + item.length;
+      }
+      return;
+    }
+    for (const child of node.toArray()) if (child instanceof Y.XmlElement || child instanceof Y.XmlText) walk(child);
+  };
+  walk(fragment);
+  return { by, any };
+}
+
+/** The history of one series document. What does not fit the layout is left out, as every read does. */
+export function readHealthHistory(doc: Y.Doc): HealthHistory {
+  const meta = readMeta(doc);
+  const authors = authorsOf(doc);
+  const meetings = readMeetings(doc).meetings.map((m): MeetingRecord => {
+    const state = readMeetingState(doc, m.id);
+    const raw = meetingsMap(doc).get(m.id);
+    const notes = raw instanceof Y.Map ? raw.get('notes') : undefined;
+    const counted = notes instanceof Y.XmlFragment ? countNotes(notes, authors) : { by: {}, any: 0 };
+    return {
+      id: m.id,
+      scheduledFor: m.scheduledFor,
+      status: m.status,
+      startedAt: state?.startedAt ?? null,
+      endedAt: state?.endedAt ?? null,
+      notesBy: counted.by,
+      hasNotes: counted.any > 0,
+    };
+  });
+  const items = readAgenda(doc).items.map((i): ItemRecord => {
+    const timing = readItemTiming(doc, i.id);
+    return {
+      id: i.id,
+      meetingId: i.meetingId,
+      purpose: i.purpose,
+      state: i.state,
+      authorId: i.authorId,
+      createdAt: i.createdAt,
+      discussedAt: timing.discussedAt,
+      carriedFrom: timing.carriedFrom,
+      carriedCount: i.carriedCount,
+      hasContext: i.context.trim().length > 0,
+      async: i.async,
+    };
+  });
+  const steps = listNextSteps(doc).map(({ id, ownerId, due, done, doneAt, meetingId }) => ({ id, ownerId, due, done, doneAt, meetingId }));
+  const changes = readMeetingChanges(doc).map(({ id, meetingId, kind, at, from, to }) => ({
+    id,
+    meetingId,
+    kind,
+    at,
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+  }));
+  return {
+    kind: meta.kind,
+    createdAt: meta.createdAt,
+    timeZone: meta.cadence.timeZone,
+    people: Object.fromEntries(Object.entries(meta.participants).map(([id, p]) => [id, p.role])),
+    meetings,
+    items,
+    steps,
+    changes,
+  };
+}
+
+const byId = <T extends { id: string }>(lists: T[][]): T[] => [...new Map(lists.flat().map((x) => [x.id, x])).values()];
+
+/**
+ * One history from the series document's and its archives' (any order): entries are joined by id,
+ * the later part winning, so an entry both hold is counted once. The first part gives kind, people
+ * and time zone.
+ */
+export function combineHistories(first: HealthHistory, ...rest: HealthHistory[]): HealthHistory {
+  const all = [first, ...rest];
+  return {
+    ...first,
+    meetings: byId(all.map((h) => h.meetings)).sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor) || a.id.localeCompare(b.id)),
+    items: byId(all.map((h) => h.items)),
+    steps: byId(all.map((h) => h.steps)),
+    changes: byId(all.map((h) => h.changes)).sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id)),
+  };
+}
