@@ -24,6 +24,9 @@ export const OPERATION_NAMES = [
   'retrySync',
   'listNextSteps',
   'openPrivateNotes',
+  'listHealth',
+  'dismissedNudges',
+  'dismissNudge',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

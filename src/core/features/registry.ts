@@ -3,6 +3,7 @@
  * each call's input with its handler's schema; `TandemApi` is derived from this object.
  */
 import { agendaHandlers } from './agenda/handlers.js';
+import { insightsHandlers } from './insights/handlers.js';
 import { nextStepsHandlers } from './next-steps/handlers.js';
 import { privateNotesHandlers } from './private-notes/handlers.js';
 import { profileHandlers } from './profile/handlers.js';
@@ -18,6 +19,7 @@ export const operations = {
   ...sharingHandlers,
   ...nextStepsHandlers,
   ...privateNotesHandlers,
+  ...insightsHandlers,
 };
 
 export type Operations = typeof operations;

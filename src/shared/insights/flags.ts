@@ -168,12 +168,11 @@ export function nudgeFlag(report: HealthReport, dismissed: ReadonlySet<FlagId> =
   return report.flags.find((f) => !dismissed.has(f.id)) ?? null;
 }
 
-/**
- * One line for a reminder before the next meeting, e.g. "No career conversation in 4 months — add
- * a question?", or null when nothing needs attention.
- */
+/** A flag as one line, e.g. "No career conversation in 4 months — add a question?". */
+export const nudgeText = (flag: Flag): string => (flag.suggest ? `${flag.headline} — add a question?` : flag.headline);
+
+/** The line a reminder before the next meeting shows, or null when nothing needs attention. */
 export function nudgeLine(h: HealthHistory, now: Date, dismissed: ReadonlySet<FlagId> = new Set()): string | null {
   const flag = nudgeFlag(assessHealth(h, now), dismissed);
-  if (!flag) return null;
-  return flag.suggest ? `${flag.headline} — add a question?` : flag.headline;
+  return flag ? nudgeText(flag) : null;
 }

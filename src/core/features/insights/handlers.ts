@@ -1,0 +1,58 @@
+/** Health insights: the overview across my 1:1s, and nudges dismissed on this device. */
+import { z } from 'zod';
+import { SeriesRef } from '../../../shared/schemas.js';
+import { activeDismissals, dismiss, FlagIdSchema } from '../../../shared/insights/dismissals.js';
+import { attention, nudgeFlag, type Flag, type FlagId } from '../../../shared/insights/flags.js';
+import { NoInput, handler } from '../define.js';
+import { listSeries } from '../series/queries.js';
+import { DISMISSALS_SETTING, readDismissals, seriesHealth } from './queries.js';
+
+export interface HealthOverviewEntry {
+  seriesId: string;
+  title: string;
+  partnerName: string;
+  nextMeetingAt: string | null;
+  /** Higher needs attention sooner; the list comes sorted by it. */
+  attention: number;
+  flags: Flag[];
+  /** The flag the next meeting's nudge shows (not dismissed), if any. */
+  nudge: FlagId | null;
+}
+
+export const insightsHandlers = {
+  /** Every running 1:1 (ended ones left out), the one needing attention most first. */
+  listHealth: handler(NoInput, async ({ core }): Promise<HealthOverviewEntry[]> => {
+    const dismissals = await readDismissals(core);
+    const now = core.now();
+    const entries: HealthOverviewEntry[] = [];
+    for (const s of await listSeries(core)) {
+      if (s.state === 'ended') continue;
+      const report = seriesHealth(core, s.id);
+      entries.push({
+        seriesId: s.id,
+        title: s.title,
+        partnerName: s.partnerName,
+        nextMeetingAt: s.nextMeetingAt,
+        attention: attention(report),
+        flags: report.flags,
+        nudge: nudgeFlag(report, activeDismissals(dismissals, s.id, now))?.id ?? null,
+      });
+    }
+    return entries.sort((a, b) => b.attention - a.attention || a.partnerName.localeCompare(b.partnerName));
+  }),
+
+  /** The flags whose nudge the user dismissed for this 1:1, while the dismissal holds. */
+  dismissedNudges: handler(SeriesRef, async ({ core }, { seriesId }): Promise<FlagId[]> => [
+    ...activeDismissals(await readDismissals(core), seriesId, core.now()),
+  ]),
+
+  dismissNudge: handler(
+    z.object({ seriesId: SeriesRef.shape.seriesId, flag: FlagIdSchema }).strict(),
+    async ({ core }, { seriesId, flag }): Promise<FlagId[]> => {
+      const now = core.now();
+      const next = dismiss(await readDismissals(core), seriesId, flag, now);
+      await core.writeSetting(DISMISSALS_SETTING, next);
+      return [...activeDismissals(next, seriesId, now)];
+    },
+  ),
+};

@@ -1,0 +1,60 @@
+import { expect, test } from 'vitest';
+import { addMeeting } from '../../../../../src/shared/domain/commands.js';
+import { skipMeeting } from '../../../../../src/shared/domain/series-commands.js';
+import { activeDismissals, dismiss, DISMISS_DAYS } from '../../../../../src/shared/insights/dismissals.js';
+import { seriesNudgeLine } from '../../../../../src/core/features/insights/queries.js';
+import { openCore } from '../../../helpers/core.js';
+
+const WEEK = 7 * 86_400_000;
+
+test('the overview lists running 1:1s, the one needing attention first; a dismissed nudge moves on to the next flag', async () => {
+  const { core, api } = await openCore();
+  const calm = await api.createSeries({ partnerName: 'Alex', kind: 'peer' });
+  const troubled = await api.createSeries({ partnerName: 'Zoe', kind: 'manager-report', myRole: 'manager' });
+  core.docs.with(troubled.id, (doc) => {
+    const ctx = { now: new Date(), userId: 'dana' };
+    for (const weeks of [2, 1])
+      skipMeeting(
+        doc,
+        { meetingId: addMeeting(doc, { scheduledFor: new Date(Date.now() - weeks * WEEK).toISOString() }, ctx), reason: '' },
+        ctx,
+      );
+  });
+
+  const overview = await api.listHealth();
+  expect(overview.map((e) => e.partnerName)).toEqual(['Zoe', 'Alex']);
+  expect(overview[0]).toMatchObject({
+    nudge: 'cancellation-cascade',
+    flags: [{ id: 'cancellation-cascade', headline: '2 meetings in a row were cancelled' }],
+  });
+  expect(overview[1]).toMatchObject({ seriesId: calm.id, flags: [], nudge: null, attention: 0 });
+  expect(await seriesNudgeLine(core, troubled.id)).toBe('2 meetings in a row were cancelled');
+
+  await api.dismissNudge({ seriesId: troubled.id, flag: 'cancellation-cascade' });
+  expect(await api.dismissedNudges({ seriesId: troubled.id })).toEqual(['cancellation-cascade']);
+  expect(await api.dismissedNudges({ seriesId: calm.id })).toEqual([]);
+  expect((await api.listHealth())[0]).toMatchObject({ partnerName: 'Zoe', nudge: null });
+  expect(await seriesNudgeLine(core, troubled.id)).toBeNull();
+  await core.close();
+});
+
+test('dismissing an unknown flag is refused with a clear error and changes nothing', async () => {
+  const { core, api } = await openCore();
+  const s = await api.createSeries({ partnerName: 'Alex', kind: 'peer' });
+  await expect(api.dismissNudge({ seriesId: s.id, flag: 'bogus' as never })).rejects.toMatchObject({ code: 'invalid-input' });
+  expect(await api.dismissedNudges({ seriesId: s.id })).toEqual([]);
+  await core.close();
+});
+
+test('a dismissal holds for DISMISS_DAYS, per 1:1, and expired ones are dropped on the next write', () => {
+  const t0 = new Date('2030-01-01T00:00:00.000Z');
+  const later = (days: number) => new Date(t0.getTime() + days * 86_400_000);
+  const one = dismiss({}, 'a', 'career-neglected', t0);
+  expect([...activeDismissals(one, 'a', later(DISMISS_DAYS - 1))]).toEqual(['career-neglected']);
+  expect([...activeDismissals(one, 'b', later(1))]).toEqual([]);
+  expect([...activeDismissals(one, 'a', later(DISMISS_DAYS))]).toEqual([]);
+  expect(dismiss(one, 'b', 'ghost-meeting', later(DISMISS_DAYS + 1))).toEqual({
+    b: { 'ghost-meeting': later(2 * DISMISS_DAYS + 1).toISOString() },
+  });
+  expect([...activeDismissals({ a: { 'not-a-flag': later(99).toISOString() } }, 'a', t0)]).toEqual([]);
+});

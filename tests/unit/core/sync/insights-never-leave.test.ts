@@ -1,0 +1,73 @@
+/**
+ * Health insights stay on the device: through a real relay process, with every byte between one
+ * core and the relay recorded, neither the flags computed for a 1:1 nor a dismissed nudge ever
+ * reach the relay, its files or the other person's device; the dismissal is kept in this device's
+ * settings.
+ */
+import { afterEach, expect, test } from 'vitest';
+import { addMeeting } from '../../../../src/shared/domain/commands.js';
+import { skipMeeting } from '../../../../src/shared/domain/series-commands.js';
+import { listAgenda } from '../../../../src/shared/domain/series-doc.js';
+import { bytesOnDisk, recordingProxy } from '../../../e2e/support/recording-proxy.js';
+import { SPAWNED_RELAY_TIMEOUT_MS } from '../../server/helpers.js';
+import { rawDb } from '../../helpers/core.js';
+import { DATABASE_FILE } from '../../../../src/core/tandem-core.js';
+import { join } from 'node:path';
+import { edit, person, relay, share, until, type Person } from './sync-fixtures.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const WEEK = 7 * 86_400_000;
+
+test(
+  'flags and dismissed nudges never reach the relay or the other person; the dismissal stays in local settings',
+  async () => {
+    const server = await relay();
+    cleanups.push(() => server.stop());
+    const proxy = await recordingProxy(server.port);
+    cleanups.push(() => proxy.close());
+    const dana: Person = await person('Dana', proxy.url);
+    const sam: Person = await person('Sam', server.url);
+    cleanups.push(
+      () => dana.core.close(),
+      () => sam.core.close(),
+    );
+    const seriesId = await share(dana, sam);
+    // Three weekly meetings in the past, each cancelled: a cancellation cascade.
+    edit(dana, seriesId, (doc) => {
+      const ctx = { now: new Date(), userId: 'dana' };
+      for (const weeks of [3, 2, 1]) {
+        const meetingId = addMeeting(doc, { scheduledFor: new Date(Date.now() - weeks * WEEK).toISOString() }, ctx);
+        skipMeeting(doc, { meetingId, reason: 'busy' }, ctx);
+      }
+    });
+
+    const [entry] = await dana.api.listHealth();
+    const flag = entry!.flags.find((f) => f.id === 'cancellation-cascade')!;
+    expect(flag.headline).toBe('3 meetings in a row were cancelled');
+    expect(await dana.api.dismissNudge({ seriesId, flag: 'cancellation-cascade' })).toEqual(['cancellation-cascade']);
+    expect((await dana.api.listHealth())[0]!.nudge).not.toBe('cancellation-cascade');
+
+    // A marker edit after all that: the relay stores in order, so once it has the marker it has
+    // everything this core sent before.
+    const MARKER = 'after-insights-marker-5d1e';
+    await dana.api.addAgendaItem({ seriesId, title: MARKER });
+    await until(() => bytesOnDisk(server.dataDir).includes(MARKER), "the marker in the relay's files");
+    await until(() => edit(sam, seriesId, (doc) => listAgenda(doc).some((i) => i.title === MARKER)), 'the marker at Sam');
+
+    const leaks = [flag.headline, flag.meaning, flag.tryThis, 'cancellation-cascade', 'dismissedNudges'];
+    for (const text of leaks) {
+      expect(proxy.bytes().includes(text), `relay traffic holds "${text}"`).toBe(false);
+      expect(bytesOnDisk(server.dataDir).includes(text), `relay files hold "${text}"`).toBe(false);
+      expect(bytesOnDisk(sam.dataDir).includes(text), `Sam's files hold "${text}"`).toBe(false);
+    }
+    const settings = rawDb(join(dana.dataDir, DATABASE_FILE))
+      .prepare("select value from settings where key = 'insights.dismissedNudges'")
+      .get() as { value: string } | undefined;
+    expect(JSON.parse(settings!.value)).toMatchObject({ [seriesId]: { 'cancellation-cascade': expect.any(String) } });
+  },
+  SPAWNED_RELAY_TIMEOUT_MS,
+);
