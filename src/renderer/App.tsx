@@ -12,6 +12,7 @@ import { useConnection } from './lib/connection.js';
 import { hrefFor, useRoute } from './lib/route.js';
 import { ReplicaRegistry } from './replica/replica-registry.js';
 import { FirstRun } from './screens/FirstRun.js';
+import { HealthOverview } from './insights/HealthOverview.js';
 import { SeriesList } from './screens/SeriesList.js';
 import { api } from './tandem.js';
 
@@ -77,6 +78,8 @@ function SignedIn({ profile, setProfile }: { profile: Profile; setProfile(p: Pro
           <Suspense fallback={<main className="loading" aria-busy="true" />}>
             <SeriesView key={route.seriesId} seriesId={route.seriesId} />
           </Suspense>
+        ) : route.name === 'health' ? (
+          <HealthOverview />
         ) : (
           <SeriesList />
         )}

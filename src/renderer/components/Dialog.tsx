@@ -11,9 +11,11 @@ export interface DialogProps {
   title: string;
   description?: ReactNode;
   children: ReactNode;
+  /** Wide: for content that needs room side by side (charts). */
+  size?: 'normal' | 'wide';
 }
 
-export function Dialog({ open, onOpenChange, title, description, children }: DialogProps) {
+export function Dialog({ open, onOpenChange, title, description, children, size = 'normal' }: DialogProps) {
   // Radix returns focus only to its own Trigger, which these dialogs (opened by state) have none of:
   // the opener is what had focus when the dialog was asked to open, before a field's autoFocus moves it.
   const opener = useRef<HTMLElement | null>(null);
@@ -30,7 +32,7 @@ export function Dialog({ open, onOpenChange, title, description, children }: Dia
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="dialog-overlay" />
         <RadixDialog.Content
-          className="dialog"
+          className={size === 'wide' ? 'dialog dialog--wide' : 'dialog'}
           onOpenAutoFocus={focusFirstField}
           onCloseAutoFocus={returnFocus}
           {...(description ? {} : { 'aria-describedby': undefined })}

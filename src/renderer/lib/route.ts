@@ -4,9 +4,10 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type Route = { name: 'list' } | { name: 'series'; seriesId: string };
+export type Route = { name: 'list' } | { name: 'health' } | { name: 'series'; seriesId: string };
 
 function parse(hash: string): Route {
+  if (hash === '#/health') return { name: 'health' };
   const match = /^#\/series\/([0-9a-f-]{36})$/i.exec(hash);
   return match ? { name: 'series', seriesId: match[1]! } : { name: 'list' };
 }
@@ -22,6 +23,7 @@ export function useRoute(): Route {
 }
 
 export function hrefFor(route: Route): string {
+  if (route.name === 'health') return '#/health';
   return route.name === 'series' ? `#/series/${route.seriesId}` : '#/';
 }
 

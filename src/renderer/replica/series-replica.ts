@@ -11,6 +11,7 @@ import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import { type TandemApi, type Unsubscribe } from '../../shared/api.js';
 import { COMMAND, type CommandContext } from '../../shared/domain/commands.js';
+import { claimNotesAuthorship } from '../../shared/domain/meetings.js';
 import { seriesOfPrivateDoc } from '../../shared/domain/private-notes.js';
 import { agendaMap } from '../../shared/domain/series-doc.js';
 import { TandemError } from '../../shared/errors.js';
@@ -75,6 +76,7 @@ export class SeriesReplica {
       api.onAwareness((id, update) => id === seriesId && applyAwarenessUpdate(this.awareness, update, REMOTE)),
     ];
     this.doc.on('update', this.onDocUpdate);
+    if (!seriesOfPrivateDoc(seriesId)) this.doc.on('afterTransaction', this.claimNotesOnFirstEdit);
     this.awareness.on('update', this.onAwarenessUpdate);
     this.awareness.setLocalStateField('user', user);
     const privateOf = seriesOfPrivateDoc(seriesId);
@@ -155,6 +157,19 @@ export class SeriesReplica {
     this.version++;
     for (const l of [...this.listeners]) l();
   }
+
+  /**
+   * The first time this replica writes shared notes, it records that its client writes as this
+   * user, so the notes can be counted per person (claimNotesAuthorship). Only the editor writes
+   * notes, outside any command, so the check is on what the transaction touched.
+   */
+  private readonly claimNotesOnFirstEdit = (tr: Y.Transaction): void => {
+    if (tr.origin === REMOTE || !tr.local) return;
+    const touchedNotes = [...tr.changed.keys()].some((type) => type instanceof Y.XmlFragment || type instanceof Y.XmlText);
+    if (!touchedNotes) return;
+    this.doc.off('afterTransaction', this.claimNotesOnFirstEdit);
+    queueMicrotask(() => !this.closed && this.run(claimNotesAuthorship, {}));
+  };
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin !== REMOTE) this.send(update);

@@ -41,6 +41,9 @@ export function SeriesList() {
             Your 1:1s
           </h1>
           <div className="page__actions">
+            <a className="btn btn--secondary" href={hrefFor({ name: 'health' })}>
+              1:1 health
+            </a>
             <Button onClick={() => setJoining(true)}>Join a 1:1</Button>
             <Button variant="primary" onClick={() => setCreating(true)}>
               <PlusIcon /> New 1:1

@@ -23,6 +23,7 @@ import { AppHeader } from './AppHeader.js';
 import { MeetingPanel } from '../meeting/MeetingPanel.js';
 import { PrivateNotes } from '../meeting/PrivateNotes.js';
 import { addNextStep } from '../../shared/domain/meetings.js';
+import { HealthNudge } from '../insights/HealthNudge.js';
 
 export function SeriesView({ seriesId }: { seriesId: string }) {
   const series = useSeries(seriesId);
@@ -101,7 +102,12 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
             {meta.state === 'ended' ? (
               <p className="muted">This 1:1 has ended: it is kept read-only.</p>
             ) : (
-              <AddAgendaItem replica={replica} />
+              <>
+                <ErrorBoundary message="The health nudge could not be shown.">
+                  <HealthNudge replica={replica} />
+                </ErrorBoundary>
+                <AddAgendaItem replica={replica} />
+              </>
             )}
             <Agenda replica={replica} items={items} />
           </ErrorBoundary>

@@ -11,7 +11,8 @@ import { TandemCore } from '../../../src/core/tandem-core.js';
 import type { TandemApi } from '../../../src/shared/api.js';
 import { createPortPair } from '../../../src/shared/protocol.js';
 import { createRpcClient, type RpcClient } from '../../../src/shared/rpc-client.js';
-import { agendaFor } from '../../../src/shared/domain/series-doc.js';
+import { agendaFor, meetingNotes, nextMeeting, notesAuthorsMap } from '../../../src/shared/domain/series-doc.js';
+import { readHealthHistory } from '../../../src/shared/insights/history.js';
 import { addAgendaItem, editItemText } from '../../../src/shared/domain/commands.js';
 import { SeriesReplica } from '../../../src/renderer/replica/series-replica.js';
 import { DATABASE_FILE } from '../../../src/core/tandem-core.js';
@@ -111,6 +112,31 @@ describe('SeriesReplica', () => {
     const stored = new Y.Doc();
     Y.applyUpdate(stored, state);
     expect(agendaFor(stored, null).map((i) => i.title)).toEqual(['Career growth plan']);
+  });
+
+  it('the first shared-notes edit records that its client writes as this user, so the core counts the notes as theirs', async () => {
+    const core = await openCore(tempDir());
+    const api = connect(core);
+    const seriesId = await newSeries(api);
+    const replica = openReplica(api, seriesId, 'dana-id');
+    await replica.ready;
+    replica.run(addAgendaItem, { title: 'Not notes' });
+    await Promise.resolve();
+    expect(notesAuthorsMap(replica.doc).size).toBe(0);
+
+    const meetingId = nextMeeting(replica.doc)!.id;
+    const write = (text: string) =>
+      replica.doc.transact(() => {
+        const paragraph = new Y.XmlElement('paragraph');
+        paragraph.insert(0, [new Y.XmlText(text)]);
+        meetingNotes(replica.doc, meetingId).push([paragraph]);
+      });
+    write('Agreed on the plan');
+    write(' and the date');
+    await until(() => replica.saveState.pending === 0 && notesAuthorsMap(replica.doc).size > 0, 'the claim to be saved');
+    expect(notesAuthorsMap(replica.doc).toJSON()).toEqual({ [String(replica.doc.clientID)]: 'dana-id' });
+    const counted = core.docs.with(seriesId, (doc) => readHealthHistory(doc).meetings.find((m) => m.id === meetingId)!.notesBy);
+    expect(counted).toEqual({ 'dana-id': 'Agreed on the plan and the date'.length });
   });
 
   it('reports "Saving…" while an edit is on its way and "Saved" once the core stored it', async () => {
