@@ -50,7 +50,7 @@ export function HealthNudge({ replica }: { replica: SeriesReplica }) {
           size="small"
           variant="ghost"
           onClick={() => void dismiss()}
-          aria-label={`Dismiss for ${DISMISS_DAYS} days: ${flag.headline}`}
+          aria-label={`Not now (hidden for ${DISMISS_DAYS} days on this device)`}
         >
           Not now
         </Button>

@@ -137,7 +137,8 @@ function Charts({ history, meta, now }: { history: HealthHistory; meta: SeriesMe
     const follow = followThroughByMonth(history, now);
     return { purposes, meetings, authorship, follow };
   }, [history, now]);
-  const people = Object.keys(history.people);
+  // Map order differs between devices: by name, so both people see the same chart.
+  const people = Object.keys(history.people).sort((x, y) => nameOf(meta, x).localeCompare(nameOf(meta, y)));
   const count = (groups: BarGroup[], key: string) => groups.reduce((n, g) => n + (g.values[key] ?? 0), 0);
 
   const purposeGroups = charts.purposes.map((m) => ({ label: monthLabel(m.month), values: m.counts }));
