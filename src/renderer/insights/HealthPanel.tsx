@@ -4,6 +4,7 @@
  * nothing of it is written to the 1:1 or sent to the relay.
  */
 import { useMemo, type ReactNode } from 'react';
+import type * as Y from 'yjs';
 import type { SeriesMeta } from '../../shared/domain/series-doc.js';
 import { authorshipByMeeting, followThroughByMonth, meetingsByMonth, purposesByMonth, PURPOSE_KEYS } from '../../shared/insights/charts.js';
 import { assessHealth, type Flag, type HealthReport } from '../../shared/insights/flags.js';
@@ -48,14 +49,15 @@ export function HealthPanel({ replica, open, onOpenChange }: { replica: SeriesRe
       size="wide"
       description="Worked out on this device from this 1:1’s agenda, notes and meetings. Only the two of you can see it."
     >
-      {open && <HealthBody replica={replica} />}
+      {open && <HealthBody doc={replica.doc} />}
     </Dialog>
   );
 }
 
-function HealthBody({ replica }: { replica: SeriesReplica }) {
-  const history = useHealthHistory(replica.doc);
-  const meta = useMeta(replica.doc);
+/** The panel's content for an open 1:1 document. */
+export function HealthBody({ doc }: { doc: Y.Doc }) {
+  const history = useHealthHistory(doc);
+  const meta = useMeta(doc);
   const now = useNow();
   const report = useMemo(() => assessHealth(history, now), [history, now]);
   return (

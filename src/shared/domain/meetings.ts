@@ -33,8 +33,8 @@ import {
   type Meeting,
 } from './series-doc.js';
 
-const IsoDate = z.string().refine((v) => v.length <= 40 && !Number.isNaN(Date.parse(v)));
-const optionalDate = (v: unknown): string | null => (IsoDate.safeParse(v).success ? (v as string) : null);
+// A plain check rather than a schema: it runs several times for every meeting and item of a long history.
+const optionalDate = (v: unknown): string | null => (typeof v === 'string' && v.length <= 40 && !Number.isNaN(Date.parse(v)) ? v : null);
 const optionalString = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : null);
 
 export interface MeetingState extends Meeting {
@@ -86,12 +86,15 @@ export interface ItemTiming {
   carriedFrom: string | null;
 }
 
+// Built once: these reads run for every entry of a long history.
+const SpentMs = z.number().min(0).max(1e10).catch(0);
+
 export function readItemTiming(doc: Y.Doc, itemId: string): ItemTiming {
   const m = agendaMap(doc).get(itemId);
   if (!(m instanceof Y.Map)) return { discussedAt: null, spentMs: 0, carriedFrom: null };
   return {
     discussedAt: optionalDate(m.get('discussedAt')),
-    spentMs: z.number().min(0).max(1e10).catch(0).parse(m.get('spentMs')),
+    spentMs: SpentMs.parse(m.get('spentMs')),
     carriedFrom: optionalString(m.get('carriedFrom')),
   };
 }
@@ -246,6 +249,7 @@ export interface NextStep {
 }
 
 const DueDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const DueOrNone = DueDate.nullable().catch(null);
 
 export function readNextStep(id: string, m: unknown): NextStep | null {
   if (!(m instanceof Y.Map)) return null;
@@ -255,9 +259,7 @@ export function readNextStep(id: string, m: unknown): NextStep | null {
     id,
     text: text.toString(),
     ownerId: optionalString(m.get('ownerId')),
-    due: DueDate.nullable()
-      .catch(null)
-      .parse(m.get('due') ?? null),
+    due: DueOrNone.parse(m.get('due') ?? null),
     done: m.get('done') === true,
     doneAt: optionalDate(m.get('doneAt')),
     meetingId: optionalString(m.get('meetingId')),

@@ -121,6 +121,8 @@ const StateOrOpen = AgendaState.default('open');
 const MeetingRef = z.string().nullable().default(null);
 const Count = z.number().int().min(0).catch(0);
 const IsoDate = z.string().refine((v) => v.length <= 40 && !Number.isNaN(Date.parse(v)), 'is not a date');
+const SlotOrNone = IsoDate.nullable().catch(null);
+const OriginOrCadence = MeetingOrigin.catch('cadence');
 /** A key fractional-indexing can place items around; anything else would make every later add fail. */
 export const OrderKey = z.string().refine((key) => {
   try {
@@ -166,9 +168,9 @@ export function readMeta(doc: Y.Doc): SeriesMeta {
 
 /** When the series first met, which an old cadence without a day and time is read from. */
 function firstMeetingDate(doc: Y.Doc): Date {
-  let first = Date.parse(z.string().catch('').parse(metaMap(doc).get('createdAt')));
+  let first = Date.parse(TextOrEmpty.parse(metaMap(doc).get('createdAt')));
   meetingsMap(doc).forEach((m) => {
-    const at = m instanceof Y.Map ? Date.parse(z.string().catch('').parse(m.get('scheduledFor'))) : NaN;
+    const at = m instanceof Y.Map ? Date.parse(TextOrEmpty.parse(m.get('scheduledFor'))) : NaN;
     if (!Number.isNaN(at) && !(at >= first)) first = at;
   });
   return Number.isNaN(first) ? new Date(0) : new Date(first);
@@ -191,15 +193,13 @@ export function readMeeting(id: string, m: unknown): Meeting | Skipped {
   if (!scheduledFor.success) return { id, reason: 'meeting date is not a date' };
   const status = MeetingStatus.safeParse(m.get('status'));
   if (!status.success) return { id, reason: 'meeting status is unknown' };
-  const slot = IsoDate.nullable()
-    .catch(null)
-    .parse(m.get('slot') ?? null);
+  const slot = SlotOrNone.parse(m.get('slot') ?? null);
   return {
     id,
     scheduledFor: new Date(scheduledFor.data).toISOString(),
     status: status.data,
     // Meetings from before origins were recorded were all planned from the cadence.
-    origin: MeetingOrigin.catch('cadence').parse(m.get('origin')),
+    origin: OriginOrCadence.parse(m.get('origin')),
     slot: slot === null ? null : new Date(slot).toISOString(),
   };
 }

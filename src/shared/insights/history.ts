@@ -6,15 +6,7 @@
 import * as Y from 'yjs';
 import type { Purpose, Role, SeriesKind } from '../schemas.js';
 import { listNextSteps, readItemTiming, readMeetingState } from '../domain/meetings.js';
-import {
-  meetingsMap,
-  notesAuthorsMap,
-  readAgenda,
-  readMeetingChanges,
-  readMeetings,
-  readMeta,
-  type MeetingStatus,
-} from '../domain/series-doc.js';
+import { meetingsMap, notesAuthorsMap, readAgenda, readMeetingChanges, readMeta, type MeetingStatus } from '../domain/series-doc.js';
 
 export interface MeetingRecord {
   id: string;
@@ -108,21 +100,23 @@ function countNotes(fragment: Y.XmlFragment, authors: Map<number, string>): { by
 export function readHealthHistory(doc: Y.Doc): HealthHistory {
   const meta = readMeta(doc);
   const authors = authorsOf(doc);
-  const meetings = readMeetings(doc).meetings.map((m): MeetingRecord => {
-    const state = readMeetingState(doc, m.id);
-    const raw = meetingsMap(doc).get(m.id);
-    const notes = raw instanceof Y.Map ? raw.get('notes') : undefined;
+  const meetings: MeetingRecord[] = [];
+  meetingsMap(doc).forEach((raw, id) => {
+    const state = readMeetingState(doc, id);
+    if (!state || !(raw instanceof Y.Map)) return;
+    const notes = raw.get('notes');
     const counted = notes instanceof Y.XmlFragment ? countNotes(notes, authors) : { by: {}, any: 0 };
-    return {
-      id: m.id,
-      scheduledFor: m.scheduledFor,
-      status: m.status,
-      startedAt: state?.startedAt ?? null,
-      endedAt: state?.endedAt ?? null,
+    meetings.push({
+      id,
+      scheduledFor: state.scheduledFor,
+      status: state.status,
+      startedAt: state.startedAt,
+      endedAt: state.endedAt,
       notesBy: counted.by,
       hasNotes: counted.any > 0,
-    };
+    });
   });
+  meetings.sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor) || a.id.localeCompare(b.id));
   const items = readAgenda(doc).items.map((i): ItemRecord => {
     const timing = readItemTiming(doc, i.id);
     return {
