@@ -4,6 +4,7 @@
  */
 import { jsonFile, writeFigures } from './figures.js';
 import { runFoundationBench } from './foundation.js';
+import { runInsightsBench } from './insights.js';
 import { runMeetingBench } from './meeting.js';
 import { formatLatency, measureRelayLatency, relayLatencyFigures } from './relay-latency.js';
 import { formatSyncLatency, measureSyncLatency, syncLatencyFigures } from './sync-latency.js';
@@ -20,7 +21,14 @@ console.log(formatSyncLatency(latency));
 console.log('\nOffline merge, core to core (bench/sync-merge.ts)');
 const merge = await measureSyncMerge();
 console.log(formatSyncMerge(merge));
-Object.assign(figures, runMeetingBench(), relayLatencyFigures(relay), syncLatencyFigures(latency), syncMergeFigures(merge));
+Object.assign(
+  figures,
+  runMeetingBench(),
+  runInsightsBench(),
+  relayLatencyFigures(relay),
+  syncLatencyFigures(latency),
+  syncMergeFigures(merge),
+);
 if (json) {
   writeFigures(json, figures);
   console.log(`\nFigures written to ${json}`);

@@ -19,7 +19,9 @@ export function useHealthHistory(doc: Y.Doc): HealthHistory {
         setHistory(readHealthHistory(doc));
       }, REFRESH_MS);
     };
-    setHistory(readHealthHistory(doc));
+    // Read again shortly, after the panel is on screen: the document may have changed between the
+    // first read and this subscription.
+    onUpdate();
     doc.on('update', onUpdate);
     return () => {
       doc.off('update', onUpdate);

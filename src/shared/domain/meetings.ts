@@ -86,15 +86,15 @@ export interface ItemTiming {
   carriedFrom: string | null;
 }
 
-// Built once: these reads run for every entry of a long history.
-const SpentMs = z.number().min(0).max(1e10).catch(0);
+// A plain check: most items have no time spent, and a schema's catch builds an error for each.
+const spentMs = (v: unknown): number => (typeof v === 'number' && v >= 0 && v <= 1e10 ? v : 0);
 
 export function readItemTiming(doc: Y.Doc, itemId: string): ItemTiming {
   const m = agendaMap(doc).get(itemId);
   if (!(m instanceof Y.Map)) return { discussedAt: null, spentMs: 0, carriedFrom: null };
   return {
     discussedAt: optionalDate(m.get('discussedAt')),
-    spentMs: SpentMs.parse(m.get('spentMs')),
+    spentMs: spentMs(m.get('spentMs')),
     carriedFrom: optionalString(m.get('carriedFrom')),
   };
 }

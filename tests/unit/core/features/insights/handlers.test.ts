@@ -35,6 +35,17 @@ test('the overview lists running 1:1s, the one needing attention first; a dismis
   expect(await api.dismissedNudges({ seriesId: calm.id })).toEqual([]);
   expect((await api.listHealth())[0]).toMatchObject({ partnerName: 'Zoe', nudge: null });
   expect(await seriesNudgeLine(core, troubled.id)).toBeNull();
+
+  // A change to the 1:1 shows in the next overview.
+  core.docs.with(troubled.id, (doc) => {
+    const ctx = { now: new Date(), userId: 'dana' };
+    skipMeeting(
+      doc,
+      { meetingId: addMeeting(doc, { scheduledFor: new Date(Date.now() - 3 * 86_400_000).toISOString() }, ctx), reason: '' },
+      ctx,
+    );
+  });
+  expect((await api.listHealth())[0]!.flags[0]!.headline).toBe('3 meetings in a row were cancelled');
   await core.close();
 });
 
