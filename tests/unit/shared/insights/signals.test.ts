@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { meetingsByMonth, purposesByMonth, followThroughByMonth, authorshipByMeeting } from '../../../../src/shared/insights/charts.js';
 import { assessHealth, nudgeFlag, nudgeLine } from '../../../../src/shared/insights/flags.js';
+import { suggestedQuestion } from '../../../../src/shared/insights/suggestions.js';
 import type { HealthHistory, ItemRecord, MeetingRecord, StepRecord } from '../../../../src/shared/insights/history.js';
 import {
   authorship,
@@ -348,5 +349,18 @@ describe('nudges', () => {
     expect(nudgeFlag(report)?.id).toBe('cancellation-cascade');
     expect(nudgeFlag(report, new Set(['cancellation-cascade']))?.id).toBe('career-neglected');
     expect(nudgeLine(h, NOW, new Set(['cancellation-cascade']))).toMatch(/ — add a question\?$/);
+  });
+});
+
+describe('suggested questions', () => {
+  test('every flag that suggests a purpose has a question of that purpose, the same for both people', () => {
+    const h = history({ createdAt: daysAgo(200), meetings: weekly(6, 'canceled') });
+    for (const flag of assessHealth(h, NOW).flags) {
+      if (!flag.suggest) continue;
+      const question = suggestedQuestion(flag.suggest, `series:${flag.id}`);
+      expect(question?.purpose).toBe(flag.suggest);
+      expect(suggestedQuestion(flag.suggest, `series:${flag.id}`)).toEqual(question);
+    }
+    for (const purpose of ['career', 'coaching', 'connection'] as const) expect(suggestedQuestion(purpose, 'x')?.purpose).toBe(purpose);
   });
 });
