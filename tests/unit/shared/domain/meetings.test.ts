@@ -16,6 +16,7 @@ import {
   readMeetingState,
   setCurrentItem,
   setNextStepDone,
+  settleItem,
   startMeeting,
   summarizeMeeting,
   writeCheckIn,
@@ -154,6 +155,66 @@ describe('carry-over', () => {
         },
       ),
       { numRuns: 80 },
+    );
+  });
+});
+
+describe('closing an item while the other person ends the meeting', () => {
+  test('an item marked discussed by one person offline while the other ends the meeting stays discussed there and is not carried', () => {
+    const doc = newSeries();
+    const item = addAgendaItem(doc, { title: 'Offsite' }, dana());
+    const id = meetingId(doc);
+    const peer = replicaOf(doc);
+    markDiscussed(doc, { meetingId: id, itemId: item, discussed: true }, dana(20));
+    endMeeting(peer, { meetingId: id }, sam(30));
+    sync(doc, peer);
+    for (const copy of [doc, peer]) {
+      expect(meetingAgenda(copy, id).map((i) => [i.title, i.state, i.carriedCount])).toEqual([['Offsite', 'discussed', 0]]);
+      expect(meetingAgenda(copy, meetingId(copy))).toEqual([]);
+    }
+  });
+
+  test('concurrent carry-over by both people offline, with items closed on one side: every item exactly once, carried counts right', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('open', 'discussed', 'settled', 'discussed-before'), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 2 }),
+        fc.boolean(),
+        fc.boolean(),
+        (fates, carriedBefore, danaEndsToo, samFirst) => {
+          const doc = newSeries();
+          const ids = fates.map((fate, i) => addAgendaItem(doc, { title: `item ${i}`, async: fate === 'settled' }, dana()));
+          for (let r = 0; r < carriedBefore; r++) endMeeting(doc, { meetingId: meetingId(doc) }, dana(r));
+          const id = meetingId(doc);
+          ids.forEach(
+            (itemId, i) => fates[i] === 'discussed-before' && markDiscussed(doc, { meetingId: id, itemId, discussed: true }, dana(10)),
+          );
+          const peer = replicaOf(doc);
+          ids.forEach((itemId, i) => {
+            if (fates[i] === 'discussed') markDiscussed(doc, { meetingId: id, itemId, discussed: true }, dana(40));
+            if (fates[i] === 'settled') settleItem(doc, { itemId, meetingId: id, settled: true }, dana(40));
+          });
+          if (danaEndsToo) endMeeting(doc, { meetingId: id }, dana(55));
+          endMeeting(peer, { meetingId: id }, sam(50));
+          if (samFirst) sync(peer, doc);
+          else sync(doc, peer);
+          expect(listAgenda(peer)).toEqual(listAgenda(doc));
+          const held = meetingAgenda(doc, id);
+          const next = meetingAgenda(doc, meetingId(doc));
+          expect([...held, ...next].map((i) => i.id).sort()).toEqual([...ids].sort());
+          ids.forEach((itemId, i) => {
+            const fate = fates[i]!;
+            const carried = fate === 'open';
+            // Async items are for reading: ending a meeting never carries them.
+            const before = fate === 'settled' ? 0 : carriedBefore;
+            const item = listAgenda(doc).find((x) => x.id === itemId)!;
+            expect(item.carriedCount, `${fate} item`).toBe(carried ? before + 1 : before);
+            expect(item.state).toBe(carried ? 'carried' : fate === 'settled' ? 'settled' : 'discussed');
+            expect(held.some((h) => h.id === itemId)).toBe(!carried);
+          });
+        },
+      ),
+      { numRuns: 120 },
     );
   });
 });
