@@ -4,6 +4,7 @@
  */
 import { useMemo, useState } from 'react';
 import { agendaFor, type Meeting, type MeetingChange } from '../../shared/domain/series-doc.js';
+import type { AgendaState } from '../../shared/schemas.js';
 import { Button } from '../components/Button.js';
 import { Dialog } from '../components/Dialog.js';
 import { meetingDate } from '../lib/labels.js';
@@ -18,6 +19,7 @@ function describe(change: MeetingChange): string {
 }
 
 const STATUS = { held: 'Held', canceled: 'Cancelled', moved: 'Moved', scheduled: 'Upcoming' } as const;
+const ITEM_STATE: Partial<Record<AgendaState, string>> = { discussed: 'discussed', settled: 'settled async' };
 
 export function HistoryDialog({
   replica,
@@ -66,7 +68,10 @@ function HistoryEntry({ replica, meeting, changes }: { replica: SeriesReplica; m
       {items.length > 0 && (
         <ul className="history__items" aria-label={`Items of ${meetingDate(meeting.scheduledFor)}`}>
           {items.map((i) => (
-            <li key={i.id}>{i.title}</li>
+            <li key={i.id}>
+              {i.title}
+              {ITEM_STATE[i.state] && <span className="meta muted"> · {ITEM_STATE[i.state]}</span>}
+            </li>
           ))}
         </ul>
       )}

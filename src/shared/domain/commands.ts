@@ -13,6 +13,7 @@ import {
   OrderKey,
   agendaFor,
   agendaMap,
+  liveAgenda,
   meetingsMap,
   metaMap,
   readItem,
@@ -215,6 +216,8 @@ export function moveAgendaItem(doc: Y.Doc, input: { itemId: string; toIndex: num
 
 /** The agenda an item is shown in: its meeting's, or the later one's it waits for. */
 function siblingsOf(doc: Y.Doc, item: AgendaItem): AgendaItem[] {
+  const live = liveAgenda(doc);
+  if (live.some((i) => i.id === item.id)) return live;
   const own = agendaFor(doc, item.meetingId);
   return own.some((i) => i.id === item.id) || !item.targetMeetingId ? own : agendaFor(doc, item.targetMeetingId);
 }

@@ -341,6 +341,21 @@ export function agendaFor(doc: Y.Doc, meetingId: string | null): AgendaItem[] {
   return items.sort(byOrder);
 }
 
+/**
+ * The agenda being built and walked: items for the next meeting, including those already
+ * discussed in it, without those settled in writing. The order moves and the UI work on.
+ */
+export function liveAgenda(doc: Y.Doc): AgendaItem[] {
+  const next = nextMeeting(doc);
+  return [...agendaFor(doc, null), ...(next ? agendaFor(doc, next.id) : [])].filter((i) => i.state !== 'settled').sort(byOrder);
+}
+
+/** Items waiting for a meeting after the next one, soonest meeting first. */
+export function waitingItems(doc: Y.Doc): AgendaItem[] {
+  const later = laterMeetingIds(doc);
+  return [...later].flatMap((id) => agendaFor(doc, id).filter((i) => i.meetingId === null));
+}
+
 /** Still waiting to be discussed: open, or carried over from a meeting that did not reach it (not settled async). */
 export function isOpenItem(item: Pick<AgendaItem, 'state'>): boolean {
   return item.state === 'open' || item.state === 'carried';

@@ -16,7 +16,7 @@ import {
   summarizeMeeting,
 } from '../../../../src/shared/domain/meetings.js';
 import { aimAtLaterMeeting, laterMeetings, skipMeeting } from '../../../../src/shared/domain/series-commands.js';
-import { agendaFor, listAgenda, listMeetings, needsContext } from '../../../../src/shared/domain/series-doc.js';
+import { agendaFor, listAgenda, listMeetings, liveAgenda, needsContext } from '../../../../src/shared/domain/series-doc.js';
 import { seedSeries } from '../../helpers/series-doc.js';
 
 const T0 = new Date('2030-01-07T10:00:00.000Z');
@@ -107,6 +107,18 @@ describe('the report owns the agenda', () => {
     addAgendaItem(doc, { title: 'M3' }, dana());
     addAgendaItem(doc, { title: 'R3' }, sam());
     expect(titles(agendaFor(doc, null))).toEqual(['R3', 'M2', 'R1', 'R2', 'M1', 'M3']);
+  });
+
+  test('the live agenda keeps items discussed in the next meeting in place and leaves settled ones out; moves count in it', () => {
+    const doc = newSeries('peer');
+    const [a, b, c, d] = ['A', 'B', 'C', 'D'].map((title) => addAgendaItem(doc, { title, async: title === 'D' }, dana()));
+    markDiscussed(doc, { meetingId: meetingId(doc), itemId: b!, discussed: true }, dana());
+    settleItem(doc, { itemId: d!, meetingId: meetingId(doc), settled: true }, dana());
+    expect(titles(liveAgenda(doc))).toEqual(['A', 'B', 'C']);
+    moveAgendaItem(doc, { itemId: c!, toIndex: 1 }, dana());
+    expect(titles(liveAgenda(doc))).toEqual(['A', 'C', 'B']);
+    moveAgendaItem(doc, { itemId: a!, toIndex: 2 }, dana());
+    expect(titles(liveAgenda(doc))).toEqual(['C', 'B', 'A']);
   });
 
   test('in a peer 1:1 every item goes to the end', () => {
