@@ -61,9 +61,13 @@ export function SeriesSettingsDialog({
           disabled={readOnly}
           onChange={(e) => setTitle(e.target.value)}
         />
-        <CadenceFields draft={draft} startLabel="Next regular meeting" onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))} />
-        <p className="field__hint">Future meetings move to the new cadence with their agendas; past meetings stay as they were.</p>
-        {!readOnly && <FormFooter error={error} submitLabel="Save" disabled={false} onCancel={() => onOpenChange(false)} />}
+        {!readOnly && (
+          <>
+            <CadenceFields draft={draft} startLabel="Next regular meeting" onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))} />
+            <p className="field__hint">Future meetings move to the new cadence with their agendas; past meetings stay as they were.</p>
+            <FormFooter error={error} submitLabel="Save" disabled={false} onCancel={() => onOpenChange(false)} />
+          </>
+        )}
       </form>
       <section className="settings-section" aria-labelledby="series-state-heading">
         <h3 id="series-state-heading">Pause or end</h3>
