@@ -63,6 +63,7 @@ test('a full 1:1 from the week before to the history, on both sides; the private
     await expect(a.getByRole('list', { name: 'Replies to Budget numbers' })).toContainText('Sam Okafor: Final since Friday');
     await checkScreen(a, 'async-replies');
     await b.getByRole('button', { name: 'Settle Budget numbers' }).click();
+    await expect(b.getByText('Settled “Budget numbers” without meeting time')).toBeVisible();
     for (const page of [a, b]) await expect.poll(() => titles(page)).toEqual(['Career goals', 'Time off in March', 'Launch retro']);
 
     // Dana starts the meeting; Sam sees it started, by her.

@@ -212,6 +212,17 @@ function deleteItem(replica: SeriesReplica, item: AgendaItem, showInfo: ReturnTy
   showInfo(`Deleted “${item.title}”`, { label: 'Undo', run: undo });
 }
 
+/** Settles at once (it leaves the agenda) and offers the way back, like deleting. */
+function settle(
+  replica: SeriesReplica,
+  item: AgendaItem,
+  meetingId: string | null,
+  showInfo: ReturnType<typeof useToasts>['showInfo'],
+): void {
+  const undo = replica.runUndoable(settleItem, { itemId: item.id, meetingId, settled: true });
+  showInfo(`Settled “${item.title}” without meeting time`, { label: 'Undo', run: undo });
+}
+
 /** The item's live text; a context may be missing from a peer's older copy (nothing to edit then). */
 function useItemText(replica: SeriesReplica, itemId: string, field: 'title' | 'context'): Y.Text | null {
   return useMemo(() => {
@@ -315,6 +326,7 @@ function ReplyThread({
   names: Record<string, string>;
 }) {
   const [draft, setDraft] = useState('');
+  const { showInfo } = useToasts();
   const name = item.title || 'Untitled item';
   // Replies live on the item's map, which the agenda subscription already follows.
   const replies = readReplies(replica.doc, item.id);
@@ -347,7 +359,7 @@ function ReplyThread({
         <Button type="submit" size="small" disabled={!draft.trim()}>
           Reply
         </Button>
-        <Button size="small" variant="primary" onClick={() => replica.run(settleItem, { itemId: item.id, meetingId, settled: true })}>
+        <Button size="small" variant="primary" onClick={() => settle(replica, item, meetingId, showInfo)}>
           Settle {name}
         </Button>
       </form>
