@@ -181,7 +181,14 @@ test('a full 1:1 from the week before to the history, on both sides; the private
       'Career goals · discussed',
       'Budget numbers · settled async',
       'Launch retro · discussed',
+      'Time off in March · not reached, carried on',
     ]);
+    const checkIns = b.getByRole('list', { name: 'Check-ins of Tue 4 Mar, 10:00' });
+    await expect(checkIns).toContainText('Dana Whitfield: Rested after the weekend');
+    await expect(checkIns).toContainText('Sam Okafor: Busy but good');
+    const steps = b.getByRole('list', { name: 'Next steps of Tue 4 Mar, 10:00' });
+    await expect(steps).toContainText('Write the retro summary for the team · Sam Okafor, 2031-03-20');
+    await expect(steps).toContainText('Draft the promotion case · No owner, no due date');
     await past.getByRole('button', { name: 'Show notes' }).last().click();
     await expect(past.getByRole('textbox', { name: 'Shared notes' })).toContainText('Draft the promotion case');
     await checkScreen(b, 'history-after-meeting');

@@ -7,7 +7,8 @@
  * (when the current item became current), `checkIn:<userId>`: Y.Text, each person's check-in line.
  * Older documents hold one shared `checkIn` Y.Text instead; it is still read (as `shared`).
  * Added to an agenda item: discussedAt, spentMs (time spent while current, before currentSince),
- * carriedFrom (the meeting that last carried it, for the history), closedIn (the meeting it was
+ * carriedFrom (the meeting that last carried it), `notReachedIn:<meetingId>`: true for every
+ * meeting that ended without reaching it (its own key each, for the history), closedIn (the meeting it was
  * discussed or settled in; see series-doc.ts for the merge rule it serves), settledAt, settledBy,
  * and its written replies, each its own key `reply:<id>` → { by, at, text } so replies written at
  * once by both people never overwrite each other.
@@ -30,6 +31,7 @@ import {
   byOrder,
   listMeetings,
   meetingsMap,
+  readItem,
   readMeeting,
   type AgendaItem,
   type Meeting,
@@ -406,6 +408,20 @@ export function setNextStepDue(doc: Y.Doc, input: { stepId: string; due: string 
   run(doc, () => (due ? step.set('due', due.data) : step.delete('due')));
 }
 
+const NOT_REACHED_PREFIX = 'notReachedIn:';
+
+/** The items a held meeting did not reach and carried on, for its history. */
+export function notReachedIn(doc: Y.Doc, meetingId: string): AgendaItem[] {
+  const items: AgendaItem[] = [];
+  agendaMap(doc).forEach((m, id) => {
+    if (!(m instanceof Y.Map) || m.get(NOT_REACHED_PREFIX + meetingId) !== true) return;
+    const item = readItem(id, m);
+    // The merge rule may have kept it closed in this meeting after all (see series-doc.ts).
+    if (!('reason' in item) && item.meetingId !== meetingId) items.push(item);
+  });
+  return items.sort(byOrder);
+}
+
 export interface MeetingSummary {
   discussed: AgendaItem[];
   /** Answered in writing and closed without meeting time. */
@@ -451,6 +467,7 @@ export function endMeeting(doc: Y.Doc, input: { meetingId: string }, ctx: Comman
       m.set('state', 'carried');
       m.set('carriedCount', item.carriedCount + 1);
       m.set('carriedFrom', input.meetingId);
+      m.set(NOT_REACHED_PREFIX + input.meetingId, true);
       m.set('meetingId', null);
       m.delete('targetMeetingId');
     }

@@ -12,6 +12,7 @@ import {
   meetingAgenda,
   meetingElapsedMs,
   nextStepsFor,
+  notReachedIn,
   readCheckIns,
   readMeetingState,
   setCurrentItem,
@@ -108,8 +109,10 @@ describe('carry-over', () => {
       fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 4 }), (discussed, rounds) => {
         const doc = newSeries();
         const ids = discussed.map((_, i) => addAgendaItem(doc, { title: `item ${i}` }, dana()));
+        const heldIn: string[] = [];
         for (let r = 0; r < rounds; r++) {
           const id = meetingId(doc);
+          heldIn.push(id);
           if (r === 0) ids.forEach((itemId, i) => discussed[i] && markDiscussed(doc, { meetingId: id, itemId, discussed: true }, dana(1)));
           endMeeting(doc, { meetingId: id }, dana(r * 10_080 + 30));
           endMeeting(doc, { meetingId: id }, dana(r * 10_080 + 31));
@@ -119,6 +122,7 @@ describe('carry-over', () => {
           const item = items.find((x) => x.id === itemId)!;
           expect(item.carriedCount).toBe(discussed[i] ? 0 : rounds);
           expect(item.state).toBe(discussed[i] ? 'discussed' : 'carried');
+          expect(heldIn.filter((m) => notReachedIn(doc, m).some((x) => x.id === itemId))).toHaveLength(discussed[i] ? 0 : rounds);
         }
         expect(listMeetings(doc).filter((m) => m.status === 'scheduled')).toHaveLength(1);
         expect(meetingAgenda(doc, meetingId(doc)).map((i) => i.id)).toEqual(ids.filter((_, i) => !discussed[i]));
@@ -202,6 +206,8 @@ describe('closing an item while the other person ends the meeting', () => {
           const held = meetingAgenda(doc, id);
           const next = meetingAgenda(doc, meetingId(doc));
           expect([...held, ...next].map((i) => i.id).sort()).toEqual([...ids].sort());
+          // The held meeting's history lists as not reached exactly the items carried on.
+          expect(notReachedIn(doc, id).map((i) => i.id)).toEqual(ids.filter((_, i) => fates[i] === 'open'));
           ids.forEach((itemId, i) => {
             const fate = fates[i]!;
             const carried = fate === 'open';
