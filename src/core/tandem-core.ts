@@ -205,6 +205,13 @@ export class TandemCore implements CoreServices {
     return joined;
   }
 
+  async removeSeries(seriesId: string): Promise<void> {
+    await this.sync.remove(seriesId);
+    this.docs.remove(seriesId);
+    await this.projector.forget(seriesId);
+    this.broadcast({ type: 'series-changed' });
+  }
+
   syncState(seriesId: string): SyncState {
     return this.sync.state(seriesId);
   }

@@ -14,6 +14,7 @@ export const OPERATION_NAMES = [
   'createSeries',
   'openSeries',
   'closeSeries',
+  'removeSeries',
   'addAgendaItem',
   'getRelay',
   'setRelay',

@@ -29,7 +29,7 @@ export type Role = z.infer<typeof Role>;
 export const Purpose = z.enum(['career', 'coaching', 'feedback', 'connection', 'clearing-the-air', 'status']);
 export type Purpose = z.infer<typeof Purpose>;
 
-export const AgendaState = z.enum(['open', 'discussed', 'carried', 'dropped']);
+export const AgendaState = z.enum(['open', 'discussed', 'carried', 'dropped', 'settled']);
 export type AgendaState = z.infer<typeof AgendaState>;
 
 /** How often a 1:1 meets. `monthly-nth-weekday`: e.g. the 2nd Tuesday, or the last Friday, of every month. */

@@ -3,8 +3,9 @@
  * synced before any blur, so a hard kill, a reload or the other person never misses one; the page
  * turns read-only the moment its core is gone; and the add form and rows say what they hold.
  */
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { startRelay, startWebShell, tempDir, type WebShellProcess } from './support/processes.js';
+import { expect, test, type Page } from '@playwright/test';
+import { startPair } from './support/pair.js';
+import { startWebShell, tempDir, type WebShellProcess } from './support/processes.js';
 import { checkScreen } from './support/screens.js';
 import { addItem, agenda, agendaTitles, createSeries, firstRun, notes, openSeries, saved, titles } from './support/tandem-page.js';
 
@@ -202,30 +203,11 @@ test('the page turns read-only the moment its core is gone: nothing can be typed
   }
 });
 
-async function pageFor(browser: Browser, shell: WebShellProcess): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(shell.url);
-  return page;
-}
-
 test('the other person sees every keystroke of a title and a context as it is typed, and keeps their caret', async ({ browser }) => {
-  const relay = await startRelay(tempDir('agenda-relay'));
-  const shellA = await startWebShell(tempDir('agenda-dana'), { relay: relay.url });
-  const shellB = await startWebShell(tempDir('agenda-sam'), { relay: relay.url });
+  const pair = await startPair(browser);
+  const { a, b } = pair;
   try {
-    const a = await pageFor(browser, shellA);
-    const b = await pageFor(browser, shellB);
-    await firstRun(a, 'Dana Whitfield');
-    await firstRun(b, 'Sam Okafor');
-    await createSeries(a, 'Sam Okafor');
-    await a.getByRole('button', { name: 'Create 1:1' }).click();
     await addItem(a, 'Career goals');
-    await a.getByRole('button', { name: 'Invite' }).click();
-    const code = await a.getByRole('textbox', { name: 'Invite code' }).inputValue();
-    await a.keyboard.press('Escape');
-    await b.getByRole('button', { name: 'Join a 1:1' }).click();
-    await b.getByRole('textbox', { name: 'Invite code or link' }).fill(code);
-    await b.getByRole('button', { name: 'Join' }).click();
     await expect.poll(() => titles(b)).toEqual(['Career goals']);
 
     const titleA = agendaTitles(a).first();
@@ -269,6 +251,6 @@ test('the other person sees every keystroke of a title and a context as it is ty
     await expect.poll(() => titles(a)).toEqual([`Q3 My big ${expected} now`]);
     await checkScreen(b, 'agenda-live-peer');
   } finally {
-    await Promise.allSettled([shellA.stop(), shellB.stop(), relay.stop()]);
+    await pair.stop();
   }
 });

@@ -1,5 +1,6 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { startRelay, startWebShell, tempDir, type WebShellProcess } from './support/processes.js';
+import { expect, test } from '@playwright/test';
+import { startPair } from './support/pair.js';
+import { startWebShell, tempDir } from './support/processes.js';
 import { checkScreen } from './support/screens.js';
 import { addItem, createSeries, firstRun } from './support/tandem-page.js';
 
@@ -79,30 +80,10 @@ test('a 1:1 with a cadence: one meeting skipped and the next moved, each with a 
   }
 });
 
-async function berlinPage(browser: Browser, shell: WebShellProcess): Promise<Page> {
-  const page = await (await browser.newContext({ timezoneId: 'Europe/Berlin' })).newPage();
-  await page.goto(shell.url);
-  return page;
-}
-
 test('the other participant sees the skip and the move, with their reasons, in the history', async ({ browser }) => {
-  const relay = await startRelay(tempDir('slot-relay'));
-  const shellA = await startWebShell(tempDir('slot-dana'), { relay: relay.url });
-  const shellB = await startWebShell(tempDir('slot-sam'), { relay: relay.url });
+  const pair = await startPair(browser, { timezoneId: 'Europe/Berlin', firstMeeting: '2031-03-04T10:00' });
+  const { a, b } = pair;
   try {
-    const a = await berlinPage(browser, shellA);
-    const b = await berlinPage(browser, shellB);
-    await firstRun(a, 'Dana Whitfield');
-    await firstRun(b, 'Sam Okafor');
-    await createSeries(a, 'Sam Okafor');
-    await a.getByLabel('First meeting').fill('2031-03-04T10:00');
-    await a.getByRole('button', { name: 'Create 1:1' }).click();
-    await a.getByRole('button', { name: 'Invite' }).click();
-    const code = await a.getByRole('textbox', { name: 'Invite code' }).inputValue();
-    await a.keyboard.press('Escape');
-    await b.getByRole('button', { name: 'Join a 1:1' }).click();
-    await b.getByRole('textbox', { name: 'Invite code or link' }).fill(code);
-    await b.getByRole('button', { name: 'Join' }).click();
     await expect(b.getByText('Next meeting Tue 4 Mar, 10:00')).toBeVisible();
 
     const dialog = a.getByRole('dialog');
@@ -123,6 +104,6 @@ test('the other participant sees the skip and the move, with their reasons, in t
     await expect(past).toContainText('Cancelled: Public holiday');
     await checkScreen(b, 'history-other-participant');
   } finally {
-    await Promise.all([shellA.stop(), shellB.stop(), relay.stop()]);
+    await pair.stop();
   }
 });

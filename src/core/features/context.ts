@@ -47,6 +47,11 @@ export interface CoreServices {
   readonly joinTimeoutMs: number;
   /** Resolves once the series' content has arrived, adding this user as a participant. */
   joinWhenArrived(seriesId: string): Promise<void>;
+  /**
+   * Deletes a 1:1 from this device: its documents (private notes included), its share and room
+   * secret, its list rows. The relay and the other person's copy are not touched.
+   */
+  removeSeries(seriesId: string): Promise<void>;
   /** Makes the list tables reflect every change so far. */
   flushProjection(): Promise<unknown>;
   now(): Date;

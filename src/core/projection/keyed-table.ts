@@ -34,6 +34,9 @@ export function keyedTableProjection<R extends KeyedRow>(spec: KeyedTableSpec<R>
     version: spec.version,
     tables: [spec.table],
     create: spec.create,
+    async remove(tx, seriesId) {
+      await (tx as unknown as Kysely<Record<string, KeyedRow>>).deleteFrom(spec.table).where('series_id', '=', seriesId).execute();
+    },
     read(doc, changes, ctx) {
       const map = spec.entries(doc);
       const keys = changes === 'all' ? 'all' : changes.get(rootName(doc, map) ?? '');

@@ -47,6 +47,8 @@ export interface Projection {
    * borrowed for the call. A malformed value skips its row, never the others.
    */
   read(doc: Y.Doc, changes: Changes, ctx: ProjectContext): ProjectionWrite | null;
+  /** Deletes every row of one series (removed from this device). */
+  remove(tx: Transaction<Database>, seriesId: string): Promise<void>;
 }
 
 /** The keys a transaction touched, per top-level map; null when they cannot be told (the fallback is a full projection). */

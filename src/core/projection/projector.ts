@@ -118,6 +118,17 @@ export class Projector {
     });
   }
 
+  /** Deletes every row of a series removed from this device, after any projection queued before. */
+  forget(seriesId: string): Promise<void> {
+    this.dirty.delete(seriesId);
+    this.complete.delete(seriesId);
+    return this.serially(() =>
+      this.db.transaction().execute(async (tx) => {
+        for (const p of this.projections) await p.remove(tx, seriesId);
+      }),
+    );
+  }
+
   /** Runs `fn` after everything queued before it; a failure must not poison every later run. */
   private serially<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.catch(() => undefined).then(fn);

@@ -5,8 +5,8 @@
  * and a look at each item's meeting.
  */
 import type { Kysely } from 'kysely';
-import * as Y from 'yjs';
-import { agendaMap, hasMeta, isOpenItem, nextMeeting, perspective, readItem, readMeta } from '../../shared/domain/series-doc.js';
+import type * as Y from 'yjs';
+import { agendaFor, hasMeta, isOpenItem, nextMeeting, perspective, readMeta } from '../../shared/domain/series-doc.js';
 import { TandemError } from '../../shared/errors.js';
 import type { Database } from '../store/schema.js';
 import { logSkippedRow, type ProjectContext, type Projection } from './projection.js';
@@ -29,17 +29,8 @@ export interface SeriesTables {
   series: SeriesTable;
 }
 
-/** Readable items for the next meeting (meetingId null) that still wait to be discussed. */
-function openItemCount(doc: Y.Doc): number {
-  let count = 0;
-  agendaMap(doc).forEach((value, id) => {
-    // Most items belong to past meetings: look at the meeting before reading the whole item.
-    if (!(value instanceof Y.Map) || (value.get('meetingId') ?? null) !== null) return;
-    const item = readItem(id, value);
-    if (!('reason' in item) && isOpenItem(item)) count++;
-  });
-  return count;
-}
+/** Readable items for the next meeting that still wait to be discussed. */
+const openItemCount = (doc: Y.Doc): number => agendaFor(doc, null).filter(isOpenItem).length;
 
 function seriesRow(doc: Y.Doc, ctx: ProjectContext): SeriesTable | null {
   if (!hasMeta(doc)) return null;
@@ -86,6 +77,9 @@ export const seriesProjection: Projection = {
       .addColumn('next_meeting_at', 'text')
       .addColumn('open_item_count', 'integer', (c) => c.notNull())
       .execute();
+  },
+  async remove(tx, seriesId) {
+    await tx.deleteFrom('series').where('id', '=', seriesId).execute();
   },
   read(doc, _changes, ctx) {
     const row = seriesRow(doc, ctx);

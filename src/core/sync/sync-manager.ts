@@ -115,6 +115,14 @@ export class SyncManager {
     return this.state(seriesId);
   }
 
+  /** Disconnects a series and forgets its share (the room secret with it). */
+  async remove(seriesId: string): Promise<void> {
+    this.waiting.delete(seriesId);
+    this.broken.delete(seriesId);
+    this.stop(seriesId);
+    await this.db.deleteFrom('shares').where('series_id', '=', seriesId).execute();
+  }
+
   stopAll(): void {
     this.stopped = true;
     for (const id of [...this.live.keys()]) this.stop(id);

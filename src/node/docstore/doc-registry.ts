@@ -87,6 +87,17 @@ export class DocRegistry {
     }
   }
 
+  /**
+   * Deletes a document and those belonging to it (see UpdateLog.removeFamily) from memory and
+   * disk, whoever holds them: nothing of them is written again.
+   */
+  remove(docId: string): void {
+    for (const id of this.log.removeFamily(docId)) {
+      const entry = this.entries.get(id);
+      if (entry) this.drop(id, entry);
+    }
+  }
+
   /** Compacts and unloads every document. */
   closeAll(): void {
     for (const docId of [...this.entries.keys()]) this.unload(docId);

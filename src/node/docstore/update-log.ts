@@ -28,6 +28,9 @@ export class UpdateLog {
   private readonly selectUpdates: SQLite.Statement<[string, number], { seq: number; update: Uint8Array }>;
   private readonly writeSnapshot: SQLite.Statement<[Uint8Array, number, string]>;
   private readonly deleteCovered: SQLite.Statement<[string, number]>;
+  private readonly selectFamily: SQLite.Statement<[{ id: string }], { doc_id: string }>;
+  private readonly deleteUpdates: SQLite.Statement<[string]>;
+  private readonly deleteDoc: SQLite.Statement<[string]>;
 
   constructor(
     private readonly sqlite: SQLite.Database,
@@ -40,6 +43,9 @@ export class UpdateLog {
     this.selectUpdates = sqlite.prepare('select seq, "update" from doc_updates where doc_id = ? and seq > ? order by seq');
     this.writeSnapshot = sqlite.prepare('update docs set snapshot = ?, snapshot_seq = ? where doc_id = ?');
     this.deleteCovered = sqlite.prepare('delete from doc_updates where doc_id = ? and seq <= ?');
+    this.selectFamily = sqlite.prepare("select doc_id from docs where doc_id = @id or substr(doc_id, 1, length(@id) + 1) = @id || ':'");
+    this.deleteUpdates = sqlite.prepare('delete from doc_updates where doc_id = ?');
+    this.deleteDoc = sqlite.prepare('delete from docs where doc_id = ?');
   }
 
   exists(docId: string): boolean {
@@ -82,6 +88,21 @@ export class UpdateLog {
       );
     }
     return { doc, seq, pending };
+  }
+
+  /**
+   * Deletes a document and every document whose id is its id followed by `:` (those belonging to
+   * it, like a 1:1's private notes), snapshots and logs, in one transaction. Returns their ids.
+   */
+  removeFamily(docId: string): string[] {
+    return this.sqlite.transaction(() => {
+      const ids = this.selectFamily.all({ id: docId }).map((r) => r.doc_id);
+      for (const id of ids) {
+        this.deleteUpdates.run(id);
+        this.deleteDoc.run(id);
+      }
+      return ids;
+    })();
   }
 
   /** Appends one update durably under the given seq. */

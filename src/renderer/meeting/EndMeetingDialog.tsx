@@ -40,6 +40,16 @@ export function EndMeetingDialog({
         ) : (
           <p className="muted">Nothing marked discussed.</p>
         )}
+        {summary.settled.length > 0 && (
+          <>
+            <h3>Settled async</h3>
+            <ul aria-label="Settled async">
+              {summary.settled.map((i) => (
+                <li key={i.id}>{i.title}</li>
+              ))}
+            </ul>
+          </>
+        )}
         <h3>Next steps</h3>
         {summary.nextSteps.length ? (
           <ul>

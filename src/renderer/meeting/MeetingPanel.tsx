@@ -112,6 +112,14 @@ function AgendaWalk({ replica, meeting, now, people }: { replica: SeriesReplica;
           {items.map((item) => {
             const current = meeting.currentItemId === item.id;
             const discussed = item.state === 'discussed';
+            if (item.state === 'settled') {
+              return (
+                <li key={item.id} className="walk__item">
+                  <span className="walk__title">{item.title}</span>
+                  <span className="carried">settled async</span>
+                </li>
+              );
+            }
             return (
               <li
                 key={item.id}

@@ -1,5 +1,6 @@
-/** One next step: done box, text, owner and due date, each edited through its domain command. */
-import { setNextStepDone, setNextStepDue, setNextStepOwner, type NextStep } from '../../shared/domain/meetings.js';
+/** One next step: done box, its text, owner and due date, each edited through its domain command. */
+import { useState } from 'react';
+import { editNextStepText, setNextStepDone, setNextStepDue, setNextStepOwner, type NextStep } from '../../shared/domain/meetings.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 
 export interface People {
@@ -14,16 +15,28 @@ export function ownerName(step: NextStep, people: People): string {
 
 export function NextStepRow({ replica, step, people }: { replica: SeriesReplica; step: NextStep; people: People }) {
   const label = step.text;
+  // While the field is focused it shows what is typed, even emptied: an empty text is not stored
+  // (a next step says what will be done), and leaving the field shows the stored text again.
+  const [draft, setDraft] = useState<string | null>(null);
   return (
     <li className={`next-step${step.done ? ' next-step--done' : ''}`}>
-      <label className="next-step__done">
-        <input
-          type="checkbox"
-          checked={step.done}
-          onChange={(e) => replica.run(setNextStepDone, { stepId: step.id, done: e.target.checked })}
-        />
-        <span>{label}</span>
-      </label>
+      <input
+        type="checkbox"
+        className="next-step__done"
+        aria-label={`Done: ${label}`}
+        checked={step.done}
+        onChange={(e) => replica.run(setNextStepDone, { stepId: step.id, done: e.target.checked })}
+      />
+      <input
+        className="input next-step__text"
+        aria-label={`Next step: ${label}`}
+        value={draft ?? step.text}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          if (e.target.value.trim()) replica.run(editNextStepText, { stepId: step.id, value: e.target.value });
+        }}
+        onBlur={() => setDraft(null)}
+      />
       <select
         aria-label={`Owner of ${label}`}
         value={step.ownerId ?? ''}

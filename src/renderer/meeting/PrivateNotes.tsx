@@ -8,7 +8,7 @@ import type { SeriesReplica } from '../replica/series-replica.js';
 import { useSeries } from '../replica/use-series.js';
 import { NotesEditor } from '../series/NotesEditor.js';
 
-export function PrivateNotes({ seriesId, meetingId }: { seriesId: string; meetingId: string }) {
+export function PrivateNotes({ seriesId, meetingId, editable }: { seriesId: string; meetingId: string; editable: boolean }) {
   const notes = useSeries(privateDocId(seriesId));
   return (
     <section className="panel" aria-labelledby="private-heading">
@@ -17,7 +17,7 @@ export function PrivateNotes({ seriesId, meetingId }: { seriesId: string; meetin
         <span className="meta muted">Only on this device</span>
       </div>
       {notes.status === 'ready' ? (
-        <PrivateEditor key={meetingId} replica={notes.replica} meetingId={meetingId} />
+        <PrivateEditor key={meetingId} replica={notes.replica} meetingId={meetingId} editable={editable} />
       ) : notes.status === 'failed' ? (
         <p className="inline-alert" role="alert">
           {notes.error.message}
@@ -27,7 +27,7 @@ export function PrivateNotes({ seriesId, meetingId }: { seriesId: string; meetin
   );
 }
 
-function PrivateEditor({ replica, meetingId }: { replica: SeriesReplica; meetingId: string }) {
+function PrivateEditor({ replica, meetingId, editable }: { replica: SeriesReplica; meetingId: string; editable: boolean }) {
   const fragment = useMemo(() => replica.run(ensurePrivateNotes, { meetingId }), [replica, meetingId]);
   return (
     <NotesEditor
@@ -35,6 +35,7 @@ function PrivateEditor({ replica, meetingId }: { replica: SeriesReplica; meeting
       meetingId={meetingId}
       fragment={fragment}
       awareness={replica.awareness}
+      editable={editable}
       label="Private notes"
       placeholder="Only you see these: thoughts, reminders…"
     />

@@ -2,11 +2,11 @@
  * Subscriptions to one part of an open 1:1 document, so a component re-renders only when its part
  * changes: typing in the notes re-renders the editor, not the agenda or the header.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import * as Y from 'yjs';
 import {
-  agendaFor,
   agendaMap,
+  liveAgenda,
   listMeetings,
   meetingChangesMap,
   meetingsMap,
@@ -18,6 +18,7 @@ import {
   type Meeting,
   type MeetingChange,
   type SeriesMeta,
+  waitingItems,
 } from '../../shared/domain/series-doc.js';
 
 /** The value `read()` returns, read again whenever `type` changes in a way `relevant` accepts. */
@@ -59,6 +60,13 @@ export function useMeetingChanges(doc: Y.Doc): MeetingChange[] {
   return useDocPart(meetingChangesMap(doc) as Y.AbstractType<unknown>, () => readMeetingChanges(doc));
 }
 
-export function useAgenda(doc: Y.Doc, meetingId: string | null): AgendaItem[] {
-  return useDocPart(agendaMap(doc) as Y.AbstractType<unknown>, () => agendaFor(doc, meetingId));
+/**
+ * The live agenda and the items waiting for later meetings. Both depend on the meetings too (which
+ * one is next), so a change to either part reads them again.
+ */
+export function useLiveAgenda(doc: Y.Doc): { live: AgendaItem[]; waiting: AgendaItem[] } {
+  // A new token on every agenda change; the meetings' own fields as they are.
+  const itemsChanged = useDocPart(agendaMap(doc) as Y.AbstractType<unknown>, () => ({}));
+  const meetings = useMeetings(doc);
+  return useMemo(() => ({ live: liveAgenda(doc), waiting: waitingItems(doc) }), [doc, itemsChanged, meetings]);
 }

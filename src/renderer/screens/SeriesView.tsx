@@ -9,7 +9,7 @@ import { meetingDate, relationshipLabel } from '../lib/labels.js';
 import { landHere } from '../lib/landing-focus.js';
 import { navigate } from '../lib/route.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
-import { useAgenda, useMeta, useNextMeeting } from '../replica/use-doc-part.js';
+import { useLiveAgenda, useMeta, useNextMeeting } from '../replica/use-doc-part.js';
 import { useSeries } from '../replica/use-series.js';
 import { AddAgendaItem } from '../series/AddAgendaItem.js';
 import { Agenda } from '../series/Agenda.js';
@@ -22,6 +22,7 @@ import { SyncIndicator } from '../series/SyncIndicator.js';
 import { AppHeader } from './AppHeader.js';
 import { MeetingPanel } from '../meeting/MeetingPanel.js';
 import { PrivateNotes } from '../meeting/PrivateNotes.js';
+import { useCurrentMeeting } from '../meeting/use-meeting.js';
 import { addNextStep } from '../../shared/domain/meetings.js';
 import { HealthNudge } from '../insights/HealthNudge.js';
 
@@ -59,8 +60,10 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
   const meta = useMeta(doc);
   const { partnerName, myRole } = perspective(meta, profile.id);
   const meeting = useNextMeeting(doc);
-  const items = useAgenda(doc, null);
+  const { live: items, waiting } = useLiveAgenda(doc);
+  const current = useCurrentMeeting(doc);
   const meetingId = meeting?.id;
+  const ended = meta.state === 'ended';
   const partnerId = Object.keys(meta.participants).find((id) => id !== profile.id) ?? null;
   const people = { me: { id: profile.id, name: profile.name }, partner: { id: partnerId, name: partnerName } };
 
@@ -91,15 +94,16 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
           </div>
         </ErrorBoundary>
       </div>
-      <MeetingPanel replica={replica} people={people} />
-      <div className="series-body">
+      {!ended && <MeetingPanel replica={replica} people={people} />}
+      {/* An ended 1:1 is kept read-only: every control below is disabled, the notes are not editable. */}
+      <fieldset className="series-body" disabled={ended}>
         <section className="panel" aria-labelledby="agenda-heading">
           <div className="panel__head">
             <h2 id="agenda-heading">Agenda</h2>
             <span className="meta muted">{items.filter(isOpenItem).length} open</span>
           </div>
           <ErrorBoundary message="The agenda could not be shown; the notes still work.">
-            {meta.state === 'ended' ? (
+            {ended ? (
               <p className="muted">This 1:1 has ended: it is kept read-only.</p>
             ) : (
               <>
@@ -109,7 +113,14 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
                 <AddAgendaItem replica={replica} />
               </>
             )}
-            <Agenda replica={replica} items={items} />
+            <Agenda
+              replica={replica}
+              items={items}
+              waiting={waiting}
+              meetingId={meetingId ?? null}
+              beforeMeeting={!current?.startedAt}
+              userId={profile.id}
+            />
           </ErrorBoundary>
         </section>
         <section className="panel" aria-labelledby="notes-heading">
@@ -123,16 +134,16 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
                 doc={doc}
                 meetingId={meeting.id}
                 awareness={awareness}
-                editable={meta.state !== 'ended'}
-                onNextStep={meta.state !== 'ended' ? (text) => replica.run(addNextStep, { meetingId: meeting.id, text }) : undefined}
+                editable={!ended}
+                onNextStep={!ended ? (text) => replica.run(addNextStep, { meetingId: meeting.id, text }) : undefined}
               />
             </ErrorBoundary>
           ) : (
             <p className="muted">Notes open once a meeting is scheduled.</p>
           )}
         </section>
-        {meetingId && <PrivateNotes seriesId={seriesId} meetingId={meetingId} />}
-      </div>
+        {meetingId && <PrivateNotes seriesId={seriesId} meetingId={meetingId} editable={!ended} />}
+      </fieldset>
       <InviteDialog seriesId={seriesId} partnerName={partnerName} open={inviting} onOpenChange={setInviting} />
     </main>
   );

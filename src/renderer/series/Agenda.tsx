@@ -1,6 +1,7 @@
 /**
- * The agenda of the next meeting, in shared order. Reordering (drag, keyboard drag, Alt+Arrow)
- * changes only the moved item's fractional key, so the other person's concurrent moves merge.
+ * The agenda of the next meeting, in shared order, and below it the items waiting for a later
+ * meeting. Reordering (drag, keyboard drag, Alt+Arrow) changes only the moved item's fractional
+ * key, so the other person's concurrent moves merge.
  */
 import {
   DndContext,
@@ -14,16 +15,71 @@ import {
   type UniqueIdentifier,
 } from '@dnd-kit/core';
 import { SortableContext, sortableKeyboardCoordinates, verticalListSortingStrategy } from '@dnd-kit/sortable';
-import { useState } from 'react';
-import { moveAgendaItem } from '../../shared/domain/commands.js';
-import type { AgendaItem } from '../../shared/domain/series-doc.js';
+import { useMemo, useState } from 'react';
+import { moveAgendaItem, targetItem } from '../../shared/domain/commands.js';
+import { laterMeetings } from '../../shared/domain/series-commands.js';
+import { listMeetings, needsContext, type AgendaItem } from '../../shared/domain/series-doc.js';
+import { Button } from '../components/Button.js';
+import { meetingDate } from '../lib/labels.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { useMeta } from '../replica/use-doc-part.js';
 import { AgendaItemRow } from './AgendaItemRow.js';
 
-export function Agenda({ replica, items }: { replica: SeriesReplica; items: AgendaItem[] }) {
+export interface AgendaProps {
+  replica: SeriesReplica;
+  /** The live agenda (see liveAgenda). */
+  items: AgendaItem[];
+  /** Items waiting for a later meeting. */
+  waiting: AgendaItem[];
+  /** The next meeting, null when none is planned. */
+  meetingId: string | null;
+  /** Whether the next meeting has not started yet: the time to point out items without context. */
+  beforeMeeting: boolean;
+  userId: string;
+}
+
+export function Agenda(props: AgendaProps) {
+  const { replica, waiting } = props;
+  const later = useMemo(() => laterMeetings(replica.doc, 3, new Date()), [replica.doc, props.meetingId, waiting]);
+  return (
+    <>
+      <AgendaList {...props} later={later} />
+      {waiting.length > 0 && (
+        <div className="agenda-later">
+          <h3 id="later-heading">For later meetings</h3>
+          <ul className="agenda-later__list" aria-labelledby="later-heading">
+            {waiting.map((item) => (
+              <li key={item.id}>
+                <span>{item.title}</span>
+                <span className="meta muted">{waitingDate(replica, item)}</span>
+                <Button size="small" variant="ghost" onClick={() => replica.run(targetItem, { itemId: item.id, meetingId: null })}>
+                  Bring {item.title} to the next meeting
+                </Button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
+  );
+}
+
+function waitingDate(replica: SeriesReplica, item: AgendaItem): string {
+  const meeting = listMeetings(replica.doc).find((m) => m.id === item.targetMeetingId);
+  return meeting ? meetingDate(meeting.scheduledFor) : '';
+}
+
+function AgendaList({
+  replica,
+  items,
+  meetingId,
+  beforeMeeting,
+  userId,
+  later,
+}: AgendaProps & { later: ReturnType<typeof laterMeetings> }) {
   const [announcement, setAnnouncement] = useState('');
   const { participants } = useMeta(replica.doc);
+  const names = useMemo(() => Object.fromEntries(Object.entries(participants).map(([id, p]) => [id, p.name])), [participants]);
   const sensors = useSensors(
     // A few pixels of slack so a click on the handle is not a drag.
     useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
@@ -83,7 +139,17 @@ export function Agenda({ replica, items }: { replica: SeriesReplica; items: Agen
       <SortableContext items={items.map((i) => i.id)} strategy={verticalListSortingStrategy}>
         <ul className="agenda" role="list" aria-label="Agenda">
           {items.map((item) => (
-            <AgendaItemRow key={item.id} replica={replica} item={item} authorName={participants[item.authorId]?.name} onMoveBy={moveBy} />
+            <AgendaItemRow
+              key={item.id}
+              replica={replica}
+              item={item}
+              authorName={participants[item.authorId]?.name}
+              onMoveBy={moveBy}
+              meetingId={meetingId}
+              nudge={beforeMeeting && needsContext(item, userId)}
+              later={later}
+              names={names}
+            />
           ))}
         </ul>
       </SortableContext>

@@ -1,7 +1,11 @@
-/** One agenda item: reorder handle, discussed checkbox, live title, purpose, async/FYI, context, author, menu. */
+/**
+ * One agenda item: reorder handle, discussed checkbox, live title, purpose, async/FYI, context,
+ * author, menu (aim it at a later meeting, delete). An async item opens a written thread where it
+ * can be settled without meeting time; an item of mine without context says so before the meeting.
+ */
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import * as Y from 'yjs';
 import {
   changeItemText,
@@ -11,16 +15,20 @@ import {
   setItemAsync,
   setItemPurpose,
   setItemState,
+  targetItem,
   TITLE_MAX,
 } from '../../shared/domain/commands.js';
+import { markDiscussed, readReplies, replyToItem, settleItem } from '../../shared/domain/meetings.js';
+import { aimAtLaterMeeting, type LaterMeeting } from '../../shared/domain/series-commands.js';
 import { agendaMap, type AgendaItem } from '../../shared/domain/series-doc.js';
+import { Button } from '../components/Button.js';
 import { IconButton } from '../components/IconButton.js';
 import { ChevronIcon, GripIcon, MoreIcon } from '../components/icons.js';
 import { Menu, MenuItem, MenuRadioGroup } from '../components/Menu.js';
 import { Tag } from '../components/Tag.js';
 import { useToasts } from '../components/Toasts.js';
 import { initials } from '../lib/initials.js';
-import { PURPOSE_CHOICES, purposeLabel } from '../lib/labels.js';
+import { meetingDate, PURPOSE_CHOICES, purposeLabel } from '../lib/labels.js';
 import { useTextBinding } from '../lib/use-text-binding.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { LengthNote, TITLE_WARN } from './LengthNote.js';
@@ -32,14 +40,24 @@ export interface AgendaItemRowProps {
   authorName: string | undefined;
   /** Alt+ArrowUp / Alt+ArrowDown: move by one without dragging. */
   onMoveBy(item: AgendaItem, delta: -1 | 1): void;
+  /** The next meeting, which marking discussed or settling files the item under. */
+  meetingId: string | null;
+  /** Point out that this item of mine has no context yet. */
+  nudge: boolean;
+  /** The later meetings it can be aimed at. */
+  later: LaterMeeting[];
+  /** Participants' names by id, for the written replies. */
+  names: Record<string, string>;
 }
 
-export function AgendaItemRow({ replica, item, authorName, onMoveBy }: AgendaItemRowProps) {
+export function AgendaItemRow({ replica, item, authorName, onMoveBy, meetingId, nudge, later, names }: AgendaItemRowProps) {
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id: item.id });
   const discussed = item.state === 'discussed';
   const { showInfo } = useToasts();
   const [contextOpen, setContextOpen] = useState(false);
+  const [threadOpen, setThreadOpen] = useState(false);
   const contextId = useId();
+  const threadId = useId();
   const name = item.title || 'Untitled item';
   const titleText = useItemText(replica, item.id, 'title');
   const contextText = useItemText(replica, item.id, 'context');
@@ -79,7 +97,11 @@ export function AgendaItemRow({ replica, item, authorName, onMoveBy }: AgendaIte
           className="checkbox"
           aria-label={`Mark ${name} discussed`}
           checked={discussed}
-          onChange={(e) => replica.run(setItemState, { itemId: item.id, state: e.target.checked ? 'discussed' : 'open' })}
+          onChange={(e) =>
+            meetingId
+              ? replica.run(markDiscussed, { meetingId, itemId: item.id, discussed: e.target.checked })
+              : replica.run(setItemState, { itemId: item.id, state: e.target.checked ? 'discussed' : 'open' })
+          }
         />
         {titleText && <TitleField replica={replica} item={item} text={titleText} />}
         <div className="agenda-item__tools">
@@ -94,6 +116,19 @@ export function AgendaItemRow({ replica, item, authorName, onMoveBy }: AgendaIte
           >
             Async
           </button>
+          {item.async && (
+            <button
+              type="button"
+              className="toggle"
+              aria-expanded={threadOpen}
+              aria-controls={threadId}
+              aria-label={`Written replies to ${name}`}
+              onClick={() => setThreadOpen((o) => !o)}
+            >
+              <ChevronIcon open={threadOpen} />
+              Replies
+            </button>
+          )}
           {contextText && (
             <button
               type="button"
@@ -130,12 +165,28 @@ export function AgendaItemRow({ replica, item, authorName, onMoveBy }: AgendaIte
               </IconButton>
             }
           >
+            {item.targetMeetingId && (
+              <MenuItem onSelect={() => replica.run(targetItem, { itemId: item.id, meetingId: null })}>Back to the next meeting</MenuItem>
+            )}
+            {later
+              .filter((m) => m.id !== item.targetMeetingId)
+              .map((m) => (
+                <MenuItem key={m.id} onSelect={() => replica.run(aimAtLaterMeeting, { itemId: item.id, meeting: m })}>
+                  For the meeting on {meetingDate(m.scheduledFor)}
+                </MenuItem>
+              ))}
             <MenuItem danger onSelect={() => deleteItem(replica, item, showInfo)}>
               Delete
             </MenuItem>
           </Menu>
         </div>
       </div>
+      {nudge && !contextOpen && (
+        <p className="agenda-item__nudge meta" role="note">
+          No context yet: a line on what this is about and what you&apos;d like from the conversation lets the meeting be spent discussing.
+        </p>
+      )}
+      {threadOpen && <ReplyThread id={threadId} replica={replica} item={item} meetingId={meetingId} names={names} />}
       {contextOpen && contextText ? (
         <ContextField id={contextId} replica={replica} item={item} text={contextText} />
       ) : (
@@ -159,6 +210,17 @@ function Author({ name }: { name: string | undefined }) {
 function deleteItem(replica: SeriesReplica, item: AgendaItem, showInfo: ReturnType<typeof useToasts>['showInfo']): void {
   const undo = replica.runUndoable(removeAgendaItem, { itemId: item.id });
   showInfo(`Deleted “${item.title}”`, { label: 'Undo', run: undo });
+}
+
+/** Settles at once (it leaves the agenda) and offers the way back, like deleting. */
+function settle(
+  replica: SeriesReplica,
+  item: AgendaItem,
+  meetingId: string | null,
+  showInfo: ReturnType<typeof useToasts>['showInfo'],
+): void {
+  const undo = replica.runUndoable(settleItem, { itemId: item.id, meetingId, settled: true });
+  showInfo(`Settled “${item.title}” without meeting time`, { label: 'Undo', run: undo });
 }
 
 /** The item's live text; a context may be missing from a peer's older copy (nothing to edit then). */
@@ -245,6 +307,62 @@ function ContextField({ id, replica, item, text }: { id: string; replica: Series
         warnFrom={CONTEXT_MAX - 500}
         dropped={dropped}
       />
+    </div>
+  );
+}
+
+/** The written answers to an async item, a reply box, and settling it without meeting time. */
+function ReplyThread({
+  id,
+  replica,
+  item,
+  meetingId,
+  names,
+}: {
+  id: string;
+  replica: SeriesReplica;
+  item: AgendaItem;
+  meetingId: string | null;
+  names: Record<string, string>;
+}) {
+  const [draft, setDraft] = useState('');
+  const { showInfo } = useToasts();
+  const name = item.title || 'Untitled item';
+  // Replies live on the item's map, which the agenda subscription already follows.
+  const replies = readReplies(replica.doc, item.id);
+  const send = (e: FormEvent) => {
+    e.preventDefault();
+    if (!draft.trim()) return;
+    replica.run(replyToItem, { itemId: item.id, text: draft });
+    setDraft('');
+  };
+  return (
+    <div id={id} className="agenda-item__thread">
+      {replies.length > 0 && (
+        <ul className="thread" aria-label={`Replies to ${name}`}>
+          {replies.map((r) => (
+            <li key={r.id}>
+              <span className="meta">{names[r.by] ?? 'Someone no longer in this 1:1'}: </span>
+              {r.text}
+            </li>
+          ))}
+        </ul>
+      )}
+      <form className="thread__form" onSubmit={send}>
+        <input
+          className="input"
+          aria-label={`Reply to ${name}`}
+          placeholder="Answer in writing…"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+        />
+        <Button type="submit" size="small" disabled={!draft.trim()}>
+          Reply
+        </Button>
+        <Button size="small" variant="primary" onClick={() => settle(replica, item, meetingId, showInfo)}>
+          Settle {name}
+        </Button>
+      </form>
     </div>
   );
 }

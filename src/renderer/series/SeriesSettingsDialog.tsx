@@ -1,14 +1,18 @@
 /**
- * 1:1 settings: its name, its cadence, and pausing or ending it. Each change reaches the other
- * person through the shared document; each says what they keep.
+ * 1:1 settings: its name, its cadence, pausing or ending it, and removing it from this device.
+ * Each change but the last reaches the other person through the shared document; each says what
+ * they keep.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { nextOccurrence } from '../../shared/domain/cadence.js';
 import { renameSeries, setCadence, setSeriesState } from '../../shared/domain/series-commands.js';
 import { Cadence } from '../../shared/schemas.js';
 import { Button } from '../components/Button.js';
 import { Dialog, FormFooter } from '../components/Dialog.js';
 import { TextField } from '../components/TextField.js';
+import { useApp } from '../lib/app-context.js';
+import { navigate } from '../lib/route.js';
+import { useFormAction } from '../lib/use-form-action.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { useMeta } from '../replica/use-doc-part.js';
 import { CadenceFields, cadenceOf, draftOf, type CadenceDraft } from './CadenceFields.js';
@@ -57,9 +61,13 @@ export function SeriesSettingsDialog({
           disabled={readOnly}
           onChange={(e) => setTitle(e.target.value)}
         />
-        <CadenceFields draft={draft} startLabel="Next regular meeting" onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))} />
-        <p className="field__hint">Future meetings move to the new cadence with their agendas; past meetings stay as they were.</p>
-        {!readOnly && <FormFooter error={error} submitLabel="Save" disabled={false} onCancel={() => onOpenChange(false)} />}
+        {!readOnly && (
+          <>
+            <CadenceFields draft={draft} startLabel="Next regular meeting" onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))} />
+            <p className="field__hint">Future meetings move to the new cadence with their agendas; past meetings stay as they were.</p>
+            <FormFooter error={error} submitLabel="Save" disabled={false} onCancel={() => onOpenChange(false)} />
+          </>
+        )}
       </form>
       <section className="settings-section" aria-labelledby="series-state-heading">
         <h3 id="series-state-heading">Pause or end</h3>
@@ -88,6 +96,59 @@ export function SeriesSettingsDialog({
           <p className="muted">This 1:1 has ended and is kept read-only, for both of you.</p>
         )}
       </section>
+      <RemoveFromDevice seriesId={replica.seriesId} partnerName={partnerName} />
     </Dialog>
+  );
+}
+
+/** Deleting the 1:1 here only, after saying what goes and what the other person keeps. */
+function RemoveFromDevice({ seriesId, partnerName }: { seriesId: string; partnerName: string }) {
+  const { api } = useApp();
+  const [confirming, setConfirming] = useState(false);
+  const [shared, setShared] = useState<boolean | null>(null);
+  const { busy, error, run } = useFormAction();
+  useEffect(() => {
+    let live = true;
+    api.getSyncState({ seriesId }).then(
+      (s) => live && setShared(s.status !== 'local'),
+      () => live && setShared(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, seriesId]);
+  const remove = () =>
+    run(async () => {
+      await api.removeSeries({ seriesId });
+      navigate({ name: 'list' });
+    });
+  return (
+    <section className="settings-section" aria-labelledby="remove-heading">
+      <h3 id="remove-heading">Remove from this device</h3>
+      <p className="muted">
+        Deletes this 1:1 from this device: its agenda, notes, next steps and history, and your private notes, which exist nowhere else.{' '}
+        {shared === false
+          ? 'It was never shared, so no other copy exists.'
+          : `${partnerName} keeps their copy with everything you both wrote, and is not told; to have it here again, ask them for a new invite.`}
+      </p>
+      {confirming ? (
+        <div className="confirm" role="group" aria-label="Confirm removal">
+          <p>Remove it from this device? This cannot be undone here.</p>
+          <Button onClick={() => setConfirming(false)}>Keep it</Button>{' '}
+          <Button variant="danger" disabled={busy} onClick={() => void remove()}>
+            Remove now
+          </Button>
+        </div>
+      ) : (
+        <Button variant="danger" onClick={() => setConfirming(true)}>
+          Remove from this device
+        </Button>
+      )}
+      {error && (
+        <p className="inline-alert" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
   );
 }

@@ -13,9 +13,11 @@ import {
   OrderKey,
   agendaFor,
   agendaMap,
+  liveAgenda,
   meetingsMap,
   metaMap,
   readItem,
+  readMeeting,
   readMeta,
   type AgendaItem,
   type MeetingOrigin,
@@ -111,10 +113,16 @@ export interface AddAgendaItem {
   id?: string;
 }
 
-/** Appends an item to the end of its meeting's agenda and returns its id. */
+/**
+ * Appends an item to the end of its meeting's agenda and returns its id. In a manager–report 1:1
+ * the report owns the agenda: an item the report adds goes after the report's items at the top
+ * instead, ahead of the manager's. That is the only place the rule acts: nobody's order is ever
+ * re-sorted, so once either person drags an item, their order stands.
+ */
 export function addAgendaItem(doc: Y.Doc, input: AddAgendaItem, ctx: CommandContext): string {
   const meetingId = input.meetingId ?? null;
   const id = input.id ?? crypto.randomUUID();
+  const order = isReport(doc, ctx.userId) ? reportSlot(doc, meetingId) : null;
   // The highest key among this meeting's items, found on raw values in one pass (quick-add must
   // stay fast on long histories); only the winner is then checked, and a peer's unusable key is
   // passed over for the next one.
@@ -138,10 +146,32 @@ export function addAgendaItem(doc: Y.Doc, input: AddAgendaItem, ctx: CommandCont
     item.set('createdAt', ctx.now.toISOString());
     item.set('meetingId', meetingId);
     item.set('state', 'open');
-    item.set('order', keyBetween(lastOrder, null));
+    item.set('order', order ?? keyBetween(lastOrder, null));
     item.set('carriedCount', 0);
     return id;
   });
+}
+
+const participantRole = (doc: Y.Doc, userId: string): unknown => {
+  const participants = metaMap(doc).get('participants');
+  const p: unknown = participants instanceof Y.Map ? participants.get(userId) : undefined;
+  return typeof p === 'object' && p !== null && 'role' in p ? p.role : undefined;
+};
+
+/** Whether `userId` is the report of a manager–report 1:1. */
+export function isReport(doc: Y.Doc, userId: string): boolean {
+  return metaMap(doc).get('kind') === 'manager-report' && participantRole(doc, userId) === 'report';
+}
+
+/** The key just after the report's run of items at the top of the agenda, or null to append. */
+function reportSlot(doc: Y.Doc, meetingId: string | null): string | null {
+  const items = agendaFor(doc, meetingId);
+  const firstOther = items.findIndex((i) => participantRole(doc, i.authorId) !== 'report');
+  if (firstOther === -1) return null;
+  const prev = items[firstOther - 1]?.order ?? null;
+  const next = items[firstOther]!.order;
+  // Equal keys (two concurrent adds) leave no room between them: append instead.
+  return prev === null || prev < next ? keyBetween(prev, next) : null;
 }
 
 function itemMap(doc: Y.Doc, id: string): Y.Map<unknown> {
@@ -163,7 +193,7 @@ function readableItem(doc: Y.Doc, id: string): AgendaItem {
  */
 export function moveAgendaItem(doc: Y.Doc, input: { itemId: string; toIndex: number }, _ctx: CommandContext): void {
   const item = readableItem(doc, input.itemId);
-  const others = agendaFor(doc, item.meetingId).filter((i) => i.id !== item.id);
+  const others = siblingsOf(doc, item).filter((i) => i.id !== item.id);
   const index = Math.max(0, Math.min(input.toIndex, others.length));
   const ordered = [...others.slice(0, index), item, ...others.slice(index)];
   const prev = others[index - 1];
@@ -182,6 +212,28 @@ export function moveAgendaItem(doc: Y.Doc, input: { itemId: string; toIndex: num
     const keys = keysBetween(ordered[start - 1]?.order ?? null, ordered[end + 2]?.order ?? null, runOfEqual.length);
     runOfEqual.forEach((r, k) => itemMap(doc, r.id).set('order', keys[k]!));
   });
+}
+
+/** The agenda an item is shown in: its meeting's, or the later one's it waits for. */
+function siblingsOf(doc: Y.Doc, item: AgendaItem): AgendaItem[] {
+  const live = liveAgenda(doc);
+  if (live.some((i) => i.id === item.id)) return live;
+  const own = agendaFor(doc, item.meetingId);
+  return own.some((i) => i.id === item.id) || !item.targetMeetingId ? own : agendaFor(doc, item.targetMeetingId);
+}
+
+/**
+ * Aims an item at a later meeting (null: the next one again). Only a meeting still to come can be
+ * aimed at; the item waits outside the next meeting's agenda until that meeting is the next one.
+ */
+export function targetItem(doc: Y.Doc, input: { itemId: string; meetingId: string | null }, _ctx: CommandContext): void {
+  const item = itemMap(doc, input.itemId);
+  if (input.meetingId !== null) {
+    const meeting = readMeeting(input.meetingId, meetingsMap(doc).get(input.meetingId));
+    if ('reason' in meeting || meeting.status !== 'scheduled')
+      throw new TandemError('invalid-input', 'Only a meeting still to come can be chosen.');
+  }
+  run(doc, () => (input.meetingId ? item.set('targetMeetingId', input.meetingId) : item.delete('targetMeetingId')));
 }
 
 export function setItemState(doc: Y.Doc, input: { itemId: string; state: AgendaState }, _ctx: CommandContext): void {

@@ -7,7 +7,11 @@
  * (when the current item became current), `checkIn:<userId>`: Y.Text, each person's check-in line.
  * Older documents hold one shared `checkIn` Y.Text instead; it is still read (as `shared`).
  * Added to an agenda item: discussedAt, spentMs (time spent while current, before currentSince),
- * carriedFrom (the meeting that last carried it, for the history).
+ * carriedFrom (the meeting that last carried it), `notReachedIn:<meetingId>`: true for every
+ * meeting that ended without reaching it (its own key each, for the history), closedIn (the meeting it was
+ * discussed or settled in; see series-doc.ts for the merge rule it serves), settledAt, settledBy,
+ * and its written replies, each its own key `reply:<id>` → { by, at, text } so replies written at
+ * once by both people never overwrite each other.
  * An action (next step): text: Y.Text, ownerId?, due?, done, doneAt, meetingId, fromItemId?,
  * createdAt, createdBy.
  *
@@ -21,6 +25,7 @@ import { replaceText, run, type CommandContext } from './commands.js';
 import { planNextMeeting } from './series-commands.js';
 import {
   actionsMap,
+  agendaFor,
   agendaMap,
   isOpenItem,
   byOrder,
@@ -118,15 +123,7 @@ export function meetingElapsedMs(meeting: MeetingState, now: Date): number {
  */
 export function meetingAgenda(doc: Y.Doc, meetingId: string): AgendaItem[] {
   const isNext = currentMeeting(doc)?.id === meetingId;
-  const items: AgendaItem[] = [];
-  // Only this meeting's entries are validated: a long history holds many more items than one agenda.
-  agendaMap(doc).forEach((m, id) => {
-    const target: unknown = m instanceof Y.Map ? (m.get('meetingId') ?? null) : undefined;
-    if (target !== meetingId && !(target === null && isNext)) return;
-    const item = readItem(id, m);
-    if (!('reason' in item)) items.push(item);
-  });
-  return items.sort(byOrder);
+  return [...agendaFor(doc, meetingId), ...(isNext ? agendaFor(doc, null) : [])].sort(byOrder);
 }
 
 export function startMeeting(doc: Y.Doc, input: { meetingId: string }, ctx: CommandContext): void {
@@ -181,9 +178,75 @@ export function markDiscussed(doc: Y.Doc, input: { meetingId: string; itemId: st
       item.set('state', 'discussed');
       item.set('discussedAt', ctx.now.toISOString());
       item.set('meetingId', input.meetingId);
+      item.set('closedIn', input.meetingId);
     } else {
       item.set('state', 'open');
       item.delete('discussedAt');
+      item.delete('closedIn');
+    }
+  });
+}
+
+export interface Reply {
+  id: string;
+  by: string;
+  at: string;
+  text: string;
+}
+
+const REPLY_PREFIX = 'reply:';
+const ReplyValue = z.object({
+  by: z.string().max(200),
+  at: z.string().refine((v) => optionalDate(v) !== null),
+  text: z.string().max(10_000),
+});
+export const REPLY_MAX = 10_000;
+
+/** The written replies to an item, oldest first; what does not fit is skipped. */
+export function readReplies(doc: Y.Doc, itemId: string): Reply[] {
+  const m = agendaMap(doc).get(itemId);
+  const replies: Reply[] = [];
+  if (!(m instanceof Y.Map)) return replies;
+  m.forEach((value, key) => {
+    if (!key.startsWith(REPLY_PREFIX)) return;
+    const reply = ReplyValue.safeParse(value);
+    if (reply.success) replies.push({ id: key.slice(REPLY_PREFIX.length), ...reply.data });
+  });
+  return replies.sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+}
+
+/** Answers an item in writing, so it can be settled without meeting time. */
+export function replyToItem(doc: Y.Doc, input: { itemId: string; text: string; id?: string }, ctx: CommandContext): string {
+  const item = itemMap(doc, input.itemId);
+  const text = input.text.trim();
+  if (!text) throw new TandemError('invalid-input', 'A reply needs a few words.');
+  if (text.length > REPLY_MAX) throw new TandemError('invalid-input', `A reply can be up to ${REPLY_MAX.toLocaleString('en')} characters.`);
+  const id = input.id ?? crypto.randomUUID();
+  run(doc, () => item.set(REPLY_PREFIX + id, { by: ctx.userId, at: ctx.now.toISOString(), text }));
+  return id;
+}
+
+/**
+ * Closes an item as settled in writing (or opens it again). A settled item leaves the live agenda
+ * and is kept with the meeting it was settled before (`meetingId`, null when none is planned), so
+ * that meeting's summary and history show it as settled async.
+ */
+export function settleItem(doc: Y.Doc, input: { itemId: string; meetingId: string | null; settled: boolean }, ctx: CommandContext): void {
+  const item = itemMap(doc, input.itemId);
+  if (input.meetingId) meetingMap(doc, input.meetingId);
+  run(doc, () => {
+    if (input.settled) {
+      item.set('state', 'settled');
+      item.set('settledAt', ctx.now.toISOString());
+      item.set('settledBy', ctx.userId);
+      item.set('meetingId', input.meetingId);
+      if (input.meetingId) item.set('closedIn', input.meetingId);
+    } else {
+      item.set('state', 'open');
+      item.delete('settledAt');
+      item.delete('settledBy');
+      item.delete('closedIn');
+      item.set('meetingId', null);
     }
   });
 }
@@ -342,6 +405,14 @@ export function setNextStepDone(doc: Y.Doc, input: { stepId: string; done: boole
   });
 }
 
+/** Rewrites a next step's text, touching only what changed so a concurrent edit elsewhere in it survives. */
+export function editNextStepText(doc: Y.Doc, input: { stepId: string; value: string }, _ctx: CommandContext): void {
+  const text = stepMap(doc, input.stepId).get('text');
+  if (!(text instanceof Y.Text)) throw new TandemError('invalid-input', `next step ${input.stepId} has no text`);
+  if (!input.value.trim()) throw new TandemError('invalid-input', 'A next step needs a few words saying what will be done.');
+  run(doc, () => replaceText(text, input.value.slice(0, REPLY_MAX)));
+}
+
 export function setNextStepOwner(doc: Y.Doc, input: { stepId: string; ownerId: string | null }, _ctx: CommandContext): void {
   const step = stepMap(doc, input.stepId);
   run(doc, () => (input.ownerId ? step.set('ownerId', input.ownerId) : step.delete('ownerId')));
@@ -354,8 +425,24 @@ export function setNextStepDue(doc: Y.Doc, input: { stepId: string; due: string 
   run(doc, () => (due ? step.set('due', due.data) : step.delete('due')));
 }
 
+const NOT_REACHED_PREFIX = 'notReachedIn:';
+
+/** The items a held meeting did not reach and carried on, for its history. */
+export function notReachedIn(doc: Y.Doc, meetingId: string): AgendaItem[] {
+  const items: AgendaItem[] = [];
+  agendaMap(doc).forEach((m, id) => {
+    if (!(m instanceof Y.Map) || m.get(NOT_REACHED_PREFIX + meetingId) !== true) return;
+    const item = readItem(id, m);
+    // The merge rule may have kept it closed in this meeting after all (see series-doc.ts).
+    if (!('reason' in item) && item.meetingId !== meetingId) items.push(item);
+  });
+  return items.sort(byOrder);
+}
+
 export interface MeetingSummary {
   discussed: AgendaItem[];
+  /** Answered in writing and closed without meeting time. */
+  settled: AgendaItem[];
   notReached: AgendaItem[];
   nextSteps: NextStep[];
   /** Next steps made in this meeting still lacking an owner or a due date. */
@@ -367,6 +454,7 @@ export function summarizeMeeting(doc: Y.Doc, meetingId: string): MeetingSummary 
   const made = listNextSteps(doc).filter((s) => s.meetingId === meetingId);
   return {
     discussed: agenda.filter((i) => i.state === 'discussed'),
+    settled: agenda.filter((i) => i.state === 'settled'),
     notReached: agenda.filter((i) => isOpenItem(i) && !i.async),
     nextSteps: made,
     incomplete: made.filter((s) => !s.ownerId || !s.due),
@@ -396,7 +484,9 @@ export function endMeeting(doc: Y.Doc, input: { meetingId: string }, ctx: Comman
       m.set('state', 'carried');
       m.set('carriedCount', item.carriedCount + 1);
       m.set('carriedFrom', input.meetingId);
+      m.set(NOT_REACHED_PREFIX + input.meetingId, true);
       m.set('meetingId', null);
+      m.delete('targetMeetingId');
     }
     planNextMeeting(doc, {}, ctx);
   });

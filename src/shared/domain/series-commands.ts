@@ -16,8 +16,9 @@ import * as Y from 'yjs';
 import { TandemError } from '../errors.js';
 import { Cadence } from '../schemas.js';
 import { nextOccurrence } from './cadence.js';
-import { addMeeting, run, type CommandContext } from './commands.js';
+import { addMeeting, run, targetItem, type CommandContext } from './commands.js';
 import {
+  agendaFor,
   agendaMap,
   isOpenItem,
   listMeetings,
@@ -44,19 +45,67 @@ function plannedUntil(meetings: Meeting[]): number {
 }
 
 /**
- * Makes sure the next meeting exists: when no meeting is scheduled any more (the last one was
- * held, skipped or cancelled), adds the cadence's next date after both now and every meeting so
- * far. Does nothing while the 1:1 is paused or ended. Returns the scheduled meeting's id, or null.
- * Whoever ends or skips a meeting calls this in the same command.
+ * Makes sure the next meeting exists: the cadence's next date after both now and every meeting
+ * already held, skipped or cancelled, unless a meeting still to come stands for that date or an
+ * earlier one. A meeting planned further ahead (an item aimed at a later meeting, an ad hoc one)
+ * so never takes the place of the ones in between. Does nothing while the 1:1 is paused or ended.
+ * Returns the next meeting's id, or null. Whoever ends or skips a meeting calls this in the same
+ * command.
  */
 export function planNextMeeting(doc: Y.Doc, _input: Record<string, never>, ctx: CommandContext): string | null {
-  const existing = nextMeeting(doc);
-  if (existing) return existing.id;
+  const meetings = listMeetings(doc);
+  const existing = meetings.find((m) => m.status === 'scheduled') ?? null;
   const meta = readMeta(doc);
-  if (meta.state !== 'active') return null;
-  const after = new Date(Math.max(ctx.now.getTime(), plannedUntil(listMeetings(doc))));
+  if (meta.state !== 'active') return existing?.id ?? null;
+  const after = new Date(Math.max(ctx.now.getTime(), plannedUntil(meetings.filter((m) => m.status !== 'scheduled'))));
   const date = nextOccurrence(meta.cadence, after);
-  return addMeeting(doc, { scheduledFor: date.toISOString(), id: plannedMeetingId(date) }, ctx);
+  if (existing && Date.parse(existing.slot ?? existing.scheduledFor) <= date.getTime()) return existing.id;
+  const id = plannedMeetingId(date);
+  if (meetingsMap(doc).has(id)) return existing?.id ?? id;
+  return addMeeting(doc, { scheduledFor: date.toISOString(), id }, ctx);
+}
+
+export interface LaterMeeting {
+  id: string;
+  scheduledFor: string;
+}
+
+/**
+ * The meetings after the next one an item can be aimed at: those already scheduled, and the
+ * cadence's next dates (planned when first chosen), `count` of them in date order.
+ */
+export function laterMeetings(doc: Y.Doc, count: number, now: Date): LaterMeeting[] {
+  const scheduled = listMeetings(doc).filter((m) => m.status === 'scheduled');
+  const next = scheduled[0];
+  if (!next) return [];
+  const found = new Map(scheduled.slice(1).map((m) => [m.id, { id: m.id, scheduledFor: m.scheduledFor }]));
+  const meta = readMeta(doc);
+  if (meta.state === 'active') {
+    let after = new Date(Math.max(now.getTime(), Date.parse(next.slot ?? next.scheduledFor)));
+    for (let k = 0; k < count; k++) {
+      after = nextOccurrence(meta.cadence, after);
+      const id = plannedMeetingId(after);
+      if (id !== next.id && !found.has(id)) found.set(id, { id, scheduledFor: after.toISOString() });
+    }
+  }
+  return [...found.values()].sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor)).slice(0, count);
+}
+
+/**
+ * Aims an item at a later meeting from `laterMeetings`, planning that meeting first when it is a
+ * cadence date not planned yet (its id comes from its date, so two people choosing it plan one).
+ */
+export function aimAtLaterMeeting(doc: Y.Doc, input: { itemId: string; meeting: LaterMeeting }, ctx: CommandContext): void {
+  const { id, scheduledFor } = input.meeting;
+  run(doc, () => {
+    if (!meetingsMap(doc).has(id)) {
+      const date = new Date(scheduledFor);
+      if (Number.isNaN(date.getTime()) || plannedMeetingId(date) !== id)
+        throw new TandemError('invalid-input', 'That meeting is not planned.');
+      addMeeting(doc, { scheduledFor: date.toISOString(), id }, ctx);
+    }
+    targetItem(doc, { itemId: input.itemId, meetingId: id }, ctx);
+  });
 }
 
 function scheduledMeeting(doc: Y.Doc, meetingId: string): Meeting {
@@ -122,13 +171,7 @@ export function moveMeeting(doc: Y.Doc, input: { meetingId: string; to: string; 
 /** Items that would go on to the next meeting if this one were skipped: the open ones meant for it. */
 export function itemsAtStake(doc: Y.Doc, meetingId: string): string[] {
   const isNext = nextMeeting(doc)?.id === meetingId;
-  const ids: string[] = [];
-  agendaMap(doc).forEach((value, id) => {
-    const item = readItem(id, value);
-    if ('reason' in item || !isOpenItem(item)) return;
-    if (item.meetingId === meetingId || (isNext && item.meetingId === null)) ids.push(id);
-  });
-  return ids;
+  return [...agendaFor(doc, meetingId), ...(isNext ? agendaFor(doc, null) : [])].filter(isOpenItem).map((i) => i.id);
 }
 
 /**
@@ -149,6 +192,7 @@ export function skipMeeting(doc: Y.Doc, input: { meetingId: string; reason: stri
       const item = readItem(id, m);
       if ('reason' in item) continue;
       m.set('meetingId', null);
+      m.delete('targetMeetingId');
       m.set('state', 'carried');
       m.set('carriedCount', item.carriedCount + 1);
     }

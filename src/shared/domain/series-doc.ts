@@ -11,7 +11,9 @@
  *                    carried }: every move and cancellation, who made it, when and why. A root map
  *                    keyed by a fresh id, so two people recording at once never overwrite each other.
  *   agenda    Y.Map  id → Y.Map { title: Y.Text, context: Y.Text, purpose, async, authorId,
- *                    createdAt, meetingId (null = next meeting), state, order, carriedCount }
+ *                    createdAt, meetingId (null = next meeting), targetMeetingId (a later meeting
+ *                    it waits for), state, order, carriedCount, closedIn (the meeting it was
+ *                    discussed or settled in), settledAt, settledBy, `reply:<id>`: {by, at, text} }
  *   actions   Y.Map  id → Y.Map { text: Y.Text, ownerId, due, done, doneAt, meetingId }
  *   notesAuthors Y.Map  clientID → userId: whose client wrote which notes text (see notesAuthorsMap)
  *
@@ -88,6 +90,8 @@ export interface AgendaItem {
   authorId: string;
   createdAt: string;
   meetingId: string | null;
+  /** A later meeting the item waits for (it joins the agenda when that meeting is the next one). */
+  targetMeetingId: string | null;
   state: AgendaState;
   order: string;
   carriedCount: number;
@@ -119,6 +123,7 @@ const InviteeOrUnknown = ParticipantSchema.catch({ name: '', role: 'peer' });
 const PurposeOrNone = Purpose.nullable().default(null);
 const StateOrOpen = AgendaState.default('open');
 const MeetingRef = z.string().nullable().default(null);
+const TargetRef = z.string().max(64).nullable().catch(null);
 const Count = z.number().int().min(0).catch(0);
 const IsoDate = z.string().refine((v) => v.length <= 40 && !Number.isNaN(Date.parse(v)), 'is not a date');
 const SlotOrNone = IsoDate.nullable().catch(null);
@@ -259,6 +264,8 @@ export function readItem(id: string, m: unknown): AgendaItem | Skipped {
   if (!order.success) return { id, reason: 'order key is invalid' };
   const meetingId = MeetingRef.safeParse(m.get('meetingId'));
   if (!meetingId.success) return { id, reason: 'meeting is not an id' };
+  const closedIn = closedInCarriedMeeting(m);
+  const carriedCount = Count.parse(m.get('carriedCount'));
   return {
     id,
     title: title.toString(),
@@ -267,11 +274,29 @@ export function readItem(id: string, m: unknown): AgendaItem | Skipped {
     async: m.get('async') === true,
     authorId: TextOrEmpty.parse(m.get('authorId')),
     createdAt: TextOrEmpty.parse(m.get('createdAt')),
-    meetingId: meetingId.data,
-    state: state.data,
+    meetingId: closedIn ?? meetingId.data,
+    targetMeetingId: TargetRef.parse(m.get('targetMeetingId') ?? null),
+    state: closedIn ? (m.get('settledAt') ? 'settled' : 'discussed') : state.data,
     order: order.data,
-    carriedCount: Count.parse(m.get('carriedCount')),
+    carriedCount: closedIn ? Math.max(0, carriedCount - 1) : carriedCount,
   };
+}
+
+/**
+ * The merge rule for an item closed (discussed or settled) in a meeting by one person while the
+ * other, not yet seeing it, ended that meeting and carried the item on: the item was dealt with, so
+ * it stays closed in that meeting and the carry does not count. Both writes leave their own keys
+ * (`closedIn`, `carriedFrom`) whichever of them wins `state` and `meetingId`, so every copy reads
+ * the same. Returns that meeting, or null when the rule does not apply.
+ */
+function closedInCarriedMeeting(m: Y.Map<unknown>): string | null {
+  const closedIn = m.get('closedIn');
+  return typeof closedIn === 'string' && closedIn === m.get('carriedFrom') ? closedIn : null;
+}
+
+/** The meeting an item is pinned to, read from raw values (see `closedInCarriedMeeting`). */
+function pinnedMeeting(m: Y.Map<unknown>): unknown {
+  return closedInCarriedMeeting(m) ?? m.get('meetingId') ?? null;
 }
 
 /** Ties in order keys (two people adding at the same spot at once) are broken by id, the same everywhere. */
@@ -292,24 +317,64 @@ export function readAgenda(doc: Y.Doc): { items: AgendaItem[]; skipped: Skipped[
 
 export const listAgenda = (doc: Y.Doc): AgendaItem[] => readAgenda(doc).items;
 
+/** Scheduled meetings after the next one: those an item can wait for. */
+export function laterMeetingIds(doc: Y.Doc): Set<string> {
+  const scheduled = listMeetings(doc).filter((m) => m.status === 'scheduled');
+  return new Set(scheduled.slice(1).map((m) => m.id));
+}
+
 /**
- * The agenda of one meeting (null: the next one), in order. Entries of other meetings are passed
- * over on their raw meeting id, before the full read: a long history must not cost every edit of
- * the next meeting's agenda a check of every item ever written.
+ * The agenda of one meeting (null: the next one), in order: items pinned to it, and items waiting
+ * for it while it is still a later meeting (once it is the next one they are simply the next
+ * meeting's; if it is skipped or gone they join the next meeting rather than vanish). Entries of
+ * other meetings are passed over on their raw meeting id, before the full read: a long history
+ * must not cost every edit of the next meeting's agenda a check of every item ever written.
  */
 export function agendaFor(doc: Y.Doc, meetingId: string | null): AgendaItem[] {
   const items: AgendaItem[] = [];
+  let later: Set<string> | undefined;
   agendaMap(doc).forEach((m, id) => {
-    if (!(m instanceof Y.Map) || (m.get('meetingId') ?? null) !== meetingId) return;
+    if (!(m instanceof Y.Map)) return;
+    const pinned = pinnedMeeting(m);
+    if (pinned !== null && pinned !== meetingId) return;
+    if (pinned === null) {
+      const target = m.get('targetMeetingId');
+      const waiting = typeof target === 'string' && (later ??= laterMeetingIds(doc)).has(target) ? target : null;
+      if (waiting !== meetingId) return;
+    }
     const read = readItem(id, m);
     if (!isSkipped(read)) items.push(read);
   });
   return items.sort(byOrder);
 }
 
-/** Still waiting to be discussed: open, or carried over from a meeting that did not reach it. */
+/**
+ * The agenda being built and walked: items for the next meeting, including those already
+ * discussed in it, without those settled in writing. The order moves and the UI work on.
+ */
+export function liveAgenda(doc: Y.Doc): AgendaItem[] {
+  const next = nextMeeting(doc);
+  return [...agendaFor(doc, null), ...(next ? agendaFor(doc, next.id) : [])].filter((i) => i.state !== 'settled').sort(byOrder);
+}
+
+/** Items waiting for a meeting after the next one, soonest meeting first. */
+export function waitingItems(doc: Y.Doc): AgendaItem[] {
+  const later = laterMeetingIds(doc);
+  return [...later].flatMap((id) => agendaFor(doc, id).filter((i) => i.meetingId === null));
+}
+
+/** Still waiting to be discussed: open, or carried over from a meeting that did not reach it (not settled async). */
 export function isOpenItem(item: Pick<AgendaItem, 'state'>): boolean {
   return item.state === 'open' || item.state === 'carried';
+}
+
+/**
+ * Whether to point out to `userId` that their own item has no context yet: before the meeting,
+ * so it is spent discussing rather than briefing. Only the author is told; the other person
+ * cannot add someone else's background.
+ */
+export function needsContext(item: AgendaItem, userId: string): boolean {
+  return item.authorId === userId && isOpenItem(item) && item.context.trim() === '';
 }
 
 /** The live text of an item's title or context, which editors bind to. */

@@ -6,7 +6,15 @@
 import * as Y from 'yjs';
 import type { Purpose, Role, SeriesKind } from '../schemas.js';
 import { listNextSteps, readItemTiming, readMeetingState } from '../domain/meetings.js';
-import { meetingsMap, notesAuthorsMap, readAgenda, readMeetingChanges, readMeta, type MeetingStatus } from '../domain/series-doc.js';
+import {
+  meetingsMap,
+  notesAuthorsMap,
+  readAgenda,
+  readMeetingChanges,
+  readMeta,
+  type AgendaItem,
+  type MeetingStatus,
+} from '../domain/series-doc.js';
 
 export interface MeetingRecord {
   id: string;
@@ -24,7 +32,7 @@ export interface ItemRecord {
   id: string;
   meetingId: string | null;
   purpose: Purpose | null;
-  state: 'open' | 'discussed' | 'carried' | 'dropped';
+  state: AgendaItem['state'];
   authorId: string;
   createdAt: string;
   discussedAt: string | null;

@@ -1,19 +1,34 @@
 /** Two people, each with their own web shell and data dir, sharing one 1:1 through a real relay. */
 import { expect, type Browser, type Page } from '@playwright/test';
 import { startRelay, startWebShell, tempDir, type RelayProcess, type WebShellProcess } from './processes.js';
+import { recordingProxy, type RecordingProxy } from './recording-proxy.js';
 import { createSeries, firstRun } from './tandem-page.js';
+
+export interface PairOptions {
+  /** The time zone both browsers are in (default: the machine's). */
+  timezoneId?: string;
+  /** The new 1:1's first meeting, as typed in its form (`2031-03-04T10:00`); default: the form's. */
+  firstMeeting?: string;
+  /** Both people reach the relay through a recorder that keeps every byte either way. */
+  record?: boolean;
+}
 
 export interface Pair {
   a: Page;
   b: Page;
   relay: RelayProcess;
+  relayDir: string;
+  /** Dana's data dir. */
+  dirA: string;
+  /** The recorder between both people and the relay, with `record`. */
+  proxy: RecordingProxy | null;
   shellA: WebShellProcess;
   shellB: WebShellProcess;
   stop(): Promise<void>;
 }
 
-export async function pageFor(browser: Browser, shell: WebShellProcess): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+export async function pageFor(browser: Browser, shell: WebShellProcess, timezoneId?: string): Promise<Page> {
+  const page = await (await browser.newContext({ timezoneId })).newPage();
   await page.goto(shell.url);
   return page;
 }
@@ -26,25 +41,30 @@ export async function inviteCode(page: Page): Promise<string> {
   return code;
 }
 
-/** Dana creates a 1:1 with Sam and invites him; Sam joins; both have it open. */
-export async function startPair(browser: Browser): Promise<Pair> {
-  const relay = await startRelay(tempDir('relay'));
-  const shellA = await startWebShell(tempDir('dana'), { relay: relay.url });
-  const shellB = await startWebShell(tempDir('sam'), { relay: relay.url });
-  const stop = async () => void (await Promise.allSettled([shellA.stop(), shellB.stop(), relay.stop()]));
+/** Dana creates a manager–report 1:1 with Sam (she is the manager) and invites him; Sam joins; both have it open. */
+export async function startPair(browser: Browser, options: PairOptions = {}): Promise<Pair> {
+  const relayDir = tempDir('relay');
+  const relay = await startRelay(relayDir);
+  const proxy = options.record ? await recordingProxy(relay.port) : null;
+  const relayUrl = proxy?.url ?? relay.url;
+  const dirA = tempDir('dana');
+  const shellA = await startWebShell(dirA, { relay: relayUrl });
+  const shellB = await startWebShell(tempDir('sam'), { relay: relayUrl });
+  const stop = async () => void (await Promise.allSettled([shellA.stop(), shellB.stop(), proxy?.close(), relay.stop()]));
   try {
-    const a = await pageFor(browser, shellA);
-    const b = await pageFor(browser, shellB);
+    const a = await pageFor(browser, shellA, options.timezoneId);
+    const b = await pageFor(browser, shellB, options.timezoneId);
     await firstRun(a, 'Dana Whitfield');
     await firstRun(b, 'Sam Okafor');
     await createSeries(a, 'Sam Okafor');
+    if (options.firstMeeting) await a.getByLabel('First meeting').fill(options.firstMeeting);
     await a.getByRole('button', { name: 'Create 1:1' }).click();
     const code = await inviteCode(a);
     await b.getByRole('button', { name: 'Join a 1:1' }).click();
     await b.getByRole('textbox', { name: 'Invite code or link' }).fill(code);
     await b.getByRole('button', { name: 'Join' }).click();
     await expect(b.getByRole('heading', { level: 1, name: 'Dana Whitfield' })).toBeVisible();
-    return { a, b, relay, shellA, shellB, stop };
+    return { a, b, relay, relayDir, dirA, proxy, shellA, shellB, stop };
   } catch (error) {
     await stop();
     throw error;

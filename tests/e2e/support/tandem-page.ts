@@ -23,12 +23,40 @@ export async function openSeries(page: Page, partner: string): Promise<void> {
   await expect(page.getByRole('textbox', { name: 'New agenda item' })).toBeVisible();
 }
 
-export async function addItem(page: Page, title: string): Promise<void> {
+export interface ItemDetails {
+  /** A purpose's label, as the picker shows it. */
+  purpose?: string;
+  context?: string;
+  async?: boolean;
+}
+
+export async function addItem(page: Page, title: string, details: ItemDetails = {}): Promise<void> {
   const input = page.getByRole('textbox', { name: 'New agenda item' });
   await input.fill(title);
+  if (details.purpose) await page.getByRole('combobox', { name: 'Purpose' }).selectOption({ label: details.purpose });
   await input.press('Enter');
   await expect.poll(() => titles(page)).toContain(title);
+  if (details.context) {
+    await agenda(page)
+      .getByRole('button', { name: `Add context to ${title}` })
+      .click();
+    await page.getByRole('textbox', { name: `Context for ${title}` }).fill(details.context);
+    await agenda(page)
+      .getByRole('button', { name: `Context for ${title}` })
+      .click();
+  }
+  if (details.async)
+    await agenda(page)
+      .getByRole('button', { name: `Async: ${title}` })
+      .click();
 }
+
+/** The agenda row of the item titled `title`. */
+export const itemRow = (page: Page, title: string) =>
+  agenda(page)
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('textbox', { name: 'Item title' }) })
+    .filter({ has: page.getByRole('button', { name: `Reorder ${title}`, exact: true }) });
 
 export const agenda = (page: Page) => page.getByRole('list', { name: 'Agenda' });
 export const agendaTitles = (page: Page) => agenda(page).getByRole('textbox', { name: 'Item title' });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { SeriesSummary } from '../../../shared/api.js';
 import { cadenceFrom, deviceTimeZone, nextOccurrence } from '../../../shared/domain/cadence.js';
 import { createSeries } from '../../../shared/domain/commands.js';
-import { DocId } from '../../../shared/domain/private-notes.js';
+import { DocId, privateDocId } from '../../../shared/domain/private-notes.js';
 import { CreateSeriesInput, SeriesRef, type Role } from '../../../shared/schemas.js';
 import { NoInput, handler } from '../define.js';
 import { listSeries, requireSeries, seriesSummary } from './queries.js';
@@ -48,6 +48,14 @@ export const seriesHandlers = {
       core.docs.release(id);
     }
     return seriesSummary(core, id);
+  }),
+
+  /** Deletes the 1:1 from this device only; the other person keeps their copy (see CoreServices.removeSeries). */
+  removeSeries: handler(SeriesRef, async ({ core, session }, { seriesId }): Promise<void> => {
+    await requireSeries(core, seriesId);
+    session.close(seriesId);
+    session.close(privateDocId(seriesId));
+    await core.removeSeries(seriesId);
   }),
 
   /** Loads the series document and returns its full state as one Yjs update; frames follow. */

@@ -12,10 +12,12 @@ import {
   meetingAgenda,
   meetingElapsedMs,
   nextStepsFor,
+  notReachedIn,
   readCheckIns,
   readMeetingState,
   setCurrentItem,
   setNextStepDone,
+  settleItem,
   startMeeting,
   summarizeMeeting,
   writeCheckIn,
@@ -107,8 +109,10 @@ describe('carry-over', () => {
       fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 4 }), (discussed, rounds) => {
         const doc = newSeries();
         const ids = discussed.map((_, i) => addAgendaItem(doc, { title: `item ${i}` }, dana()));
+        const heldIn: string[] = [];
         for (let r = 0; r < rounds; r++) {
           const id = meetingId(doc);
+          heldIn.push(id);
           if (r === 0) ids.forEach((itemId, i) => discussed[i] && markDiscussed(doc, { meetingId: id, itemId, discussed: true }, dana(1)));
           endMeeting(doc, { meetingId: id }, dana(r * 10_080 + 30));
           endMeeting(doc, { meetingId: id }, dana(r * 10_080 + 31));
@@ -118,6 +122,7 @@ describe('carry-over', () => {
           const item = items.find((x) => x.id === itemId)!;
           expect(item.carriedCount).toBe(discussed[i] ? 0 : rounds);
           expect(item.state).toBe(discussed[i] ? 'discussed' : 'carried');
+          expect(heldIn.filter((m) => notReachedIn(doc, m).some((x) => x.id === itemId))).toHaveLength(discussed[i] ? 0 : rounds);
         }
         expect(listMeetings(doc).filter((m) => m.status === 'scheduled')).toHaveLength(1);
         expect(meetingAgenda(doc, meetingId(doc)).map((i) => i.id)).toEqual(ids.filter((_, i) => !discussed[i]));
@@ -154,6 +159,68 @@ describe('carry-over', () => {
         },
       ),
       { numRuns: 80 },
+    );
+  });
+});
+
+describe('closing an item while the other person ends the meeting', () => {
+  test('an item marked discussed by one person offline while the other ends the meeting stays discussed there and is not carried', () => {
+    const doc = newSeries();
+    const item = addAgendaItem(doc, { title: 'Offsite' }, dana());
+    const id = meetingId(doc);
+    const peer = replicaOf(doc);
+    markDiscussed(doc, { meetingId: id, itemId: item, discussed: true }, dana(20));
+    endMeeting(peer, { meetingId: id }, sam(30));
+    sync(doc, peer);
+    for (const copy of [doc, peer]) {
+      expect(meetingAgenda(copy, id).map((i) => [i.title, i.state, i.carriedCount])).toEqual([['Offsite', 'discussed', 0]]);
+      expect(meetingAgenda(copy, meetingId(copy))).toEqual([]);
+    }
+  });
+
+  test('concurrent carry-over by both people offline, with items closed on one side: every item exactly once, carried counts right', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('open', 'discussed', 'settled', 'discussed-before'), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 2 }),
+        fc.boolean(),
+        fc.boolean(),
+        (fates, carriedBefore, danaEndsToo, samFirst) => {
+          const doc = newSeries();
+          const ids = fates.map((fate, i) => addAgendaItem(doc, { title: `item ${i}`, async: fate === 'settled' }, dana()));
+          for (let r = 0; r < carriedBefore; r++) endMeeting(doc, { meetingId: meetingId(doc) }, dana(r));
+          const id = meetingId(doc);
+          ids.forEach(
+            (itemId, i) => fates[i] === 'discussed-before' && markDiscussed(doc, { meetingId: id, itemId, discussed: true }, dana(10)),
+          );
+          const peer = replicaOf(doc);
+          ids.forEach((itemId, i) => {
+            if (fates[i] === 'discussed') markDiscussed(doc, { meetingId: id, itemId, discussed: true }, dana(40));
+            if (fates[i] === 'settled') settleItem(doc, { itemId, meetingId: id, settled: true }, dana(40));
+          });
+          if (danaEndsToo) endMeeting(doc, { meetingId: id }, dana(55));
+          endMeeting(peer, { meetingId: id }, sam(50));
+          if (samFirst) sync(peer, doc);
+          else sync(doc, peer);
+          expect(listAgenda(peer)).toEqual(listAgenda(doc));
+          const held = meetingAgenda(doc, id);
+          const next = meetingAgenda(doc, meetingId(doc));
+          expect([...held, ...next].map((i) => i.id).sort()).toEqual([...ids].sort());
+          // The held meeting's history lists as not reached exactly the items carried on.
+          expect(notReachedIn(doc, id).map((i) => i.id)).toEqual(ids.filter((_, i) => fates[i] === 'open'));
+          ids.forEach((itemId, i) => {
+            const fate = fates[i]!;
+            const carried = fate === 'open';
+            // Async items are for reading: ending a meeting never carries them.
+            const before = fate === 'settled' ? 0 : carriedBefore;
+            const item = listAgenda(doc).find((x) => x.id === itemId)!;
+            expect(item.carriedCount, `${fate} item`).toBe(carried ? before + 1 : before);
+            expect(item.state).toBe(carried ? 'carried' : fate === 'settled' ? 'settled' : 'discussed');
+            expect(held.some((h) => h.id === itemId)).toBe(!carried);
+          });
+        },
+      ),
+      { numRuns: 120 },
     );
   });
 });

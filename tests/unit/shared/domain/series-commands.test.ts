@@ -54,6 +54,14 @@ describe('the next meeting always exists', () => {
     // Resumed weeks later: the next date after now, not the ones missed while paused.
     expect(nextMeeting(doc)?.scheduledFor).toBe('2030-02-04T10:00:00.000Z');
   });
+
+  test('an ad hoc meeting planned weeks ahead never takes the place of the regular meetings before it', () => {
+    const doc = newSeries();
+    addAdHocMeeting(doc, { scheduledFor: '2030-01-30T16:00:00.000Z' }, START);
+    markHeld(doc, nextMeeting(doc)!.id);
+    planNextMeeting(doc, {}, AT('2030-01-07T10:30:00.000Z'));
+    expect(dates(doc)).toEqual(['2030-01-07T10:00 held', '2030-01-14T10:00 scheduled', '2030-01-30T16:00 scheduled']);
+  });
 });
 
 describe('moving a meeting', () => {
