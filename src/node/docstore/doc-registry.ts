@@ -25,6 +25,8 @@ export interface DocRegistryOptions {
   /** How long an unused document stays loaded. */
   idleUnloadMs: number;
   onUpdate: UpdateHandler;
+  /** Called once each time a document is loaded into memory, before anyone uses it. */
+  onLoad?: (docId: string, doc: Y.Doc) => void;
   /**
    * Hand each update to `onUpdate` before storing it rather than after. Only for a relay: its
    * peers keep their own copies until told the relay has stored them (relay-protocol.ts), and that
@@ -46,6 +48,11 @@ export class DocRegistry {
     return this.entries.has(docId);
   }
 
+  /** Whether the document is stored (loaded or not). */
+  exists(docId: string): boolean {
+    return this.entries.has(docId) || this.log.exists(docId);
+  }
+
   /** Creates and loads a new, empty document. */
   create(docId: string, kind: string): Y.Doc {
     this.log.create(docId, kind);
@@ -60,6 +67,7 @@ export class DocRegistry {
       entry = { ...loaded, refs: 0, idleTimer: null, compactTimer: null };
       this.entries.set(docId, entry);
       this.watch(docId, entry);
+      this.options.onLoad?.(docId, entry.doc);
     }
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = null;

@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import * as Y from 'yjs';
+import { archivedMap, readArchived, type ArchivedMeeting } from '../../shared/domain/archive.js';
 import {
   agendaFor,
   agendaMap,
@@ -61,4 +62,9 @@ export function useMeetingChanges(doc: Y.Doc): MeetingChange[] {
 
 export function useAgenda(doc: Y.Doc, meetingId: string | null): AgendaItem[] {
   return useDocPart(agendaMap(doc) as Y.AbstractType<unknown>, () => agendaFor(doc, meetingId));
+}
+
+/** The meetings that moved to archive documents, from the series document's index. */
+export function useArchived(doc: Y.Doc): ArchivedMeeting[] {
+  return useDocPart(archivedMap(doc) as Y.AbstractType<unknown>, () => readArchived(doc));
 }

@@ -1,14 +1,18 @@
 /**
  * The 1:1's past: every meeting that was held, moved or cancelled, newest first, with the reason
  * and its items. A meeting's notes open read-only; "Edit notes" makes them editable on purpose.
+ * Older years live in archive documents (shared/domain/archive.ts): each is listed by year from
+ * the series document's index and loaded only when that year is shown.
  */
 import { useMemo, useState } from 'react';
+import { archiveDocId } from '../../shared/domain/archive.js';
 import { agendaFor, type Meeting, type MeetingChange } from '../../shared/domain/series-doc.js';
 import { Button } from '../components/Button.js';
 import { Dialog } from '../components/Dialog.js';
 import { meetingDate } from '../lib/labels.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
-import { useMeetingChanges, useMeetings } from '../replica/use-doc-part.js';
+import { useArchived, useMeetingChanges, useMeetings } from '../replica/use-doc-part.js';
+import { useSeries } from '../replica/use-series.js';
 import { NotesEditor } from './NotesEditor.js';
 
 function describe(change: MeetingChange): string {
@@ -30,14 +34,17 @@ export function HistoryDialog({
 }) {
   const meetings = useMeetings(replica.doc);
   const changes = useMeetingChanges(replica.doc);
-  const past = useMemo(() => {
-    const changed = new Set(changes.map((c) => c.meetingId));
-    return meetings.filter((m) => m.status !== 'scheduled' || changed.has(m.id)).reverse();
-  }, [meetings, changes]);
+  const archived = useArchived(replica.doc);
+  const past = usePast(meetings, changes);
+  const years = useMemo(() => {
+    const counts = new Map<number, number>();
+    for (const m of archived) counts.set(m.year, (counts.get(m.year) ?? 0) + 1);
+    return [...counts].sort((a, b) => b[0] - a[0]);
+  }, [archived]);
 
   return (
     <Dialog open={open} onOpenChange={onOpenChange} title="History">
-      {past.length === 0 ? (
+      {past.length === 0 && years.length === 0 ? (
         <p className="muted">No meeting has been held, moved or cancelled yet.</p>
       ) : (
         <ol className="history" aria-label="Past meetings">
@@ -46,7 +53,56 @@ export function HistoryDialog({
           ))}
         </ol>
       )}
+      {years.map(([year, count]) => (
+        <ArchivedYear key={year} seriesId={replica.seriesId} year={year} count={count} />
+      ))}
     </Dialog>
+  );
+}
+
+/** Meetings held, moved or cancelled, newest first. */
+function usePast(meetings: Meeting[], changes: MeetingChange[]): Meeting[] {
+  return useMemo(() => {
+    const changed = new Set(changes.map((c) => c.meetingId));
+    return meetings.filter((m) => m.status !== 'scheduled' || changed.has(m.id)).reverse();
+  }, [meetings, changes]);
+}
+
+/** A year of archived meetings: its count until shown, then its meetings, loaded from its archive document. */
+function ArchivedYear({ seriesId, year, count }: { seriesId: string; year: number; count: number }) {
+  const [shown, setShown] = useState(false);
+  return (
+    <section className="history__year" aria-label={`Meetings of ${year}`}>
+      <div className="history__tools">
+        <h3 className="history__title">
+          {year} · {count} {count === 1 ? 'meeting' : 'meetings'}
+        </h3>
+        <Button variant="ghost" aria-expanded={shown} onClick={() => setShown((v) => !v)}>
+          {shown ? `Hide ${year}` : `Show ${year}`}
+        </Button>
+      </div>
+      {shown && <ArchivedMeetings docId={archiveDocId(seriesId, year)} year={year} />}
+    </section>
+  );
+}
+
+function ArchivedMeetings({ docId, year }: { docId: string; year: number }) {
+  const archive = useSeries(docId);
+  if (archive.status === 'loading') return <p className="muted">Loading {year}…</p>;
+  if (archive.status === 'failed') return <p role="alert">{archive.error.message}</p>;
+  return <ArchivedList replica={archive.replica} year={year} />;
+}
+
+function ArchivedList({ replica, year }: { replica: SeriesReplica; year: number }) {
+  const changes = useMeetingChanges(replica.doc);
+  const past = usePast(useMeetings(replica.doc), changes);
+  if (past.length === 0) return <p className="muted">The meetings of {year} have not arrived from the relay yet.</p>;
+  return (
+    <ol className="history" aria-label={`Past meetings of ${year}`}>
+      {past.map((m) => (
+        <HistoryEntry key={m.id} replica={replica} meeting={m} changes={changes.filter((c) => c.meetingId === m.id)} />
+      ))}
+    </ol>
   );
 }
 

@@ -233,7 +233,7 @@ export function extractArchived(doc: Y.Doc, transaction: Y.Transaction): Map<num
   if (index.size === 0) return new Map();
   for (const [name, map] of ROOTS) {
     const root = map(doc);
-    const keys = transaction.changed.get(root as Y.AbstractType<unknown>);
+    const keys = transaction.changed.get(root as never);
     if (!keys) continue;
     for (const key of keys) {
       if (key === null) continue;

@@ -2,34 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { applyExtraction, archiveOldYears, archivedYears, readArchived, watchMoves } from '../../../../src/shared/domain/archive.js';
-import { addAgendaItem, addMeeting, type CommandContext } from '../../../../src/shared/domain/commands.js';
-import { addNextStep, endMeeting, listNextSteps, markDiscussed, setNextStepDone } from '../../../../src/shared/domain/meetings.js';
+import { listNextSteps } from '../../../../src/shared/domain/meetings.js';
 import { agendaMap, listMeetings, meetingNotes, meetingsMap } from '../../../../src/shared/domain/series-doc.js';
+import { MOVABLE, at, fillHistory } from '../../helpers/history.js';
 import { seedSeries } from '../../helpers/series-doc.js';
 
-const DATES = ['2021-03-01', '2021-09-01', '2022-03-01', '2022-09-01', '2023-03-01', '2023-09-01'].map((d) => `${d}T10:00:00.000Z`);
-const at = (iso: string): CommandContext => ({ now: new Date(iso), userId: 'dana' });
-
-/** A 1:1 held twice a year from 2021 to early 2023 (the 2023-09 meeting still to come): 2021 and 2022 can move. */
 function history(): Y.Doc {
-  const doc = new Y.Doc();
-  seedSeries(doc, 'manager-report', at('2021-01-01T00:00:00.000Z'));
-  const first = listMeetings(doc)[0]!.id;
-  meetingsMap(doc).delete(first);
-  for (const d of DATES) addMeeting(doc, { scheduledFor: d, id: `meeting-${d.slice(0, 7)}` }, at(d));
-  for (const d of DATES.slice(0, -1)) {
-    const meetingId = `meeting-${d.slice(0, 7)}`;
-    const itemId = addAgendaItem(doc, { title: `Topic of ${d.slice(0, 7)}` }, at(d));
-    markDiscussed(doc, { meetingId, itemId, discussed: true }, at(d));
-    const done = addNextStep(doc, { meetingId, text: `Done after ${d.slice(0, 7)}`, ownerId: 'dana', due: '2030-01-01' }, at(d));
-    setNextStepDone(doc, { stepId: done, done: true }, at(d));
-    addNextStep(doc, { meetingId, text: `Still open from ${d.slice(0, 7)}`, ownerId: 'sam', due: '2030-01-01' }, at(d));
-    const p = new Y.XmlElement('paragraph');
-    p.insert(0, [new Y.XmlText(`Notes of ${d.slice(0, 7)}.`)]);
-    meetingNotes(doc, meetingId).insert(0, [p]);
-    endMeeting(doc, { meetingId }, at(d));
-  }
-  return doc;
+  return fillHistory(seedSeries(new Y.Doc(), 'manager-report', at('2021-01-01T00:00:00.000Z')));
 }
 
 /** One person's Tandem: the series document and the archive documents its moves are copied into. */
@@ -77,7 +56,7 @@ function sync(a: Peer, b: Peer, archivesFirst: boolean): void {
   if (!archivesFirst) archives();
 }
 
-const MOVING = DATES.slice(0, 4).map((d) => `meeting-${d.slice(0, 7)}`);
+const MOVING = MOVABLE;
 
 describe('archive documents', () => {
   test('moving a year leaves the series document with the recent meetings and every open next step, and the archive with the rest', () => {
@@ -130,14 +109,14 @@ describe('archive documents', () => {
     );
     fc.assert(
       fc.property(fc.array(step, { maxLength: 12 }), fc.boolean(), (steps, archivesFirst) => {
-        const peers = [new Peer(state), new Peer(state)] as const;
+        const peers: [Peer, Peer] = [new Peer(state), new Peer(state)];
         const written: [string, string][] = [];
         steps.forEach((s, n) => {
           if (s.kind === 'edit') {
             const text = ` edit${n}`;
-            peers[s.peer].edit(MOVING[s.meeting]!, text);
+            peers[s.peer]!.edit(MOVING[s.meeting]!, text);
             written.push([MOVING[s.meeting]!, text]);
-          } else if (s.kind === 'archive') archiveOldYears(peers[s.peer].live, {}, at('2023-04-01T00:00:00.000Z'));
+          } else if (s.kind === 'archive') archiveOldYears(peers[s.peer]!.live, {}, at('2023-04-01T00:00:00.000Z'));
           else sync(peers[0], peers[1], s.archivesFirst);
         });
         // Both end up having moved the old years, then everything is exchanged.
