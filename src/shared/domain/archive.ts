@@ -239,6 +239,9 @@ export function extractArchived(doc: Y.Doc, transaction: Y.Transaction): Map<num
       if (key === null) continue;
       const item = root._map.get(key);
       if (!item || !item.deleted || !Y.isDeleted(transaction.deleteSet, item.id)) continue;
+      // Arrived already collected (a replica that moved it long ago sent only its tombstone):
+      // nothing to copy, and the empty entry, copied, would delete the real one in the archive.
+      if (item.content instanceof Y.ContentDeleted) continue;
       const owner = rawOwner(name, key, rawValue(item));
       const year = owner === null ? undefined : index.get(owner);
       if (year === undefined) continue;

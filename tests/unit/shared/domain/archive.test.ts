@@ -100,6 +100,17 @@ describe('archive documents', () => {
     }
   });
 
+  test('a Tandem that receives the moved years already collected (from the relay, or someone who moved them long ago) keeps the archive whole', () => {
+    const a = new Peer(Y.encodeStateAsUpdate(history()));
+    archiveOldYears(a.live, {}, at('2023-04-01T00:00:00.000Z'));
+    const joiner = new Peer(Y.encodeStateAsUpdate(a.live));
+    sync(a, joiner, false);
+    for (const p of [a, joiner]) {
+      for (const id of MOVING) expect(p.holders(id)).toHaveLength(1);
+      expect(p.notes('meeting-2021-03')).toContain('Notes of 2021-03.');
+    }
+  });
+
   test('both moving at once, offline, with edits in flight on either side: every meeting once, no edit lost', () => {
     const state = Y.encodeStateAsUpdate(history());
     const step = fc.oneof(
