@@ -8,8 +8,10 @@
  *    paragraphs written as Tiptap's Collaboration extension writes them (XmlElement('paragraph')
  *    holding XmlText). Each 1:1 is created through the core's API, then filled in one Y.Doc
  *    transaction with the series-doc functions (agenda items are built per meeting and cloned
- *    in, since appending one at a time rescans the whole agenda). Closing the core compacts
- *    every document, so the log is empty and each 1:1 is one snapshot, as after normal use.
+ *    in, since appending one at a time rescans the whole agenda). Then the years before the last
+ *    held meeting's (2021–2024) move into their archive documents, as the core does by itself
+ *    (timed: "moving"). Closing the core compacts every document, so the log is empty and each
+ *    1:1 and each archive is one snapshot, as after normal use.
  *  - Each figure comes from a fresh Node process running this file as built JavaScript, bundled
  *    with its dependencies (all but the native better-sqlite3) into bench/.data/probe/ exactly as
  *    the desktop build bundles the core process (scripts/bundle-externals.ts), so
@@ -22,6 +24,8 @@
  *      open a 1:1   inside the child, core already open: openSeries() on a series not loaded
  *                   (load snapshot and log, encode the full state the UI receives).
  *                   Then ("process warm") openSeries() on a second unloaded 1:1 in the same process.
+ *                   Then openArchive() on the newest archived year (52 weekly meetings) of the first
+ *                   1:1, not loaded before: what the History loads when that year is shown.
  *      add an item  inside the child, series already open as in the UI: addAgendaItem() awaited;
  *                   on return the child checks with a raw SELECT that the update is in
  *                   doc_updates (synchronous=FULL, so it is on disk). Also the ADDS following adds
@@ -42,7 +46,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
-import { agendaFor, agendaMap, meetingNotes, meetingsMap } from '../src/shared/domain/series-doc.js';
+import { archiveDocId, archiveOldYears, archivedYears } from '../src/shared/domain/archive.js';
+import { agendaFor, agendaMap, listMeetings, meetingNotes, meetingsMap } from '../src/shared/domain/series-doc.js';
 import { addAgendaItem, addMeeting, setItemState } from '../src/shared/domain/commands.js';
 import { DATABASE_FILE, TandemCore } from '../src/core/tandem-core.js';
 import { NODE_BUNDLE_EXTERNAL } from '../scripts/bundle-externals.js';
@@ -56,7 +61,7 @@ const RUNS = 5;
 const ADDS = 100;
 const EDITS = 200;
 const EDIT_WARMUP = 20;
-const TARGETS = { coldOpenMs: 500, openSeriesMs: 50, addItemMs: 5 } as const;
+const TARGETS = { coldOpenMs: 500, openSeriesMs: 50, openHistoryYearMs: 100, addItemMs: 5 } as const;
 
 const SELF = fileURLToPath(import.meta.url);
 const PROBE_DIR = join(import.meta.dirname, '.data', 'probe');
@@ -88,6 +93,8 @@ export interface History {
   items: number;
   buildMs: number;
   dbBytes: number;
+  /** Median time to move one 1:1's four old years into archives (a one-off, on the first load after the years end). */
+  moveMs: number;
 }
 
 function paragraph(text: string): Y.XmlElement {
@@ -143,6 +150,7 @@ export async function buildHistory(): Promise<History> {
   const me = await api.setProfile({ name: 'Dana' });
   const start = Date.UTC(2021, 0, 4, 10);
   const seriesIds: string[] = [];
+  const moveMs: number[] = [];
   let meetings = 0;
   for (let s = 0; s < SERIES; s++) {
     const summary = await api.createSeries({
@@ -154,11 +162,17 @@ export async function buildHistory(): Promise<History> {
     seriesIds.push(summary.id);
     const items = Math.floor(((s + 1) * ITEMS) / SERIES) - Math.floor((s * ITEMS) / SERIES);
     meetings += core.docs.with(summary.id, (doc) => fillSeries(doc, firstMeeting(doc), start, items, me.id));
+    // What the core does by itself once the meetings changed, done here to time it: the years
+    // before the last held meeting's move into their archive documents.
+    const t = performance.now();
+    const years = core.docs.with(summary.id, (doc) => archiveOldYears(doc, {}, { now: new Date(), userId: me.id }));
+    moveMs.push(performance.now() - t);
+    if (years.length !== 4) throw new Error(`expected 4 years to move, moved ${years.length}`);
   }
   await api.listSeries();
   await core.close();
   const dbBytes = statSync(join(dataDir, DATABASE_FILE)).size;
-  return { dataDir, seriesIds, meetings, items: ITEMS, buildMs: performance.now() - t0, dbBytes };
+  return { dataDir, seriesIds, meetings, items: ITEMS, buildMs: performance.now() - t0, dbBytes, moveMs: median(moveMs) };
 }
 
 function firstMeeting(doc: Y.Doc): string {
@@ -195,7 +209,23 @@ async function probe(kind: ProbeKind, dataDir: string, seriesId: string): Promis
     const { doc_id: warmId } = await other.executeTakeFirstOrThrow();
     const t1 = performance.now();
     await api.openSeries({ seriesId: warmId });
-    report({ ms, warmMs: performance.now() - t1, stateBytes: state.length });
+    const warmMs = performance.now() - t1;
+    // One archived year of the first 1:1, as the history loads it when that year is shown.
+    const year = Math.max(...core.docs.with(seriesId, archivedYears));
+    if (core.docs.isLoaded(archiveDocId(seriesId, year))) throw new Error('the archive was loaded before openArchive');
+    const t2 = performance.now();
+    const archive = await api.openArchive({ seriesId, year });
+    const historyYearMs = performance.now() - t2;
+    const archived = new Y.Doc();
+    Y.applyUpdate(archived, archive);
+    report({
+      ms,
+      warmMs,
+      stateBytes: state.length,
+      historyYearMs,
+      historyYearBytes: archive.length,
+      historyYearMeetings: listMeetings(archived).length,
+    });
   } else if (kind === 'add') {
     await api.openSeries({ seriesId });
     const count = core.store.sqlite.prepare('select count(*) as n from doc_updates where doc_id = ?');
@@ -242,6 +272,9 @@ interface ProbeResult {
   ms?: number;
   warmMs?: number;
   stateBytes?: number;
+  historyYearMs?: number;
+  historyYearBytes?: number;
+  historyYearMeetings?: number;
   steadyMedianMs?: number;
   samples?: number[];
 }
@@ -316,6 +349,7 @@ export async function runFoundationBench(): Promise<Figures> {
         `notes of 3 paragraphs per held meeting; built in ${(history.buildMs / 1000).toFixed(1)} s; ` +
         `database ${(history.dbBytes / 1024 / 1024).toFixed(1)} MiB`,
     );
+    console.log(`  moving 2021–2024 of one 1:1 into its archive documents (once, when loaded): median ${fmt(history.moveMs)}`);
     console.log(`  each figure: ${RUNS} fresh processes after one warm-up; Node ${process.version}, ${process.platform}`);
     await buildProbe();
     const pick = (r: number) => history.seriesIds[(r + history.seriesIds.length) % history.seriesIds.length]!;
@@ -329,6 +363,7 @@ export async function runFoundationBench(): Promise<Figures> {
       { label: 'cold open to first list (in process, core)', values: cold.map((r) => r.result.inCoreMs!) },
       { label: 'open a 1:1 (unloaded, to full state)', values: open.map((r) => r.result.ms!), target: TARGETS.openSeriesMs },
       { label: 'open a 1:1 (unloaded, process warm)', values: open.map((r) => r.result.warmMs!), target: TARGETS.openSeriesMs },
+      { label: 'open one archived year (unloaded)', values: open.map((r) => r.result.historyYearMs!), target: TARGETS.openHistoryYearMs },
       { label: 'add an agenda item, persisted (first)', values: add.map((r) => r.result.ms!), target: TARGETS.addItemMs },
       {
         label: `add an agenda item, persisted (next ${ADDS})`,
@@ -344,6 +379,8 @@ export async function runFoundationBench(): Promise<Figures> {
     console.log(dist(`add an agenda item, persisted (next ${ADDS})`, adds));
     console.log(dist('agenda edit to updated list rows', edits));
     console.log(`  full state of one 1:1: ${(open[0]!.result.stateBytes! / 1024).toFixed(0)} KiB`);
+    const year = open[0]!.result;
+    console.log(`  one archived year: ${year.historyYearMeetings} meetings, ${(year.historyYearBytes! / 1024).toFixed(0)} KiB`);
     const medianOf = (runs: ProbeRun[], f: (r: ProbeRun) => number) => median(runs.map(f));
     const maxOf = (runs: ProbeRun[], f: (r: ProbeRun) => number) => Math.max(...runs.map(f));
     return {
@@ -356,6 +393,10 @@ export async function runFoundationBench(): Promise<Figures> {
       open_series_5y_warm_ms: medianOf(open, (r) => r.result.warmMs!),
       open_series_5y_warm_max_ms: maxOf(open, (r) => r.result.warmMs!),
       open_series_5y_state_bytes: open[0]!.result.stateBytes!,
+      archive_move_4y_ms: history.moveMs,
+      open_history_year_ms: medianOf(open, (r) => r.result.historyYearMs!),
+      open_history_year_max_ms: maxOf(open, (r) => r.result.historyYearMs!),
+      open_history_year_state_bytes: open[0]!.result.historyYearBytes!,
       add_item_first_ms: medianOf(add, (r) => r.result.ms!),
       add_item_first_max_ms: maxOf(add, (r) => r.result.ms!),
       add_item_ms_p50: adds.p50,
