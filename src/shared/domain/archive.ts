@@ -57,12 +57,18 @@ export interface ArchivedMeeting {
   status: MeetingStatus;
 }
 
+/** One entry of the index, or null when it does not fit. */
+export function readArchivedEntry(id: string, value: unknown): ArchivedMeeting | null {
+  const entry = ArchivedEntry.safeParse(value);
+  return entry.success ? { id, ...entry.data } : null;
+}
+
 /** The meetings that moved to archive documents, oldest first; entries that do not fit are skipped. */
 export function readArchived(doc: Y.Doc): ArchivedMeeting[] {
   const moved: ArchivedMeeting[] = [];
   archivedMap(doc).forEach((value, id) => {
-    const entry = ArchivedEntry.safeParse(value);
-    if (entry.success) moved.push({ id, ...entry.data });
+    const entry = readArchivedEntry(id, value);
+    if (entry) moved.push(entry);
   });
   return moved.sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor) || a.id.localeCompare(b.id));
 }

@@ -55,8 +55,13 @@ test('a document with years of history moves its old years into archive document
       for (const id of ids) expect(meetingNotes(archive, id).toString()).toContain(`Notes of ${id.slice('meeting-'.length)}.`);
       expect(core.docs.exists(archiveDocId(seriesId, year))).toBe(true);
     }
-    // The list still counts the open next steps of moved meetings.
+    // The lists still show every meeting and the open next steps of moved meetings.
     expect(await api.listNextSteps()).toHaveLength(5);
+    await core.flushProjection();
+    const rows = async (table: 'meetings' | 'archived_meetings') =>
+      (await core.db.selectFrom(table).select('id').where('series_id', '=', seriesId).orderBy('id').execute()).map((r) => r.id);
+    expect(await rows('meetings')).toEqual(['meeting-2023-03', 'meeting-2023-09']);
+    expect(await rows('archived_meetings')).toEqual(MOVABLE);
   } finally {
     await core.close();
   }
