@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { applyExtraction, archiveOldYears, archivedYears, readArchived, watchMoves } from '../../../../src/shared/domain/archive.js';
-import { listNextSteps } from '../../../../src/shared/domain/meetings.js';
+import { listNextSteps, nextStepsFor } from '../../../../src/shared/domain/meetings.js';
 import { agendaMap, listMeetings, meetingNotes, meetingsMap } from '../../../../src/shared/domain/series-doc.js';
 import { MOVABLE, at, fillHistory } from '../../helpers/history.js';
 import { seedSeries } from '../../helpers/series-doc.js';
@@ -70,6 +70,8 @@ describe('archive documents', () => {
     expect(steps.filter((s) => !s.done)).toHaveLength(5);
     expect(steps.filter((s) => s.done).map((s) => s.text)).toEqual(['Done after 2023-03']);
     expect(listNextSteps(peer.archive(2021)).map((s) => s.text)).toEqual(['Done after 2021-03', 'Done after 2021-09']);
+    // The next meeting still reviews every open one, those of moved meetings included.
+    expect(nextStepsFor(peer.live, 'meeting-2023-09').filter((s) => !s.done)).toHaveLength(5);
     for (const id of MOVING) expect(peer.holders(id)).toHaveLength(1);
     expect(peer.notes('meeting-2021-09')).toContain('Notes of 2021-09.');
     const items: string[] = [];
