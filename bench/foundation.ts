@@ -12,6 +12,9 @@
  *    held meeting's (2021–2024) move into their archive documents, as the core does by itself
  *    (timed: "moving"). Closing the core compacts every document, so the log is empty and each
  *    1:1 and each archive is one snapshot, as after normal use.
+ *  - Before / after moving: one 1:1 built the same way in a plain Y.Doc, its state before and after
+ *    its old years move, each loaded into a fresh Y.Doc and encoded again (openSeries' work on it),
+ *    alternating in this process: the effect of moving, whatever else loads the machine.
  *  - Each figure comes from a fresh Node process running this file as built JavaScript, bundled
  *    with its dependencies (all but the native better-sqlite3) into bench/.data/probe/ exactly as
  *    the desktop build bundles the core process (scripts/bundle-externals.ts), so
@@ -48,7 +51,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
 import { archiveDocId, archiveOldYears, archivedYears } from '../src/shared/domain/archive.js';
 import { agendaFor, agendaMap, listMeetings, meetingNotes, meetingsMap } from '../src/shared/domain/series-doc.js';
-import { addAgendaItem, addMeeting, setItemState } from '../src/shared/domain/commands.js';
+import { addAgendaItem, addMeeting, createSeries, setItemState } from '../src/shared/domain/commands.js';
 import { DATABASE_FILE, TandemCore } from '../src/core/tandem-core.js';
 import { NODE_BUNDLE_EXTERNAL } from '../scripts/bundle-externals.js';
 import { percentiles, type Figures } from './figures.js';
@@ -57,6 +60,8 @@ const SERIES = 30;
 const WEEKS = 260;
 const ITEMS = 40_000;
 const RUNS = 5;
+/** Rounds of the before/after-moving comparison. */
+const MOVE_RUNS = 10;
 /** Adds timed after the first, and projection edits timed after the warm-up ones, per probe process. */
 const ADDS = 100;
 const EDITS = 200;
@@ -139,6 +144,39 @@ export function fillSeries(doc: Y.Doc, firstMeetingId: string, start: number, it
     }
   });
   return meetings;
+}
+
+/**
+ * The series document of one 1:1 of the history before and after its old years move, each loaded
+ * into a fresh Y.Doc and encoded again (the work of openSeries on it), alternating, MOVE_RUNS times
+ * each after one unrecorded round: the effect of moving, side by side under the same machine load.
+ */
+function beforeAndAfterMoving(): { beforeBytes: number; afterBytes: number; beforeMs: number; afterMs: number } {
+  const doc = new Y.Doc();
+  const start = Date.UTC(2021, 0, 4, 10);
+  const ctx = { now: new Date(start), userId: 'me' };
+  const cadence = { pattern: 'weekly', weekday: 1, time: '10:00', lengthMinutes: 30, timeZone: 'UTC', startsOn: '2021-01-04' } as const;
+  const people = { me: { name: 'Dana', role: 'peer' }, partner: { name: 'Sam', role: 'peer' } } as const;
+  createSeries(doc, { kind: 'peer', cadence, ...people, firstMeetingAt: new Date(start).toISOString() }, ctx);
+  fillSeries(doc, firstMeeting(doc), start, Math.floor(ITEMS / SERIES), 'me');
+  const before = Y.encodeStateAsUpdate(doc);
+  archiveOldYears(doc, {}, ctx);
+  const after = Y.encodeStateAsUpdate(doc);
+  const open = (state: Uint8Array) => {
+    const t = performance.now();
+    const loaded = new Y.Doc();
+    Y.applyUpdate(loaded, state);
+    Y.encodeStateAsUpdate(loaded);
+    return performance.now() - t;
+  };
+  const beforeMs: number[] = [];
+  const afterMs: number[] = [];
+  for (let r = 0; r <= MOVE_RUNS; r++) {
+    const b = open(before);
+    const a = open(after);
+    if (r > 0) (beforeMs.push(b), afterMs.push(a));
+  }
+  return { beforeBytes: before.length, afterBytes: after.length, beforeMs: median(beforeMs), afterMs: median(afterMs) };
 }
 
 /** Creates the history in a new temp data dir and closes the core (everything compacted). */
@@ -350,6 +388,11 @@ export async function runFoundationBench(): Promise<Figures> {
         `database ${(history.dbBytes / 1024 / 1024).toFixed(1)} MiB`,
     );
     console.log(`  moving 2021–2024 of one 1:1 into its archive documents (once, when loaded): median ${fmt(history.moveMs)}`);
+    const moved = beforeAndAfterMoving();
+    console.log(
+      `  one 1:1's series document before / after moving: ${(moved.beforeBytes / 1024).toFixed(0)} / ${(moved.afterBytes / 1024).toFixed(0)} KiB; ` +
+        `load + encode (what openSeries does with it), alternating in this process, median ${fmt(moved.beforeMs)} / ${fmt(moved.afterMs)}`,
+    );
     console.log(`  each figure: ${RUNS} fresh processes after one warm-up; Node ${process.version}, ${process.platform}`);
     await buildProbe();
     const pick = (r: number) => history.seriesIds[(r + history.seriesIds.length) % history.seriesIds.length]!;
@@ -394,6 +437,10 @@ export async function runFoundationBench(): Promise<Figures> {
       open_series_5y_warm_max_ms: maxOf(open, (r) => r.result.warmMs!),
       open_series_5y_state_bytes: open[0]!.result.stateBytes!,
       archive_move_4y_ms: history.moveMs,
+      series_doc_before_moving_bytes: moved.beforeBytes,
+      series_doc_after_moving_bytes: moved.afterBytes,
+      series_doc_load_encode_before_moving_ms: moved.beforeMs,
+      series_doc_load_encode_after_moving_ms: moved.afterMs,
       open_history_year_ms: medianOf(open, (r) => r.result.historyYearMs!),
       open_history_year_max_ms: maxOf(open, (r) => r.result.historyYearMs!),
       open_history_year_state_bytes: open[0]!.result.historyYearBytes!,
