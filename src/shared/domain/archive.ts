@@ -87,20 +87,6 @@ export function archivableYears(meetings: Meeting[]): number[] {
   return [...new Set(meetings.map(yearOf))].filter((y) => y < lastHeldYear && !open.has(y)).sort((a, b) => a - b);
 }
 
-/** The meeting an entry of a top-level map belongs to, read from its raw value. */
-function ownerOf(root: string, key: string, value: unknown): string | null {
-  if (root === 'meetings') return key;
-  if (value instanceof Y.Map) {
-    const meetingId: unknown = value.get('meetingId');
-    if (typeof meetingId !== 'string') return null;
-    // Open next steps stay where every later meeting reviews them.
-    if (root === 'actions' && value.get('done') !== true) return null;
-    return meetingId;
-  }
-  const meetingId: unknown = (value as { meetingId?: unknown } | null)?.meetingId;
-  return typeof meetingId === 'string' ? meetingId : null;
-}
-
 const ROOTS: [string, (doc: Y.Doc) => Y.Map<unknown>][] = [
   ['meetings', meetingsMap],
   ['agenda', agendaMap],
@@ -123,7 +109,9 @@ export function archiveOldYears(doc: Y.Doc, _input: Record<string, never>, _ctx:
   for (const [name, map] of ROOTS) {
     map(doc).forEach((value, key) => {
       const owner = ownerOf(name, key, value);
-      if (owner !== null && moved.has(owner)) doomed.push([map(doc), key]);
+      // Open next steps stay where every later meeting reviews them.
+      const openStep = name === 'actions' && value instanceof Y.Map && value.get('done') !== true;
+      if (owner !== null && moved.has(owner) && !openStep) doomed.push([map(doc), key]);
     });
   }
   if (doomed.length === 0) return [];
@@ -148,14 +136,13 @@ function rawGet(map: Y.Map<unknown>, key: string): unknown {
   return item ? rawValue(item) : undefined;
 }
 
-/** Whether the value of a deleted entry names a moved meeting as its owner (raw reads, see rawGet). */
-function rawOwner(root: string, key: string, value: unknown): string | null {
+/**
+ * The meeting an entry of a top-level map belongs to. Read raw (see rawGet), so it also tells for
+ * an entry deleted in the transaction being copied.
+ */
+function ownerOf(root: string, key: string, value: unknown): string | null {
   if (root === 'meetings') return key;
-  if (value instanceof Y.Map) {
-    const meetingId = rawGet(value, 'meetingId');
-    return typeof meetingId === 'string' ? meetingId : null;
-  }
-  const meetingId: unknown = (value as { meetingId?: unknown } | null)?.meetingId;
+  const meetingId: unknown = value instanceof Y.Map ? rawGet(value, 'meetingId') : (value as { meetingId?: unknown } | null)?.meetingId;
   return typeof meetingId === 'string' ? meetingId : null;
 }
 
@@ -248,7 +235,7 @@ export function extractArchived(doc: Y.Doc, transaction: Y.Transaction): Map<num
       // Arrived already collected (a replica that moved it long ago sent only its tombstone):
       // nothing to copy, and the empty entry, copied, would delete the real one in the archive.
       if (item.content instanceof Y.ContentDeleted) continue;
-      const owner = rawOwner(name, key, rawValue(item));
+      const owner = ownerOf(name, key, rawValue(item));
       const year = owner === null ? undefined : index.get(owner);
       if (year === undefined) continue;
       let items = byYear.get(year);
