@@ -174,7 +174,9 @@ function beforeAndAfterMoving(): { beforeBytes: number; afterBytes: number; befo
   for (let r = 0; r <= MOVE_RUNS; r++) {
     const b = open(before);
     const a = open(after);
-    if (r > 0) (beforeMs.push(b), afterMs.push(a));
+    if (r === 0) continue;
+    beforeMs.push(b);
+    afterMs.push(a);
   }
   return { beforeBytes: before.length, afterBytes: after.length, beforeMs: median(beforeMs), afterMs: median(afterMs) };
 }
