@@ -29,6 +29,8 @@
  *                   Then ("process warm") openSeries() on a second unloaded 1:1 in the same process.
  *                   Then openArchive() on the newest archived year (52 weekly meetings) of the first
  *                   1:1, not loaded before: what the History loads when that year is shown.
+ *                   Each also as the process's CPU time (process.cpuUsage) over the same span: on a
+ *                   machine shared with other work the wall time is mostly waiting for a core.
  *      add an item  inside the child, series already open as in the UI: addAgendaItem() awaited;
  *                   on return the child checks with a raw SELECT that the update is in
  *                   doc_updates (synchronous=FULL, so it is on disk). Also the ADDS following adds
@@ -242,25 +244,34 @@ async function probe(kind: ProbeKind, dataDir: string, seriesId: string): Promis
   if (kind === 'open') {
     if (core.docs.isLoaded(seriesId)) throw new Error('the series was loaded before openSeries');
     const t0 = performance.now();
+    let cpu = process.cpuUsage();
     const state = await api.openSeries({ seriesId });
     const ms = performance.now() - t0;
+    const cpuMs = cpuSince(cpu);
     // The same for another unloaded 1:1, now that the process and its code paths are warm.
     const other = core.store.db.selectFrom('docs').select('doc_id').where('kind', '=', 'series').where('doc_id', '!=', seriesId);
     const { doc_id: warmId } = await other.executeTakeFirstOrThrow();
     const t1 = performance.now();
+    cpu = process.cpuUsage();
     await api.openSeries({ seriesId: warmId });
     const warmMs = performance.now() - t1;
+    const warmCpuMs = cpuSince(cpu);
     // One archived year of the first 1:1, as the history loads it when that year is shown.
     const year = Math.max(...core.docs.with(seriesId, archivedYears));
     if (core.docs.isLoaded(archiveDocId(seriesId, year))) throw new Error('the archive was loaded before openArchive');
     const t2 = performance.now();
+    cpu = process.cpuUsage();
     const archive = await api.openArchive({ seriesId, year });
     const historyYearMs = performance.now() - t2;
+    const historyYearCpuMs = cpuSince(cpu);
     const archived = new Y.Doc();
     Y.applyUpdate(archived, archive);
     report({
       ms,
+      cpuMs,
       warmMs,
+      warmCpuMs,
+      historyYearCpuMs,
       stateBytes: state.length,
       historyYearMs,
       historyYearBytes: archive.length,
@@ -313,6 +324,10 @@ interface ProbeResult {
   warmMs?: number;
   stateBytes?: number;
   historyYearMs?: number;
+  /** CPU time (user + system) of this process during the same span: the work, without waiting for a busy machine. */
+  cpuMs?: number;
+  warmCpuMs?: number;
+  historyYearCpuMs?: number;
   historyYearBytes?: number;
   historyYearMeetings?: number;
   steadyMedianMs?: number;
@@ -346,6 +361,12 @@ function runProbe(kind: ProbeKind, dataDir: string, seriesId: string): Promise<P
       else reject(new Error(`probe ${kind} exited with ${code}: ${err.trim()}`));
     });
   });
+}
+
+/** Milliseconds of CPU (user + system) this process used since `start`. */
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 function median(values: number[]): number {
@@ -409,6 +430,9 @@ export async function runFoundationBench(): Promise<Figures> {
       { label: 'open a 1:1 (unloaded, to full state)', values: open.map((r) => r.result.ms!), target: TARGETS.openSeriesMs },
       { label: 'open a 1:1 (unloaded, process warm)', values: open.map((r) => r.result.warmMs!), target: TARGETS.openSeriesMs },
       { label: 'open one archived year (unloaded)', values: open.map((r) => r.result.historyYearMs!), target: TARGETS.openHistoryYearMs },
+      { label: 'open a 1:1, CPU time of the process', values: open.map((r) => r.result.cpuMs!) },
+      { label: 'open a 1:1, process warm, CPU time', values: open.map((r) => r.result.warmCpuMs!) },
+      { label: 'open one archived year, CPU time', values: open.map((r) => r.result.historyYearCpuMs!) },
       { label: 'add an agenda item, persisted (first)', values: add.map((r) => r.result.ms!), target: TARGETS.addItemMs },
       {
         label: `add an agenda item, persisted (next ${ADDS})`,
@@ -444,6 +468,9 @@ export async function runFoundationBench(): Promise<Figures> {
       series_doc_load_encode_before_moving_ms: moved.beforeMs,
       series_doc_load_encode_after_moving_ms: moved.afterMs,
       open_history_year_ms: medianOf(open, (r) => r.result.historyYearMs!),
+      open_series_5y_cold_cpu_ms: medianOf(open, (r) => r.result.cpuMs!),
+      open_series_5y_warm_cpu_ms: medianOf(open, (r) => r.result.warmCpuMs!),
+      open_history_year_cpu_ms: medianOf(open, (r) => r.result.historyYearCpuMs!),
       open_history_year_max_ms: maxOf(open, (r) => r.result.historyYearMs!),
       open_history_year_state_bytes: open[0]!.result.historyYearBytes!,
       add_item_first_ms: medianOf(add, (r) => r.result.ms!),
