@@ -16,6 +16,8 @@ export interface DocAccess {
   create(docId: string, kind: string): Y.Doc;
   acquire(docId: string): Y.Doc;
   release(docId: string): void;
+  /** The whole state of a loaded document as one update. */
+  encodeState(docId: string): Uint8Array;
   /** Runs `fn` with the document loaded, releasing it afterwards. */
   with<T>(docId: string, fn: (doc: Y.Doc) => T): T;
 }

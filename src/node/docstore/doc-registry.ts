@@ -3,7 +3,7 @@
  * once its log grows past a threshold, and unloaded when nobody has used it for a while (a loaded
  * doc costs many times its snapshot in memory).
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { TandemError } from '../../shared/errors.js';
 import type { UpdateLog } from './update-log.js';
 
@@ -12,6 +12,8 @@ export type UpdateHandler = (docId: string, update: Uint8Array, origin: unknown,
 
 interface Entry {
   doc: Y.Doc;
+  /** The stored state while the document has not changed since it was loaded from its snapshot alone. */
+  state: Uint8Array | null;
   seq: number;
   pending: number;
   refs: number;
@@ -85,6 +87,17 @@ export class DocRegistry {
     }
   }
 
+  /**
+   * The document's whole state as one update (it must be loaded). Right after a load from a
+   * snapshot alone, that is the stored snapshot, so opening a 1:1 does not encode again what
+   * compaction encoded when it was last unloaded.
+   */
+  encodeState(docId: string): Uint8Array {
+    const entry = this.entries.get(docId);
+    if (!entry) throw new TandemError('internal', `document ${docId} is not loaded`);
+    return entry.state ?? Y.encodeStateAsUpdate(entry.doc);
+  }
+
   /** Runs `fn` with the document loaded, whether or not anyone else holds it. */
   with<T>(docId: string, fn: (doc: Y.Doc) => T): T {
     const doc = this.acquire(docId);
@@ -102,6 +115,7 @@ export class DocRegistry {
 
   private watch(docId: string, entry: Entry): void {
     entry.doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+      entry.state = null;
       if (this.options.forwardBeforeStoring) this.options.onUpdate(docId, update, origin, transaction);
       try {
         this.log.append(docId, entry.seq + 1, update);

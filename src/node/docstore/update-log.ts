@@ -14,6 +14,8 @@ import { TandemError } from '../../shared/errors.js';
 
 export interface LoadedDoc {
   doc: Y.Doc;
+  /** The stored snapshot when nothing was logged after it: then it is the document's whole state. */
+  state: Uint8Array | null;
   /** Highest seq applied; the next append uses seq + 1. */
   seq: number;
   /** Log rows not yet folded into the snapshot. */
@@ -81,7 +83,7 @@ export class UpdateLog {
           'Nothing was changed on disk; restore the file from a backup, or move it aside to start afresh.',
       );
     }
-    return { doc, seq, pending };
+    return { doc, seq, pending, state: pending === 0 && row.snapshot ? row.snapshot : null };
   }
 
   /** Appends one update durably under the given seq. */

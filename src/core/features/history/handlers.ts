@@ -3,7 +3,6 @@
  * window only when it shows that year, like a series (its state, then frames tagged with its id),
  * and closed with closeSeries.
  */
-import * as Y from 'yjs';
 import { ArchiveRef } from '../../../shared/schemas.js';
 import { handler } from '../define.js';
 import { requireSeries } from '../series/queries.js';
@@ -14,6 +13,7 @@ export const historyHandlers = {
     await requireSeries(core, seriesId);
     const id = core.archives.ensure(seriesId, year);
     core.sync.syncArchives(seriesId, [year]);
-    return Y.encodeStateAsUpdate(session.open(id));
+    session.open(id);
+    return core.docs.encodeState(id);
   }),
 };
