@@ -56,7 +56,7 @@ import { agendaFor, agendaMap, listMeetings, meetingNotes, meetingsMap } from '.
 import { addAgendaItem, addMeeting, createSeries, setItemState } from '../src/shared/domain/commands.js';
 import { DATABASE_FILE, TandemCore } from '../src/core/tandem-core.js';
 import { NODE_BUNDLE_EXTERNAL } from '../scripts/bundle-externals.js';
-import { percentiles, type Figures } from './figures.js';
+import { cpuSince, percentiles, type Figures } from './figures.js';
 
 const SERIES = 30;
 const WEEKS = 260;
@@ -361,12 +361,6 @@ function runProbe(kind: ProbeKind, dataDir: string, seriesId: string): Promise<P
       else reject(new Error(`probe ${kind} exited with ${code}: ${err.trim()}`));
     });
   });
-}
-
-/** Milliseconds of CPU (user + system) this process used since `start`. */
-function cpuSince(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
 }
 
 function median(values: number[]): number {
