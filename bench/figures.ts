@@ -55,3 +55,9 @@ export function percentiles(samples: number[]): Percentiles {
     max: sorted.at(-1) ?? NaN,
   };
 }
+
+/** Milliseconds of CPU (user + system) this process used since `start` (a process.cpuUsage() reading). */
+export function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}

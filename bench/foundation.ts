@@ -8,8 +8,13 @@
  *    paragraphs written as Tiptap's Collaboration extension writes them (XmlElement('paragraph')
  *    holding XmlText). Each 1:1 is created through the core's API, then filled in one Y.Doc
  *    transaction with the series-doc functions (agenda items are built per meeting and cloned
- *    in, since appending one at a time rescans the whole agenda). Closing the core compacts
- *    every document, so the log is empty and each 1:1 is one snapshot, as after normal use.
+ *    in, since appending one at a time rescans the whole agenda). Then the years before the last
+ *    held meeting's (2021–2024) move into their archive documents, as the core does by itself
+ *    (timed: "moving"). Closing the core compacts every document, so the log is empty and each
+ *    1:1 and each archive is one snapshot, as after normal use.
+ *  - Before / after moving: one 1:1 built the same way in a plain Y.Doc, its state before and after
+ *    its old years move, each loaded into a fresh Y.Doc and encoded again (openSeries' work on it),
+ *    alternating in this process: the effect of moving, whatever else loads the machine.
  *  - Each figure comes from a fresh Node process running this file as built JavaScript, bundled
  *    with its dependencies (all but the native better-sqlite3) into bench/.data/probe/ exactly as
  *    the desktop build bundles the core process (scripts/bundle-externals.ts), so
@@ -22,6 +27,10 @@
  *      open a 1:1   inside the child, core already open: openSeries() on a series not loaded
  *                   (load snapshot and log, encode the full state the UI receives).
  *                   Then ("process warm") openSeries() on a second unloaded 1:1 in the same process.
+ *                   Then openArchive() on the newest archived year (52 weekly meetings) of the first
+ *                   1:1, not loaded before: what the History loads when that year is shown.
+ *                   Each also as the process's CPU time (process.cpuUsage) over the same span: on a
+ *                   machine shared with other work the wall time is mostly waiting for a core.
  *      add an item  inside the child, series already open as in the UI: addAgendaItem() awaited;
  *                   on return the child checks with a raw SELECT that the update is in
  *                   doc_updates (synchronous=FULL, so it is on disk). Also the ADDS following adds
@@ -42,21 +51,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
-import { agendaFor, agendaMap, meetingNotes, meetingsMap } from '../src/shared/domain/series-doc.js';
-import { addAgendaItem, addMeeting, setItemState } from '../src/shared/domain/commands.js';
+import { archiveDocId, archiveOldYears, archivedYears } from '../src/shared/domain/archive.js';
+import { agendaFor, agendaMap, listMeetings, meetingNotes, meetingsMap } from '../src/shared/domain/series-doc.js';
+import { addAgendaItem, addMeeting, createSeries, setItemState } from '../src/shared/domain/commands.js';
 import { DATABASE_FILE, TandemCore } from '../src/core/tandem-core.js';
 import { NODE_BUNDLE_EXTERNAL } from '../scripts/bundle-externals.js';
-import { percentiles, type Figures } from './figures.js';
+import { cpuSince, percentiles, type Figures } from './figures.js';
 
 const SERIES = 30;
 const WEEKS = 260;
 const ITEMS = 40_000;
 const RUNS = 5;
+/** Rounds of the before/after-moving comparison. */
+const MOVE_RUNS = 10;
 /** Adds timed after the first, and projection edits timed after the warm-up ones, per probe process. */
 const ADDS = 100;
 const EDITS = 200;
 const EDIT_WARMUP = 20;
-const TARGETS = { coldOpenMs: 500, openSeriesMs: 50, addItemMs: 5 } as const;
+const TARGETS = { coldOpenMs: 500, openSeriesMs: 50, openHistoryYearMs: 100, addItemMs: 5 } as const;
 
 const SELF = fileURLToPath(import.meta.url);
 const PROBE_DIR = join(import.meta.dirname, '.data', 'probe');
@@ -88,6 +100,8 @@ export interface History {
   items: number;
   buildMs: number;
   dbBytes: number;
+  /** Median time to move one 1:1's four old years into archives (a one-off, on the first load after the years end). */
+  moveMs: number;
 }
 
 function paragraph(text: string): Y.XmlElement {
@@ -134,6 +148,41 @@ export function fillSeries(doc: Y.Doc, firstMeetingId: string, start: number, it
   return meetings;
 }
 
+/**
+ * The series document of one 1:1 of the history before and after its old years move, each loaded
+ * into a fresh Y.Doc and encoded again (the work of openSeries on it), alternating, MOVE_RUNS times
+ * each after one unrecorded round: the effect of moving, side by side under the same machine load.
+ */
+function beforeAndAfterMoving(): { beforeBytes: number; afterBytes: number; beforeMs: number; afterMs: number } {
+  const doc = new Y.Doc();
+  const start = Date.UTC(2021, 0, 4, 10);
+  const ctx = { now: new Date(start), userId: 'me' };
+  const cadence = { pattern: 'weekly', weekday: 1, time: '10:00', lengthMinutes: 30, timeZone: 'UTC', startsOn: '2021-01-04' } as const;
+  const people = { me: { name: 'Dana', role: 'peer' }, partner: { name: 'Sam', role: 'peer' } } as const;
+  createSeries(doc, { kind: 'peer', cadence, ...people, firstMeetingAt: new Date(start).toISOString() }, ctx);
+  fillSeries(doc, firstMeeting(doc), start, Math.floor(ITEMS / SERIES), 'me');
+  const before = Y.encodeStateAsUpdate(doc);
+  archiveOldYears(doc, {}, ctx);
+  const after = Y.encodeStateAsUpdate(doc);
+  const open = (state: Uint8Array) => {
+    const t = performance.now();
+    const loaded = new Y.Doc();
+    Y.applyUpdate(loaded, state);
+    Y.encodeStateAsUpdate(loaded);
+    return performance.now() - t;
+  };
+  const beforeMs: number[] = [];
+  const afterMs: number[] = [];
+  for (let r = 0; r <= MOVE_RUNS; r++) {
+    const b = open(before);
+    const a = open(after);
+    if (r === 0) continue;
+    beforeMs.push(b);
+    afterMs.push(a);
+  }
+  return { beforeBytes: before.length, afterBytes: after.length, beforeMs: median(beforeMs), afterMs: median(afterMs) };
+}
+
 /** Creates the history in a new temp data dir and closes the core (everything compacted). */
 export async function buildHistory(): Promise<History> {
   const t0 = performance.now();
@@ -143,6 +192,7 @@ export async function buildHistory(): Promise<History> {
   const me = await api.setProfile({ name: 'Dana' });
   const start = Date.UTC(2021, 0, 4, 10);
   const seriesIds: string[] = [];
+  const moveMs: number[] = [];
   let meetings = 0;
   for (let s = 0; s < SERIES; s++) {
     const summary = await api.createSeries({
@@ -154,11 +204,17 @@ export async function buildHistory(): Promise<History> {
     seriesIds.push(summary.id);
     const items = Math.floor(((s + 1) * ITEMS) / SERIES) - Math.floor((s * ITEMS) / SERIES);
     meetings += core.docs.with(summary.id, (doc) => fillSeries(doc, firstMeeting(doc), start, items, me.id));
+    // What the core does by itself once the meetings changed, done here to time it: the years
+    // before the last held meeting's move into their archive documents.
+    const t = performance.now();
+    const years = core.docs.with(summary.id, (doc) => archiveOldYears(doc, {}, { now: new Date(), userId: me.id }));
+    moveMs.push(performance.now() - t);
+    if (years.length !== 4) throw new Error(`expected 4 years to move, moved ${years.length}`);
   }
   await api.listSeries();
   await core.close();
   const dbBytes = statSync(join(dataDir, DATABASE_FILE)).size;
-  return { dataDir, seriesIds, meetings, items: ITEMS, buildMs: performance.now() - t0, dbBytes };
+  return { dataDir, seriesIds, meetings, items: ITEMS, buildMs: performance.now() - t0, dbBytes, moveMs: median(moveMs) };
 }
 
 function firstMeeting(doc: Y.Doc): string {
@@ -188,14 +244,39 @@ async function probe(kind: ProbeKind, dataDir: string, seriesId: string): Promis
   if (kind === 'open') {
     if (core.docs.isLoaded(seriesId)) throw new Error('the series was loaded before openSeries');
     const t0 = performance.now();
+    let cpu = process.cpuUsage();
     const state = await api.openSeries({ seriesId });
     const ms = performance.now() - t0;
+    const cpuMs = cpuSince(cpu);
     // The same for another unloaded 1:1, now that the process and its code paths are warm.
     const other = core.store.db.selectFrom('docs').select('doc_id').where('kind', '=', 'series').where('doc_id', '!=', seriesId);
     const { doc_id: warmId } = await other.executeTakeFirstOrThrow();
     const t1 = performance.now();
+    cpu = process.cpuUsage();
     await api.openSeries({ seriesId: warmId });
-    report({ ms, warmMs: performance.now() - t1, stateBytes: state.length });
+    const warmMs = performance.now() - t1;
+    const warmCpuMs = cpuSince(cpu);
+    // One archived year of the first 1:1, as the history loads it when that year is shown.
+    const year = Math.max(...core.docs.with(seriesId, archivedYears));
+    if (core.docs.isLoaded(archiveDocId(seriesId, year))) throw new Error('the archive was loaded before openArchive');
+    const t2 = performance.now();
+    cpu = process.cpuUsage();
+    const archive = await api.openArchive({ seriesId, year });
+    const historyYearMs = performance.now() - t2;
+    const historyYearCpuMs = cpuSince(cpu);
+    const archived = new Y.Doc();
+    Y.applyUpdate(archived, archive);
+    report({
+      ms,
+      cpuMs,
+      warmMs,
+      warmCpuMs,
+      historyYearCpuMs,
+      stateBytes: state.length,
+      historyYearMs,
+      historyYearBytes: archive.length,
+      historyYearMeetings: listMeetings(archived).length,
+    });
   } else if (kind === 'add') {
     await api.openSeries({ seriesId });
     const count = core.store.sqlite.prepare('select count(*) as n from doc_updates where doc_id = ?');
@@ -242,6 +323,13 @@ interface ProbeResult {
   ms?: number;
   warmMs?: number;
   stateBytes?: number;
+  historyYearMs?: number;
+  /** CPU time (user + system) of this process during the same span: the work, without waiting for a busy machine. */
+  cpuMs?: number;
+  warmCpuMs?: number;
+  historyYearCpuMs?: number;
+  historyYearBytes?: number;
+  historyYearMeetings?: number;
   steadyMedianMs?: number;
   samples?: number[];
 }
@@ -316,6 +404,12 @@ export async function runFoundationBench(): Promise<Figures> {
         `notes of 3 paragraphs per held meeting; built in ${(history.buildMs / 1000).toFixed(1)} s; ` +
         `database ${(history.dbBytes / 1024 / 1024).toFixed(1)} MiB`,
     );
+    console.log(`  moving 2021–2024 of one 1:1 into its archive documents (once, when loaded): median ${fmt(history.moveMs)}`);
+    const moved = beforeAndAfterMoving();
+    console.log(
+      `  one 1:1's series document before / after moving: ${(moved.beforeBytes / 1024).toFixed(0)} / ${(moved.afterBytes / 1024).toFixed(0)} KiB; ` +
+        `load + encode (what openSeries does with it), alternating in this process, median ${fmt(moved.beforeMs)} / ${fmt(moved.afterMs)}`,
+    );
     console.log(`  each figure: ${RUNS} fresh processes after one warm-up; Node ${process.version}, ${process.platform}`);
     await buildProbe();
     const pick = (r: number) => history.seriesIds[(r + history.seriesIds.length) % history.seriesIds.length]!;
@@ -329,6 +423,10 @@ export async function runFoundationBench(): Promise<Figures> {
       { label: 'cold open to first list (in process, core)', values: cold.map((r) => r.result.inCoreMs!) },
       { label: 'open a 1:1 (unloaded, to full state)', values: open.map((r) => r.result.ms!), target: TARGETS.openSeriesMs },
       { label: 'open a 1:1 (unloaded, process warm)', values: open.map((r) => r.result.warmMs!), target: TARGETS.openSeriesMs },
+      { label: 'open one archived year (unloaded)', values: open.map((r) => r.result.historyYearMs!), target: TARGETS.openHistoryYearMs },
+      { label: 'open a 1:1, CPU time of the process', values: open.map((r) => r.result.cpuMs!) },
+      { label: 'open a 1:1, process warm, CPU time', values: open.map((r) => r.result.warmCpuMs!) },
+      { label: 'open one archived year, CPU time', values: open.map((r) => r.result.historyYearCpuMs!) },
       { label: 'add an agenda item, persisted (first)', values: add.map((r) => r.result.ms!), target: TARGETS.addItemMs },
       {
         label: `add an agenda item, persisted (next ${ADDS})`,
@@ -344,6 +442,8 @@ export async function runFoundationBench(): Promise<Figures> {
     console.log(dist(`add an agenda item, persisted (next ${ADDS})`, adds));
     console.log(dist('agenda edit to updated list rows', edits));
     console.log(`  full state of one 1:1: ${(open[0]!.result.stateBytes! / 1024).toFixed(0)} KiB`);
+    const year = open[0]!.result;
+    console.log(`  one archived year: ${year.historyYearMeetings} meetings, ${(year.historyYearBytes! / 1024).toFixed(0)} KiB`);
     const medianOf = (runs: ProbeRun[], f: (r: ProbeRun) => number) => median(runs.map(f));
     const maxOf = (runs: ProbeRun[], f: (r: ProbeRun) => number) => Math.max(...runs.map(f));
     return {
@@ -356,6 +456,17 @@ export async function runFoundationBench(): Promise<Figures> {
       open_series_5y_warm_ms: medianOf(open, (r) => r.result.warmMs!),
       open_series_5y_warm_max_ms: maxOf(open, (r) => r.result.warmMs!),
       open_series_5y_state_bytes: open[0]!.result.stateBytes!,
+      archive_move_4y_ms: history.moveMs,
+      series_doc_before_moving_bytes: moved.beforeBytes,
+      series_doc_after_moving_bytes: moved.afterBytes,
+      series_doc_load_encode_before_moving_ms: moved.beforeMs,
+      series_doc_load_encode_after_moving_ms: moved.afterMs,
+      open_history_year_ms: medianOf(open, (r) => r.result.historyYearMs!),
+      open_series_5y_cold_cpu_ms: medianOf(open, (r) => r.result.cpuMs!),
+      open_series_5y_warm_cpu_ms: medianOf(open, (r) => r.result.warmCpuMs!),
+      open_history_year_cpu_ms: medianOf(open, (r) => r.result.historyYearCpuMs!),
+      open_history_year_max_ms: maxOf(open, (r) => r.result.historyYearMs!),
+      open_history_year_state_bytes: open[0]!.result.historyYearBytes!,
       add_item_first_ms: medianOf(add, (r) => r.result.ms!),
       add_item_first_max_ms: maxOf(add, (r) => r.result.ms!),
       add_item_ms_p50: adds.p50,

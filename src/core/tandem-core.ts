@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import type * as Y from 'yjs';
 import type { Profile, RelayConfig, SyncState, TandemEvent } from '../shared/api.js';
 import { joinSeries } from '../shared/domain/commands.js';
-import { seriesOfPrivateDoc } from '../shared/domain/private-notes.js';
 import { hasMeta } from '../shared/domain/series-doc.js';
 import { TandemError } from '../shared/errors.js';
 import { SetProfileInput } from '../shared/schemas.js';
@@ -17,6 +16,7 @@ import { silentLogger, type Logger } from '../node/log.js';
 import { UpdateLog } from '../node/docstore/update-log.js';
 import type { CoreServices } from './features/context.js';
 import { prepareDataDir } from './data-dir.js';
+import { Archives, isSeriesDoc } from './history/archives.js';
 import { Projector, storedDocuments } from './projection/projector.js';
 import { openSession, type CoreSession, type SessionState } from './session.js';
 import { openStore, type Store } from './store/database.js';
@@ -56,6 +56,7 @@ export class TandemCore implements CoreServices {
 
   readonly presence: PresenceHub;
   readonly sync: SyncManager;
+  readonly archives: Archives;
   readonly db: Store['db'];
   readonly defaultRelay: RelayConfig | null;
   readonly joinTimeoutMs: number;
@@ -80,6 +81,13 @@ export class TandemCore implements CoreServices {
       () => this.profile?.name ?? 'Tandem',
       options.log ?? silentLogger,
     );
+    this.archives = new Archives(
+      docs,
+      () => this.now(),
+      () => this.profile?.id ?? '',
+      (seriesId, years) => this.sync.syncArchives(seriesId, years),
+      options.log ?? silentLogger,
+    );
   }
 
   static async open(options: CoreOptions): Promise<TandemCore> {
@@ -92,6 +100,7 @@ export class TandemCore implements CoreServices {
       compactAfter: options.compactAfter ?? 500,
       idleUnloadMs: options.idleUnloadMs ?? 60_000,
       onUpdate: (docId, update, origin, transaction) => core?.routeUpdate(docId, update, origin, transaction),
+      onLoad: (docId, doc) => core?.archives.loaded(docId, doc),
     });
     const projector = new Projector(
       store.db,
@@ -218,8 +227,8 @@ export class TandemCore implements CoreServices {
 
   /** Sends an update to every session that has the series open, except the one it came from. */
   private routeUpdate(seriesId: string, update: Uint8Array, origin: unknown, transaction: Y.Transaction): void {
-    // Private notes are nobody's list: only series are projected.
-    if (seriesOfPrivateDoc(seriesId) === null) this.projector.markDirty(seriesId, transaction);
+    // Private notes are nobody's list, and archives are listed from their series' index: only series are projected.
+    if (isSeriesDoc(seriesId)) this.projector.markDirty(seriesId, transaction);
     for (const s of this.sessions) if (s !== origin) s.deliver(seriesId, update);
   }
 

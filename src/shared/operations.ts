@@ -28,6 +28,7 @@ export const OPERATION_NAMES = [
   'listHealth',
   'dismissedNudges',
   'dismissNudge',
+  'openArchive',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

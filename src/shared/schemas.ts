@@ -104,6 +104,18 @@ export type CreateSeriesInput = z.input<typeof CreateSeriesInput>;
 export const SeriesRef = z.object({ seriesId: Id }).strict();
 export type SeriesRef = z.infer<typeof SeriesRef>;
 
+/** One year of a 1:1's archived history. */
+export const ArchiveRef = z
+  .object({
+    seriesId: Id,
+    year: z
+      .number({ message: say('A year of history is a number, such as 2024.') })
+      .int()
+      .min(1970)
+      .max(9999),
+  })
+  .strict();
+
 export const ITEM_TITLE_MAX = 500;
 export const ITEM_CONTEXT_MAX = 10_000;
 

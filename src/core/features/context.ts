@@ -16,6 +16,8 @@ export interface DocAccess {
   create(docId: string, kind: string): Y.Doc;
   acquire(docId: string): Y.Doc;
   release(docId: string): void;
+  /** The whole state of a loaded document as one update. */
+  encodeState(docId: string): Uint8Array;
   /** Runs `fn` with the document loaded, releasing it afterwards. */
   with<T>(docId: string, fn: (doc: Y.Doc) => T): T;
 }
@@ -29,12 +31,20 @@ export interface SyncAccess {
   state(seriesId: string): SyncState;
   /** Tries to reach the relay now instead of at the next scheduled attempt. */
   retrySync(seriesId: string): SyncState;
+  /** Connects these archive years of a shared series (nothing when it is not shared). */
+  syncArchives(seriesId: string, years: number[]): void;
+}
+
+export interface ArchiveAccess {
+  /** The id of a year's archive document, created empty when it is not here yet. */
+  ensure(seriesId: string, year: number): string;
 }
 
 export interface CoreServices {
   readonly db: Kysely<Database>;
   readonly docs: DocAccess;
   readonly sync: SyncAccess;
+  readonly archives: ArchiveAccess;
   readonly currentProfile: Profile | null;
   requireProfile(): Profile;
   saveProfile(name: string): Promise<Profile>;

@@ -4,6 +4,7 @@
  */
 import { agendaHandlers } from './agenda/handlers.js';
 import { insightsHandlers } from './insights/handlers.js';
+import { historyHandlers } from './history/handlers.js';
 import { nextStepsHandlers } from './next-steps/handlers.js';
 import { privateNotesHandlers } from './private-notes/handlers.js';
 import { profileHandlers } from './profile/handlers.js';
@@ -20,6 +21,7 @@ export const operations = {
   ...nextStepsHandlers,
   ...privateNotesHandlers,
   ...insightsHandlers,
+  ...historyHandlers,
 };
 
 export type Operations = typeof operations;

@@ -4,6 +4,8 @@
  * ProjectionTables.
  */
 import type { ActionsTables } from './actions.js';
+import type { ArchivedMeetingsTables } from './archived-meetings.js';
+import { archivedMeetingsProjection } from './archived-meetings.js';
 import { actionsProjection } from './actions.js';
 import type { AgendaTables } from './agenda.js';
 import { agendaProjection } from './agenda.js';
@@ -13,7 +15,13 @@ import type { Projection } from './projection.js';
 import type { SeriesTables } from './series.js';
 import { seriesProjection } from './series.js';
 
-export const PROJECTIONS: readonly Projection[] = [seriesProjection, meetingsProjection, agendaProjection, actionsProjection];
+export const PROJECTIONS: readonly Projection[] = [
+  seriesProjection,
+  meetingsProjection,
+  archivedMeetingsProjection,
+  agendaProjection,
+  actionsProjection,
+];
 
 /** The projector's own table: the version each projection's tables were built with. */
 export interface ProjectionMetaTable {
@@ -21,4 +29,8 @@ export interface ProjectionMetaTable {
   value: string;
 }
 
-export type ProjectionTables = { projection_meta: ProjectionMetaTable } & SeriesTables & MeetingsTables & AgendaTables & ActionsTables;
+export type ProjectionTables = { projection_meta: ProjectionMetaTable } & SeriesTables &
+  MeetingsTables &
+  ArchivedMeetingsTables &
+  AgendaTables &
+  ActionsTables;

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { Awareness } from 'y-protocols/awareness';
 import type { SyncState } from '../../shared/api.js';
+import { ARCHIVE_DOC_KIND, archiveDocId, archivedYears, parseArchiveDocId } from '../../shared/domain/archive.js';
 import { seriesOfPrivateDoc } from '../../shared/domain/private-notes.js';
 import { TandemError } from '../../shared/errors.js';
 import type { DocRegistry } from '../../node/docstore/doc-registry.js';
@@ -115,12 +116,36 @@ export class SyncManager {
     return this.state(seriesId);
   }
 
-  /** Disconnects a series and forgets its share (the room secret with it). */
+  /** Disconnects a series and its archives and forgets its share (the room secret with it). */
   async remove(seriesId: string): Promise<void> {
     this.waiting.delete(seriesId);
     this.broken.delete(seriesId);
     this.stop(seriesId);
+    for (const id of [...this.live.keys()]) if (parseArchiveDocId(id)?.seriesId === seriesId) this.stop(id);
     await this.db.deleteFrom('shares').where('series_id', '=', seriesId).execute();
+  }
+
+  /**
+   * Connects the archive documents of a shared series, one room per year through the same relay
+   * with the same room secret (their ids derive from the series id, so the invite covers them),
+   * creating here the empty ones the other person's moves named. Nothing for a series not shared.
+   */
+  syncArchives(seriesId: string, years: number[]): void {
+    const series = this.get(seriesId);
+    if (!series || parseArchiveDocId(seriesId)) return;
+    for (const year of years) {
+      const id = archiveDocId(seriesId, year);
+      if (this.live.has(id)) continue;
+      try {
+        if (!this.docs.exists(id)) {
+          this.docs.create(id, ARCHIVE_DOC_KIND);
+          this.docs.release(id);
+        }
+        this.start({ ...series.share, seriesId: id });
+      } catch (error) {
+        this.log.error({ seriesId, year, error: (error as Error).message }, 'an archive of a shared 1:1 could not connect');
+      }
+    }
   }
 
   stopAll(): void {
@@ -129,6 +154,7 @@ export class SyncManager {
   }
 
   private stop(seriesId: string): void {
+    for (const id of [...this.live.keys()]) if (parseArchiveDocId(id)?.seriesId === seriesId) this.stop(id);
     const live = this.live.get(seriesId);
     if (!live) return;
     this.live.delete(seriesId);
@@ -172,6 +198,7 @@ export class SyncManager {
         }
       });
     });
+    if (!parseArchiveDocId(share.seriesId)) this.syncArchives(share.seriesId, archivedYears(doc));
     return sync;
   }
 }

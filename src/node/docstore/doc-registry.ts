@@ -3,7 +3,7 @@
  * once its log grows past a threshold, and unloaded when nobody has used it for a while (a loaded
  * doc costs many times its snapshot in memory).
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { TandemError } from '../../shared/errors.js';
 import type { UpdateLog } from './update-log.js';
 
@@ -12,6 +12,8 @@ export type UpdateHandler = (docId: string, update: Uint8Array, origin: unknown,
 
 interface Entry {
   doc: Y.Doc;
+  /** The stored state while the document has not changed since it was loaded from its snapshot alone. */
+  state: Uint8Array | null;
   seq: number;
   pending: number;
   refs: number;
@@ -25,6 +27,8 @@ export interface DocRegistryOptions {
   /** How long an unused document stays loaded. */
   idleUnloadMs: number;
   onUpdate: UpdateHandler;
+  /** Called once each time a document is loaded into memory, before anyone uses it. */
+  onLoad?: (docId: string, doc: Y.Doc) => void;
   /**
    * Hand each update to `onUpdate` before storing it rather than after. Only for a relay: its
    * peers keep their own copies until told the relay has stored them (relay-protocol.ts), and that
@@ -46,6 +50,11 @@ export class DocRegistry {
     return this.entries.has(docId);
   }
 
+  /** Whether the document is stored (loaded or not). */
+  exists(docId: string): boolean {
+    return this.entries.has(docId) || this.log.exists(docId);
+  }
+
   /** Creates and loads a new, empty document. */
   create(docId: string, kind: string): Y.Doc {
     this.log.create(docId, kind);
@@ -60,6 +69,7 @@ export class DocRegistry {
       entry = { ...loaded, refs: 0, idleTimer: null, compactTimer: null };
       this.entries.set(docId, entry);
       this.watch(docId, entry);
+      this.options.onLoad?.(docId, entry.doc);
     }
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = null;
@@ -75,6 +85,17 @@ export class DocRegistry {
       entry.idleTimer = setTimeout(() => this.unload(docId), this.options.idleUnloadMs);
       entry.idleTimer.unref();
     }
+  }
+
+  /**
+   * The document's whole state as one update (it must be loaded). Right after a load from a
+   * snapshot alone, that is the stored snapshot, so opening a 1:1 does not encode again what
+   * compaction encoded when it was last unloaded.
+   */
+  encodeState(docId: string): Uint8Array {
+    const entry = this.entries.get(docId);
+    if (!entry) throw new TandemError('internal', `document ${docId} is not loaded`);
+    return entry.state ?? Y.encodeStateAsUpdate(entry.doc);
   }
 
   /** Runs `fn` with the document loaded, whether or not anyone else holds it. */
@@ -105,6 +126,7 @@ export class DocRegistry {
 
   private watch(docId: string, entry: Entry): void {
     entry.doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+      entry.state = null;
       if (this.options.forwardBeforeStoring) this.options.onUpdate(docId, update, origin, transaction);
       try {
         this.log.append(docId, entry.seq + 1, update);

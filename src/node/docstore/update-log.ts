@@ -14,6 +14,8 @@ import { TandemError } from '../../shared/errors.js';
 
 export interface LoadedDoc {
   doc: Y.Doc;
+  /** The stored snapshot when nothing was logged after it: then it is the document's whole state. */
+  state: Uint8Array | null;
   /** Highest seq applied; the next append uses seq + 1. */
   seq: number;
   /** Log rows not yet folded into the snapshot. */
@@ -43,7 +45,9 @@ export class UpdateLog {
     this.selectUpdates = sqlite.prepare('select seq, "update" from doc_updates where doc_id = ? and seq > ? order by seq');
     this.writeSnapshot = sqlite.prepare('update docs set snapshot = ?, snapshot_seq = ? where doc_id = ?');
     this.deleteCovered = sqlite.prepare('delete from doc_updates where doc_id = ? and seq <= ?');
-    this.selectFamily = sqlite.prepare("select doc_id from docs where doc_id = @id or substr(doc_id, 1, length(@id) + 1) = @id || ':'");
+    this.selectFamily = sqlite.prepare(
+      "select doc_id from docs where doc_id = @id or substr(doc_id, 1, length(@id) + 1) in (@id || ':', @id || '.')",
+    );
     this.deleteUpdates = sqlite.prepare('delete from doc_updates where doc_id = ?');
     this.deleteDoc = sqlite.prepare('delete from docs where doc_id = ?');
   }
@@ -87,12 +91,13 @@ export class UpdateLog {
           'Nothing was changed on disk; restore the file from a backup, or move it aside to start afresh.',
       );
     }
-    return { doc, seq, pending };
+    return { doc, seq, pending, state: pending === 0 && row.snapshot ? row.snapshot : null };
   }
 
   /**
-   * Deletes a document and every document whose id is its id followed by `:` (those belonging to
-   * it, like a 1:1's private notes), snapshots and logs, in one transaction. Returns their ids.
+   * Deletes a document and every document whose id is its id followed by `:` or `.` (those
+   * belonging to it, like a 1:1's private notes and its archived years), snapshots and logs, in one
+   * transaction. Returns their ids.
    */
   removeFamily(docId: string): string[] {
     return this.sqlite.transaction(() => {

@@ -12,6 +12,7 @@ import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwareness
 import { type TandemApi, type Unsubscribe } from '../../shared/api.js';
 import { COMMAND, type CommandContext } from '../../shared/domain/commands.js';
 import { claimNotesAuthorship } from '../../shared/domain/meetings.js';
+import { parseArchiveDocId } from '../../shared/domain/archive.js';
 import { seriesOfPrivateDoc } from '../../shared/domain/private-notes.js';
 import { agendaMap } from '../../shared/domain/series-doc.js';
 import { TandemError } from '../../shared/errors.js';
@@ -64,7 +65,7 @@ export class SeriesReplica {
 
   constructor(
     private readonly api: TandemApi,
-    /** The document's id: a series, or a series' private notes (private-notes.ts). */
+    /** The document's id: a series, a series' private notes (private-notes.ts) or one of its archives (archive.ts). */
     readonly seriesId: string,
     user: PresenceUser,
     private readonly userId: string,
@@ -80,7 +81,12 @@ export class SeriesReplica {
     this.awareness.on('update', this.onAwarenessUpdate);
     this.awareness.setLocalStateField('user', user);
     const privateOf = seriesOfPrivateDoc(seriesId);
-    const opening = privateOf ? api.openPrivateNotes({ seriesId: privateOf }) : api.openSeries({ seriesId });
+    const archive = parseArchiveDocId(seriesId);
+    const opening = privateOf
+      ? api.openPrivateNotes({ seriesId: privateOf })
+      : archive
+        ? api.openArchive(archive)
+        : api.openSeries({ seriesId });
     this.ready = opening.then((state) => {
       if (this.closed) return;
       Y.applyUpdate(this.doc, state, REMOTE);

@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as Y from 'yjs';
+import { archivedMap, readArchived, type ArchivedMeeting } from '../../shared/domain/archive.js';
 import {
   agendaMap,
   liveAgenda,
@@ -69,4 +70,9 @@ export function useLiveAgenda(doc: Y.Doc): { live: AgendaItem[]; waiting: Agenda
   const itemsChanged = useDocPart(agendaMap(doc) as Y.AbstractType<unknown>, () => ({}));
   const meetings = useMeetings(doc);
   return useMemo(() => ({ live: liveAgenda(doc), waiting: waitingItems(doc) }), [doc, itemsChanged, meetings]);
+}
+
+/** The meetings that moved to archive documents, from the series document's index. */
+export function useArchived(doc: Y.Doc): ArchivedMeeting[] {
+  return useDocPart(archivedMap(doc) as Y.AbstractType<unknown>, () => readArchived(doc));
 }

@@ -21,6 +21,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { TandemError } from '../errors.js';
+import { readArchived } from './archive.js';
 import { replaceText, run, type CommandContext } from './commands.js';
 import { planNextMeeting } from './series-commands.js';
 import {
@@ -346,8 +347,8 @@ export function listNextSteps(doc: Y.Doc): NextStep[] {
  * shows what was open then).
  */
 export function nextStepsFor(doc: Y.Doc, meetingId: string): NextStep[] {
-  const meetings = listMeetings(doc);
-  const when = new Map(meetings.map((m) => [m.id, m.scheduledFor]));
+  // Open next steps of meetings that moved to an archive stay here, dated by the archive's index.
+  const when = new Map([...readArchived(doc), ...listMeetings(doc)].map((m) => [m.id, m.scheduledFor]));
   const at = when.get(meetingId);
   const state = readMeetingState(doc, meetingId);
   if (at === undefined || !state) return [];

@@ -9,6 +9,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { BAD_ID, Id } from '../schemas.js';
+import { parseArchiveDocId } from './archive.js';
 import { run, type CommandContext } from './commands.js';
 
 export const PRIVATE_DOC_KIND = 'private';
@@ -21,8 +22,10 @@ export function seriesOfPrivateDoc(docId: string): string | null {
   return docId.endsWith(SUFFIX) ? docId.slice(0, -SUFFIX.length) : null;
 }
 
-/** An id frames may carry: a series, or a series' private notes (said like any bad id). */
-export const DocId = z.string().refine((id) => Id.safeParse(seriesOfPrivateDoc(id) ?? id).success, { message: BAD_ID });
+/** An id frames may carry: a series, a series' private notes or one of its archives (said like any bad id). */
+export const DocId = z
+  .string()
+  .refine((id) => Id.safeParse(seriesOfPrivateDoc(id) ?? parseArchiveDocId(id)?.seriesId ?? id).success, { message: BAD_ID });
 
 const notesMap = (doc: Y.Doc) => doc.getMap<unknown>('notes');
 

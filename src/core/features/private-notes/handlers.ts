@@ -4,7 +4,6 @@
  */
 import { PRIVATE_DOC_KIND, privateDocId } from '../../../shared/domain/private-notes.js';
 import { SeriesRef } from '../../../shared/schemas.js';
-import * as Y from 'yjs';
 import { handler } from '../define.js';
 import { requireSeries } from '../series/queries.js';
 
@@ -18,6 +17,7 @@ export const privateNotesHandlers = {
       core.docs.create(docId, PRIVATE_DOC_KIND);
       core.docs.release(docId);
     }
-    return Y.encodeStateAsUpdate(session.open(docId));
+    session.open(docId);
+    return core.docs.encodeState(docId);
   }),
 };

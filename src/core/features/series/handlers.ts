@@ -1,6 +1,5 @@
 /** 1:1s: the list, creating one, and opening one in a window. */
 import { addDays, isWeekend, set as setTime } from 'date-fns';
-import * as Y from 'yjs';
 import { z } from 'zod';
 import type { SeriesSummary } from '../../../shared/api.js';
 import { cadenceFrom, deviceTimeZone, nextOccurrence } from '../../../shared/domain/cadence.js';
@@ -61,7 +60,8 @@ export const seriesHandlers = {
   /** Loads the series document and returns its full state as one Yjs update; frames follow. */
   openSeries: handler(SeriesRef, async ({ core, session }, { seriesId }) => {
     await requireSeries(core, seriesId);
-    return Y.encodeStateAsUpdate(session.open(seriesId));
+    session.open(seriesId);
+    return core.docs.encodeState(seriesId);
   }),
 
   /** Closes a series or its private notes (whichever document id the window opened). */

@@ -317,3 +317,23 @@ describe('compaction keeps every edit (property)', () => {
     );
   });
 });
+
+describe('the state a document is opened with', () => {
+  test('is its stored snapshot right after loading from one, and its current state once it changed', async () => {
+    const file = join(tempDir(), 'state.db');
+    const first = await openLog(file);
+    first.docs.create('s', 'series');
+    first.docs.with('s', (doc) => seed(doc));
+    first.docs.closeAll();
+    const snapshot = (first.store.sqlite.prepare('select snapshot from docs where doc_id = ?').get('s') as { snapshot: Buffer }).snapshot;
+
+    const doc = first.docs.acquire('s');
+    expect(Buffer.from(first.docs.encodeState('s')).equals(snapshot)).toBe(true);
+    addAgendaItem(doc, { title: 'After the load' }, { now: new Date(), userId: 'me' });
+    const opened = new Y.Doc();
+    Y.applyUpdate(opened, first.docs.encodeState('s'));
+    expect(listAgenda(opened).map((i) => i.title)).toEqual(['After the load']);
+    first.docs.release('s');
+    await first.store.close();
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import { addAgendaItem } from '../../../../../src/shared/domain/commands.js';
+import { ARCHIVE_DOC_KIND, archiveDocId } from '../../../../../src/shared/domain/archive.js';
 import { ensurePrivateNotes, privateDocId } from '../../../../../src/shared/domain/private-notes.js';
 import { listAgenda, nextMeeting } from '../../../../../src/shared/domain/series-doc.js';
 import { rawDb } from '../../../helpers/core.js';
@@ -30,6 +31,8 @@ test('removing a shared 1:1 deletes it and its private notes from this device on
   edit(a, id, (doc) => addAgendaItem(doc, { title: 'Career goals' }, ctx(profileA.id)));
   await a.api.openPrivateNotes({ seriesId: id });
   a.core.docs.with(privateDocId(id), (doc) => ensurePrivateNotes(doc, { meetingId: 'm' }, ctx(profileA.id)));
+  a.core.docs.create(archiveDocId(id, 2021), ARCHIVE_DOC_KIND);
+  a.core.docs.release(archiveDocId(id, 2021));
   await a.api.openSeries({ seriesId: id });
   await until(() => edit(b, id, (doc) => listAgenda(doc).length === 1), 'the item to reach Sam');
 
@@ -38,9 +41,9 @@ test('removing a shared 1:1 deletes it and its private notes from this device on
   expect((await a.api.listSeries()).map((s) => s.id)).toEqual([kept.id]);
   await expect(a.api.openSeries({ seriesId: id })).rejects.toThrow(/not on this device/);
   const db = rawDb(join(a.dataDir, DATABASE_FILE));
-  const left = (sql: string) => (db.prepare(sql).all(id, `${id}:%`) as unknown[]).length;
-  expect(left('select doc_id from docs where doc_id = ? or doc_id like ?')).toBe(0);
-  expect(left('select doc_id from doc_updates where doc_id = ? or doc_id like ?')).toBe(0);
+  const left = (sql: string) => (db.prepare(sql).all(id, `${id}:%`, `${id}.archive.%`) as unknown[]).length;
+  expect(left('select doc_id from docs where doc_id = ? or doc_id like ? or doc_id like ?')).toBe(0);
+  expect(left('select doc_id from doc_updates where doc_id = ? or doc_id like ? or doc_id like ?')).toBe(0);
   expect((db.prepare('select * from shares where series_id = ?').all(id) as unknown[]).length).toBe(0);
   expect((db.prepare('select * from agenda_items where series_id = ?').all(id) as unknown[]).length).toBe(0);
   expect((db.prepare('select * from docs where doc_id = ?').all(kept.id) as unknown[]).length).toBe(1);
