@@ -7,7 +7,8 @@ import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { encodeInvite } from '../../../../src/shared/invites.js';
 import { createLogger } from '../../../../src/node/log.js';
-import { listAgenda, readMeta } from '../../../../src/shared/domain/series-doc.js';
+import { addAgendaItem } from '../../../../src/shared/domain/commands.js';
+import { hasMeta, listAgenda, readMeta } from '../../../../src/shared/domain/series-doc.js';
 import { openCore } from '../../helpers/core.js';
 import { relay as relayProcess, until } from './sync-fixtures.js';
 
@@ -74,41 +75,46 @@ test('malformed content from a peer does not hide the 1:1s or stop the core', as
   await core.close();
 });
 
-test('a join through a relay settles once: the joined 1:1 keeps its first connection, and what arrives later is saved', async () => {
+test('a join settles exactly once when the 1:1 arrives from the relay in the same turn as another change', async () => {
   const server = await relayProcess();
   onTestFinished(async () => void (await server.stop()));
   const a = await openCore({ defaultRelay: { url: server.url } }, 'Ann');
   onTestFinished(() => a.core.close());
   const { id } = await a.api.createSeries({ partnerName: 'Dana', kind: 'peer' });
-  for (const title of ['one', 'two', 'three']) await a.api.addAgendaItem({ seriesId: id, title });
+  await a.api.addAgendaItem({ seriesId: id, title: 'one' });
   const { code } = await a.api.createInvite({ seriesId: id });
-  // Unused documents unload at the next turn: a join that released its hold twice would lose the connection's.
-  const b = await openCore({ defaultRelay: { url: server.url }, idleUnloadMs: 0 }, 'Dana');
+  await server.stop();
+  // Unused documents unload at the next turn: a join that released its hold twice would unload the connection's.
+  const b = await openCore({ defaultRelay: { url: server.url }, idleUnloadMs: 0, joinTimeoutMs: 200 }, 'Dana');
   let bOpen = true;
   onTestFinished(async () => {
     if (bOpen) await b.core.close();
   });
+  await expect(b.api.acceptInvite({ code })).rejects.toMatchObject({ code: 'offline' });
+  // Dana adds an item the moment the 1:1 arrives: two updates before the join's queued check runs.
+  b.core.docs.with(id, (doc) => {
+    const typeAtOnce = () => {
+      if (!hasMeta(doc)) return;
+      doc.off('update', typeAtOnce);
+      addAgendaItem(doc, { title: 'typed as it arrived' }, { now: new Date(), userId: 'dana' });
+    };
+    doc.on('update', typeAtOnce);
+  });
 
-  expect(await b.api.acceptInvite({ code })).toMatchObject({ id, partnerName: 'Ann', openItemCount: 3 });
-  await b.core.joinWhenArrived(id);
+  const again = await relayProcess(server.dataDir, server.port);
+  onTestFinished(async () => void (await again.stop()));
+  await until(async () => (await b.api.listSeries())[0]?.partnerName === 'Ann', 'the 1:1 to reach Dana');
   await a.api.addAgendaItem({ seriesId: id, title: 'later' });
   const titles = () => b.core.docs.with(id, listAgenda).map((i) => i.title);
   await until(() => titles().includes('later'), 'the later item to reach Dana');
-  // Both sides are still on their first connection: Dana's was never dropped and reopened.
-  const metrics = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
-  expect(metrics).toMatch(/^tandem_relay_connections 2$/m);
+  await until(async () => (await a.api.listSeries())[0]?.partnerName === 'Dana', 'Ann to see that Dana joined');
+  const metrics = await (await fetch(`http://127.0.0.1:${again.port}/metrics`)).text();
   expect(metrics).not.toMatch(/^tandem_relay_connections_closed_total\{/m);
   await b.core.close();
   bOpen = false;
 
-  const again = await openCore({ dataDir: b.dataDir, defaultRelay: { url: 'ws://127.0.0.1:9' } });
-  expect(again.core.docs.with(id, listAgenda).map((i) => i.title)).toEqual(['one', 'two', 'three', 'later']);
-  expect(
-    again.core.docs.with(id, (doc) =>
-      Object.values(readMeta(doc).participants)
-        .map((p) => p.name)
-        .sort(),
-    ),
-  ).toEqual(['Ann', 'Dana']);
-  await again.core.close();
+  const reopened = await openCore({ dataDir: b.dataDir, defaultRelay: { url: 'ws://127.0.0.1:9' } });
+  onTestFinished(() => reopened.core.close());
+  expect(reopened.core.docs.with(id, listAgenda).map((i) => i.title)).toEqual(['one', 'typed as it arrived', 'later']);
+  expect(reopened.core.docs.with(id, (doc) => Object.values(readMeta(doc).participants).map((p) => p.name))).toEqual(['Ann', 'Dana']);
 });
