@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { createLogger, type Logger } from '../../../src/node/log.js';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname;
 
@@ -31,6 +32,23 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 50
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A logger keeping every line it writes, for an in-process relay: what the operator would read. */
+export function memoryLogger(): { logger: Logger; lines: () => Record<string, unknown>[]; text: () => string } {
+  const written: string[] = [];
+  return {
+    logger: createLogger({ write: (line: string) => void written.push(line) }),
+    lines: () => written.map((l) => JSON.parse(l) as Record<string, unknown>),
+    text: () => written.join(''),
+  };
+}
+
+/** One value of the relay's /metrics text, by its full name with labels. */
+export function metric(text: string, name: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  if (!line) throw new Error(`metric ${name} missing`);
+  return Number(line.split(' ')[1]);
 }
 
 export interface RelayProcess {

@@ -3,33 +3,24 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectClient,
-  newRoom,
-  newSecret,
-  spawnRelay,
-  synced,
-  tempDir,
-  upgradeStatus,
-  waitFor,
-  type RelayProcess,
-  SPAWNED_RELAY_TIMEOUT_MS,
-} from './helpers.js';
+import { startRelay, type Relay } from '../../../server/relay.js';
+import { connectClient, memoryLogger, newRoom, newSecret, synced, tempDir, upgradeStatus, waitFor } from './helpers.js';
 
 const KEY = 'operator-key-' + newSecret();
 
-describe('relay admission (spawned relay with an operator key)', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
+describe('relay admission (with an operator key)', () => {
   const dir = tempDir();
-  let relay: RelayProcess;
+  const log = memoryLogger();
+  let relay: Relay;
   const secretsUsed: string[] = [KEY];
   const roomUrl = (room: string, params: Record<string, string>) => `${relay.url}/${room}?${new URLSearchParams(params)}`;
 
   beforeAll(async () => {
-    relay = await spawnRelay(['--port', '0', '--data', dir.path], { TANDEM_RELAY_KEY: KEY });
-  }, SPAWNED_RELAY_TIMEOUT_MS);
+    relay = await startRelay({ port: 0, data: dir.path, key: KEY }, log.logger);
+  });
 
   afterAll(async () => {
-    await relay.stop();
+    await relay.close();
     dir.remove();
   });
 
@@ -99,8 +90,8 @@ describe('relay admission (spawned relay with an operator key)', { timeout: SPAW
   });
 
   it('never writes a room secret or the operator key to its output or its database file', async () => {
-    await relay.stop();
-    const output = relay.output();
+    await relay.close();
+    const output = log.text();
     expect(output).toContain('"msg":"upgrade refused"');
     expect(output).toContain('"status":403');
     const db = readFileSync(join(dir.path, 'relay.db')).toString('latin1');

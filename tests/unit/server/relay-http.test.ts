@@ -1,13 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/node/log.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
-import { closeCode, connectClient, newRoom, newSecret, openSocket, synced, tempDir, upgradeStatus, waitFor } from './helpers.js';
-
-function metric(text: string, name: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  if (!line) throw new Error(`metric ${name} missing`);
-  return Number(line.split(' ')[1]);
-}
+import { closeCode, connectClient, metric, newRoom, newSecret, openSocket, synced, tempDir, upgradeStatus, waitFor } from './helpers.js';
 
 describe('relay HTTP endpoints and limits', () => {
   let dir: ReturnType<typeof tempDir>;
