@@ -12,6 +12,7 @@ import {
   newRoom,
   newSecret,
   openSocket,
+  syncUpdateMessage,
   synced,
   tempDir,
   waitFor,
@@ -19,14 +20,6 @@ import {
 } from './helpers.js';
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
-
-function syncUpdateMessage(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, 2);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
 
 /** A real update, cut short so it no longer decodes. */
 function brokenUpdate(): Uint8Array {

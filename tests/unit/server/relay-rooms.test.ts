@@ -1,0 +1,210 @@
+/**
+ * Rooms on a relay running in the test process: who hears what, when a room is retired, what a
+ * failed save and a shutdown do to everyone in it.
+ */
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { startRelay, type Relay, type RelayOptions } from '../../../server/relay.js';
+import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
+import {
+  closeCode,
+  connectClient,
+  memoryLogger,
+  metric,
+  newRoom,
+  newSecret,
+  syncUpdateMessage,
+  synced,
+  tempDir,
+  waitFor,
+  type Client,
+} from './helpers.js';
+
+const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
+const SYNC_UPDATE = 2;
+
+/** A raw socket in a room that keeps every message the relay sends it, from the first. */
+async function listener(url: string): Promise<{ ws: WebSocket; received: Uint8Array[] }> {
+  const ws = new WebSocket(url);
+  const received: Uint8Array[] = [];
+  ws.on('message', (data: Buffer) => received.push(new Uint8Array(data)));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  return { ws, received };
+}
+
+/**
+ * Everything the relay sent this socket before answering a state-vector query sent now: messages
+ * on a socket are ordered, so whatever the relay meant to send before that point has arrived.
+ */
+async function receivedBeforeNow(socket: { ws: WebSocket; received: Uint8Array[] }): Promise<Uint8Array[]> {
+  const from = socket.received.length;
+  const query = encoding.createEncoder();
+  encoding.writeVarUint(query, MESSAGE_STATE_VECTOR);
+  socket.ws.send(encoding.toUint8Array(query));
+  await waitFor(() => socket.received.slice(from).some((m) => m[0] === MESSAGE_STATE_VECTOR), 'the state-vector answer');
+  return socket.received.slice(
+    0,
+    socket.received.findIndex((m, i) => i >= from && m[0] === MESSAGE_STATE_VECTOR),
+  );
+}
+
+const isUpdate = (m: Uint8Array) => m[0] === MESSAGE_SYNC && m[1] === SYNC_UPDATE;
+
+function textUpdate(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('notes').insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+function docRows(dataDir: string, room: string): { snapshot: boolean; updates: number } {
+  const db = new SQLite(join(dataDir, 'relay.db'), { readonly: true });
+  try {
+    const doc = db.prepare('select snapshot from docs where doc_id = ?').get(room) as { snapshot: Buffer | null } | undefined;
+    const { n } = db.prepare('select count(*) as n from doc_updates where doc_id = ?').get(room) as { n: number };
+    return { snapshot: doc?.snapshot != null, updates: n };
+  } finally {
+    db.close();
+  }
+}
+
+describe('relay rooms', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let relay: Relay;
+  const clients: Client[] = [];
+  const sockets: WebSocket[] = [];
+  const start = async (options: Partial<RelayOptions> = {}, logger = memoryLogger().logger) => {
+    relay = await startRelay({ port: 0, data: dir.path, ...options }, logger);
+  };
+  const roomUrl = (room: string, secret: string) => `${relay.url}/${room}?secret=${secret}`;
+  const metrics = async () => (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+  const client = (room: string, secret: string) => {
+    const c = connectClient(relay.url, room, { secret });
+    clients.push(c);
+    return c;
+  };
+  const socket = async (room: string, secret: string) => {
+    const s = await listener(roomUrl(room, secret));
+    sockets.push(s.ws);
+    return s;
+  };
+
+  beforeEach(() => {
+    dir = tempDir();
+  });
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    for (const ws of sockets.splice(0)) ws.terminate();
+    await relay.close();
+    dir.remove();
+  });
+
+  it('forwards an update to the other peers of its room, never back to its sender', async () => {
+    await start();
+    const room = newRoom();
+    const secret = newSecret();
+    const sender = await socket(room, secret);
+    const peer = await socket(room, secret);
+    sender.ws.send(syncUpdateMessage(textUpdate('agenda')));
+    await waitFor(() => peer.received.some(isUpdate), 'the peer to receive the update');
+    expect((await receivedBeforeNow(sender)).filter(isUpdate)).toEqual([]);
+  });
+
+  it('has no presence of its own: a newcomer to a room nobody is present in hears only the sync request', async () => {
+    await start();
+    const first = await socket(newRoom(), newSecret());
+    const before = await receivedBeforeNow(first);
+    expect(before).toHaveLength(1);
+    expect([before[0]![0], before[0]![1]]).toEqual([MESSAGE_SYNC, 0]);
+  });
+
+  it('gives a newcomer the presence of everyone already in the room', async () => {
+    await start();
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(room, secret);
+    await synced(a);
+    a.provider.awareness.setLocalStateField('user', { name: 'Ada' });
+    const newcomer = await socket(room, secret);
+    const presence = (await receivedBeforeNow(newcomer)).filter((m) => m[0] === MESSAGE_AWARENESS);
+    expect(presence).toHaveLength(1);
+    const states = decoding.createDecoder(decoding.readVarUint8Array(decoding.createDecoder(presence[0]!.subarray(1))));
+    expect(decoding.readVarUint(states)).toBe(1);
+    expect(decoding.readVarUint(states)).toBe(a.doc.clientID);
+  });
+
+  it('keeps a room while anyone is in it and retires it when the last one leaves, keeping its document loaded until idle', async () => {
+    await start({ idleUnloadMs: 60_000 });
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(room, secret);
+    const b = client(room, secret);
+    await Promise.all([synced(a), synced(b)]);
+    a.text.insert(0, 'first');
+    await waitFor(() => b.text.toString() === 'first', 'B to see it');
+    b.destroy();
+    await expect.poll(async () => metric(await metrics(), 'tandem_relay_connections'), { timeout: 5000, interval: 10 }).toBe(1);
+    expect(metric(await metrics(), 'tandem_relay_rooms_active')).toBe(1);
+    a.text.insert(5, ', then more');
+    const c = client(room, secret);
+    await synced(c);
+    await waitFor(() => c.text.toString() === 'first, then more', 'C to see what A wrote after B left');
+    a.destroy();
+    c.destroy();
+    await expect.poll(async () => metric(await metrics(), 'tandem_relay_rooms_active'), { timeout: 5000, interval: 10 }).toBe(0);
+    expect(metric(await metrics(), 'tandem_relay_rooms_loaded')).toBe(1);
+  });
+
+  it('disconnects everyone in a room whose change could not be saved, and the next connection reloads what is on disk', async () => {
+    const log = memoryLogger();
+    await start({}, log.logger);
+    const room = newRoom();
+    const other = newRoom();
+    const secret = newSecret();
+    const writer = await socket(room, secret);
+    writer.ws.send(syncUpdateMessage(textUpdate('saved')));
+    await receivedBeforeNow(writer);
+    const peer = await socket(room, secret);
+    const elsewhere = await socket(other, secret);
+    const db = new SQLite(join(dir.path, 'relay.db'));
+    db.exec(`create trigger refuse before insert on doc_updates begin select raise(abort, 'disk full'); end`);
+    const writerClosed = closeCode(writer.ws);
+    const peerClosed = closeCode(peer.ws);
+    writer.ws.send(syncUpdateMessage(textUpdate('never saved')));
+    expect(await writerClosed).toBe(1011);
+    expect(await peerClosed).toBe(1011);
+    expect(elsewhere.ws.readyState).toBe(elsewhere.ws.OPEN);
+    expect(log.lines()).toContainEqual(expect.objectContaining({ level: 'error', room, msg: 'room update could not be saved' }));
+    db.exec('drop trigger refuse');
+    db.close();
+
+    const later = client(room, secret);
+    await synced(later);
+    expect(later.text.toString()).toBe('saved');
+    expect(metric(await metrics(), 'tandem_relay_rooms_active')).toBe(2);
+  });
+
+  it('on shutdown tells every peer of every room it is going away (1001) and compacts every room into a snapshot', async () => {
+    await start();
+    const secret = newSecret();
+    const rooms = [newRoom(), newRoom()];
+    const peers = await Promise.all(rooms.map((room) => socket(room, secret)));
+    for (const p of peers) {
+      p.ws.send(syncUpdateMessage(textUpdate('kept')));
+      await receivedBeforeNow(p);
+    }
+    const codes = peers.map((p) => closeCode(p.ws));
+    await relay.close();
+    expect(await Promise.all(codes)).toEqual([1001, 1001]);
+    for (const room of rooms) expect(docRows(dir.path, room)).toEqual({ snapshot: true, updates: 0 });
+  });
+});
