@@ -1,7 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/node/log.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
-import { closeCode, connectClient, metric, newRoom, newSecret, openSocket, synced, tempDir, upgradeStatus, waitFor } from './helpers.js';
+import {
+  closeCode,
+  connectClient,
+  memoryLogger,
+  metric,
+  newRoom,
+  newSecret,
+  openSocket,
+  synced,
+  tempDir,
+  upgradeStatus,
+  waitFor,
+} from './helpers.js';
+
+/** Writes a raw request and resolves with everything the relay answered once it closes the socket. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('error', reject);
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('close', () => resolve(answer));
+    socket.on('connect', () => socket.write(request));
+  });
+}
+
+const upgradeRequest = (path: string): string =>
+  `GET ${path} HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+  `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
 
 describe('relay HTTP endpoints and limits', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -57,6 +89,71 @@ describe('relay HTTP endpoints and limits', () => {
   it('lists no rooms anywhere: unknown paths are 404', async () => {
     relay = await startRelay({ port: 0, data: dir.path }, silentLogger);
     for (const path of ['/', '/rooms', '/api/rooms']) expect((await http(path)).status).toBe(404);
+    expect(await rawExchange(relay.port, 'GET // HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 404 /);
+  });
+
+  it('answers GET and HEAD only: anything else is 405 naming the methods it allows', async () => {
+    relay = await startRelay({ port: 0, data: dir.path }, silentLogger);
+    const post = await fetch(`http://127.0.0.1:${relay.port}/healthz`, { method: 'POST', body: 'x' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    expect((await fetch(`http://127.0.0.1:${relay.port}/healthz`, { method: 'HEAD' })).status).toBe(200);
+    expect((await http('/metrics')).headers.get('content-type')).toBe('text/plain; version=0.0.4');
+  });
+
+  it('refuses an upgrade with a complete plain HTTP answer and then closes the socket', async () => {
+    relay = await startRelay({ port: 0, data: dir.path }, silentLogger);
+    const room = newRoom();
+    await openSocket(`${relay.url}/${room}?secret=${newSecret()}`).then((ws) => ws.close());
+    const answer = await rawExchange(relay.port, upgradeRequest(`/${room}?secret=${newSecret()}`));
+    expect(answer).toBe('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n\r\nForbidden');
+  });
+
+  it('answers 400 to an upgrade whose address cannot be read, and to a request that is not HTTP', async () => {
+    relay = await startRelay({ port: 0, data: dir.path }, silentLogger);
+    expect(await rawExchange(relay.port, upgradeRequest('//'))).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(await rawExchange(relay.port, 'HELLO RELAY\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+  });
+
+  it('logs and counts each refused upgrade by status and reason, naming the room only once its name is valid and never a secret or key', async () => {
+    const key = 'operator-key-' + newSecret();
+    const log = memoryLogger();
+    relay = await startRelay({ port: 0, data: dir.path, key }, log.logger);
+    const room = newRoom();
+    const secret = newSecret();
+    const wrong = newSecret();
+    expect(await upgradeStatus(`${relay.url}/${room}?secret=${secret}&key=${key}`)).toBe(101);
+    expect(await upgradeStatus(`${relay.url}/${room}?secret=${secret}`)).toBe(401);
+    expect(await upgradeStatus(`${relay.url}/not%20a%20room?secret=${secret}&key=${key}`)).toBe(400);
+    expect(await upgradeStatus(`${relay.url}/${room}?secret=${wrong}&key=${key}`)).toBe(403);
+    const refusals = log.lines().filter((l) => l.msg === 'upgrade refused');
+    expect(refusals.map(({ level, status, reason, room }) => ({ level, status, reason, room }))).toEqual([
+      { level: 'warn', status: 401, reason: 'key', room: undefined },
+      { level: 'warn', status: 400, reason: 'bad-room', room: undefined },
+      { level: 'warn', status: 403, reason: 'secret', room },
+    ]);
+    for (const hidden of [key, secret, wrong]) expect(log.text()).not.toContain(hidden);
+    const text = await metrics();
+    expect(metric(text, 'tandem_relay_upgrades_rejected_total{status="401"}')).toBe(1);
+    expect(metric(text, 'tandem_relay_upgrades_rejected_total{status="400"}')).toBe(1);
+    expect(metric(text, 'tandem_relay_upgrades_rejected_total{status="403"}')).toBe(1);
+    expect(metric(text, 'tandem_relay_auth_failures_total{reason="key"}')).toBe(1);
+    expect(metric(text, 'tandem_relay_auth_failures_total{reason="secret"}')).toBe(1);
+    expect(text).not.toContain('reason="bad-room"');
+  });
+
+  it('answers 500 to an upgrade it could not check, logs why, and goes on serving', async () => {
+    const log = memoryLogger();
+    relay = await startRelay({ port: 0, data: dir.path }, log.logger);
+    const db = new SQLite(join(dir.path, 'relay.db'));
+    db.exec('drop table rooms');
+    db.close();
+    expect(await upgradeStatus(`${relay.url}/${newRoom()}?secret=${newSecret()}`)).toBe(500);
+    expect(log.lines()).toContainEqual(
+      expect.objectContaining({ level: 'error', msg: 'admission failed', error: expect.stringContaining('rooms') }),
+    );
+    expect(log.lines()).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'upgrade refused', status: 500, reason: 'internal' }));
+    expect((await http('/healthz')).status).toBe(200);
   });
 
   it('unloads an idle room from memory and reloads it from disk on the next connection', async () => {
