@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -45,9 +46,9 @@ interface RawResponse {
 }
 
 /** A request sent as written (fetch() would normalise paths and refuses to set Host). */
-function raw(port: number, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+function raw(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, headers, method }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -160,4 +161,60 @@ test('no path reaches a file outside the renderer folder', async () => {
     expect((await raw(web.port, `${path}?token=${web.token}`)).status, path).toBe(404);
   }
   expect((await raw(web.port, `/assets/app.js?token=${web.token}`)).status).toBe(200);
+});
+
+test('serves files only: another method is 405, HEAD has no body, a missing file or unreadable address is 404, nothing is cached', async () => {
+  const web = await shell();
+  const post = await raw(web.port, '/assets/app.js', {}, 'POST');
+  expect(post).toMatchObject({ status: 405, body: 'Tandem serves pages only.\n' });
+  const head = await raw(web.port, `/?token=${web.token}`, {}, 'HEAD');
+  expect(head).toMatchObject({ status: 200, body: '' });
+  expect(head.headers['content-type']).toBe('text/html; charset=utf-8');
+  const asset = await raw(web.port, '/assets/app.js');
+  expect(asset).toMatchObject({ status: 200, body: 'export {};' });
+  expect(asset.headers).toMatchObject({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+  for (const path of ['/assets/missing.js', '/assets', '//', '/%']) {
+    expect(await raw(web.port, path), path).toMatchObject({ status: 404, body: 'Not found.\n' });
+  }
+  const foreign = await raw(web.port, '/assets/app.js', { host: 'evil.example' });
+  expect(foreign.body).toBe(`This is Tandem at ${web.origin}: open the address Tandem printed when it started.\n`);
+  expect(foreign.headers['x-content-type-options']).toBe('nosniff');
+});
+
+test('a refused socket gets a bare HTTP answer and is closed', async () => {
+  const web = await shell();
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = connect(web.port, '127.0.0.1');
+    let text = '';
+    socket.on('error', reject);
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    socket.on('close', () => resolve(text));
+    socket.write(
+      `GET /rpc HTTP/1.1\r\nHost: 127.0.0.1:${web.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+  });
+  expect(answer).toBe('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+});
+
+test('closing the shell ends the sockets open to it', async () => {
+  const web = await shell();
+  const ws = new WebSocket(web.ws, [RPC_PROTOCOL, TOKEN_PROTOCOL_PREFIX + web.token]);
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const closed = new Promise((resolve) => ws.once('close', resolve));
+  await web.close();
+  await closed;
+  expect(ws.readyState).toBe(WebSocket.CLOSED);
+});
+
+test('does not start without a built renderer, and says how to build it', async () => {
+  const { core } = await openCore();
+  cleanups.push(() => core.close());
+  const rendererDir = tempDir();
+  await expect(startWebShell({ core, rendererDir, token: 'x'.repeat(43) })).rejects.toThrow(
+    `the renderer is not built in ${rendererDir}: run \`npm run build:renderer\` first`,
+  );
 });
