@@ -110,9 +110,12 @@ describe('relay HTTP endpoints and limits', () => {
   });
 
   it('answers 400 to an upgrade whose address cannot be read, and to a request that is not HTTP', async () => {
-    relay = await startRelay({ port: 0, data: dir.path }, silentLogger);
+    const log = memoryLogger();
+    relay = await startRelay({ port: 0, data: dir.path }, log.logger);
     expect(await rawExchange(relay.port, upgradeRequest('//'))).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(await rawExchange(relay.port, 'HELLO RELAY\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(log.lines()).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'upgrade refused', status: 400, reason: 'bad-url' }));
+    expect(log.lines()).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'bad http request', error: expect.any(String) }));
   });
 
   it('logs and counts each refused upgrade by status and reason, naming the room only once its name is valid and never a secret or key', async () => {
