@@ -54,6 +54,7 @@ describe('relay HTTP endpoints and limits', () => {
     relay = await startRelay({ port: 0, data: dir.path }, silentLogger);
     const res = await http('/healthz');
     expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain');
     expect(await res.text()).toBe('ok');
   });
 
@@ -88,7 +89,12 @@ describe('relay HTTP endpoints and limits', () => {
 
   it('lists no rooms anywhere: unknown paths are 404', async () => {
     relay = await startRelay({ port: 0, data: dir.path }, silentLogger);
-    for (const path of ['/', '/rooms', '/api/rooms']) expect((await http(path)).status).toBe(404);
+    for (const path of ['/', '/rooms', '/api/rooms']) {
+      const res = await http(path);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toBe('text/plain');
+      expect(await res.text()).toBe('not found');
+    }
     expect(await rawExchange(relay.port, 'GET // HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 404 /);
   });
 
@@ -182,11 +188,13 @@ describe('relay HTTP endpoints and limits', () => {
   });
 
   it('refuses upgrades past the connection limit with 503 and admits again once one leaves', async () => {
-    relay = await startRelay({ port: 0, data: dir.path, maxConnections: 2 }, silentLogger);
+    const log = memoryLogger();
+    relay = await startRelay({ port: 0, data: dir.path, maxConnections: 2 }, log.logger);
     const url = `${relay.url}/${newRoom()}?secret=${newSecret()}`;
     const first = await openSocket(url);
     const second = await openSocket(url);
     expect(await upgradeStatus(url)).toBe(503);
+    expect(log.lines()).toContainEqual(expect.objectContaining({ msg: 'upgrade refused', status: 503, reason: 'unavailable' }));
     const closed = closeCode(second);
     second.close();
     await closed;

@@ -2,6 +2,8 @@
  * Rooms on a relay running in the test process: who hears what, when a room is retired, what a
  * failed save and a shutdown do to everyone in it.
  */
+import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import * as decoding from 'lib0/decoding';
@@ -65,12 +67,28 @@ function textUpdate(text: string): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
-function docRows(dataDir: string, room: string): { snapshot: boolean; updates: number } {
+/** Completes a WebSocket handshake on a raw socket that then reads nothing and answers nothing. */
+function rawUpgrade(port: number, path: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', reject);
+    socket.once('data', (chunk: Buffer) =>
+      chunk.toString().startsWith('HTTP/1.1 101') ? resolve(socket) : reject(new Error(chunk.toString())),
+    );
+    socket.write(
+      `GET ${path} HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+  });
+}
+
+function docRows(dataDir: string, room: string): { kind?: string; snapshot: boolean; updates: number } {
   const db = new SQLite(join(dataDir, 'relay.db'), { readonly: true });
   try {
-    const doc = db.prepare('select snapshot from docs where doc_id = ?').get(room) as { snapshot: Buffer | null } | undefined;
+    const doc = db.prepare('select kind, snapshot from docs where doc_id = ?').get(room) as
+      { kind: string; snapshot: Buffer | null } | undefined;
     const { n } = db.prepare('select count(*) as n from doc_updates where doc_id = ?').get(room) as { n: number };
-    return { snapshot: doc?.snapshot != null, updates: n };
+    return { kind: doc?.kind, snapshot: doc?.snapshot != null, updates: n };
   } finally {
     db.close();
   }
@@ -205,6 +223,37 @@ describe('relay rooms', () => {
     const codes = peers.map((p) => closeCode(p.ws));
     await relay.close();
     expect(await Promise.all(codes)).toEqual([1001, 1001]);
-    for (const room of rooms) expect(docRows(dir.path, room)).toEqual({ snapshot: true, updates: 0 });
+    for (const room of rooms) expect(docRows(dir.path, room)).toEqual({ kind: 'relay-room', snapshot: true, updates: 0 });
+  });
+
+  it('a peer of a failed room that leaves late does not take the room its successors have since joined', async () => {
+    await start();
+    const room = newRoom();
+    const secret = newSecret();
+    const writer = await socket(room, secret);
+    // A peer that never answers the close handshake: the relay learns it is gone only when its socket drops.
+    const silent = await rawUpgrade(relay.port, `/${room}?secret=${secret}`);
+    const db = new SQLite(join(dir.path, 'relay.db'));
+    db.exec(`create trigger refuse before insert on doc_updates begin select raise(abort, 'disk full'); end`);
+    const closed = closeCode(writer.ws);
+    writer.ws.send(syncUpdateMessage(textUpdate('never saved')));
+    expect(await closed).toBe(1011);
+    db.exec('drop trigger refuse');
+    db.close();
+
+    const first = client(room, secret);
+    await synced(first);
+    await new Promise<void>((resolve) => {
+      silent.once('close', () => resolve());
+      silent.destroy();
+    });
+    await expect.poll(async () => metric(await metrics(), 'tandem_relay_connections'), { timeout: 5000, interval: 10 }).toBe(1);
+    const second = client(room, secret);
+    await synced(second);
+    second.text.insert(0, 'from the second');
+    await waitFor(() => first.text.toString() === 'from the second', 'the first to hear the second');
+    first.text.insert(0, 'and the first, ');
+    await waitFor(() => second.text.toString() === 'and the first, from the second', 'the second to hear the first');
+    expect(metric(await metrics(), 'tandem_relay_rooms_active')).toBe(1);
   });
 });
