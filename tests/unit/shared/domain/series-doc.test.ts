@@ -117,6 +117,130 @@ describe('series document layout', () => {
   });
 });
 
+describe('agenda order', () => {
+  const ctx = { now: new Date('2030-01-02T09:30:00.000Z'), userId: 'me' };
+  const ids = (doc: Y.Doc) => listAgenda(doc).map((i) => i.id);
+  const orderOf = (doc: Y.Doc, id: string) => (agendaMap(doc).get(id) as Y.Map<unknown>).get('order');
+
+  /** `first`, then three items added at once on three replicas (one shared key, ordered by id), then `last`. */
+  function runOfThreeEqualKeys() {
+    const doc = newSeries();
+    const first = addAgendaItem(doc, { title: 'first' }, ctx);
+    const replicas = [replicaOf(doc), replicaOf(doc), replicaOf(doc)];
+    const tied = replicas.map((r, k) => addAgendaItem(r, { title: `tied ${k}` }, ctx)).sort();
+    for (const r of replicas) sync(r, doc);
+    const last = addAgendaItem(doc, { title: 'last' }, ctx);
+    return { doc, first, tied, last };
+  }
+
+  test('a new item starts open and not async, with no purpose, an empty context, its author and time, never carried', () => {
+    const doc = newSeries();
+    const id = addAgendaItem(doc, { title: 'Conference budget' }, ctx);
+    expect(listAgenda(doc)).toEqual([
+      {
+        id,
+        title: 'Conference budget',
+        context: '',
+        purpose: null,
+        async: false,
+        authorId: 'me',
+        createdAt: '2030-01-02T09:30:00.000Z',
+        meetingId: null,
+        state: 'open',
+        order: 'a0',
+        carriedCount: 0,
+      },
+    ]);
+    const given = addAgendaItem(doc, { title: 'Feedback', context: 'the demo', purpose: 'feedback', async: true, id: 'chosen' }, ctx);
+    expect(given).toBe('chosen');
+    expect(listAgenda(doc)[1]).toMatchObject({ id: 'chosen', context: 'the demo', purpose: 'feedback', async: true });
+  });
+
+  test('an item added after moves goes to the end of its meeting’s agenda', () => {
+    const doc = newSeries();
+    const a = addAgendaItem(doc, { title: 'a' }, ctx);
+    const b = addAgendaItem(doc, { title: 'b' }, ctx);
+    const c = addAgendaItem(doc, { title: 'c' }, ctx);
+    moveAgendaItem(doc, { itemId: c, toIndex: 0 }, ctx);
+    moveAgendaItem(doc, { itemId: a, toIndex: 2 }, ctx);
+    const d = addAgendaItem(doc, { title: 'd' }, ctx);
+    expect(ids(doc)).toEqual([c, b, a, d]);
+  });
+
+  test('adding passes over what a peer wrote that is no item or no usable order key', () => {
+    const doc = newSeries();
+    const a = addAgendaItem(doc, { title: 'a' }, ctx);
+    agendaMap(doc).set('not an item', 'text');
+    const odd = addAgendaItem(doc, { title: 'odd key' }, ctx);
+    (agendaMap(doc).get(odd) as Y.Map<unknown>).set('order', 'zz');
+    const numeric = addAgendaItem(doc, { title: 'numeric key' }, ctx);
+    (agendaMap(doc).get(numeric) as Y.Map<unknown>).set('order', 7);
+    const b = addAgendaItem(doc, { title: 'b' }, ctx);
+    expect(ids(doc)).toEqual([a, b]);
+    expect(orderOf(doc, b)).toBe('a1');
+  });
+
+  test('items sharing an order key are listed by id, the same on every replica', () => {
+    const { doc, first, tied, last } = runOfThreeEqualKeys();
+    expect(new Set(tied.map((id) => orderOf(doc, id))).size).toBe(1);
+    expect(ids(doc)).toEqual([first, ...tied, last]);
+    const other = replicaOf(doc);
+    expect(ids(other)).toEqual(ids(doc));
+    expect(agendaFor(other, null).map((i) => i.id)).toEqual(ids(doc));
+  });
+
+  test.each([2, 3])('moving into a run of shared keys (at %i) re-keys only the run, keeping everyone else in place', (toIndex) => {
+    const { doc, first, tied, last } = runOfThreeEqualKeys();
+    moveAgendaItem(doc, { itemId: last, toIndex }, ctx);
+    const expected = [first, ...tied];
+    expected.splice(toIndex, 0, last);
+    expect(ids(doc)).toEqual(expected);
+    const keys = listAgenda(doc).map((i) => i.order);
+    for (let k = 1; k < keys.length; k++) expect(keys[k - 1]! < keys[k]!).toBe(true);
+    expect(orderOf(doc, first)).toBe('a0');
+  });
+
+  test('moving next to a run of shared keys changes only the moved key; the run stays listed by id', () => {
+    const { doc, first, tied, last } = runOfThreeEqualKeys();
+    const shared = orderOf(doc, tied[0]!);
+    moveAgendaItem(doc, { itemId: last, toIndex: 1 }, ctx);
+    expect(ids(doc)).toEqual([first, last, ...tied]);
+    expect(tied.map((id) => orderOf(doc, id))).toEqual([shared, shared, shared]);
+    expect(orderOf(doc, first)).toBe('a0');
+  });
+
+  test('moving an item of a run of shared keys within it makes the run strict', () => {
+    const { doc, first, tied, last } = runOfThreeEqualKeys();
+    moveAgendaItem(doc, { itemId: tied[0]!, toIndex: 2 }, ctx);
+    expect(ids(doc)).toEqual([first, tied[1], tied[0], tied[2], last]);
+    const keys = listAgenda(doc).map((i) => i.order);
+    for (let k = 1; k < keys.length; k++) expect(keys[k - 1]! < keys[k]!).toBe(true);
+    expect([orderOf(doc, first), orderOf(doc, last)]).toEqual(['a0', 'a2']);
+  });
+
+  test('a move past either end lands first or last; only the moved item’s key changes', () => {
+    const doc = newSeries();
+    const [a, b, c] = ['a', 'b', 'c'].map((title) => addAgendaItem(doc, { title }, ctx)) as [string, string, string];
+    moveAgendaItem(doc, { itemId: b, toIndex: -5 }, ctx);
+    expect(ids(doc)).toEqual([b, a, c]);
+    expect([orderOf(doc, a), orderOf(doc, c)]).toEqual(['a0', 'a2']);
+    moveAgendaItem(doc, { itemId: b, toIndex: 5 }, ctx);
+    expect(ids(doc)).toEqual([a, c, b]);
+    moveAgendaItem(doc, { itemId: c, toIndex: 2 }, ctx);
+    expect(ids(doc)).toEqual([a, b, c]);
+  });
+
+  test('moving an item that does not exist, or that a peer broke, says so and changes nothing', () => {
+    const doc = newSeries();
+    const a = addAgendaItem(doc, { title: 'a' }, ctx);
+    agendaMap(doc).set('junk', 'text');
+    expect(() => moveAgendaItem(doc, { itemId: 'missing', toIndex: 0 }, ctx)).toThrow('agenda item missing does not exist');
+    expect(() => moveAgendaItem(doc, { itemId: 'junk', toIndex: 0 }, ctx)).toThrow('agenda item junk does not exist');
+    (agendaMap(doc).get(a) as Y.Map<unknown>).set('state', 'lost');
+    expect(() => moveAgendaItem(doc, { itemId: a, toIndex: 0 }, ctx)).toThrow(`agenda item ${a} cannot be changed: its state is unknown`);
+  });
+});
+
 type Op =
   | { t: 'add'; side: 0 | 1; title: string }
   | { t: 'move'; side: 0 | 1; pick: number; to: number }
