@@ -9,6 +9,7 @@ import {
   meetingNotes,
   nextMeeting,
   perspective,
+  readAgenda,
   readMeta,
 } from '../../../../src/shared/domain/series-doc.js';
 import {
@@ -83,9 +84,13 @@ describe('series document layout', () => {
     const doc = newSeries();
     addAgendaItem(doc, { title: 'next' }, { now: new Date(), userId: 'me' });
     addAgendaItem(doc, { title: 'past', meetingId: 'm1' }, { now: new Date(), userId: 'me' });
+    for (const title of ['past 2', 'past 3']) addAgendaItem(doc, { title, meetingId: 'm1' }, { now: new Date(), userId: 'me' });
     addAgendaItem(doc, { title: 'next 2' }, { now: new Date(), userId: 'me' });
-    expect(agendaFor(doc, null).map((i) => i.title)).toEqual(['next', 'next 2']);
-    expect(agendaFor(doc, 'm1').map((i) => i.title)).toEqual(['past']);
+    expect(agendaFor(doc, null).map((i) => [i.title, i.order])).toEqual([
+      ['next', 'a0'],
+      ['next 2', 'a1'],
+    ]);
+    expect(agendaFor(doc, 'm1').map((i) => i.title)).toEqual(['past', 'past 2', 'past 3']);
   });
 
   test('replaceText touches only the changed middle, so a concurrent edit elsewhere survives', () => {
@@ -177,7 +182,13 @@ describe('agenda order', () => {
     (agendaMap(doc).get(numeric) as Y.Map<unknown>).set('order', 7);
     const b = addAgendaItem(doc, { title: 'b' }, ctx);
     expect(ids(doc)).toEqual([a, b]);
+    expect(agendaFor(doc, null).map((i) => i.id)).toEqual([a, b]);
     expect(orderOf(doc, b)).toBe('a1');
+    expect(readAgenda(doc).skipped).toEqual([
+      { id: 'not an item', reason: 'item is not a map' },
+      { id: odd, reason: 'order key is invalid' },
+      { id: numeric, reason: 'order key is invalid' },
+    ]);
   });
 
   test('items sharing an order key are listed by id, the same on every replica', () => {
