@@ -13,6 +13,8 @@ import { afterEach, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { startWebShell, type WebShell } from '../../../src/web/server.js';
 import { RPC_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../../src/web/browser-client.js';
+import { createRpcClient } from '../../../src/shared/rpc-client.js';
+import { wsPort } from '../../../src/web/ws-port.js';
 import { openCore, tempDir } from '../helpers/core.js';
 
 const CHROMIUM = process.env.TANDEM_CHROMIUM ?? '/usr/bin/chromium';
@@ -22,7 +24,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function shell(page = '<!doctype html><title>Tandem</title>'): Promise<WebShell & { origin: string; token: string; ws: string }> {
+async function shell(
+  page = '<!doctype html><title>Tandem</title>',
+  port?: number,
+): Promise<WebShell & { origin: string; token: string; ws: string }> {
   const rendererDir = tempDir();
   mkdirSync(join(rendererDir, 'assets'));
   writeFileSync(join(rendererDir, 'index.html'), page);
@@ -30,11 +35,9 @@ async function shell(page = '<!doctype html><title>Tandem</title>'): Promise<Web
   writeFileSync(join(rendererDir, '..', 'outside.txt'), 'not for the page');
   const { core } = await openCore();
   const token = randomBytes(32).toString('base64url');
-  const web = await startWebShell({ core, rendererDir, token });
-  cleanups.push(
-    () => core.close(),
-    () => web.close(),
-  );
+  cleanups.push(() => core.close());
+  const web = await startWebShell({ core, rendererDir, token, port });
+  cleanups.push(() => web.close());
   const url = new URL(web.url);
   return { ...web, origin: url.origin, token, ws: `ws://127.0.0.1:${web.port}/rpc` };
 }
@@ -167,6 +170,7 @@ test('serves files only: another method is 405, HEAD has no body, a missing file
   const web = await shell();
   const post = await raw(web.port, '/assets/app.js', {}, 'POST');
   expect(post).toMatchObject({ status: 405, body: 'Tandem serves pages only.\n' });
+  expect(post.headers['content-type']).toBe('text/plain; charset=utf-8');
   const head = await raw(web.port, `/?token=${web.token}`, {}, 'HEAD');
   expect(head).toMatchObject({ status: 200, body: '' });
   expect(head.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -181,20 +185,62 @@ test('serves files only: another method is 405, HEAD has no body, a missing file
   expect(foreign.headers['x-content-type-options']).toBe('nosniff');
 });
 
-test('a refused socket gets a bare HTTP answer and is closed', async () => {
-  const web = await shell();
-  const answer = await new Promise<string>((resolve, reject) => {
-    const socket = connect(web.port, '127.0.0.1');
+/** A WebSocket handshake written by hand; resolves with the answer's first line, or all of it once the shell closes the socket. */
+function rawUpgrade(port: number, path: string, protocols?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
     let text = '';
     socket.on('error', reject);
-    socket.on('data', (d: Buffer) => (text += d.toString()));
+    socket.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (text.startsWith('HTTP/1.1 101')) {
+        resolve(text.slice(0, text.indexOf('\r\n')));
+        socket.destroy();
+      }
+    });
     socket.on('close', () => resolve(text));
     socket.write(
-      `GET /rpc HTTP/1.1\r\nHost: 127.0.0.1:${web.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        (protocols === undefined ? '' : `Sec-WebSocket-Protocol: ${protocols}\r\n`) +
         `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
     );
   });
-  expect(answer).toBe('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+}
+
+test('a refused socket gets a bare HTTP answer and is closed; a browser’s spaced protocol list is understood', async () => {
+  const web = await shell();
+  const refused = 'HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+  expect(await rawUpgrade(web.port, '/rpc')).toBe(refused);
+  expect(await rawUpgrade(web.port, '//', `${RPC_PROTOCOL}, ${TOKEN_PROTOCOL_PREFIX}${web.token}`)).toBe(refused);
+  expect(await rawUpgrade(web.port, '/rpc', `${RPC_PROTOCOL}, ${TOKEN_PROTOCOL_PREFIX}${web.token}`)).toBe(
+    'HTTP/1.1 101 Switching Protocols',
+  );
+});
+
+test('an admitted socket is a session of the core: a call over it is answered', async () => {
+  const web = await shell();
+  const ws = new WebSocket(web.ws, [RPC_PROTOCOL, TOKEN_PROTOCOL_PREFIX + web.token]);
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const api = createRpcClient(wsPort(ws));
+  cleanups.push(async () => {
+    api.close();
+    ws.terminate();
+  });
+  expect(await api.getProfile()).toMatchObject({ name: 'Dana' });
+});
+
+test('listens on loopback at the port it is given, and says so when that port is taken', async () => {
+  const probe = createServer();
+  await new Promise<void>((ok) => probe.listen(0, '127.0.0.1', ok));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((ok) => probe.close(ok));
+  const web = await shell(undefined, port);
+  expect(web.port).toBe(port);
+  expect(web.url).toBe(`http://127.0.0.1:${port}/?token=${web.token}`);
+  await expect(shell(undefined, port)).rejects.toThrow(/EADDRINUSE/);
 });
 
 test('closing the shell ends the sockets open to it', async () => {
