@@ -103,6 +103,8 @@ describe('relay HTTP endpoints and limits', () => {
     const post = await fetch(`http://127.0.0.1:${relay.port}/healthz`, { method: 'POST', body: 'x' });
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
+    expect(post.headers.get('content-type')).toBe('text/plain');
+    expect(await post.text()).toBe('method not allowed');
     expect((await fetch(`http://127.0.0.1:${relay.port}/healthz`, { method: 'HEAD' })).status).toBe(200);
     expect((await http('/metrics')).headers.get('content-type')).toBe('text/plain; version=0.0.4');
   });
