@@ -90,7 +90,11 @@ describe('series document layout', () => {
       ['next', 'a0'],
       ['next 2', 'a1'],
     ]);
-    expect(agendaFor(doc, 'm1').map((i) => i.title)).toEqual(['past', 'past 2', 'past 3']);
+    expect(agendaFor(doc, 'm1').map((i) => [i.title, i.order])).toEqual([
+      ['past', 'a0'],
+      ['past 2', 'a1'],
+      ['past 3', 'a2'],
+    ]);
   });
 
   test('replaceText touches only the changed middle, so a concurrent edit elsewhere survives', () => {
@@ -127,12 +131,15 @@ describe('agenda order', () => {
   const ids = (doc: Y.Doc) => listAgenda(doc).map((i) => i.id);
   const orderOf = (doc: Y.Doc, id: string) => (agendaMap(doc).get(id) as Y.Map<unknown>).get('order');
 
-  /** `first`, then three items added at once on three replicas (one shared key, ordered by id), then `last`. */
+  /**
+   * `first`, then three items added at once on three replicas (one shared key, so ordered by id;
+   * they arrive in the reverse of that order), then `last`.
+   */
   function runOfThreeEqualKeys() {
     const doc = newSeries();
     const first = addAgendaItem(doc, { title: 'first' }, ctx);
     const replicas = [replicaOf(doc), replicaOf(doc), replicaOf(doc)];
-    const tied = replicas.map((r, k) => addAgendaItem(r, { title: `tied ${k}` }, ctx)).sort();
+    const tied = replicas.map((r, k) => addAgendaItem(r, { title: `tied ${k}`, id: `tie-${'cba'[k]}` }, ctx)).sort();
     for (const r of replicas) sync(r, doc);
     const last = addAgendaItem(doc, { title: 'last' }, ctx);
     return { doc, first, tied, last };
@@ -245,10 +252,14 @@ describe('agenda order', () => {
     const doc = newSeries();
     const a = addAgendaItem(doc, { title: 'a' }, ctx);
     agendaMap(doc).set('junk', 'text');
-    expect(() => moveAgendaItem(doc, { itemId: 'missing', toIndex: 0 }, ctx)).toThrow('agenda item missing does not exist');
+    expect(() => moveAgendaItem(doc, { itemId: 'missing', toIndex: 0 }, ctx)).toThrow(
+      expect.objectContaining({ code: 'not-found', message: 'agenda item missing does not exist' }),
+    );
     expect(() => moveAgendaItem(doc, { itemId: 'junk', toIndex: 0 }, ctx)).toThrow('agenda item junk does not exist');
     (agendaMap(doc).get(a) as Y.Map<unknown>).set('state', 'lost');
-    expect(() => moveAgendaItem(doc, { itemId: a, toIndex: 0 }, ctx)).toThrow(`agenda item ${a} cannot be changed: its state is unknown`);
+    expect(() => moveAgendaItem(doc, { itemId: a, toIndex: 0 }, ctx)).toThrow(
+      expect.objectContaining({ code: 'invalid-input', message: `agenda item ${a} cannot be changed: its state is unknown` }),
+    );
   });
 });
 
