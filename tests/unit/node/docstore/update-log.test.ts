@@ -144,6 +144,72 @@ describe('DocRegistry', () => {
     await store.close();
   });
 
+  test('a document stays loaded while anyone holds it, and unloads (compacted) once the last hold has been idle', async () => {
+    const file = join(tempDir(), 'tandem.db');
+    const store = await openStore(file);
+    const log = new UpdateLog(store.sqlite, file);
+    const docs = new DocRegistry(log, { compactAfter: 1000, idleUnloadMs: 20, onUpdate: () => {} });
+    const doc = docs.create(DOC, 'series');
+    seed(doc);
+    expect(docs.acquire(DOC)).toBe(doc);
+    docs.release(DOC);
+    docs.release(DOC);
+    // Released more often than acquired: the next hold still counts.
+    docs.release(DOC);
+    expect(docs.acquire(DOC)).toBe(doc);
+    // Past the idle time, nothing unloads what is held.
+    await new Promise((r) => setTimeout(r, 60));
+    expect(docs.isLoaded(DOC)).toBe(true);
+    expect(docs.with(DOC, (d) => d)).toBe(doc);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(docs.isLoaded(DOC)).toBe(true);
+    docs.release(DOC);
+    await expect.poll(() => docs.isLoaded(DOC), { timeout: 5000, interval: 5 }).toBe(false);
+    expect(updateRows(file, DOC)).toEqual([]);
+    expect(doc.isDestroyed).toBe(true);
+    const again = docs.acquire(DOC);
+    expect(again).not.toBe(doc);
+    expect(nextMeeting(again)).toEqual(nextMeeting(doc));
+    docs.closeAll();
+    await store.close();
+  });
+
+  test('a change that cannot be stored is a storage error; the document is dropped and reloads without it', async () => {
+    const file = join(tempDir(), 'tandem.db');
+    const { store, docs } = await openLog(file);
+    const doc = docs.create(DOC, 'series');
+    seed(doc);
+    store.sqlite.exec(`create trigger refuse before insert on doc_updates begin select raise(abort, 'disk full'); end`);
+    expect(() => addAgendaItem(doc, { title: 'lost' }, { now: new Date(), userId: 'me' })).toThrow(
+      expect.objectContaining({ code: 'storage', message: 'Tandem could not save a change: disk full' }),
+    );
+    expect(docs.isLoaded(DOC)).toBe(false);
+    store.sqlite.exec('drop trigger refuse');
+    const reloaded = docs.acquire(DOC);
+    expect(listAgenda(reloaded)).toEqual([]);
+    addAgendaItem(reloaded, { title: 'kept' }, { now: new Date(), userId: 'me' });
+    expect(updateRows(file, DOC).map((r) => r.seq)).toEqual([1, 2]);
+    docs.closeAll();
+    await store.close();
+  });
+
+  test.each([false, true])('hands each update on after storing it, or before when asked to (forwardBeforeStoring: %s)', async (first) => {
+    const file = join(tempDir(), 'tandem.db');
+    const store = await openStore(file);
+    const log = new UpdateLog(store.sqlite, file);
+    const storedWhenTold: number[] = [];
+    const docs = new DocRegistry(log, {
+      compactAfter: 1000,
+      idleUnloadMs: 60_000,
+      forwardBeforeStoring: first,
+      onUpdate: (docId) => storedWhenTold.push(updateRows(file, docId).length),
+    });
+    seed(docs.create(DOC, 'series'));
+    expect(storedWhenTold).toEqual([first ? 0 : 1]);
+    docs.closeAll();
+    await store.close();
+  });
+
   test('closeAll compacts and unloads every document', async () => {
     const file = join(tempDir(), 'tandem.db');
     const { store, docs } = await openLog(file);
