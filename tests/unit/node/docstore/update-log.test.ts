@@ -99,6 +99,46 @@ describe('UpdateLog', () => {
     await store.close();
   });
 
+  test('knows which documents exist, records their kind and when each last changed, and writes each row once', async () => {
+    const file = join(tempDir(), 'tandem.db');
+    const { store, log } = await openLog(file);
+    const row = () =>
+      store.sqlite.prepare('select kind, updated_at from docs where doc_id = ?').get(DOC) as { kind: string; updated_at: string };
+    expect(log.exists(DOC)).toBe(false);
+    const before = new Date().toISOString();
+    log.create(DOC, 'series');
+    expect(log.exists(DOC)).toBe(true);
+    expect(row().kind).toBe('series');
+    expect(row().updated_at >= before).toBe(true);
+    const created = row().updated_at;
+    await expect.poll(() => new Date().toISOString() > created, { interval: 1 }).toBe(true);
+    log.append(DOC, 1, Y.encodeStateAsUpdate(seed(new Y.Doc())));
+    expect(row().updated_at > created).toBe(true);
+    expect(() => log.append(DOC, 1, new Uint8Array([0, 0]))).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(() => log.create(DOC, 'series')).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(updateRows(file, DOC)).toHaveLength(1);
+    await store.close();
+  });
+
+  test('a damaged snapshot stops the load naming the snapshot, the file and what to do', async () => {
+    const file = join(tempDir(), 'tandem.db');
+    const { store, log } = await openLog(file);
+    log.create(DOC, 'series');
+    store.sqlite.prepare('update docs set snapshot = ?, snapshot_seq = 1 where doc_id = ?').run(Buffer.from([255, 9, 9]), DOC);
+    expect(() => log.load(DOC)).toThrow(
+      expect.objectContaining({
+        code: 'storage',
+        message: expect.stringMatching(
+          new RegExp(
+            `^Tandem could not read the snapshot of document ${DOC} in ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(.+\\)\\. ` +
+              'Nothing was changed on disk; restore the file from a backup, or move it aside to start afresh\\.$',
+          ),
+        ),
+      }),
+    );
+    await store.close();
+  });
+
   test('loading a document that does not exist is not-found', async () => {
     const { store, log } = await openLog(join(tempDir(), 'tandem.db'));
     expect(() => log.load('nope')).toThrow(expect.objectContaining({ code: 'not-found' }));
