@@ -38,7 +38,7 @@ export interface ProjectionFixture {
 }
 
 export async function openProjectionFixture(
-  options: { dataDir?: string; projections?: readonly Projection[] } = {},
+  options: { dataDir?: string; projections?: readonly Projection[]; onProjected?: (seriesIds: string[]) => void } = {},
 ): Promise<ProjectionFixture> {
   const file = join(options.dataDir ?? tempDir(), 'tandem.db');
   const store = await openStore(file);
@@ -54,7 +54,7 @@ export async function openProjectionFixture(
     storedDocuments(store.db, docs, () => ME),
     {
       debounceMs: 5,
-      onProjected: () => {},
+      onProjected: options.onProjected ?? (() => {}),
       log: { warn: (obj, msg) => logs.push({ level: 'warn', obj, msg }), error: (obj, msg) => logs.push({ level: 'error', obj, msg }) },
       ...(options.projections ? { projections: options.projections } : {}),
     },
