@@ -176,6 +176,8 @@ describe('DocRegistry', () => {
     const doc = docs.create(DOC, 'series');
     seed(doc);
     addAgendaItem(doc, { title: 'a' }, { now: new Date(), userId: 'me' });
+    await new Promise((r) => setImmediate(r));
+    expect(updateRows(file, DOC)).toHaveLength(2);
     addAgendaItem(doc, { title: 'b' }, { now: new Date(), userId: 'me' });
     expect(updateRows(file, DOC)).toHaveLength(3);
     await new Promise((r) => setImmediate(r));
@@ -196,6 +198,7 @@ describe('DocRegistry', () => {
     docs.release(DOC);
     // Released more often than acquired: the next hold still counts.
     docs.release(DOC);
+    docs.release('never-loaded');
     expect(docs.acquire(DOC)).toBe(doc);
     // Past the idle time, nothing unloads what is held.
     await new Promise((r) => setTimeout(r, 60));
