@@ -158,6 +158,7 @@ describe('agenda order', () => {
         authorId: 'me',
         createdAt: '2030-01-02T09:30:00.000Z',
         meetingId: null,
+        targetMeetingId: null,
         state: 'open',
         order: 'a0',
         carriedCount: 0,
