@@ -28,6 +28,11 @@ export const OPERATION_NAMES = [
   'listHealth',
   'dismissedNudges',
   'dismissNudge',
+  'getSettings',
+  'updateSettings',
+  'startReminders',
+  'quickAddChoices',
+  'quickAdd',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

@@ -5,7 +5,8 @@
  * item on the meeting after next. Everything else is the title. Browser-safe: the window previews
  * the line as it is typed and the core parses it again when it saves.
  */
-import { ITEM_TITLE_MAX, type Purpose } from './schemas.js';
+import { z } from 'zod';
+import { Id, ITEM_TITLE_MAX, say, type Purpose } from './schemas.js';
 
 /** The purpose tags, in the order the window suggests them. */
 export const PURPOSE_TAGS = {
@@ -184,4 +185,28 @@ export function completeLine(text: string, targets: readonly QuickAddTarget[]): 
   }
   const tag = TAGS.find((t) => t.startsWith(partial.toLowerCase()));
   return tag ? `${before}#${tag} ` : text;
+}
+
+/** A line to add, and the 1:1 chosen in the window (else `@name`, else the last one used). */
+export const QuickAddInput = z
+  .object({
+    line: z.string().max(2000, say('A quick-add line can be at most 2,000 characters.')),
+    seriesId: Id.optional(),
+  })
+  .strict();
+export type QuickAddInput = z.infer<typeof QuickAddInput>;
+
+/** Where a quick-added item went. */
+export interface QuickAddResult {
+  seriesId: string;
+  itemId: string;
+  partnerName: string;
+  /** The meeting it is on the agenda of (ISO), or null when none is planned (a paused 1:1). */
+  meetingAt: string | null;
+}
+
+/** A 1:1 the window offers, most recent first. */
+export interface QuickAddChoice extends QuickAddTarget {
+  partnerName: string;
+  title: string;
 }
