@@ -10,6 +10,7 @@ import { ToastProvider, useToasts } from './components/Toasts.js';
 import { AppContext, colorFor, type AppContextValue } from './lib/app-context.js';
 import { useConnection } from './lib/connection.js';
 import { hrefFor, useRoute } from './lib/route.js';
+import { useSavedTheme } from './lib/theme.js';
 import { ReplicaRegistry } from './replica/replica-registry.js';
 import { FirstRun } from './screens/FirstRun.js';
 import { HealthOverview } from './insights/HealthOverview.js';
@@ -37,6 +38,7 @@ function Root() {
   const { showError } = useToasts();
   const [profile, setProfile] = useState<Profile | null | undefined>(undefined);
   const route = useRoute();
+  useSavedTheme(api);
 
   useEffect(() => {
     api.getProfile().then(setProfile, (error: unknown) => {
