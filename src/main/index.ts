@@ -36,8 +36,13 @@ const webPreferences: Electron.WebPreferences = {
 };
 
 function startCore(): UtilityProcess {
+  // A packaged app carries better-sqlite3 built for its Electron in its resources (packaging/electron-builder.config.mjs).
+  const env = app.isPackaged
+    ? { ...process.env, TANDEM_SQLITE_BINDING: join(process.resourcesPath, 'native', 'better_sqlite3.node') }
+    : process.env;
   const child = utilityProcess.fork(join(import.meta.dirname, 'core-process.js'), process.argv.slice(1), {
     serviceName: 'Tandem core',
+    env,
   });
   child.on('message', (message: { type?: string; message?: string }) => {
     if (message.type === 'fatal') {
