@@ -8,13 +8,15 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 
 import type { TandemApi } from '../../shared/api.js';
 import { completeLine, matchTargets, parseQuickAdd, type QuickAddChoice } from '../../shared/quick-add.js';
 import { purposeLabel } from '../lib/labels.js';
-import { toTandemError } from '../replica/series-replica.js';
 
 /** The desktop window closes itself; a browser tab is the user's to close. */
 const inOwnWindow = () => window.tandem !== undefined;
 const closeWindow = () => {
   if (inOwnWindow()) window.close();
 };
+
+/** The core answers with TandemErrors, whose message is written for people. */
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const nameOf = (c: QuickAddChoice) => (c.title ? `${c.partnerName} · ${c.title}` : c.partnerName);
 
@@ -30,7 +32,7 @@ export function QuickAdd({ api }: { api: TandemApi }) {
 
   useEffect(() => {
     input.current?.focus();
-    api.quickAddChoices().then(setChoices, (e: unknown) => setError(toTandemError(e).message));
+    api.quickAddChoices().then(setChoices, (e: unknown) => setError(messageOf(e)));
   }, [api]);
 
   const parsed = useMemo(() => parseQuickAdd(line), [line]);
@@ -52,7 +54,7 @@ export function QuickAdd({ api }: { api: TandemApi }) {
       setError(null);
       closeWindow();
     } catch (e) {
-      setError(toTandemError(e).message);
+      setError(messageOf(e));
     } finally {
       setBusy(false);
       input.current?.focus();
