@@ -30,6 +30,7 @@ export const OPERATION_NAMES = [
   'dismissNudge',
   'getSettings',
   'updateSettings',
+  'setSeriesReminders',
   'startReminders',
   'quickAddChoices',
   'quickAdd',

@@ -1,7 +1,8 @@
 /** Device settings: the relay new shares go through, and the app's own settings (app-settings.ts). */
 import type { RelayConfig } from '../../../shared/api.js';
 import { readSettings, UpdateSettingsInput, type AppSettings } from '../../../shared/app-settings.js';
-import { SetRelayInput } from '../../../shared/schemas.js';
+import { Id, SetRelayInput } from '../../../shared/schemas.js';
+import { z } from 'zod';
 import type { CoreServices } from '../context.js';
 import { NoInput, handler } from '../define.js';
 
@@ -24,14 +25,23 @@ export async function currentRelay(core: CoreServices): Promise<RelayConfig | nu
   return core.defaultRelay;
 }
 
+async function saveSettings(core: CoreServices, change: Partial<AppSettings>): Promise<AppSettings> {
+  const settings = { ...(await currentSettings(core)), ...change };
+  await core.writeSetting(SETTINGS_KEY, settings);
+  core.broadcast({ type: 'settings-changed', settings });
+  return settings;
+}
+
 export const settingsHandlers = {
   getSettings: handler(NoInput, async ({ core }) => currentSettings(core)),
   /** Saves the fields given, keeping the others; every window and the desktop shell apply them at once. */
-  updateSettings: handler(UpdateSettingsInput, async ({ core }, change): Promise<AppSettings> => {
-    const settings = { ...(await currentSettings(core)), ...change };
-    await core.writeSetting(SETTINGS_KEY, settings);
-    core.broadcast({ type: 'settings-changed', settings });
-    return settings;
+  updateSettings: handler(UpdateSettingsInput, async ({ core }, change) => saveSettings(core, change)),
+  /** Reminders for one 1:1's meetings on or off, on this device (the other person keeps their own choice). */
+  setSeriesReminders: handler(z.object({ seriesId: Id, on: z.boolean() }).strict(), async ({ core }, { seriesId, on }) => {
+    const off = new Set((await currentSettings(core)).remindersOff);
+    if (on) off.delete(seriesId);
+    else off.add(seriesId);
+    return saveSettings(core, { remindersOff: [...off] });
   }),
   /**
    * Starts the reminders, delivered to every session as `reminder` events. Only a shell that shows

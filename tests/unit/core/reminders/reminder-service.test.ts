@@ -58,9 +58,18 @@ test('a meeting moved after its reminder is reminded again before its new time; 
   time.set('2030-01-07T13:53:00.000Z');
   expect(titles(await core.checkReminders())).toEqual(['1:1 with Sam in 7 min — nothing on the agenda yet']);
 
-  await api.updateSettings({ remindersOff: [sam.id] });
-  time.set('2030-01-14T09:55:00.000Z');
+  const moveTo = (to: string) =>
+    core.docs.with(sam.id, (doc) =>
+      moveMeeting(doc, { meetingId: nextMeeting(doc)!.id, to, reason: 'Clash' }, { now: time.clock(), userId: me.id }),
+    );
+  expect((await api.setSeriesReminders({ seriesId: sam.id, on: false })).remindersOff).toEqual([sam.id]);
+  moveTo('2030-01-07T16:00:00.000Z');
+  time.set('2030-01-07T15:55:00.000Z');
   expect(await core.checkReminders()).toEqual([]);
+  expect((await api.setSeriesReminders({ seriesId: sam.id, on: true })).remindersOff).toEqual([]);
+  moveTo('2030-01-07T18:00:00.000Z');
+  time.set('2030-01-07T17:55:00.000Z');
+  expect(titles(await core.checkReminders())).toEqual(['1:1 with Sam in 5 min — nothing on the agenda yet']);
   await core.close();
 });
 
