@@ -200,6 +200,7 @@ export type QuickAddInput = z.infer<typeof QuickAddInput>;
 export interface QuickAddResult {
   seriesId: string;
   itemId: string;
+  title: string;
   partnerName: string;
   /** The meeting it is on the agenda of (ISO), or null when none is planned (a paused 1:1). */
   meetingAt: string | null;

@@ -96,6 +96,6 @@ export const agendaHandlers = {
       return { itemId, meetingAt: meeting.meetingAt };
     });
     await core.writeSetting(RECENT_SETTING, { ...(await recentUse(core)), [id]: core.now().toISOString() });
-    return { seriesId: id, partnerName, ...added };
+    return { seriesId: id, partnerName, title, ...added };
   }),
 };
