@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserWindow, Menu, Notification, Tray, app, dialog, globalShortcut, nativeImage, nativeTheme, screen } from 'electron';
-import type { ReminderNotice, SyncState, TandemApi } from '../shared/api.js';
+import type { ReminderNotice, TandemApi } from '../shared/api.js';
 import type { AppSettings } from '../shared/app-settings.js';
 import { linuxAutostartEntry, placeNearCursor, suggestShortcut, trayMenu, type TrayEntry } from '../core/desktop/shell-model.js';
 import { APP_ORIGIN } from './app-protocol.js';
@@ -29,10 +29,11 @@ export class DesktopLife {
   private quickAdd: BrowserWindow | null = null;
   private shortcut: string | null = null;
   private settings: AppSettings | null = null;
-  private readonly sync = new Map<string, SyncState>();
   /** Shown notifications, kept referenced so their click handlers outlive garbage collection. */
   private readonly notices = new Set<Notification>();
   private menuTimer: ReturnType<typeof setTimeout> | null = null;
+  /** "today 10:00" turns into "tomorrow" and the next 1:1 passes: the menu is rebuilt each minute too. */
+  private clockTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly api: TandemApi,
@@ -47,17 +48,16 @@ export class DesktopLife {
     this.api.onEvent((event) => {
       if (event.type === 'settings-changed') this.apply(event.settings);
       else if (event.type === 'reminder') this.notify(event.reminder);
-      else if (event.type === 'sync-state') {
-        this.sync.set(event.state.seriesId, event.state);
-        this.refreshMenu();
-      } else if (event.type === 'series-changed') this.refreshMenu();
+      else if (event.type === 'sync-state' || event.type === 'series-changed') this.refreshMenu();
     });
     this.apply(await this.api.getSettings());
     await this.api.startReminders();
     this.refreshMenu();
+    this.clockTimer = setInterval(() => this.refreshMenu(), 60_000);
   }
 
   stop(): void {
+    if (this.clockTimer) clearInterval(this.clockTimer);
     globalShortcut.unregisterAll();
     this.tray?.destroy();
   }
@@ -96,7 +96,8 @@ export class DesktopLife {
   /** The tray menu as entries, for the menu itself and for tests. */
   async menuEntries(): Promise<TrayEntry[]> {
     const series = await this.api.listSeries();
-    return trayMenu(series, [...this.sync.values()], new Date(), this.settings?.shortcut ?? '');
+    const sync = await Promise.all(series.filter((s) => s.state !== 'ended').map((s) => this.api.getSyncState({ seriesId: s.id })));
+    return trayMenu(series, sync, new Date(), this.settings?.shortcut ?? '');
   }
 
   private refreshMenu(): void {
