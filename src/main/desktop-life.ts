@@ -22,11 +22,19 @@ export interface ShellWindows {
 
 const QUICK_ADD_SIZE = { width: 560, height: 260 };
 
+interface QuickAddWindow {
+  win: BrowserWindow;
+  /** Resolves once its page has loaded and painted. */
+  ready: Promise<void>;
+  isDestroyed(): boolean;
+}
+
 const resource = (name: string) => (app.isPackaged ? join(process.resourcesPath, name) : join(app.getAppPath(), 'resources', name));
 
 export class DesktopLife {
   private tray: Tray | null = null;
-  private quickAdd: BrowserWindow | null = null;
+  private quickAdd: QuickAddWindow | null = null;
+  private quitting = false;
   private shortcut: string | null = null;
   private settings: AppSettings | null = null;
   /** Shown notifications, kept referenced so their click handlers outlive garbage collection. */
@@ -45,6 +53,8 @@ export class DesktopLife {
     this.tray = new Tray(icon);
     this.tray.setToolTip('Tandem');
     this.tray.on('click', () => this.windows.showMain());
+    app.on('before-quit', () => (this.quitting = true));
+    this.quickAdd = this.createQuickAdd();
     this.api.onEvent((event) => {
       if (event.type === 'settings-changed') this.apply(event.settings);
       else if (event.type === 'reminder') this.notify(event.reminder);
@@ -64,15 +74,24 @@ export class DesktopLife {
 
   /** What the global shortcut does: the quick-add window by the cursor, focused. */
   openQuickAdd(): BrowserWindow {
-    if (this.quickAdd && !this.quickAdd.isDestroyed()) {
-      this.quickAdd.show();
-      this.quickAdd.focus();
-      return this.quickAdd;
-    }
+    if (!this.quickAdd || this.quickAdd.isDestroyed()) this.quickAdd = this.createQuickAdd();
+    const { win, ready } = this.quickAdd;
     const cursor = screen.getCursorScreenPoint();
-    const place = placeNearCursor(cursor, QUICK_ADD_SIZE, screen.getDisplayNearestPoint(cursor).workArea);
+    win.setBounds(placeNearCursor(cursor, QUICK_ADD_SIZE, screen.getDisplayNearestPoint(cursor).workArea));
+    void ready.then(() => {
+      win.show();
+      win.focus();
+    });
+    return win;
+  }
+
+  /**
+   * The quick-add window is made once, hidden, and only hidden again after use: the shortcut then
+   * shows a loaded page instead of starting one. Closing it (Enter, Esc) hides it too, until quit.
+   */
+  private createQuickAdd(): QuickAddWindow {
     const win = new BrowserWindow({
-      ...place,
+      ...QUICK_ADD_SIZE,
       title: 'Quick add — Tandem',
       alwaysOnTop: true,
       frame: false,
@@ -81,16 +100,16 @@ export class DesktopLife {
       show: false,
       webPreferences: this.windows.webPreferences,
     });
-    win.once('ready-to-show', () => {
-      win.show();
-      win.focus();
+    const ready = new Promise<void>((resolve) => win.once('ready-to-show', () => resolve()));
+    win.on('close', (event) => {
+      if (this.quitting) return;
+      event.preventDefault();
+      win.hide();
     });
     // Like a launcher: clicking elsewhere puts it away; what was saved is already stored.
-    win.on('blur', () => win.close());
-    win.on('closed', () => (this.quickAdd = null));
+    win.on('blur', () => win.hide());
     void win.loadURL(`${APP_ORIGIN}/index.html#/quick-add`);
-    this.quickAdd = win;
-    return win;
+    return { win, ready, isDestroyed: () => win.isDestroyed() };
   }
 
   /** The tray menu as entries, for the menu itself and for tests. */

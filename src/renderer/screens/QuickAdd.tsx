@@ -31,8 +31,14 @@ export function QuickAdd({ api }: { api: TandemApi }) {
   const listId = useId();
 
   useEffect(() => {
-    input.current?.focus();
-    api.quickAddChoices().then(setChoices, (e: unknown) => setError(messageOf(e)));
+    // The desktop window is kept and shown again: each time, the caret is back and the 1:1s are fresh.
+    const ready = () => {
+      input.current?.focus();
+      api.quickAddChoices().then(setChoices, (e: unknown) => setError(messageOf(e)));
+    };
+    ready();
+    window.addEventListener('focus', ready);
+    return () => window.removeEventListener('focus', ready);
   }, [api]);
 
   const parsed = useMemo(() => parseQuickAdd(line), [line]);

@@ -16,6 +16,8 @@ import { requireSeries } from '../series/queries.js';
 
 /** When each 1:1 last received a quick-added item: the window offers the last one used first. */
 const RECENT_SETTING = 'quick-add-recent';
+/** Recency of a 1:1 used for quick add: above any last-change time, so used ones come first. */
+const USED = 1e15;
 
 async function recentUse(core: CoreServices): Promise<Record<string, string>> {
   const stored = await core.readSetting(RECENT_SETTING);
@@ -32,7 +34,6 @@ async function quickAddChoices(core: CoreServices): Promise<QuickAddChoice[]> {
     core.db.selectFrom('series').select(['id', 'partner_name', 'title', 'updated_at']).where('state', '!=', 'ended').execute(),
     recentUse(core),
   ]);
-  const USED = 1e15;
   return rows
     .map((r) => ({
       id: r.id,
@@ -95,7 +96,9 @@ export const agendaHandlers = {
       );
       return { itemId, meetingAt: meeting.meetingAt };
     });
-    await core.writeSetting(RECENT_SETTING, { ...(await recentUse(core)), [id]: core.now().toISOString() });
+    // Adding again to the 1:1 used last changes no order: the second durable write is spared.
+    const usedLast = choices[0]?.id === id && choices[0].recency >= USED;
+    if (!usedLast) await core.writeSetting(RECENT_SETTING, { ...(await recentUse(core)), [id]: core.now().toISOString() });
     return { seriesId: id, partnerName, title, ...added };
   }),
 };
