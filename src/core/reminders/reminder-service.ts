@@ -12,6 +12,7 @@ import { isOpenItem } from '../../shared/domain/series-doc.js';
 import { listNextSteps, meetingAgenda, readMeetingState } from '../../shared/domain/meetings.js';
 import type { Logger } from '../../node/log.js';
 import type { CoreServices } from '../features/context.js';
+import { seriesNudgeLine } from '../features/insights/queries.js';
 import { SETTINGS_KEY } from '../features/settings/handlers.js';
 import {
   dueReminders,
@@ -124,12 +125,18 @@ export class ReminderService {
     // Recorded before anyone is told: a crash between the two loses a reminder, never repeats one.
     for (const r of due) record[r.key] = now.toISOString();
     await this.core.writeSetting(DELIVERED_KEY, record);
-    const notices = due.map((r) => this.notice(r, partners.get(r.seriesId) ?? '', upcoming, held, now));
+    const notices = await Promise.all(due.map((r) => this.notice(r, partners.get(r.seriesId) ?? '', upcoming, held, now)));
     for (const n of notices) this.deliver(n);
     return notices;
   }
 
-  private notice(r: Reminder, partnerName: string, upcoming: UpcomingMeeting[], held: HeldMeeting[], now: Date): ReminderNotice {
+  private async notice(
+    r: Reminder,
+    partnerName: string,
+    upcoming: UpcomingMeeting[],
+    held: HeldMeeting[],
+    now: Date,
+  ): Promise<ReminderNotice> {
     const facts: ReminderFacts = { partnerName };
     if (r.kind === 'next-steps') facts.stepsLacking = held.find((m) => m.meetingId === r.meetingId)?.stepsLacking ?? 0;
     else {
@@ -137,6 +144,7 @@ export class ReminderService {
       const open = this.core.docs.with(r.seriesId, (doc) => meetingAgenda(doc, r.meetingId).filter(isOpenItem));
       facts.items = open.length;
       facts.withoutContext = open.filter((i) => i.context.trim() === '').length;
+      facts.nudge = await seriesNudgeLine(this.core, r.seriesId);
     }
     return { ...r, ...reminderText(r, facts, now) };
   }

@@ -103,6 +103,8 @@ export interface ReminderFacts {
   items?: number;
   withoutContext?: number;
   stepsLacking?: number;
+  /** What the 1:1's health says needs attention (insights), added under the agenda. */
+  nudge?: string | null;
 }
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -121,7 +123,7 @@ export function reminderText(reminder: Reminder, facts: ReminderFacts, now: Date
   const bare = facts.withoutContext ?? 0;
   const agenda =
     items === 0 ? 'nothing on the agenda yet' : `${count(items, 'item', 'items')}${bare > 0 ? `, ${bare} without context` : ''}`;
-  return { title: `1:1 with ${facts.partnerName} in ${minutes} min`, body: agenda };
+  return { title: `1:1 with ${facts.partnerName} in ${minutes} min`, body: facts.nudge ? `${agenda}\n${facts.nudge}` : agenda };
 }
 
 /** The delivered keys worth keeping: a key older than a few days can never be due again. */

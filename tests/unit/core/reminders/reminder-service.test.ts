@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import type { ReminderNotice, TandemEvent } from '../../../../src/shared/api.js';
 import { addNextStep, endMeeting, startMeeting } from '../../../../src/shared/domain/meetings.js';
-import { moveMeeting } from '../../../../src/shared/domain/series-commands.js';
+import { moveMeeting, skipMeeting } from '../../../../src/shared/domain/series-commands.js';
 import { nextMeeting } from '../../../../src/shared/domain/series-doc.js';
 import { WEEKLY } from '../../helpers/cadence.js';
 import { openCore } from '../../helpers/core.js';
@@ -92,5 +92,23 @@ test('nudges once, a while after a meeting ends, when its next steps lack an own
   expect(titles(await core.checkReminders())).toEqual(['Next steps from your 1:1 with Sam — 1 next step has no owner or due date.']);
   time.set('2030-01-07T11:30:00.000Z');
   expect(await core.checkReminders()).toEqual([]);
+  await core.close();
+});
+
+test("a meeting's reminder carries what its 1:1's health says needs attention", async () => {
+  const time = movableClock('2030-01-06T09:00:00.000Z');
+  const { core, api } = await openCore({ clock: time.clock });
+  const me = (await api.getProfile())!;
+  const sam = await api.createSeries({ kind: 'manager-report', myRole: 'manager', partnerName: 'Sam', cadence: WEEKLY });
+  for (const day of ['2030-01-07T11:00:00.000Z', '2030-01-14T11:00:00.000Z']) {
+    time.set(day);
+    core.docs.with(sam.id, (doc) =>
+      skipMeeting(doc, { meetingId: nextMeeting(doc)!.id, reason: 'Busy' }, { now: time.clock(), userId: me.id }),
+    );
+  }
+  time.set('2030-01-21T09:55:00.000Z');
+  expect(titles(await core.checkReminders())).toEqual([
+    '1:1 with Sam in 5 min — nothing on the agenda yet\n2 meetings in a row were cancelled',
+  ]);
   await core.close();
 });
