@@ -3,10 +3,9 @@
  * replica with the same domain commands and send the updates.
  */
 import type * as Y from 'yjs';
-import { nextOccurrence } from '../../../shared/domain/cadence.js';
 import { addAgendaItem } from '../../../shared/domain/commands.js';
-import { plannedMeetingId } from '../../../shared/domain/series-commands.js';
-import { nextMeeting, readMeta } from '../../../shared/domain/series-doc.js';
+import { aimAtLaterMeeting, laterMeetings, type LaterMeeting } from '../../../shared/domain/series-commands.js';
+import { nextMeeting } from '../../../shared/domain/series-doc.js';
 import { TandemError } from '../../../shared/errors.js';
 import { matchTargets, parseQuickAdd, QuickAddInput, type QuickAddChoice, type QuickAddResult } from '../../../shared/quick-add.js';
 import { AddAgendaItemInput } from '../../../shared/schemas.js';
@@ -45,16 +44,11 @@ async function quickAddChoices(core: CoreServices): Promise<QuickAddChoice[]> {
     .sort((a, b) => b.recency - a.recency);
 }
 
-/** The meeting an item goes to: the next one (null: "the next meeting"), or the one after it. */
-function targetMeeting(doc: Y.Doc, afterNext: boolean): { meetingId: string | null; meetingAt: string | null } {
-  const next = nextMeeting(doc);
-  if (!afterNext) return { meetingId: null, meetingAt: next?.scheduledFor ?? null };
-  if (!next)
-    throw new TandemError('invalid-input', 'This 1:1 has no meeting planned, so there is no meeting after the next: leave out >>.');
-  const from = Math.max(Date.parse(next.scheduledFor), next.slot ? Date.parse(next.slot) : 0);
-  const date = nextOccurrence(readMeta(doc).cadence, new Date(from));
-  // Planned meetings get their id from their date, so the item is already on that meeting's agenda when it is planned.
-  return { meetingId: plannedMeetingId(date), meetingAt: date.toISOString() };
+/** The meeting after the next one, planned from the cadence if it is not yet (it then shows in the 1:1 at once). */
+function meetingAfterNext(doc: Y.Doc, now: Date): LaterMeeting {
+  const later = laterMeetings(doc, 1, now)[0];
+  if (!later) throw new TandemError('invalid-input', 'This 1:1 has no meeting planned after the next one: leave out >>.');
+  return later;
 }
 
 export const agendaHandlers = {
@@ -88,13 +82,11 @@ export const agendaHandlers = {
     }
     const { id, partnerName } = target;
     const added = core.docs.with(id, (doc) => {
-      const meeting = targetMeeting(doc, afterNext);
-      const itemId = addAgendaItem(
-        doc,
-        { title, async, meetingId: meeting.meetingId, ...(purpose ? { purpose } : {}) },
-        { now: core.now(), userId: me.id },
-      );
-      return { itemId, meetingAt: meeting.meetingAt };
+      const ctx = { now: core.now(), userId: me.id };
+      const later = afterNext ? meetingAfterNext(doc, ctx.now) : null;
+      const itemId = addAgendaItem(doc, { title, async, ...(purpose ? { purpose } : {}) }, ctx);
+      if (later) aimAtLaterMeeting(doc, { itemId, meeting: later }, ctx);
+      return { itemId, meetingAt: later ? later.scheduledFor : (nextMeeting(doc)?.scheduledFor ?? null) };
     });
     // Adding again to the 1:1 used last changes no order: the second durable write is spared.
     const usedLast = choices[0]?.id === id && choices[0].recency >= USED;
