@@ -6,6 +6,7 @@ import { jsonFile, writeFigures } from './figures.js';
 import { runFoundationBench } from './foundation.js';
 import { runInsightsBench } from './insights.js';
 import { runMeetingBench } from './meeting.js';
+import { formatQuickAdd, measureQuickAdd, quickAddFigures } from './quick-add.js';
 import { formatLatency, measureRelayLatency, relayLatencyFigures } from './relay-latency.js';
 import { formatSyncLatency, measureSyncLatency, syncLatencyFigures } from './sync-latency.js';
 import { formatSyncMerge, measureSyncMerge, syncMergeFigures } from './sync-merge.js';
@@ -21,8 +22,12 @@ console.log(formatSyncLatency(latency));
 console.log('\nOffline merge, core to core (bench/sync-merge.ts)');
 const merge = await measureSyncMerge();
 console.log(formatSyncMerge(merge));
+console.log('\nQuick add (bench/quick-add.ts)');
+const quickAdd = await measureQuickAdd();
+console.log(formatQuickAdd(quickAdd));
 Object.assign(
   figures,
+  quickAddFigures(quickAdd),
   runMeetingBench(),
   runInsightsBench(),
   relayLatencyFigures(relay),

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type * as Y from 'yjs';
-import type { Profile, RelayConfig, SyncState, TandemEvent } from '../shared/api.js';
+import type { Profile, RelayConfig, ReminderNotice, SyncState, TandemEvent } from '../shared/api.js';
 import { joinSeries } from '../shared/domain/commands.js';
 import { hasMeta } from '../shared/domain/series-doc.js';
 import { TandemError } from '../shared/errors.js';
@@ -20,6 +20,7 @@ import { Archives, isSeriesDoc } from './history/archives.js';
 import { Projector, storedDocuments } from './projection/projector.js';
 import { openSession, type CoreSession, type SessionState } from './session.js';
 import { openStore, type Store } from './store/database.js';
+import { ReminderService } from './reminders/reminder-service.js';
 import { PresenceHub } from './sync/presence.js';
 import { SyncManager } from './sync/sync-manager.js';
 
@@ -42,6 +43,8 @@ export interface CoreOptions {
   sqliteBinding?: string;
   /** Where the core logs (default: nowhere). Never given document content; see src/node/log.ts. */
   log?: Logger;
+  /** The time as the core sees it (default: the system clock); tests move it. */
+  clock?: () => Date;
 }
 
 export const DATABASE_FILE = 'tandem.db';
@@ -53,6 +56,9 @@ export class TandemCore implements CoreServices {
   /** Joins waiting for their content, one per series however often the join is retried. */
   private readonly joining = new Map<string, Promise<void>>();
   private profile: Profile | null = null;
+  private reminders: ReminderService | null = null;
+  private readonly log: Logger;
+  private readonly clock: () => Date;
 
   readonly presence: PresenceHub;
   readonly sync: SyncManager;
@@ -70,6 +76,8 @@ export class TandemCore implements CoreServices {
     this.db = store.db;
     this.defaultRelay = options.defaultRelay ?? null;
     this.joinTimeoutMs = options.joinTimeoutMs ?? 15_000;
+    this.log = options.log ?? silentLogger;
+    this.clock = options.clock ?? (() => new Date());
     this.presence = new PresenceHub((seriesId, update, origin) => {
       for (const s of this.sessions) if (s !== origin) s.deliverAwareness(seriesId, update);
     });
@@ -131,6 +139,7 @@ export class TandemCore implements CoreServices {
   }
 
   async close(): Promise<void> {
+    this.reminders?.stop();
     for (const s of [...this.sessions]) s.dispose();
     this.sync.stopAll();
     await this.projector.flush();
@@ -139,7 +148,21 @@ export class TandemCore implements CoreServices {
   }
 
   now(): Date {
-    return new Date();
+    return this.clock();
+  }
+
+  startReminders(): void {
+    this.reminderService().start();
+  }
+
+  /** Runs one reminder check at the core's clock now (what the timer does), for tests. */
+  checkReminders(): Promise<ReminderNotice[]> {
+    return this.reminderService().check();
+  }
+
+  private reminderService(): ReminderService {
+    this.reminders ??= new ReminderService(this, (reminder) => this.broadcast({ type: 'reminder', reminder }), this.log);
+    return this.reminders;
   }
 
   get currentProfile(): Profile | null {

@@ -3,6 +3,7 @@
  * query or a big merge never freezes a window. The main process hands it one MessagePort per
  * window; each becomes a UI session speaking the message protocol. It logs to the data dir.
  */
+import { serveLocalSocket } from '../core/local-socket.js';
 import { serveSession } from '../core/rpc-server.js';
 import { TandemCore } from '../core/tandem-core.js';
 import { parseCoreArgs } from '../core/core-args.js';
@@ -15,7 +16,10 @@ const opening = Promise.resolve().then(async () => {
   prepareDataDir(options.dataDir);
   const { log } = await fileLogger(options.dataDir);
   log.info('core starting');
-  return { core: await TandemCore.open({ ...options, log }), log };
+  const core = await TandemCore.open({ ...options, log });
+  // The command line (`tandem add`) reaches this core here instead of opening its files a second time.
+  const local = await serveLocalSocket(core, options.dataDir, log);
+  return { core, log, local };
 });
 
 opening.catch((error: unknown) => {
@@ -32,4 +36,13 @@ process.parentPort.on('message', (event) => {
   });
 });
 
-process.on('SIGTERM', () => void opening.then(({ core }) => core.close()).finally(() => process.exit(0)));
+process.on(
+  'SIGTERM',
+  () =>
+    void opening
+      .then(async ({ core, local }) => {
+        await local?.close();
+        await core.close();
+      })
+      .finally(() => process.exit(0)),
+);

@@ -1,7 +1,9 @@
 /**
- * The desktop shell: one window per app instance, the core in a utility process, and the OS
- * integrations. It holds no application logic; it connects windows to the core with
- * MessagePorts and keeps a session of its own for OS entry points (deep links).
+ * The desktop shell: one main window per app instance, the core in a utility process, and the OS
+ * integrations (desktop-life.ts: tray, quick-add shortcut, reminders). It holds no application
+ * logic; it connects windows to the core with MessagePorts and keeps a session of its own for OS
+ * entry points (deep links, the tray, notifications). Closing the last window leaves Tandem in the
+ * tray, syncing; Quit is in the tray menu (and the dock's on macOS).
  */
 import { join } from 'node:path';
 import { BrowserWindow, MessageChannelMain, app, dialog, ipcMain, session, utilityProcess, type UtilityProcess } from 'electron';
@@ -11,6 +13,7 @@ import { plainDisplayText } from '../shared/display-text.js';
 import type { InvitePayload } from '../shared/schemas.js';
 import { createRpcClient, type RpcClient } from '../shared/rpc-client.js';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol.js';
+import { DesktopLife } from './desktop-life.js';
 import { messagePortMain } from './message-port-main.js';
 import { hardenApp, hardenSession } from './window-security.js';
 
@@ -20,11 +23,26 @@ const PORT_CHANNEL = 'tandem:port';
 let core: UtilityProcess | null = null;
 let shellApi: RpcClient | null = null;
 let mainWindow: BrowserWindow | null = null;
+let desktop: DesktopLife | null = null;
 let quitting = false;
 
+const webPreferences: Electron.WebPreferences = {
+  preload: join(import.meta.dirname, '../preload/index.cjs'),
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  webSecurity: true,
+  spellcheck: true,
+};
+
 function startCore(): UtilityProcess {
+  // A packaged app carries better-sqlite3 built for its Electron in its resources (packaging/electron-builder.config.mjs).
+  const env = app.isPackaged
+    ? { ...process.env, TANDEM_SQLITE_BINDING: join(process.resourcesPath, 'native', 'better_sqlite3.node') }
+    : process.env;
   const child = utilityProcess.fork(join(import.meta.dirname, 'core-process.js'), process.argv.slice(1), {
     serviceName: 'Tandem core',
+    env,
   });
   child.on('message', (message: { type?: string; message?: string }) => {
     if (message.type === 'fatal') {
@@ -48,7 +66,7 @@ function connectToCore(): Electron.MessagePortMain {
   return port2;
 }
 
-function createWindow(): BrowserWindow {
+function createWindow(hash = ''): BrowserWindow {
   const win = new BrowserWindow({
     width: 1120,
     height: 780,
@@ -56,18 +74,26 @@ function createWindow(): BrowserWindow {
     minHeight: 520,
     title: 'Tandem',
     show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: true,
-    },
+    webPreferences,
   });
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  void win.loadURL(`${APP_ORIGIN}/index.html${hash}`);
   return win;
+}
+
+/** Brings the main window forward (opening it again if it was closed), on `hash` when given. */
+function showMain(hash?: string): void {
+  if (!mainWindow) {
+    mainWindow = createWindow(hash);
+    return;
+  }
+  if (hash) void mainWindow.loadURL(`${APP_ORIGIN}/index.html${hash}`);
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
 }
 
 /**
@@ -75,7 +101,7 @@ function createWindow(): BrowserWindow {
  * shown (who, which relay) and nothing happens without "Join".
  */
 async function openInvite(link: string): Promise<void> {
-  mainWindow?.show();
+  showMain();
   let invite: InvitePayload;
   let relayHost: string;
   try {
@@ -117,10 +143,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', (_event, argv) => {
     const link = inviteIn(argv);
     if (link) void openInvite(link);
-    if (mainWindow) {
-      if (mainWindow.isMinimized()) mainWindow.restore();
-      mainWindow.focus();
-    }
+    showMain();
   });
   app.on('open-url', (event, url) => {
     event.preventDefault();
@@ -140,21 +163,23 @@ if (!app.requestSingleInstanceLock()) {
       event.sender.postMessage(PORT_CHANNEL, null, [connectToCore()]);
     });
 
-    mainWindow = createWindow();
-    mainWindow.on('closed', () => (mainWindow = null));
+    desktop = new DesktopLife(shellApi, { showMain, webPreferences });
+    void desktop.start().catch((error: unknown) => dialog.showErrorBox('Tandem could not start its tray', (error as Error).message));
+    if (process.env.TANDEM_TEST_HOOKS === '1') Object.assign(globalThis, { tandemShell: { desktop, showMain } });
+
+    // Started at login, Tandem waits in the tray.
+    if (!process.argv.includes('--hidden')) showMain();
     const link = inviteIn(process.argv);
     if (link) void openInvite(link);
 
-    app.on('activate', () => {
-      if (!mainWindow) mainWindow = createWindow();
-    });
+    app.on('activate', () => showMain());
   });
 
   app.on('before-quit', () => {
     quitting = true;
+    desktop?.stop();
     core?.kill();
   });
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
+  // Closing the last window leaves Tandem in the tray (the dock on macOS), syncing in the background.
+  app.on('window-all-closed', () => undefined);
 }

@@ -10,9 +10,11 @@ import { ToastProvider, useToasts } from './components/Toasts.js';
 import { AppContext, colorFor, type AppContextValue } from './lib/app-context.js';
 import { useConnection } from './lib/connection.js';
 import { hrefFor, useRoute } from './lib/route.js';
+import { useSavedTheme } from './lib/theme.js';
 import { ReplicaRegistry } from './replica/replica-registry.js';
 import { FirstRun } from './screens/FirstRun.js';
 import { HealthOverview } from './insights/HealthOverview.js';
+import { QuickAdd } from './screens/QuickAdd.js';
 import { SeriesList } from './screens/SeriesList.js';
 import { api } from './tandem.js';
 
@@ -35,6 +37,8 @@ export function App() {
 function Root() {
   const { showError } = useToasts();
   const [profile, setProfile] = useState<Profile | null | undefined>(undefined);
+  const route = useRoute();
+  useSavedTheme(api);
 
   useEffect(() => {
     api.getProfile().then(setProfile, (error: unknown) => {
@@ -44,6 +48,8 @@ function Root() {
   }, [showError]);
 
   if (profile === undefined) return <main className="loading" aria-busy="true" />;
+  // The quick-add window is small and on its own: it needs only the contract, not a 1:1 open.
+  if (profile && route.name === 'quick-add') return <QuickAdd api={api} />;
   if (profile === null)
     return (
       <ErrorBoundary

@@ -10,6 +10,7 @@
  */
 import type { ApiOf } from '../core/features/define.js';
 import type { Operations } from '../core/features/registry.js';
+import type { AppSettings } from './app-settings.js';
 import type { SeriesState } from './domain/series-doc.js';
 import type { CadencePattern, Role, SeriesKind } from './schemas.js';
 
@@ -72,8 +73,26 @@ export interface Invite {
   code: string;
 }
 
+/**
+ * A notification to show: before a meeting (`1:1 with Sam in 10 min`, its agenda in the body), or
+ * a nudge about a held meeting's next steps. Clicking it opens the 1:1.
+ */
+export interface ReminderNotice {
+  key: string;
+  kind: 'before-meeting' | 'next-steps';
+  seriesId: string;
+  meetingId: string;
+  title: string;
+  body: string;
+}
+
 /** `connection-lost` comes from the UI's own end of the protocol when the core goes away. */
-export type TandemEvent = { type: 'series-changed' } | { type: 'sync-state'; state: SyncState } | { type: 'connection-lost' };
+export type TandemEvent =
+  | { type: 'series-changed' }
+  | { type: 'sync-state'; state: SyncState }
+  | { type: 'settings-changed'; settings: AppSettings }
+  | { type: 'reminder'; reminder: ReminderNotice }
+  | { type: 'connection-lost' };
 
 export type Unsubscribe = () => void;
 export type FrameListener = (seriesId: string, update: Uint8Array) => void;

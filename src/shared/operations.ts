@@ -29,6 +29,12 @@ export const OPERATION_NAMES = [
   'dismissedNudges',
   'dismissNudge',
   'openArchive',
+  'getSettings',
+  'updateSettings',
+  'setSeriesReminders',
+  'startReminders',
+  'quickAddChoices',
+  'quickAdd',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseCoreArgs } from '../core/core-args.js';
 import { flagValue, prepareDataDir } from '../core/data-dir.js';
+import { serveLocalSocket } from '../core/local-socket.js';
 import { TandemCore } from '../core/tandem-core.js';
 import { fileLogger } from '../node/log.js';
 import { describeZodError } from '../shared/schemas.js';
@@ -29,10 +30,12 @@ async function main(): Promise<void> {
   const core = await TandemCore.open({ ...options, log });
   const token = webToken(options.dataDir, argv.includes('--new-token'));
   const shell = await startWebShell({ core, rendererDir: resolve(import.meta.dirname, '../../out/renderer'), port: port.data, token });
+  const local = await serveLocalSocket(core, options.dataDir, log);
   console.log(`Tandem is running at ${shell.url}`);
   console.log(`Data: ${options.dataDir}`);
   const stop = async () => {
     await shell.close();
+    await local?.close();
     await core.close();
     process.exit(0);
   };

@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type * as Y from 'yjs';
-import type { Profile, RelayConfig, SyncState } from '../../shared/api.js';
+import type { Profile, RelayConfig, SyncState, TandemEvent } from '../../shared/api.js';
 import type { Database } from '../store/schema.js';
 import type { Share } from '../sync/share.js';
 
@@ -64,6 +64,10 @@ export interface CoreServices {
   removeSeries(seriesId: string): Promise<void>;
   /** Makes the list tables reflect every change so far. */
   flushProjection(): Promise<unknown>;
+  /** Tells every connected UI. */
+  broadcast(event: TandemEvent): void;
+  /** Starts checking for due reminders (idempotent). */
+  startReminders(): void;
   now(): Date;
 }
 

@@ -4,10 +4,11 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type Route = { name: 'list' } | { name: 'health' } | { name: 'series'; seriesId: string };
+export type Route = { name: 'list' } | { name: 'health' } | { name: 'series'; seriesId: string } | { name: 'quick-add' };
 
 function parse(hash: string): Route {
   if (hash === '#/health') return { name: 'health' };
+  if (hash === '#/quick-add') return { name: 'quick-add' };
   const match = /^#\/series\/([0-9a-f-]{36})$/i.exec(hash);
   return match ? { name: 'series', seriesId: match[1]! } : { name: 'list' };
 }
@@ -24,6 +25,7 @@ export function useRoute(): Route {
 
 export function hrefFor(route: Route): string {
   if (route.name === 'health') return '#/health';
+  if (route.name === 'quick-add') return '#/quick-add';
   return route.name === 'series' ? `#/series/${route.seriesId}` : '#/';
 }
 

@@ -1,10 +1,11 @@
-/** Your name, the relay your 1:1s sync through, and the theme. */
+/** Your name, the relay your 1:1s sync through, reminders, the quick-add shortcut, launch at login and the theme. */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { DEFAULT_SETTINGS, type AppSettings } from '../../shared/app-settings.js';
 import { Dialog, FormFooter } from '../components/Dialog.js';
 import { TextField } from '../components/TextField.js';
 import { useToasts } from '../components/Toasts.js';
 import { useApp } from '../lib/app-context.js';
-import { applyTheme, useTheme, type ThemeChoice } from '../lib/theme.js';
+import { applyTheme, type ThemeChoice } from '../lib/theme.js';
 import { useFormAction } from '../lib/use-form-action.js';
 import { toTandemError } from '../replica/series-replica.js';
 import { RelayFields, relayInput, type RelayDraft } from './RelayFields.js';
@@ -18,15 +19,18 @@ const THEMES: readonly { value: ThemeChoice; label: string }[] = [
 export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolean): void }) {
   const { api, profile, setProfile } = useApp();
   const { showInfo } = useToasts();
-  const [savedTheme, saveTheme] = useTheme();
+  const [saved, setSaved] = useState<AppSettings>(DEFAULT_SETTINGS);
+  const [draft, setDraft] = useState<AppSettings>(DEFAULT_SETTINGS);
+  // Typed as text, so a half-typed number is the user's to finish; the core judges it on Save.
+  const [lead, setLead] = useState(String(DEFAULT_SETTINGS.reminderLeadMinutes));
+  const change = (patch: Partial<AppSettings>) => setDraft((d) => ({ ...d, ...patch }));
   // The theme shows as soon as it is chosen; only Save keeps it, any other way out puts the saved one back.
-  const [theme, setTheme] = useState(savedTheme);
   const previewTheme = (choice: ThemeChoice) => {
-    setTheme(choice);
+    change({ theme: choice });
     applyTheme(choice);
   };
   const close = (next: boolean) => {
-    if (!next) applyTheme(savedTheme);
+    if (!next) applyTheme(saved.theme);
     onOpenChange(next);
   };
   const [name, setName] = useState(profile.name);
@@ -37,13 +41,18 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
   // The fields load once per opening: a rename saved by this very form must not reset them.
   const profileNow = useRef(profile);
   profileNow.current = profile;
-  const savedThemeNow = useRef(savedTheme);
-  savedThemeNow.current = savedTheme;
   useEffect(() => {
     if (!open) return;
     setName(profileNow.current.name);
-    setTheme(savedThemeNow.current);
     setError(null);
+    api.getSettings().then(
+      (settings) => {
+        setSaved(settings);
+        setDraft(settings);
+        setLead(String(settings.reminderLeadMinutes));
+      },
+      (err: unknown) => setError(toTandemError(err).message),
+    );
     api.getRelay().then(
       (config) => {
         const draft = { url: config?.url ?? '', key: config?.key ?? '' };
@@ -57,6 +66,8 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     await run(async () => {
+      const leadMinutes = lead.trim() === '' ? NaN : Number(lead);
+      await api.updateSettings({ ...draft, reminderLeadMinutes: leadMinutes, shortcut: draft.shortcut.trim() });
       if (name.trim() !== profile.name) setProfile(await api.setProfile({ name: name.trim() }));
       const relayChanged = relay.url.trim() !== savedRelay.url || relay.key.trim() !== savedRelay.key;
       let saved = 'Settings saved';
@@ -70,7 +81,6 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
             : ''
         }.`;
       }
-      saveTheme(theme);
       onOpenChange(false);
       showInfo(saved);
     });
@@ -87,11 +97,44 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
           <p className="meta muted">Shared 1:1s sync through a relay. Without one, everything stays on this device.</p>
           <RelayFields draft={relay} onChange={setRelay} />
         </section>
+        <section className="form__section" aria-labelledby="settings-reminders">
+          <h3 id="settings-reminders" className="form__section-title">
+            Reminders
+          </h3>
+          <label className="choice">
+            <input type="checkbox" checked={draft.reminders} onChange={(e) => change({ reminders: e.target.checked })} />
+            <span className="choice__label">Notify me before each 1:1</span>
+          </label>
+          <TextField
+            label="Minutes before"
+            inputMode="numeric"
+            value={lead}
+            disabled={!draft.reminders}
+            onChange={(e) => setLead(e.target.value)}
+          />
+          <p className="meta muted">A 1:1's own settings can turn its reminders off.</p>
+        </section>
+        <section className="form__section" aria-labelledby="settings-desktop">
+          <h3 id="settings-desktop" className="form__section-title">
+            Desktop app
+          </h3>
+          <TextField
+            label="Quick-add shortcut"
+            hint="Opens quick add from any app, e.g. CommandOrControl+Shift+Space."
+            maxLength={60}
+            value={draft.shortcut}
+            onChange={(e) => change({ shortcut: e.target.value })}
+          />
+          <label className="choice">
+            <input type="checkbox" checked={draft.launchAtLogin} onChange={(e) => change({ launchAtLogin: e.target.checked })} />
+            <span className="choice__label">Start Tandem when I log in</span>
+          </label>
+        </section>
         <fieldset className="choice-group choice-group--inline">
           <legend className="field__label">Theme</legend>
           {THEMES.map((t) => (
             <label key={t.value} className="choice">
-              <input type="radio" name="theme" checked={theme === t.value} onChange={() => previewTheme(t.value)} />
+              <input type="radio" name="theme" checked={draft.theme === t.value} onChange={() => previewTheme(t.value)} />
               <span className="choice__label">{t.label}</span>
             </label>
           ))}

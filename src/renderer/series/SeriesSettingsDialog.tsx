@@ -1,7 +1,7 @@
 /**
  * 1:1 settings: its name, its cadence, pausing or ending it, and removing it from this device.
  * Each change but the last reaches the other person through the shared document; each says what
- * they keep.
+ * they keep. Reminders are this device's own.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { nextOccurrence } from '../../shared/domain/cadence.js';
@@ -10,6 +10,7 @@ import { Cadence } from '../../shared/schemas.js';
 import { Button } from '../components/Button.js';
 import { Dialog, FormFooter } from '../components/Dialog.js';
 import { TextField } from '../components/TextField.js';
+import { useToasts } from '../components/Toasts.js';
 import { useApp } from '../lib/app-context.js';
 import { navigate } from '../lib/route.js';
 import { useFormAction } from '../lib/use-form-action.js';
@@ -35,6 +36,7 @@ export function SeriesSettingsDialog({
   const [draft, setDraft] = useState<CadenceDraft>(() => draftOf(meta.cadence, nextOccurrence(meta.cadence, new Date())));
   const [error, setError] = useState<string | null>(null);
   const readOnly = meta.state === 'ended';
+  const reminders = useSeriesReminders(replica.seriesId, open);
 
   const save = (e: FormEvent) => {
     e.preventDefault();
@@ -69,6 +71,16 @@ export function SeriesSettingsDialog({
           </>
         )}
       </form>
+      {!readOnly && reminders.on !== null && (
+        <section className="settings-section" aria-labelledby="series-reminders-heading">
+          <h3 id="series-reminders-heading">Reminders</h3>
+          <label className="choice">
+            <input type="checkbox" checked={reminders.on} onChange={(e) => reminders.set(e.target.checked)} />
+            <span className="choice__label">Notify me before its meetings</span>
+          </label>
+          <p className="muted">On this device only; the lead time is in Settings.</p>
+        </section>
+      )}
       <section className="settings-section" aria-labelledby="series-state-heading">
         <h3 id="series-state-heading">Pause or end</h3>
         {meta.state === 'active' && (
@@ -151,4 +163,30 @@ function RemoveFromDevice({ seriesId, partnerName }: { seriesId: string; partner
       )}
     </section>
   );
+}
+
+/** Whether this device reminds before the 1:1's meetings (null until known); a change applies at once. */
+function useSeriesReminders(seriesId: string, open: boolean): { on: boolean | null; set(on: boolean): void } {
+  const { api } = useApp();
+  const { showError } = useToasts();
+  const [on, setOn] = useState<boolean | null>(null);
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    api.getSettings().then((s) => live && setOn(!s.remindersOff.includes(seriesId)), showError);
+    return () => {
+      live = false;
+    };
+  }, [api, seriesId, open, showError]);
+  const set = (next: boolean) => {
+    setOn(next);
+    api.setSeriesReminders({ seriesId, on: next }).then(
+      (s) => setOn(!s.remindersOff.includes(seriesId)),
+      (error: unknown) => {
+        setOn(!next);
+        showError(error);
+      },
+    );
+  };
+  return { on, set };
 }

@@ -1,0 +1,89 @@
+/**
+ * Quick-add through the #/quick-add route (the desktop app's quick-add window): the line goes to
+ * the right 1:1 with its purpose and async flag, shows live in the 1:1 open in another page, is
+ * stored while the relay is down, and is there after a restart.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { inviteCode, pageFor } from './support/pair.js';
+import { startRelay, startWebShell, tempDir } from './support/processes.js';
+import { checkScreen } from './support/screens.js';
+import { agenda, createSeries, firstRun, openSeries, titles } from './support/tandem-page.js';
+
+const quickAddUrl = (shellUrl: string) => `${shellUrl}#/quick-add`;
+const line = (page: Page) => page.getByRole('combobox', { name: 'Quick add' });
+
+async function newSeriesWith(page: Page, partner: string): Promise<void> {
+  await createSeries(page, partner);
+  await page.getByRole('button', { name: 'Create 1:1' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: partner })).toBeVisible();
+  await page.goto(page.url().replace(/#.*$/, '#/'));
+}
+
+test('a quick-added line lands in the right 1:1 with purpose and flag, live in the open 1:1, offline, and after a restart', async ({
+  browser,
+}) => {
+  const relay = await startRelay(tempDir('relay'));
+  const dataDir = tempDir('dana');
+  let shell = await startWebShell(dataDir, { relay: relay.url });
+  try {
+    const main = await pageFor(browser, shell);
+    await firstRun(main, 'Dana Whitfield');
+    await newSeriesWith(main, 'Samira Okafor');
+    await newSeriesWith(main, 'Sam Lee');
+    await openSeries(main, 'Sam Lee');
+    // Invited, the 1:1 is shared through the relay, so stopping the relay takes it offline.
+    await inviteCode(main);
+    await expect(main.getByTestId('sync-state')).toHaveText(/synced/i);
+
+    const quick = await pageFor(browser, shell);
+    await quick.goto(quickAddUrl(shell.url));
+    await expect(line(quick)).toBeFocused();
+    await line(quick).fill('@sam');
+    await expect(quick.getByRole('option', { selected: true })).toHaveText('Sam Lee');
+    await line(quick).press('Tab');
+    await expect(line(quick)).toHaveValue('@samlee ');
+    await line(quick).pressSequentially('promotion timeline #car');
+    await line(quick).press('Tab');
+    await line(quick).pressSequentially('!async');
+    await expect(quick.getByTestId('quick-add-preview')).toHaveText('To Sam Lee · the next meeting · Career · async');
+    await checkScreen(quick, 'quick-add');
+    await line(quick).press('Enter');
+    await expect(quick.getByRole('status')).toHaveText('Added to your 1:1 with Sam Lee.');
+    await expect(line(quick)).toHaveValue('');
+
+    await expect.poll(() => titles(main)).toEqual(['promotion timeline']);
+    await expect(agenda(main).getByRole('button', { name: 'Purpose of promotion timeline: Career' })).toBeVisible();
+    await expect(agenda(main).getByRole('button', { name: 'Async: promotion timeline' })).toHaveAttribute('aria-pressed', 'true');
+
+    // A line that cannot be saved says why and keeps what was typed.
+    await line(quick).fill('@sam budget #carrer');
+    await line(quick).press('Enter');
+    await expect(quick.getByRole('alert')).toHaveText(/#carrer is not a purpose: did you mean #career\?/);
+    await expect(line(quick)).toHaveValue('@sam budget #carrer');
+
+    await relay.stop();
+    await expect(main.getByTestId('sync-state')).toHaveText(/offline/i);
+    await line(quick).fill('budget for the offsite #fyi');
+    // Without @name the line goes to the 1:1 used last.
+    await expect(quick.getByTestId('quick-add-preview')).toHaveText('To Sam Lee · the next meeting · Status/FYI');
+    await line(quick).press('Enter');
+    await expect(quick.getByRole('status')).toHaveText('Added to your 1:1 with Sam Lee.');
+    await expect.poll(() => titles(main)).toEqual(['promotion timeline', 'budget for the offsite']);
+
+    await line(quick).fill('@samira hiring plan');
+    await line(quick).press('Enter');
+    await expect(quick.getByRole('status')).toHaveText('Added to your 1:1 with Samira Okafor.');
+
+    await shell.stop();
+    shell = await startWebShell(dataDir, { relay: relay.url });
+    const after = await pageFor(browser, shell);
+    await openSeries(after, 'Sam Lee');
+    await expect.poll(() => titles(after)).toEqual(['promotion timeline', 'budget for the offsite']);
+    await expect(agenda(after).getByRole('button', { name: 'Purpose of budget for the offsite: Status/FYI' })).toBeVisible();
+    await after.goto(after.url().replace(/#.*$/, '#/'));
+    await openSeries(after, 'Samira Okafor');
+    await expect.poll(() => titles(after)).toEqual(['hiring plan']);
+  } finally {
+    await Promise.allSettled([shell.stop(), relay.stop()]);
+  }
+});
