@@ -95,7 +95,7 @@ class Connection implements Peer {
     if (!isBinary) return this.close(Close.unsupportedData, 'text messages are not part of the protocol');
     let message: ClientMessage;
     try {
-      message = parseClientMessage(bytes);
+      message = parseClientMessage(bytes, this.room.doc);
     } catch (error) {
       const violation = error as ProtocolViolation;
       if (violation.updateRejected) this.ctx.metrics.updatesRejected.inc();

@@ -2,12 +2,13 @@
  * The y-websocket wire format (y-protocols sync + awareness, lib0 varints), parsed strictly.
  * Everything a client sends is decoded in full here, updates included (Y.decodeUpdate), before
  * any of it touches a room: y-protocols' own reader applies updates as it reads them, so a
- * malformed one could half-apply and be persisted.
+ * malformed one could half-apply and be persisted, and checked for nesting Yjs cannot handle.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { NestingTooDeep, checkNesting } from '../src/node/docstore/nesting.js';
 import { MESSAGE_STATE_VECTOR } from '../src/shared/relay-protocol.js';
 
 const MESSAGE_SYNC = 0;
@@ -62,7 +63,7 @@ function checkAwareness(update: Uint8Array): void {
   }
 }
 
-function parseSync(decoder: decoding.Decoder): ClientMessage {
+function parseSync(decoder: decoding.Decoder, doc: Y.Doc | null): ClientMessage {
   const type = decoding.readVarUint(decoder);
   const payload = decoding.readVarUint8Array(decoder);
   switch (type) {
@@ -76,9 +77,9 @@ function parseSync(decoder: decoding.Decoder): ClientMessage {
     case SYNC_STEP2:
     case SYNC_UPDATE:
       try {
-        Y.decodeUpdate(payload);
+        checkNesting(Y.decodeUpdate(payload), doc);
       } catch (error) {
-        throw invalid('malformed update', error, true);
+        throw invalid(error instanceof NestingTooDeep ? 'update refused' : 'malformed update', error, true);
       }
       return { kind: 'update', update: payload };
     default:
@@ -86,14 +87,15 @@ function parseSync(decoder: decoding.Decoder): ClientMessage {
   }
 }
 
-export function parseClientMessage(bytes: Uint8Array): ClientMessage {
+/** Parses a message for the room holding `doc`, against which updates are checked (nesting.ts; without it, from the update alone). */
+export function parseClientMessage(bytes: Uint8Array, doc: Y.Doc | null = null): ClientMessage {
   const decoder = decoding.createDecoder(bytes);
   let type: number;
   try {
     type = decoding.readVarUint(decoder);
     switch (type) {
       case MESSAGE_SYNC:
-        return parseSync(decoder);
+        return parseSync(decoder, doc);
       case MESSAGE_AWARENESS: {
         const update = decoding.readVarUint8Array(decoder);
         checkAwareness(update);

@@ -11,6 +11,7 @@
 import type SQLite from 'better-sqlite3';
 import * as Y from 'yjs';
 import { TandemError } from '../../shared/errors.js';
+import { NestingTooDeep, checkNesting } from './nesting.js';
 
 export interface LoadedDoc {
   doc: Y.Doc;
@@ -128,8 +129,16 @@ export class UpdateLog {
   }
 }
 
-/** Applies an update after checking that it decodes, since a bad one can otherwise half-apply. */
+/**
+ * Applies an update after checking that it decodes, since a bad one can otherwise half-apply, and
+ * that it nests no type too deeply for Yjs to handle (nesting.ts).
+ */
 export function applyChecked(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
-  Y.decodeUpdate(update);
+  try {
+    checkNesting(Y.decodeUpdate(update), doc);
+  } catch (error) {
+    if (!(error instanceof NestingTooDeep)) throw error;
+    throw new TandemError('invalid-input', `The change was refused and nothing of it applied: ${error.message}.`);
+  }
   Y.applyUpdate(doc, update, origin);
 }
