@@ -14,6 +14,8 @@ import { TandemCore, type CoreOptions, type CoreSession } from '../src/core/tand
 export interface RelayTarget {
   name: string;
   url: string;
+  /** The server's process, for measuring its CPU and memory. */
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ function spawnServer(name: string, args: string[], onClose: () => void = () => {
       resolve({
         name,
         url: `ws://127.0.0.1:${port}`,
+        pid: child.pid!,
         close: async () => {
           child.kill('SIGTERM');
           await exited;
@@ -53,11 +56,11 @@ function spawnServer(name: string, args: string[], onClose: () => void = () => {
 }
 
 /** Our relay (server/main.ts) in its own process, on a loopback port, with its own temp data dir. */
-export function startOurRelay(synchronous: 'full' | 'normal' = 'normal'): Promise<RelayTarget> {
+export function startOurRelay(synchronous: 'full' | 'normal' = 'normal', extraArgs: string[] = []): Promise<RelayTarget> {
   const dir = tempDir('relay');
   return spawnServer(
     `tandem relay (SQLite, synchronous=${synchronous.toUpperCase()})`,
-    ['server/main.ts', '--port', '0', '--data', dir, '--synchronous', synchronous],
+    ['server/main.ts', '--port', '0', '--data', dir, '--synchronous', synchronous, ...extraArgs],
     () => rmSync(dir, { recursive: true, force: true }),
   );
 }
