@@ -148,7 +148,7 @@ async function idle(start: () => Promise<RelayTarget>): Promise<number> {
   }
 }
 
-const startTandem = () => startOurRelay(undefined, LOOPBACK_LIMITS);
+const startTandem = () => startOurRelay('full', LOOPBACK_LIMITS);
 
 export async function measureRelayLoad({ warmupMs = 5000, measureMs = 20_000 } = {}): Promise<LoadResult[]> {
   const results: LoadResult[] = [];

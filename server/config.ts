@@ -33,14 +33,13 @@ export const RelaySettings = z.object({
   /** Messages a connection may send at once, e.g. a reconnecting client flushing its backlog. */
   rateBurst: wholeNumber(1, 1_000_000).default(2000),
   /**
-   * SQLite's fsync policy. 'normal' (default, WAL) survives a killed relay process; a crashed
-   * machine can lose its last few commits. That is the right trade for a relay, unlike the app:
-   * the relay never holds the only copy of a change, since every client keeps its whole document
-   * and hands the relay whatever it lacks on the next connection; and the fsync per update it
-   * saves is what keeps keystroke latency level with the reference server (bench/sync-latency.ts).
-   * 'full' makes every update durable against power loss before it is confirmed.
+   * SQLite's fsync policy. 'full' (default) makes every update durable against power loss before
+   * the relay confirms it to its sender; group commit (one transaction, one fsync, per event-loop
+   * turn for all rooms) keeps that cheap, and updates are forwarded to peers before it. 'normal'
+   * survives a killed relay process but a crashed machine can lose its last commits, which the
+   * clients resend (each keeps its whole document and hands the relay whatever it lacks).
    */
-  synchronous: z.enum(['full', 'normal'], { error: "must be 'full' or 'normal'" }).default('normal'),
+  synchronous: z.enum(['full', 'normal'], { error: "must be 'full' or 'normal'" }).default('full'),
   compactAfter: wholeNumber(1, 1_000_000).default(500),
   idleUnloadMs: wholeNumber(0, 24 * 3600 * 1000).default(60_000),
 });

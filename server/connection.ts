@@ -4,7 +4,6 @@
  * close code and is logged; nothing a client sends can throw out of here into the process.
  */
 import { WebSocket, type RawData } from 'ws';
-import { TandemError } from '../src/shared/errors.js';
 import type { Logger } from '../src/node/log.js';
 import type { Metrics } from './metrics.js';
 import {
@@ -119,14 +118,12 @@ class Connection implements Peer {
           return;
         }
         case 'query-state-vector':
-          return this.send(stateVectorMessage(room.doc));
+          // The answer confirms what the room holds, so it waits until that is on disk.
+          return this.ctx.rooms.whenStored(() => {
+            if (!this.closing) this.send(stateVectorMessage(room.doc));
+          });
       }
     } catch (error) {
-      if (error instanceof TandemError && error.code === 'storage') {
-        this.ctx.logger.error({ room: room.name, error: error.message }, 'room update could not be saved');
-        this.ctx.rooms.fail(room, 'the relay could not save a change', Close.internalError);
-        return;
-      }
       // Decoded fine yet failed to apply: the client's data is inconsistent, not the relay.
       if (message.kind === 'update') this.ctx.metrics.updatesRejected.inc();
       this.close(Close.invalidPayload, `message could not be applied: ${(error as Error).message}`);

@@ -31,7 +31,11 @@ const CLOSE_GRACE_MS = 2000;
 export async function startRelay(options: RelayOptions, logger: Logger = stdoutLogger()): Promise<Relay> {
   const config = validateSettings(options);
   const store = await openRelayStore(config.data, config.synchronous);
-  const rooms = new Rooms(store.updateLog, { compactAfter: config.compactAfter, idleUnloadMs: config.idleUnloadMs });
+  const rooms = new Rooms(store.updateLog, {
+    compactAfter: config.compactAfter,
+    idleUnloadMs: config.idleUnloadMs,
+    onStoreFailed: (room, error) => logger.error({ room, error: error.message }, 'room update could not be saved'),
+  });
   // Compression is off: Yjs updates are small and already compact, and inflate bombs are a risk.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
   const metrics = new Metrics({

@@ -1,14 +1,14 @@
 /**
- * Rooms: one shared Y.Doc (held by the project's DocRegistry, which stores every update in the
- * same synchronous step that forwards it to the peers, before any later message is read), one
- * Awareness, and the peers connected to it. A room lives while it has
+ * Rooms: one shared Y.Doc (held by the project's DocRegistry, which forwards every update to the
+ * peers at once and stores the updates of one event-loop turn, of all rooms, in one transaction
+ * right after it), one Awareness, and the peers connected to it. A room lives while it has
  * peers; its document then stays loaded until the registry unloads it as idle.
  */
 import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { DocRegistry } from '../src/node/docstore/doc-registry.js';
 import type { UpdateLog } from '../src/node/docstore/update-log.js';
-import { awarenessMessage, updateMessage } from './protocol.js';
+import { Close, awarenessMessage, updateMessage } from './protocol.js';
 
 /** What a room needs from a connection. */
 export interface Peer {
@@ -101,6 +101,7 @@ export class Room {
 export interface RoomsOptions {
   compactAfter: number;
   idleUnloadMs: number;
+  onStoreFailed(room: string, error: Error): void;
 }
 
 export class Rooms {
@@ -115,8 +116,15 @@ export class Rooms {
     options: RoomsOptions,
   ) {
     this.registry = new DocRegistry(log, {
-      ...options,
-      forwardBeforeStoring: true,
+      compactAfter: options.compactAfter,
+      idleUnloadMs: options.idleUnloadMs,
+      groupCommit: {
+        onStoreFailed: (name, error) => {
+          options.onStoreFailed(name, error);
+          const room = this.active.get(name);
+          if (room) this.fail(room, 'the relay could not save a change', Close.internalError);
+        },
+      },
       onUpdate: (name, update, origin) => this.active.get(name)?.broadcastUpdate(update, origin),
     });
   }
@@ -143,11 +151,16 @@ export class Rooms {
     this.registry.release(room.name);
   }
 
+  /** Runs `fn` once every update received so far is on disk: what a confirmation to a client waits for. */
+  whenStored(fn: () => void): void {
+    this.registry.whenStored(fn);
+  }
+
   /**
    * Disconnects everyone from a room whose document could not be saved. The registry has already
    * dropped that document, so the next connection reloads what is on disk.
    */
-  fail(room: Room, reason: string, code: number): void {
+  private fail(room: Room, reason: string, code: number): void {
     if (this.active.get(room.name) !== room) return;
     this.retire(room);
     room.closeAll(code, reason);

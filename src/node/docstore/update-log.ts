@@ -23,6 +23,12 @@ export interface LoadedDoc {
   pending: number;
 }
 
+export interface PendingUpdate {
+  docId: string;
+  seq: number;
+  update: Uint8Array;
+}
+
 export class UpdateLog {
   private readonly insertUpdate: SQLite.Statement<[string, number, Uint8Array]>;
   private readonly touchDoc: SQLite.Statement<[string, string]>;
@@ -113,9 +119,15 @@ export class UpdateLog {
 
   /** Appends one update durably under the given seq. */
   append(docId: string, seq: number, update: Uint8Array): void {
+    this.appendMany([{ docId, seq, update }]);
+  }
+
+  /** Appends updates of any documents durably in one transaction (one fsync for all of them). */
+  appendMany(rows: readonly PendingUpdate[]): void {
+    const now = new Date().toISOString();
     this.sqlite.transaction(() => {
-      this.insertUpdate.run(docId, seq, update);
-      this.touchDoc.run(new Date().toISOString(), docId);
+      for (const { docId, seq, update } of rows) this.insertUpdate.run(docId, seq, update);
+      for (const docId of new Set(rows.map((r) => r.docId))) this.touchDoc.run(now, docId);
     })();
   }
 
