@@ -27,7 +27,15 @@ export const RelaySettings = z.object({
   data: z.string({ error: 'is required (the directory that holds relay.db)' }).min(1, 'must not be empty'),
   key: z.string().min(16, 'must be at least 16 characters').max(512, 'must be at most 512 characters').optional(),
   maxMessageBytes: wholeNumber(1024, 256 * MiB).default(10 * MiB),
-  maxConnections: wholeNumber(1, 1_000_000).default(1000),
+  maxConnections: wholeNumber(1, 1_000_000).default(10_000),
+  /** Open WebSockets from one address; generous, as a whole office may share one. */
+  maxConnectionsPerIp: wholeNumber(1, 1_000_000).default(256),
+  /** A 1:1 room has two people, each with a desktop app and maybe a browser tab or two. */
+  maxConnectionsPerRoom: wholeNumber(1, 10_000).default(8),
+  /** A client starts its sync as soon as it connects; one that has not within this long is dropped. */
+  syncDeadlineMs: wholeNumber(100, 600_000).default(10_000),
+  /** A room registered but never given a document is forgotten after this long, freeing its name. */
+  emptyRoomExpiryMs: wholeNumber(60_000, 365 * 24 * 3600 * 1000).default(3600 * 1000),
   /** Sustained messages per second one connection may send; typing is a few dozen at most. */
   rateLimit: wholeNumber(1, 1_000_000).default(500),
   /** Messages a connection may send at once, e.g. a reconnecting client flushing its backlog. */
@@ -61,6 +69,10 @@ const SOURCES: { [K in Setting]?: { flag: string; env: string } } = {
   key: { flag: 'key', env: 'TANDEM_RELAY_KEY' },
   maxMessageBytes: { flag: 'max-message-bytes', env: 'TANDEM_RELAY_MAX_MESSAGE_BYTES' },
   maxConnections: { flag: 'max-connections', env: 'TANDEM_RELAY_MAX_CONNECTIONS' },
+  maxConnectionsPerIp: { flag: 'max-connections-per-ip', env: 'TANDEM_RELAY_MAX_CONNECTIONS_PER_IP' },
+  maxConnectionsPerRoom: { flag: 'max-connections-per-room', env: 'TANDEM_RELAY_MAX_CONNECTIONS_PER_ROOM' },
+  emptyRoomExpiryMs: { flag: 'empty-room-expiry-ms', env: 'TANDEM_RELAY_EMPTY_ROOM_EXPIRY_MS' },
+  syncDeadlineMs: { flag: 'sync-deadline-ms', env: 'TANDEM_RELAY_SYNC_DEADLINE_MS' },
   rateLimit: { flag: 'rate-limit', env: 'TANDEM_RELAY_RATE_LIMIT' },
   rateBurst: { flag: 'rate-burst', env: 'TANDEM_RELAY_RATE_BURST' },
   synchronous: { flag: 'synchronous', env: 'TANDEM_RELAY_SYNCHRONOUS' },

@@ -20,11 +20,18 @@ import type { Peer, Room, Rooms } from './rooms.js';
 
 /** A peer that answers no ping for this long is gone (a sleeping laptop, a dropped network). */
 const KEEPALIVE_MS = 30_000;
+/** How often every connection is looked at, at most, by one timer for all. */
+const SWEEP_MS = 5000;
 
 export interface ConnectionContext {
   rooms: Rooms;
   metrics: Metrics;
   logger: Logger;
+  tag: (room: string) => string;
+  /** Every open connection, swept by one timer (`startSweeping`) rather than a timer each. */
+  live: Set<Connection>;
+  /** How long a client may take to start its sync. */
+  syncDeadlineMs: number;
   rateLimit: number;
   rateBurst: number;
   /** Bytes queued for a peer beyond which it is too slow to keep up and is disconnected. */
@@ -33,9 +40,10 @@ export interface ConnectionContext {
 
 class Connection implements Peer {
   private readonly bucket: TokenBucket;
-  private readonly keepalive: NodeJS.Timeout;
+  private readonly openedAt = performance.now();
   private room: Room | null = null;
   private closing = false;
+  private synced = false;
   private alive = true;
 
   constructor(
@@ -44,22 +52,22 @@ class Connection implements Peer {
     private readonly ctx: ConnectionContext,
   ) {
     this.bucket = new TokenBucket(ctx.rateLimit, ctx.rateBurst);
-    ws.on('error', (error) => ctx.logger.warn({ room: roomName, error: error.message }, 'connection error'));
+    ws.on('error', (error) => ctx.logger.warn({ room: ctx.tag(roomName), error: error.message }, 'connection error'));
     ws.on('close', (code) => this.closed(code));
     ws.on('pong', () => (this.alive = true));
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
-    this.keepalive = setInterval(() => this.ping(), KEEPALIVE_MS).unref();
+    ctx.live.add(this);
   }
 
   open(): void {
     try {
       this.room = this.ctx.rooms.join(this.roomName, this);
     } catch (error) {
-      this.ctx.logger.error({ room: this.roomName, error: (error as Error).message }, 'room could not be opened');
+      this.ctx.logger.error({ room: this.ctx.tag(this.roomName), error: (error as Error).message }, 'room could not be opened');
       this.close(Close.internalError, 'room unavailable');
       return;
     }
-    this.ctx.logger.info({ room: this.roomName }, 'connection opened');
+    this.ctx.logger.info({ room: this.ctx.tag(this.roomName) }, 'connection opened');
     this.send(syncStep1Message(this.room.doc));
     const presence = this.room.awarenessSnapshot();
     if (presence) this.send(presence);
@@ -81,7 +89,8 @@ class Connection implements Peer {
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
-    if (code !== Close.goingAway) this.ctx.logger.warn({ room: this.roomName, code, reason }, 'closing connection');
+    this.ctx.metrics.closesByReason.inc(1, { reason: reasonLabel(reason) });
+    if (code !== Close.goingAway) this.ctx.logger.warn({ room: this.ctx.tag(this.roomName), code, reason }, 'closing connection');
     this.ws.close(code, closeReason(reason));
   }
 
@@ -107,6 +116,7 @@ class Connection implements Peer {
     try {
       switch (message.kind) {
         case 'sync-step1':
+          this.synced = true;
           return this.send(syncStep2Message(room.doc, message.stateVector));
         case 'update':
           return room.applyUpdate(message.update, this);
@@ -130,8 +140,12 @@ class Connection implements Peer {
     }
   }
 
-  private ping(): void {
+  /** Drops a connection that never started its sync; `ping` also pings and drops one that stopped answering. */
+  sweep(now: number, ping: boolean): void {
+    if (!this.synced && now - this.openedAt > this.ctx.syncDeadlineMs) return this.close(Close.policyViolation, 'no sync started in time');
+    if (!ping) return;
     if (!this.alive) {
+      this.ctx.metrics.closesByReason.inc(1, { reason: 'no-pong' });
       this.ws.terminate();
       return;
     }
@@ -140,12 +154,32 @@ class Connection implements Peer {
   }
 
   private closed(code: number): void {
-    clearInterval(this.keepalive);
+    this.ctx.live.delete(this);
     this.closing = true;
     if (this.room) this.ctx.rooms.leave(this.room, this);
     this.ctx.metrics.connectionsClosed.inc(1, { code: String(code) });
-    this.ctx.logger.info({ room: this.roomName, code }, 'connection closed');
+    this.ctx.logger.info({ room: this.ctx.tag(this.roomName), code }, 'connection closed');
   }
+}
+
+export type { Connection };
+
+/** One timer for every connection's deadlines; returns its stop. */
+export function startSweeping(live: Set<Connection>, syncDeadlineMs: number): () => void {
+  const every = Math.min(SWEEP_MS, Math.ceil(syncDeadlineMs / 2));
+  let lastPing = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const ping = now - lastPing >= KEEPALIVE_MS;
+    if (ping) lastPing = now;
+    for (const connection of live) connection.sweep(now, ping);
+  }, every).unref();
+  return () => clearInterval(timer);
+}
+
+/** A metric label from a close reason: its fixed leading words, without the detail after a colon or any number. */
+function reasonLabel(reason: string): string {
+  return reason.split(':')[0]!.replace(/\d+/g, '').trim().replace(/\s+/g, '-');
 }
 
 /** A close frame's reason is limited to 123 bytes of UTF-8; the log keeps the full text. */

@@ -55,9 +55,13 @@ export class Metrics {
     'tandem_relay_auth_failures_total',
     'Upgrades refused for a missing or wrong key or room secret, by reason.',
   );
-  readonly upgradesRejected = new Counter('tandem_relay_upgrades_rejected_total', 'Upgrades refused for any reason, by HTTP status.');
+  readonly upgradesRejected = new Counter(
+    'tandem_relay_upgrades_rejected_total',
+    'Upgrades refused for any reason, by HTTP status and reason.',
+  );
   readonly updatesRejected = new Counter('tandem_relay_updates_rejected_total', 'Document updates refused because they do not decode.');
   readonly connectionsClosed = new Counter('tandem_relay_connections_closed_total', 'Connections closed, by WebSocket close code.');
+  readonly closesByReason = new Counter('tandem_relay_closes_total', 'Connections the relay closed, by reason.');
   private readonly gauges: Gauge[];
 
   constructor(sources: GaugeSources) {
@@ -78,6 +82,7 @@ export class Metrics {
       this.upgradesRejected,
       this.updatesRejected,
       this.connectionsClosed,
+      this.closesByReason,
     ];
     return `${[...this.gauges, ...counters].map((m) => m.render()).join('\n')}\n`;
   }

@@ -59,7 +59,13 @@ function checkAwareness(update: Uint8Array): void {
   for (let i = 0; i < count; i++) {
     decoding.readVarUint(decoder);
     decoding.readVarUint(decoder);
-    JSON.parse(decoding.readVarString(decoder));
+    const state = decoding.readVarString(decoder);
+    try {
+      JSON.parse(state);
+    } catch {
+      // JSON.parse quotes the text in its message, and a client's text never reaches the log.
+      throw new Error('a presence state is not JSON');
+    }
   }
 }
 

@@ -6,11 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { Gatekeeper } from './auth.js';
 import { validateSettings, type RelayOptions } from './config.js';
-import { serveConnection } from './connection.js';
+import { serveConnection, startSweeping, type Connection } from './connection.js';
 import { createRelayServer } from './http.js';
 import { stdoutLogger, type Logger } from '../src/node/log.js';
 import { Metrics } from './metrics.js';
 import { Close } from './protocol.js';
+import { roomTagger } from './room-tag.js';
 import { Rooms } from './rooms.js';
 import { openRelayStore } from './store.js';
 
@@ -31,10 +32,11 @@ const CLOSE_GRACE_MS = 2000;
 export async function startRelay(options: RelayOptions, logger: Logger = stdoutLogger()): Promise<Relay> {
   const config = validateSettings(options);
   const store = await openRelayStore(config.data, config.synchronous);
+  const tag = roomTagger(store.logKey);
   const rooms = new Rooms(store.updateLog, {
     compactAfter: config.compactAfter,
     idleUnloadMs: config.idleUnloadMs,
-    onStoreFailed: (room, error) => logger.error({ room, error: error.message }, 'room update could not be saved'),
+    onStoreFailed: (room, error) => logger.error({ room: tag(room), error: error.message }, 'room update could not be saved'),
   });
   // Compression is off: Yjs updates are small and already compact, and inflate bombs are a risk.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
@@ -44,20 +46,29 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
     roomsLoaded: () => rooms.loadedCount(),
   });
   let stopping = false;
+  const live = new Set<Connection>();
   const connectionContext = {
     rooms,
     metrics,
     logger,
+    tag,
+    live,
+    syncDeadlineMs: config.syncDeadlineMs,
     rateLimit: config.rateLimit,
     rateBurst: config.rateBurst,
     maxBufferedBytes: 4 * config.maxMessageBytes,
   };
+  const gate = new Gatekeeper(store.sqlite, config.key);
   const server = createRelayServer({
-    gate: new Gatekeeper(store.sqlite, config.key),
+    gate,
     wss,
     metrics,
     logger,
-    accepting: () => !stopping && wss.clients.size < config.maxConnections,
+    tag,
+    limits: { connections: config.maxConnections, perIp: config.maxConnectionsPerIp, perRoom: config.maxConnectionsPerRoom },
+    accepting: () => !stopping,
+    ready: () => store.sqlite.open,
+    roomSize: (room) => rooms.size(room),
     onConnection: (ws, room) => serveConnection(ws, room, connectionContext),
   });
 
@@ -75,9 +86,20 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
   }
   const { port } = server.address() as AddressInfo;
   logger.info({ port, host: config.host }, 'listening');
+  if (!config.key) logger.warn('no access key is set (--key): anyone who can reach this relay can create rooms on it');
+  const stopSweeping = startSweeping(live, config.syncDeadlineMs);
+  const expiry = setInterval(
+    () => {
+      const expired = gate.expireEmpty(new Date(Date.now() - config.emptyRoomExpiryMs), (room) => rooms.inUse(room));
+      if (expired) logger.info({ expired }, 'forgot rooms that never stored a document');
+    },
+    Math.min(config.emptyRoomExpiryMs / 4, 10 * 60_000),
+  ).unref();
 
   const shutdown = async () => {
     stopping = true;
+    stopSweeping();
+    clearInterval(expiry);
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     rooms.closeAll(Close.goingAway, 'relay shutting down');
     await waitForClients(wss, CLOSE_GRACE_MS);

@@ -166,6 +166,16 @@ export class Rooms {
     room.closeAll(code, reason);
   }
 
+  /** Connections in the room now. */
+  size(name: string): number {
+    return this.active.get(name)?.size ?? 0;
+  }
+
+  /** Whether the room has connections or its document is loaded. */
+  inUse(name: string): boolean {
+    return this.active.has(name) || this.registry.isLoaded(name);
+  }
+
   get activeCount(): number {
     return this.active.size;
   }
