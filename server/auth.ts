@@ -29,6 +29,7 @@ export class Gatekeeper {
   private readonly insert: SQLite.Statement<[string, Buffer, string]>;
   private readonly lookup: SQLite.Statement<[string], { secret_hash: Buffer }>;
   private readonly unused: SQLite.Statement<[string], { room: string }>;
+  private readonly stale: SQLite.Statement<[string], { room: string }>;
   private readonly forget: (rooms: string[]) => void;
   private readonly keyHash: Buffer | null;
 
@@ -40,12 +41,15 @@ export class Gatekeeper {
       `select room from rooms where created_at < ? and room not in (select doc_id from doc_updates)
          and room not in (select doc_id from docs where snapshot is not null)`,
     );
+    this.stale = sqlite.prepare('select doc_id as room from docs where updated_at < ?');
     const forgetRoom = sqlite.prepare('delete from rooms where room = ?');
     const forgetDoc = sqlite.prepare('delete from docs where doc_id = ?');
+    const forgetUpdates = sqlite.prepare('delete from doc_updates where doc_id = ?');
     this.forget = sqlite.transaction((rooms: string[]) => {
       for (const room of rooms) {
         forgetRoom.run(room);
         forgetDoc.run(room);
+        forgetUpdates.run(room);
       }
     });
     this.keyHash = accessKey === undefined ? null : sha256(accessKey);
@@ -82,10 +86,16 @@ export class Gatekeeper {
    * says are open, so a name claimed and abandoned becomes free again. Returns how many.
    */
   expireEmpty(before: Date, inUse: (room: string) => boolean): number {
-    const rooms = this.unused
-      .all(before.toISOString())
-      .map((r) => r.room)
-      .filter((room) => !inUse(room));
+    return this.expire(this.unused.all(before.toISOString()), inUse);
+  }
+
+  /** Deletes rooms, document and all, that nobody has connected to or written since `before`, except those in use. */
+  expireUnused(before: Date, inUse: (room: string) => boolean): number {
+    return this.expire(this.stale.all(before.toISOString()), inUse);
+  }
+
+  private expire(rows: { room: string }[], inUse: (room: string) => boolean): number {
+    const rooms = rows.map((r) => r.room).filter((room) => !inUse(room));
     this.forget(rooms);
     return rooms.length;
   }

@@ -48,6 +48,19 @@ export const RelaySettings = z.object({
    * clients resend (each keeps its whole document and hands the relay whatever it lacks).
    */
   synchronous: z.enum(['full', 'normal'], { error: "must be 'full' or 'normal'" }).default('full'),
+  /**
+   * Work one connection may cost per second: bytes received and structs decoded from its updates,
+   * each with a burst of one largest message; one address may cost eight connections' worth.
+   */
+  bytesPerSecond: wholeNumber(1024, 1024 * MiB).default(MiB),
+  structsPerSecond: wholeNumber(100, 100_000_000).default(20_000),
+  /** Once a connection has synced, its messages are keystrokes and pastes: this limit, not the first sync's. */
+  syncedMessageBytes: wholeNumber(1024, 256 * MiB).default(MiB),
+  /** Bytes one room may store, and the relay in all (relay.db and its WAL); past them updates are refused. */
+  maxRoomBytes: wholeNumber(MiB, 1024 * 1024 * MiB).default(64 * MiB),
+  maxStorageBytes: wholeNumber(MiB, 1024 * 1024 * 1024 * MiB).default(100 * 1024 * MiB),
+  /** A room nobody has connected to or written for this many days is deleted; its clients hold copies. */
+  roomExpiryDays: wholeNumber(1, 36_500).default(365),
   compactAfter: wholeNumber(1, 1_000_000).default(500),
   idleUnloadMs: wholeNumber(0, 24 * 3600 * 1000).default(60_000),
 });
@@ -73,6 +86,12 @@ const SOURCES: { [K in Setting]?: { flag: string; env: string } } = {
   maxConnectionsPerRoom: { flag: 'max-connections-per-room', env: 'TANDEM_RELAY_MAX_CONNECTIONS_PER_ROOM' },
   emptyRoomExpiryMs: { flag: 'empty-room-expiry-ms', env: 'TANDEM_RELAY_EMPTY_ROOM_EXPIRY_MS' },
   syncDeadlineMs: { flag: 'sync-deadline-ms', env: 'TANDEM_RELAY_SYNC_DEADLINE_MS' },
+  bytesPerSecond: { flag: 'bytes-per-second', env: 'TANDEM_RELAY_BYTES_PER_SECOND' },
+  structsPerSecond: { flag: 'structs-per-second', env: 'TANDEM_RELAY_STRUCTS_PER_SECOND' },
+  syncedMessageBytes: { flag: 'synced-message-bytes', env: 'TANDEM_RELAY_SYNCED_MESSAGE_BYTES' },
+  maxRoomBytes: { flag: 'max-room-bytes', env: 'TANDEM_RELAY_MAX_ROOM_BYTES' },
+  maxStorageBytes: { flag: 'max-storage-bytes', env: 'TANDEM_RELAY_MAX_STORAGE_BYTES' },
+  roomExpiryDays: { flag: 'room-expiry-days', env: 'TANDEM_RELAY_ROOM_EXPIRY_DAYS' },
   rateLimit: { flag: 'rate-limit', env: 'TANDEM_RELAY_RATE_LIMIT' },
   rateBurst: { flag: 'rate-burst', env: 'TANDEM_RELAY_RATE_BURST' },
   synchronous: { flag: 'synchronous', env: 'TANDEM_RELAY_SYNCHRONOUS' },

@@ -10,6 +10,7 @@ import {
   Close,
   ProtocolViolation,
   parseClientMessage,
+  type MessageLimits,
   syncStep1Message,
   syncStep2Message,
   stateVectorMessage,
@@ -34,12 +35,59 @@ export interface ConnectionContext {
   syncDeadlineMs: number;
   rateLimit: number;
   rateBurst: number;
+  budget: WorkBudget;
+  addresses: AddressBudgets;
+  limits: MessageLimits;
+  /** Largest message once synced (the first sync may bring a whole document). */
+  syncedMessageBytes: number;
   /** Bytes queued for a peer beyond which it is too slow to keep up and is disconnected. */
   maxBufferedBytes: number;
 }
 
+/** What one connection may cost per second (bursts: one largest message, or update, at once). */
+export interface WorkBudget {
+  bytesPerSecond: number;
+  bytesBurst: number;
+  structsPerSecond: number;
+  structsBurst: number;
+}
+
+/** One address may cost this many connections' worth of work. */
+const ADDRESS_SHARE = 8;
+
+interface Spend {
+  bytes: TokenBucket;
+  structs: TokenBucket;
+}
+
+const spendFor = (budget: WorkBudget, share = 1): Spend => ({
+  bytes: new TokenBucket(budget.bytesPerSecond * share, budget.bytesBurst * share),
+  structs: new TokenBucket(budget.structsPerSecond * share, budget.structsBurst * share),
+});
+
+/** The work budgets of the addresses with open connections, shared by all of an address's connections. */
+export class AddressBudgets {
+  private readonly spends = new Map<string, Spend & { connections: number }>();
+
+  constructor(private readonly budget: WorkBudget) {}
+
+  acquire(address: string): Spend {
+    let spend = this.spends.get(address);
+    if (!spend) this.spends.set(address, (spend = { ...spendFor(this.budget, ADDRESS_SHARE), connections: 0 }));
+    spend.connections++;
+    return spend;
+  }
+
+  release(address: string): void {
+    const spend = this.spends.get(address);
+    if (spend && --spend.connections === 0) this.spends.delete(address);
+  }
+}
+
 class Connection implements Peer {
   private readonly bucket: TokenBucket;
+  private readonly own: Spend;
+  private readonly shared: Spend;
   private readonly openedAt = performance.now();
   private room: Room | null = null;
   private closing = false;
@@ -49,9 +97,12 @@ class Connection implements Peer {
   constructor(
     private readonly ws: WebSocket,
     private readonly roomName: string,
+    private readonly address: string,
     private readonly ctx: ConnectionContext,
   ) {
     this.bucket = new TokenBucket(ctx.rateLimit, ctx.rateBurst);
+    this.own = spendFor(ctx.budget);
+    this.shared = ctx.addresses.acquire(address);
     ws.on('error', (error) => ctx.logger.warn({ room: ctx.tag(roomName), error: error.message }, 'connection error'));
     ws.on('close', (code) => this.closed(code));
     ws.on('pong', () => (this.alive = true));
@@ -94,6 +145,8 @@ class Connection implements Peer {
     this.ws.close(code, closeReason(reason));
   }
 
+  private readonly spendStructs = (structs: number) => this.own.structs.take(structs) && this.shared.structs.take(structs);
+
   private receive(data: RawData, isBinary: boolean): void {
     if (this.closing || !this.room) return;
     const bytes = toBytes(data);
@@ -101,9 +154,14 @@ class Connection implements Peer {
     this.ctx.metrics.bytesIn.inc(bytes.byteLength);
     if (!this.bucket.take()) return this.close(Close.policyViolation, 'rate limit exceeded');
     if (!isBinary) return this.close(Close.unsupportedData, 'text messages are not part of the protocol');
+    if (this.synced && bytes.byteLength > this.ctx.syncedMessageBytes)
+      return this.close(Close.messageTooBig, 'message too big once synced');
+    if (!this.own.bytes.take(bytes.byteLength) || !this.shared.bytes.take(bytes.byteLength)) {
+      return this.close(Close.policyViolation, 'byte budget exceeded');
+    }
     let message: ClientMessage;
     try {
-      message = parseClientMessage(bytes, this.room.doc);
+      message = parseClientMessage(bytes, this.room.doc, this.ctx.limits, this.spendStructs);
     } catch (error) {
       const violation = error as ProtocolViolation;
       if (violation.updateRejected) this.ctx.metrics.updatesRejected.inc();
@@ -134,6 +192,10 @@ class Connection implements Peer {
           });
       }
     } catch (error) {
+      if (error instanceof ProtocolViolation) {
+        if (message.kind === 'update') this.ctx.metrics.updatesRejected.inc();
+        return this.close(error.code, error.message);
+      }
       // Decoded fine yet failed to apply: the client's data is inconsistent, not the relay.
       if (message.kind === 'update') this.ctx.metrics.updatesRejected.inc();
       this.close(Close.invalidPayload, `message could not be applied: ${(error as Error).message}`);
@@ -155,6 +217,7 @@ class Connection implements Peer {
 
   private closed(code: number): void {
     this.ctx.live.delete(this);
+    this.ctx.addresses.release(this.address);
     this.closing = true;
     if (this.room) this.ctx.rooms.leave(this.room, this);
     this.ctx.metrics.connectionsClosed.inc(1, { code: String(code) });
@@ -195,6 +258,6 @@ function toBytes(data: RawData): Uint8Array {
 }
 
 /** Serves an upgraded, admitted WebSocket for its room until it closes. */
-export function serveConnection(ws: WebSocket, room: string, ctx: ConnectionContext): void {
-  new Connection(ws, room, ctx).open();
+export function serveConnection(ws: WebSocket, room: string, address: string, ctx: ConnectionContext): void {
+  new Connection(ws, room, address, ctx).open();
 }

@@ -29,7 +29,7 @@ export interface HttpContext {
   /** Whether the relay is ready to serve rooms (its database open and answering). */
   ready: () => boolean;
   roomSize: (room: string) => number;
-  onConnection: (ws: WebSocket, room: string) => void;
+  onConnection: (ws: WebSocket, room: string, address: string) => void;
 }
 
 /** A slow or silent client must not hold a socket open long before it is authenticated. */
@@ -106,7 +106,7 @@ function upgrade(ctx: HttpContext, open: PerAddress, req: IncomingMessage, socke
     }
     open.add(address, 1);
     ws.once('close', () => open.add(address, -1));
-    ctx.onConnection(ws, room);
+    ctx.onConnection(ws, room, address);
   });
 }
 

@@ -2,15 +2,16 @@
  * Assembles the relay: store, rooms, admission, HTTP and WebSocket servers. `startRelay` is what
  * the CLI runs and what tests and benchmarks run in-process.
  */
+import { statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { Gatekeeper } from './auth.js';
 import { validateSettings, type RelayOptions } from './config.js';
-import { serveConnection, startSweeping, type Connection } from './connection.js';
+import { AddressBudgets, serveConnection, startSweeping, type Connection } from './connection.js';
 import { createRelayServer } from './http.js';
 import { stdoutLogger, type Logger } from '../src/node/log.js';
 import { Metrics } from './metrics.js';
-import { Close } from './protocol.js';
+import { Close, DEFAULT_MESSAGE_LIMITS } from './protocol.js';
 import { roomTagger } from './room-tag.js';
 import { Rooms } from './rooms.js';
 import { openRelayStore } from './store.js';
@@ -28,6 +29,13 @@ export interface Relay {
 
 /** How long shutdown waits for clients to acknowledge the close before dropping them. */
 const CLOSE_GRACE_MS = 2000;
+const DAY_MS = 24 * 3600 * 1000;
+const STORAGE_CHECK_MS = 5000;
+
+/** relay.db and its write-ahead log, which holds recent commits until a checkpoint. */
+function storageBytes(file: string): number {
+  return [file, `${file}-wal`].reduce((sum, f) => sum + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
+}
 
 export async function startRelay(options: RelayOptions, logger: Logger = stdoutLogger()): Promise<Relay> {
   const config = validateSettings(options);
@@ -36,6 +44,7 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
   const rooms = new Rooms(store.updateLog, {
     compactAfter: config.compactAfter,
     idleUnloadMs: config.idleUnloadMs,
+    maxRoomBytes: config.maxRoomBytes,
     onStoreFailed: (room, error) => logger.error({ room: tag(room), error: error.message }, 'room update could not be saved'),
   });
   // Compression is off: Yjs updates are small and already compact, and inflate bombs are a risk.
@@ -47,6 +56,12 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
   });
   let stopping = false;
   const live = new Set<Connection>();
+  const budget = {
+    bytesPerSecond: config.bytesPerSecond,
+    bytesBurst: Math.max(config.bytesPerSecond, config.maxMessageBytes),
+    structsPerSecond: config.structsPerSecond,
+    structsBurst: Math.max(config.structsPerSecond, DEFAULT_MESSAGE_LIMITS.maxStructs),
+  };
   const connectionContext = {
     rooms,
     metrics,
@@ -56,6 +71,10 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
     syncDeadlineMs: config.syncDeadlineMs,
     rateLimit: config.rateLimit,
     rateBurst: config.rateBurst,
+    budget,
+    addresses: new AddressBudgets(budget),
+    limits: DEFAULT_MESSAGE_LIMITS,
+    syncedMessageBytes: Math.min(config.syncedMessageBytes, config.maxMessageBytes),
     maxBufferedBytes: 4 * config.maxMessageBytes,
   };
   const gate = new Gatekeeper(store.sqlite, config.key);
@@ -69,7 +88,7 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
     accepting: () => !stopping,
     ready: () => store.sqlite.open,
     roomSize: (room) => rooms.size(room),
-    onConnection: (ws, room) => serveConnection(ws, room, connectionContext),
+    onConnection: (ws, room, address) => serveConnection(ws, room, address, connectionContext),
   });
 
   try {
@@ -90,16 +109,28 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
   const stopSweeping = startSweeping(live, config.syncDeadlineMs);
   const expiry = setInterval(
     () => {
-      const expired = gate.expireEmpty(new Date(Date.now() - config.emptyRoomExpiryMs), (room) => rooms.inUse(room));
-      if (expired) logger.info({ expired }, 'forgot rooms that never stored a document');
+      const inUse = (room: string) => rooms.inUse(room);
+      const empty = gate.expireEmpty(new Date(Date.now() - config.emptyRoomExpiryMs), inUse);
+      const unused = gate.expireUnused(new Date(Date.now() - config.roomExpiryDays * DAY_MS), inUse);
+      if (empty || unused) logger.info({ empty, unused }, 'expired rooms');
     },
     Math.min(config.emptyRoomExpiryMs / 4, 10 * 60_000),
   ).unref();
+  const storageCheck = setInterval(() => {
+    const full = storageBytes(store.file) > config.maxStorageBytes;
+    if (full !== rooms.quota.storageFull)
+      logger.warn(
+        { full, maxStorageBytes: config.maxStorageBytes },
+        full ? 'storage quota reached: refusing updates' : 'storage below quota again',
+      );
+    rooms.quota.storageFull = full;
+  }, STORAGE_CHECK_MS).unref();
 
   const shutdown = async () => {
     stopping = true;
     stopSweeping();
     clearInterval(expiry);
+    clearInterval(storageCheck);
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     rooms.closeAll(Close.goingAway, 'relay shutting down');
     await waitForClients(wss, CLOSE_GRACE_MS);

@@ -40,6 +40,7 @@ export class UpdateLog {
   private readonly selectFamily: SQLite.Statement<[{ id: string }], { doc_id: string }>;
   private readonly deleteUpdates: SQLite.Statement<[string]>;
   private readonly deleteDoc: SQLite.Statement<[string]>;
+  private readonly selectSize: SQLite.Statement<[string, string], { bytes: number }>;
 
   constructor(
     private readonly sqlite: SQLite.Database,
@@ -57,6 +58,19 @@ export class UpdateLog {
     );
     this.deleteUpdates = sqlite.prepare('delete from doc_updates where doc_id = ?');
     this.deleteDoc = sqlite.prepare('delete from docs where doc_id = ?');
+    this.selectSize = sqlite.prepare(
+      'select coalesce((select length(snapshot) from docs where doc_id = ?), 0) + coalesce((select sum(length("update")) from doc_updates where doc_id = ?), 0) as bytes',
+    );
+  }
+
+  /** Bytes the document takes on disk: its snapshot and its log. */
+  storedBytes(docId: string): number {
+    return this.selectSize.get(docId, docId)?.bytes ?? 0;
+  }
+
+  /** Marks the document as used now, whether or not it changed. */
+  touch(docId: string): void {
+    this.touchDoc.run(new Date().toISOString(), docId);
   }
 
   exists(docId: string): boolean {

@@ -127,4 +127,20 @@ describe('Gatekeeper', () => {
     expect(storedHash(open)).toBeUndefined();
     expect(storedHash(written)).toBeDefined();
   });
+
+  test('rooms nobody has used since the expiry are deleted with their document, unless in use', () => {
+    const gate = new Gatekeeper(store.sqlite, undefined);
+    const [stale, open] = [newRoom(), newRoom()];
+    for (const room of [stale, open]) {
+      enter(gate, `/${room}`, query({ secret: newSecret() }));
+      store.updateLog.create(room, 'relay-room');
+      store.updateLog.append(room, 1, new Uint8Array([0, 0]));
+    }
+    expect(gate.expireUnused(new Date(Date.now() - 60_000), () => false)).toBe(0);
+    expect(gate.expireUnused(new Date(Date.now() + 60_000), (room) => room === open)).toBe(1);
+    expect(storedHash(stale)).toBeUndefined();
+    expect(store.updateLog.exists(stale)).toBe(false);
+    expect(store.sqlite.prepare('select count(*) as n from doc_updates where doc_id = ?').get(stale)).toEqual({ n: 0 });
+    expect(store.updateLog.exists(open)).toBe(true);
+  });
 });
