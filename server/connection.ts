@@ -4,7 +4,7 @@
  * close code and is logged; nothing a client sends can throw out of here into the process.
  */
 import { WebSocket, type RawData } from 'ws';
-import type { Logger } from '../src/node/log.js';
+import type { ClientLog } from './log-limit.js';
 import type { Metrics } from './metrics.js';
 import {
   Close,
@@ -27,7 +27,7 @@ const SWEEP_MS = 5000;
 export interface ConnectionContext {
   rooms: Rooms;
   metrics: Metrics;
-  logger: Logger;
+  logger: ClientLog;
   tag: (room: string) => string;
   /** Every open connection, swept by one timer (`startSweeping`) rather than a timer each. */
   live: Set<Connection>;

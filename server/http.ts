@@ -13,14 +13,14 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Gatekeeper } from './auth.js';
-import type { Logger } from '../src/node/log.js';
+import type { ClientLog } from './log-limit.js';
 import type { Metrics } from './metrics.js';
 
 export interface HttpContext {
   gate: Gatekeeper;
   wss: WebSocketServer;
   metrics: Metrics;
-  logger: Logger;
+  logger: ClientLog;
   /** The log's name for a room (never the room id itself). */
   tag: (room: string) => string;
   limits: { connections: number; perIp: number; perRoom: number };

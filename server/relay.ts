@@ -10,6 +10,7 @@ import { validateSettings, type RelayOptions } from './config.js';
 import { AddressBudgets, serveConnection, startSweeping, type Connection } from './connection.js';
 import { createRelayServer } from './http.js';
 import { stdoutLogger, type Logger } from '../src/node/log.js';
+import { limitedLog } from './log-limit.js';
 import { Metrics } from './metrics.js';
 import { Close, DEFAULT_MESSAGE_LIMITS } from './protocol.js';
 import { roomTagger } from './room-tag.js';
@@ -41,12 +42,6 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
   const config = validateSettings(options);
   const store = await openRelayStore(config.data, config.synchronous);
   const tag = roomTagger(store.logKey);
-  const rooms = new Rooms(store.updateLog, {
-    compactAfter: config.compactAfter,
-    idleUnloadMs: config.idleUnloadMs,
-    maxRoomBytes: config.maxRoomBytes,
-    onStoreFailed: (room, error) => logger.error({ room: tag(room), error: error.message }, 'room update could not be saved'),
-  });
   // Compression is off: Yjs updates are small and already compact, and inflate bombs are a risk.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
   const metrics = new Metrics({
@@ -54,8 +49,17 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
     roomsActive: () => rooms.activeCount,
     roomsLoaded: () => rooms.loadedCount(),
   });
+  const rooms = new Rooms(store.updateLog, {
+    compactAfter: config.compactAfter,
+    idleUnloadMs: config.idleUnloadMs,
+    maxRoomBytes: config.maxRoomBytes,
+    onStoreFailed: (room, error) => logger.error({ room: tag(room), error: error.message }, 'room update could not be saved'),
+    onStored: (ms) => metrics.storeSeconds.observe(ms / 1000),
+    onCompacted: (ms) => metrics.compactSeconds.observe(ms / 1000),
+  });
   let stopping = false;
   const live = new Set<Connection>();
+  const clientLog = limitedLog(logger, () => metrics.logLinesDropped.inc());
   const budget = {
     bytesPerSecond: config.bytesPerSecond,
     bytesBurst: Math.max(config.bytesPerSecond, config.maxMessageBytes),
@@ -65,7 +69,7 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
   const connectionContext = {
     rooms,
     metrics,
-    logger,
+    logger: clientLog,
     tag,
     live,
     syncDeadlineMs: config.syncDeadlineMs,
@@ -82,7 +86,7 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
     gate,
     wss,
     metrics,
-    logger,
+    logger: clientLog,
     tag,
     limits: { connections: config.maxConnections, perIp: config.maxConnectionsPerIp, perRoom: config.maxConnectionsPerRoom },
     accepting: () => !stopping,
@@ -129,6 +133,8 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
   const shutdown = async () => {
     stopping = true;
     stopSweeping();
+    clientLog.stop();
+    metrics.stop();
     clearInterval(expiry);
     clearInterval(storageCheck);
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -145,6 +145,8 @@ export interface RoomsOptions {
   idleUnloadMs: number;
   maxRoomBytes: number;
   onStoreFailed(room: string, error: Error): void;
+  onStored(ms: number): void;
+  onCompacted(ms: number): void;
 }
 
 export class Rooms {
@@ -163,7 +165,9 @@ export class Rooms {
     this.registry = new DocRegistry(log, {
       compactAfter: options.compactAfter,
       idleUnloadMs: options.idleUnloadMs,
+      onCompacted: options.onCompacted,
       groupCommit: {
+        onStored: options.onStored,
         onStoreFailed: (name, error) => {
           options.onStoreFailed(name, error);
           const room = this.active.get(name);

@@ -37,7 +37,9 @@ export interface DocRegistryOptions {
    * the wait for its own fsync. A commit that fails drops the documents it held (the next use
    * reloads what is on disk) and reports each to `onStoreFailed`.
    */
-  groupCommit?: { onStoreFailed(docId: string, error: Error): void };
+  groupCommit?: { onStoreFailed(docId: string, error: Error): void; onStored?(ms: number): void };
+  /** Told how long each compaction took. */
+  onCompacted?(ms: number): void;
 }
 
 export class DocRegistry {
@@ -174,7 +176,9 @@ export class DocRegistry {
     this.storedWaiters = [];
     if (rows.length === 0) return;
     try {
+      const start = performance.now();
       this.log.appendMany(rows);
+      this.options.groupCommit!.onStored?.(performance.now() - start);
     } catch (error) {
       for (const docId of new Set(rows.map((r) => r.docId))) {
         const entry = this.entries.get(docId);
@@ -194,7 +198,9 @@ export class DocRegistry {
     // The snapshot covers every update up to entry.seq: they must all be in the log first.
     this.commit();
     if (this.entries.get(docId) !== entry) return;
+    const start = performance.now();
     this.log.compact(docId, entry.doc, entry.seq);
+    this.options.onCompacted?.(performance.now() - start);
     entry.pending = 0;
   }
 
