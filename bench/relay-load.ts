@@ -29,8 +29,8 @@ const ACTIVE_ROOMS = 1000;
 const IDLE_ROOMS = 5000;
 const IDLE_PER_ROOM = 2;
 const SECRET = { secret: 'bench-secret-0123456789abcdef0123456789abcdef' };
-/** Our relay caps connections per IP and per server; every bench client comes from 127.0.0.1. */
-const LOOPBACK_LIMITS = ['--max-connections', '20000', '--max-connections-per-ip', '20000'];
+/** Our relay caps connections and room creation per address; every bench client comes from 127.0.0.1. */
+const LOOPBACK_LIMITS = ['--max-connections', '20000', '--max-connections-per-ip', '20000', '--rooms-per-minute', '1000000'];
 
 export interface LoadResult {
   server: string;

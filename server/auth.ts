@@ -19,7 +19,9 @@ export const RoomName = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/);
 const Secret = z.string().min(16).max(512);
 
 export type Admission =
-  { ok: true; room: string; secretHash: Buffer } | { ok: false; status: 400 | 401 | 403; reason: 'bad-room' | 'key' | 'secret' };
+  /** `created`: the room has no secret registered yet, so this connection would create it. */
+  | { ok: true; room: string; secretHash: Buffer; created: boolean }
+  | { ok: false; status: 400 | 401 | 403; reason: 'bad-room' | 'key' | 'secret' };
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
@@ -69,7 +71,7 @@ export class Gatekeeper {
     if (stored && (stored.secret_hash.length !== presented.length || !timingSafeEqual(stored.secret_hash, presented))) {
       return { ok: false, status: 403, reason: 'secret' };
     }
-    return { ok: true, room: room.data, secretHash: presented };
+    return { ok: true, room: room.data, secretHash: presented, created: !stored };
   }
 
   /** Registers an admitted room's secret if it has none yet; false if another secret got there first. */

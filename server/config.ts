@@ -32,6 +32,8 @@ export const RelaySettings = z.object({
   maxConnectionsPerIp: wholeNumber(1, 1_000_000).default(256),
   /** A 1:1 room has two people, each with a desktop app and maybe a browser tab or two. */
   maxConnectionsPerRoom: wholeNumber(1, 10_000).default(8),
+  /** Rooms one address may create per minute (and at once): a person creates a few a week. */
+  roomsPerMinute: wholeNumber(1, 1_000_000).default(60),
   /** A client starts its sync as soon as it connects; one that has not within this long is dropped. */
   syncDeadlineMs: wholeNumber(100, 600_000).default(10_000),
   /** A room registered but never given a document is forgotten after this long, freeing its name. */
@@ -84,6 +86,7 @@ const SOURCES: { [K in Setting]?: { flag: string; env: string } } = {
   maxConnections: { flag: 'max-connections', env: 'TANDEM_RELAY_MAX_CONNECTIONS' },
   maxConnectionsPerIp: { flag: 'max-connections-per-ip', env: 'TANDEM_RELAY_MAX_CONNECTIONS_PER_IP' },
   maxConnectionsPerRoom: { flag: 'max-connections-per-room', env: 'TANDEM_RELAY_MAX_CONNECTIONS_PER_ROOM' },
+  roomsPerMinute: { flag: 'rooms-per-minute', env: 'TANDEM_RELAY_ROOMS_PER_MINUTE' },
   emptyRoomExpiryMs: { flag: 'empty-room-expiry-ms', env: 'TANDEM_RELAY_EMPTY_ROOM_EXPIRY_MS' },
   syncDeadlineMs: { flag: 'sync-deadline-ms', env: 'TANDEM_RELAY_SYNC_DEADLINE_MS' },
   bytesPerSecond: { flag: 'bytes-per-second', env: 'TANDEM_RELAY_BYTES_PER_SECOND' },

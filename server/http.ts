@@ -15,6 +15,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { Gatekeeper } from './auth.js';
 import type { ClientLog } from './log-limit.js';
 import type { Metrics } from './metrics.js';
+import { TokenBucket } from './rate-limit.js';
 
 export interface HttpContext {
   gate: Gatekeeper;
@@ -23,7 +24,7 @@ export interface HttpContext {
   logger: ClientLog;
   /** The log's name for a room (never the room id itself). */
   tag: (room: string) => string;
-  limits: { connections: number; perIp: number; perRoom: number };
+  limits: { connections: number; perIp: number; perRoom: number; roomsPerMinute: number };
   /** False when the relay is shutting down. */
   accepting: () => boolean;
   /** Whether the relay is ready to serve rooms (its database open and answering). */
@@ -36,6 +37,20 @@ export interface HttpContext {
 const HEADERS_TIMEOUT_MS = 5000;
 /** Sockets beyond the connection limits allowed to be mid-handshake (refused ones get their answer). */
 const HANDSHAKE_ALLOWANCE = 64;
+
+/** Rooms each address may create: `perMinute`, and as many at once; addresses are forgotten once their bucket is full again. */
+class Creations {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(private readonly perMinute: number) {}
+
+  take(address: string): boolean {
+    if (this.buckets.size > 10_000) this.buckets.clear();
+    let bucket = this.buckets.get(address);
+    if (!bucket) this.buckets.set(address, (bucket = new TokenBucket(this.perMinute / 60, this.perMinute)));
+    return bucket.take();
+  }
+}
 
 /** Counts per remote address, forgetting an address at zero. */
 class PerAddress {
@@ -68,7 +83,7 @@ function requestUrl(req: IncomingMessage): URL | null {
   }
 }
 
-function upgrade(ctx: HttpContext, open: PerAddress, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   const onError = (error: Error) => ctx.logger.warn({ error: error.message }, 'socket error before upgrade');
   socket.on('error', onError);
   const url = requestUrl(req);
@@ -96,6 +111,7 @@ function upgrade(ctx: HttpContext, open: PerAddress, req: IncomingMessage, socke
   }
   const { room } = admission;
   if (ctx.roomSize(room) >= ctx.limits.perRoom) return refuseWith(503, 'room-full', room);
+  if (admission.created && !creations.take(address)) return refuseWith(429, 'room-creation-rate');
   // ws answers a bad handshake (400) itself and calls back only once the 101 is written, in this same step.
   ctx.wss.handleUpgrade(req, socket, head, (ws) => {
     // From here ws owns the socket and reports its errors on the WebSocket.
@@ -142,7 +158,8 @@ export function createRelayServer(ctx: HttpContext): Server {
     sockets.add(address, 1);
     socket.once('close', () => sockets.add(address, -1));
   });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(ctx, open, req, socket, head));
+  const creations = new Creations(ctx.limits.roomsPerMinute);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(ctx, open, creations, req, socket, head));
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     ctx.metrics.upgradesRejected.inc(1, { status: timedOut ? '408' : '400', reason: timedOut ? 'headers-timeout' : 'bad-http' });

@@ -88,7 +88,12 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
     metrics,
     logger: clientLog,
     tag,
-    limits: { connections: config.maxConnections, perIp: config.maxConnectionsPerIp, perRoom: config.maxConnectionsPerRoom },
+    limits: {
+      connections: config.maxConnections,
+      perIp: config.maxConnectionsPerIp,
+      perRoom: config.maxConnectionsPerRoom,
+      roomsPerMinute: config.roomsPerMinute,
+    },
     accepting: () => !stopping,
     ready: () => store.sqlite.open,
     roomSize: (room) => rooms.size(room),

@@ -7,6 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../src/node/log.js';
+import { startRelay } from '../../../server/relay.js';
 import {
   SPAWNED_RELAY_TIMEOUT_MS,
   closeCode,
@@ -158,5 +160,24 @@ describe('admission', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
       .filter((l) => l.includes('"reason":"secret"'))
       .at(-1)!;
     expect(JSON.parse(refusal).room).toMatch(/^[A-Za-z0-9_-]{12}$/);
+  });
+});
+
+describe('room creation', () => {
+  it('refuses an address creating rooms past its rate with 429, while its existing rooms stay open to it', async () => {
+    const dir = tempDir();
+    const relay = await startRelay({ port: 0, data: dir.path, roomsPerMinute: 2 }, silentLogger);
+    try {
+      const rooms = [newRoom(), newRoom()];
+      const secret = newSecret();
+      for (const room of rooms) expect(await upgradeStatus(`${relay.url}/${room}?secret=${secret}`)).toBe(101);
+      expect(await upgradeStatus(`${relay.url}/${newRoom()}?secret=${secret}`)).toBe(429);
+      expect(await upgradeStatus(`${relay.url}/${rooms[0]}?secret=${secret}`)).toBe(101);
+      const metrics = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+      expect(metrics).toContain('tandem_relay_upgrades_rejected_total{status="429",reason="room-creation-rate"} 1');
+    } finally {
+      await relay.close();
+      dir.remove();
+    }
   });
 });
