@@ -1,9 +1,9 @@
 /**
  * Decides, before any WebSocket upgrade, whether a request may join a room: the operator's access
  * key (if one is set, needed for every connection and so for creating a room) and the room secret.
- * The first connection to a room registers sha256(secret) once its WebSocket handshake has
- * succeeded (a handshake that fails registers nothing, so it cannot lock the owner out); every
- * later one must present the same secret. Comparisons are constant-time over fixed-length hashes
+ * The first connection to a room registers sha256(secret) as its 101 goes out, and the
+ * registration is taken back if the WebSocket handshake fails, so a failed upgrade cannot lock the
+ * owner out; every later one must present the same secret. Comparisons are constant-time over fixed-length hashes
  * so neither timing nor length reveals how close a guess was. A refusal never says whether the
  * room exists: a wrong secret and a bad one get the same 403.
  *
@@ -29,6 +29,7 @@ function sha256(text: string): Buffer {
 
 export class Gatekeeper {
   private readonly insert: SQLite.Statement<[string, Buffer, string]>;
+  private readonly withdraw: SQLite.Statement<[string, Buffer]>;
   private readonly lookup: SQLite.Statement<[string], { secret_hash: Buffer }>;
   private readonly unused: SQLite.Statement<[string], { room: string }>;
   private readonly stale: SQLite.Statement<[string], { room: string }>;
@@ -38,6 +39,7 @@ export class Gatekeeper {
   constructor(sqlite: SQLite.Database, accessKey: string | undefined) {
     this.insert = sqlite.prepare('insert into rooms (room, secret_hash, created_at) values (?, ?, ?) on conflict (room) do nothing');
     this.lookup = sqlite.prepare('select secret_hash from rooms where room = ?');
+    this.withdraw = sqlite.prepare('delete from rooms where room = ? and secret_hash = ?');
     // A room that never stored a document: no update rows and no snapshot.
     this.unused = sqlite.prepare(
       `select room from rooms where created_at < ? and room not in (select doc_id from doc_updates)
@@ -81,6 +83,11 @@ export class Gatekeeper {
     return (
       !!stored && stored.secret_hash.length === admission.secretHash.length && timingSafeEqual(stored.secret_hash, admission.secretHash)
     );
+  }
+
+  /** Takes back a registration whose handshake then failed, if it is still this admission's. */
+  unregister(admission: { room: string; secretHash: Buffer }): void {
+    this.withdraw.run(admission.room, admission.secretHash);
   }
 
   /**

@@ -112,18 +112,20 @@ function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations, req: 
   const { room } = admission;
   if (ctx.roomSize(room) >= ctx.limits.perRoom) return refuseWith(503, 'room-full', room);
   if (admission.created && !creations.take(address)) return refuseWith(429, 'room-creation-rate');
-  // ws answers a bad handshake (400) itself and calls back only once the 101 is written, in this same step.
+  // Registered before the 101 goes out, so whoever sees the 101 finds the room registered; taken
+  // back if the handshake fails: ws answers a bad one (400) itself and calls back, in this same
+  // step, only once the 101 is written.
+  if (!ctx.gate.register(admission)) return refuseWith(403, 'secret', room);
+  let upgraded = false;
   ctx.wss.handleUpgrade(req, socket, head, (ws) => {
+    upgraded = true;
     // From here ws owns the socket and reports its errors on the WebSocket.
     socket.off('error', onError);
-    if (!ctx.gate.register(admission)) {
-      ws.close(1008, 'room secret');
-      return;
-    }
     open.add(address, 1);
     ws.once('close', () => open.add(address, -1));
     ctx.onConnection(ws, room, address);
   });
+  if (!upgraded && admission.created) ctx.gate.unregister(admission);
 }
 
 export function createRelayServer(ctx: HttpContext): Server {
