@@ -8,6 +8,7 @@ import { runInsightsBench } from './insights.js';
 import { runMeetingBench } from './meeting.js';
 import { formatQuickAdd, measureQuickAdd, quickAddFigures } from './quick-add.js';
 import { formatLatency, measureRelayLatency, relayLatencyFigures } from './relay-latency.js';
+import { formatRelayLoad, measureRelayLoad, relayLoadFigures } from './relay-load.js';
 import { formatSyncLatency, measureSyncLatency, syncLatencyFigures } from './sync-latency.js';
 import { formatSyncMerge, measureSyncMerge, syncMergeFigures } from './sync-merge.js';
 
@@ -16,6 +17,9 @@ const figures = await runFoundationBench();
 console.log('\nKeystroke-to-peer latency through the relay, plain y-websocket clients (bench/relay-latency.ts)');
 const relay = await measureRelayLatency();
 console.log(formatLatency(relay));
+console.log('\nThe relay under load (bench/relay-load.ts)');
+const load = await measureRelayLoad();
+console.log(formatRelayLoad(load));
 console.log('\nKeystroke-to-peer latency, core to core (bench/sync-latency.ts)');
 const latency = await measureSyncLatency();
 console.log(formatSyncLatency(latency));
@@ -31,6 +35,7 @@ Object.assign(
   runMeetingBench(),
   runInsightsBench(),
   relayLatencyFigures(relay),
+  relayLoadFigures(load),
   syncLatencyFigures(latency),
   syncMergeFigures(merge),
 );

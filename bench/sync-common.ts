@@ -9,11 +9,14 @@ import { createServer as createTcpServer, connect, type AddressInfo, type Socket
 import { cpus, tmpdir, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { REFERENCE_NAME } from './reference-server.js';
+import { RELAY_BUNDLE } from '../vite.relay.config.js';
 import { TandemCore, type CoreOptions, type CoreSession } from '../src/core/tandem-core.js';
 
 export interface RelayTarget {
   name: string;
   url: string;
+  /** The server's process, for measuring its CPU and memory. */
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -26,8 +29,8 @@ export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `tandem-be
  * relay, not the cores measuring it (in one process it would stall them too and hide the effect
  * of forwarding before storing).
  */
-function spawnServer(name: string, args: string[], onClose: () => void = () => {}): Promise<RelayTarget> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnServer(name: string, nodeArgs: string[], onClose: () => void = () => {}): Promise<RelayTarget> {
+  const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let out = '';
   return new Promise((resolve, reject) => {
@@ -39,6 +42,7 @@ function spawnServer(name: string, args: string[], onClose: () => void = () => {
       resolve({
         name,
         url: `ws://127.0.0.1:${port}`,
+        pid: child.pid!,
         close: async () => {
           child.kill('SIGTERM');
           await exited;
@@ -52,19 +56,23 @@ function spawnServer(name: string, args: string[], onClose: () => void = () => {
   });
 }
 
-/** Our relay (server/main.ts) in its own process, on a loopback port, with its own temp data dir. */
-export function startOurRelay(synchronous: 'full' | 'normal' = 'normal'): Promise<RelayTarget> {
+let relayBuilt: Promise<unknown> | null = null;
+
+/** Our relay in its own process, as deployed (the bundle of `npm run build:relay`, built once per run), on a loopback port, with its own temp data dir. */
+export async function startOurRelay(synchronous: 'full' | 'normal' = 'normal', extraArgs: string[] = []): Promise<RelayTarget> {
+  relayBuilt ??= import('vite').then(({ build }) => build({ configFile: join(ROOT, 'vite.relay.config.ts') }));
+  await relayBuilt;
   const dir = tempDir('relay');
   return spawnServer(
     `tandem relay (SQLite, synchronous=${synchronous.toUpperCase()})`,
-    ['server/main.ts', '--port', '0', '--data', dir, '--synchronous', synchronous],
+    [RELAY_BUNDLE, '--port', '0', '--data', dir, '--synchronous', synchronous, ...extraArgs],
     () => rmSync(dir, { recursive: true, force: true }),
   );
 }
 
 /** The reference server (bench/reference-server.ts) in its own process. */
 export function startReference(): Promise<RelayTarget> {
-  return spawnServer(REFERENCE_NAME, ['bench/reference-server.ts']);
+  return spawnServer(REFERENCE_NAME, ['--import', 'tsx', 'bench/reference-server.ts']);
 }
 
 /** A TCP proxy in front of a relay that counts the bytes each way (WebSocket frames, upgrade handshake included). */

@@ -27,20 +27,42 @@ export const RelaySettings = z.object({
   data: z.string({ error: 'is required (the directory that holds relay.db)' }).min(1, 'must not be empty'),
   key: z.string().min(16, 'must be at least 16 characters').max(512, 'must be at most 512 characters').optional(),
   maxMessageBytes: wholeNumber(1024, 256 * MiB).default(10 * MiB),
-  maxConnections: wholeNumber(1, 1_000_000).default(1000),
+  maxConnections: wholeNumber(1, 1_000_000).default(10_000),
+  /** Open WebSockets from one address; generous, as a whole office may share one. */
+  maxConnectionsPerIp: wholeNumber(1, 1_000_000).default(256),
+  /** A 1:1 room has two people, each with a desktop app and maybe a browser tab or two. */
+  maxConnectionsPerRoom: wholeNumber(1, 10_000).default(8),
+  /** Rooms one address may create per minute (and at once): a person creates a few a week. */
+  roomsPerMinute: wholeNumber(1, 1_000_000).default(60),
+  /** A client starts its sync as soon as it connects; one that has not within this long is dropped. */
+  syncDeadlineMs: wholeNumber(100, 600_000).default(10_000),
+  /** A room registered but never given a document is forgotten after this long, freeing its name. */
+  emptyRoomExpiryMs: wholeNumber(60_000, 365 * 24 * 3600 * 1000).default(3600 * 1000),
   /** Sustained messages per second one connection may send; typing is a few dozen at most. */
   rateLimit: wholeNumber(1, 1_000_000).default(500),
   /** Messages a connection may send at once, e.g. a reconnecting client flushing its backlog. */
   rateBurst: wholeNumber(1, 1_000_000).default(2000),
   /**
-   * SQLite's fsync policy. 'normal' (default, WAL) survives a killed relay process; a crashed
-   * machine can lose its last few commits. That is the right trade for a relay, unlike the app:
-   * the relay never holds the only copy of a change, since every client keeps its whole document
-   * and hands the relay whatever it lacks on the next connection; and the fsync per update it
-   * saves is what keeps keystroke latency level with the reference server (bench/sync-latency.ts).
-   * 'full' makes every update durable against power loss before it is confirmed.
+   * SQLite's fsync policy. 'full' (default) makes every update durable against power loss before
+   * the relay confirms it to its sender; group commit (one transaction, one fsync, per event-loop
+   * turn for all rooms) keeps that cheap, and updates are forwarded to peers before it. 'normal'
+   * survives a killed relay process but a crashed machine can lose its last commits, which the
+   * clients resend (each keeps its whole document and hands the relay whatever it lacks).
    */
-  synchronous: z.enum(['full', 'normal'], { error: "must be 'full' or 'normal'" }).default('normal'),
+  synchronous: z.enum(['full', 'normal'], { error: "must be 'full' or 'normal'" }).default('full'),
+  /**
+   * Work one connection may cost per second: bytes received and structs decoded from its updates,
+   * each with a burst of one largest message; one address may cost eight connections' worth.
+   */
+  bytesPerSecond: wholeNumber(1024, 1024 * MiB).default(MiB),
+  structsPerSecond: wholeNumber(100, 100_000_000).default(20_000),
+  /** Once a connection has synced, its messages are keystrokes and pastes: this limit, not the first sync's. */
+  syncedMessageBytes: wholeNumber(1024, 256 * MiB).default(MiB),
+  /** Bytes one room may store, and the relay in all (relay.db and its WAL); past them updates are refused. */
+  maxRoomBytes: wholeNumber(MiB, 1024 * 1024 * MiB).default(64 * MiB),
+  maxStorageBytes: wholeNumber(MiB, 1024 * 1024 * 1024 * MiB).default(100 * 1024 * MiB),
+  /** A room nobody has connected to or written for this many days is deleted; its clients hold copies. */
+  roomExpiryDays: wholeNumber(1, 36_500).default(365),
   compactAfter: wholeNumber(1, 1_000_000).default(500),
   idleUnloadMs: wholeNumber(0, 24 * 3600 * 1000).default(60_000),
 });
@@ -62,6 +84,17 @@ const SOURCES: { [K in Setting]?: { flag: string; env: string } } = {
   key: { flag: 'key', env: 'TANDEM_RELAY_KEY' },
   maxMessageBytes: { flag: 'max-message-bytes', env: 'TANDEM_RELAY_MAX_MESSAGE_BYTES' },
   maxConnections: { flag: 'max-connections', env: 'TANDEM_RELAY_MAX_CONNECTIONS' },
+  maxConnectionsPerIp: { flag: 'max-connections-per-ip', env: 'TANDEM_RELAY_MAX_CONNECTIONS_PER_IP' },
+  maxConnectionsPerRoom: { flag: 'max-connections-per-room', env: 'TANDEM_RELAY_MAX_CONNECTIONS_PER_ROOM' },
+  roomsPerMinute: { flag: 'rooms-per-minute', env: 'TANDEM_RELAY_ROOMS_PER_MINUTE' },
+  emptyRoomExpiryMs: { flag: 'empty-room-expiry-ms', env: 'TANDEM_RELAY_EMPTY_ROOM_EXPIRY_MS' },
+  syncDeadlineMs: { flag: 'sync-deadline-ms', env: 'TANDEM_RELAY_SYNC_DEADLINE_MS' },
+  bytesPerSecond: { flag: 'bytes-per-second', env: 'TANDEM_RELAY_BYTES_PER_SECOND' },
+  structsPerSecond: { flag: 'structs-per-second', env: 'TANDEM_RELAY_STRUCTS_PER_SECOND' },
+  syncedMessageBytes: { flag: 'synced-message-bytes', env: 'TANDEM_RELAY_SYNCED_MESSAGE_BYTES' },
+  maxRoomBytes: { flag: 'max-room-bytes', env: 'TANDEM_RELAY_MAX_ROOM_BYTES' },
+  maxStorageBytes: { flag: 'max-storage-bytes', env: 'TANDEM_RELAY_MAX_STORAGE_BYTES' },
+  roomExpiryDays: { flag: 'room-expiry-days', env: 'TANDEM_RELAY_ROOM_EXPIRY_DAYS' },
   rateLimit: { flag: 'rate-limit', env: 'TANDEM_RELAY_RATE_LIMIT' },
   rateBurst: { flag: 'rate-burst', env: 'TANDEM_RELAY_RATE_BURST' },
   synchronous: { flag: 'synchronous', env: 'TANDEM_RELAY_SYNCHRONOUS' },

@@ -4,13 +4,13 @@
  * close code and is logged; nothing a client sends can throw out of here into the process.
  */
 import { WebSocket, type RawData } from 'ws';
-import { TandemError } from '../src/shared/errors.js';
-import type { Logger } from '../src/node/log.js';
+import type { ClientLog } from './log-limit.js';
 import type { Metrics } from './metrics.js';
 import {
   Close,
   ProtocolViolation,
   parseClientMessage,
+  type MessageLimits,
   syncStep1Message,
   syncStep2Message,
   stateVectorMessage,
@@ -21,46 +21,104 @@ import type { Peer, Room, Rooms } from './rooms.js';
 
 /** A peer that answers no ping for this long is gone (a sleeping laptop, a dropped network). */
 const KEEPALIVE_MS = 30_000;
+/** How often every connection is looked at, at most, by one timer for all. */
+const SWEEP_MS = 5000;
 
 export interface ConnectionContext {
   rooms: Rooms;
   metrics: Metrics;
-  logger: Logger;
+  logger: ClientLog;
+  tag: (room: string) => string;
+  /** Every open connection, swept by one timer (`startSweeping`) rather than a timer each. */
+  live: Set<Connection>;
+  /** How long a client may take to start its sync. */
+  syncDeadlineMs: number;
   rateLimit: number;
   rateBurst: number;
+  budget: WorkBudget;
+  addresses: AddressBudgets;
+  limits: MessageLimits;
+  /** Largest message once synced (the first sync may bring a whole document). */
+  syncedMessageBytes: number;
   /** Bytes queued for a peer beyond which it is too slow to keep up and is disconnected. */
   maxBufferedBytes: number;
 }
 
+/** What one connection may cost per second (bursts: one largest message, or update, at once). */
+export interface WorkBudget {
+  bytesPerSecond: number;
+  bytesBurst: number;
+  structsPerSecond: number;
+  structsBurst: number;
+}
+
+/** One address may cost this many connections' worth of work. */
+const ADDRESS_SHARE = 8;
+
+interface Spend {
+  bytes: TokenBucket;
+  structs: TokenBucket;
+}
+
+const spendFor = (budget: WorkBudget, share = 1): Spend => ({
+  bytes: new TokenBucket(budget.bytesPerSecond * share, budget.bytesBurst * share),
+  structs: new TokenBucket(budget.structsPerSecond * share, budget.structsBurst * share),
+});
+
+/** The work budgets of the addresses with open connections, shared by all of an address's connections. */
+export class AddressBudgets {
+  private readonly spends = new Map<string, Spend & { connections: number }>();
+
+  constructor(private readonly budget: WorkBudget) {}
+
+  acquire(address: string): Spend {
+    let spend = this.spends.get(address);
+    if (!spend) this.spends.set(address, (spend = { ...spendFor(this.budget, ADDRESS_SHARE), connections: 0 }));
+    spend.connections++;
+    return spend;
+  }
+
+  release(address: string): void {
+    const spend = this.spends.get(address);
+    if (spend && --spend.connections === 0) this.spends.delete(address);
+  }
+}
+
 class Connection implements Peer {
   private readonly bucket: TokenBucket;
-  private readonly keepalive: NodeJS.Timeout;
+  private readonly own: Spend;
+  private readonly shared: Spend;
+  private readonly openedAt = performance.now();
   private room: Room | null = null;
   private closing = false;
+  private synced = false;
   private alive = true;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly roomName: string,
+    private readonly address: string,
     private readonly ctx: ConnectionContext,
   ) {
     this.bucket = new TokenBucket(ctx.rateLimit, ctx.rateBurst);
-    ws.on('error', (error) => ctx.logger.warn({ room: roomName, error: error.message }, 'connection error'));
+    this.own = spendFor(ctx.budget);
+    this.shared = ctx.addresses.acquire(address);
+    ws.on('error', (error) => ctx.logger.warn({ room: ctx.tag(roomName), error: error.message }, 'connection error'));
     ws.on('close', (code) => this.closed(code));
     ws.on('pong', () => (this.alive = true));
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
-    this.keepalive = setInterval(() => this.ping(), KEEPALIVE_MS).unref();
+    ctx.live.add(this);
   }
 
   open(): void {
     try {
       this.room = this.ctx.rooms.join(this.roomName, this);
     } catch (error) {
-      this.ctx.logger.error({ room: this.roomName, error: (error as Error).message }, 'room could not be opened');
+      this.ctx.logger.error({ room: this.ctx.tag(this.roomName), error: (error as Error).message }, 'room could not be opened');
       this.close(Close.internalError, 'room unavailable');
       return;
     }
-    this.ctx.logger.info({ room: this.roomName }, 'connection opened');
+    this.ctx.logger.info({ room: this.ctx.tag(this.roomName) }, 'connection opened');
     this.send(syncStep1Message(this.room.doc));
     const presence = this.room.awarenessSnapshot();
     if (presence) this.send(presence);
@@ -82,9 +140,12 @@ class Connection implements Peer {
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
-    if (code !== Close.goingAway) this.ctx.logger.warn({ room: this.roomName, code, reason }, 'closing connection');
+    this.ctx.metrics.closesByReason.inc(1, { reason: reasonLabel(reason) });
+    if (code !== Close.goingAway) this.ctx.logger.warn({ room: this.ctx.tag(this.roomName), code, reason }, 'closing connection');
     this.ws.close(code, closeReason(reason));
   }
+
+  private readonly spendStructs = (structs: number) => this.own.structs.take(structs) && this.shared.structs.take(structs);
 
   private receive(data: RawData, isBinary: boolean): void {
     if (this.closing || !this.room) return;
@@ -93,9 +154,14 @@ class Connection implements Peer {
     this.ctx.metrics.bytesIn.inc(bytes.byteLength);
     if (!this.bucket.take()) return this.close(Close.policyViolation, 'rate limit exceeded');
     if (!isBinary) return this.close(Close.unsupportedData, 'text messages are not part of the protocol');
+    if (this.synced && bytes.byteLength > this.ctx.syncedMessageBytes)
+      return this.close(Close.messageTooBig, 'message too big once synced');
+    if (!this.own.bytes.take(bytes.byteLength) || !this.shared.bytes.take(bytes.byteLength)) {
+      return this.close(Close.policyViolation, 'byte budget exceeded');
+    }
     let message: ClientMessage;
     try {
-      message = parseClientMessage(bytes);
+      message = parseClientMessage(bytes, this.room.doc, this.ctx.limits, this.spendStructs);
     } catch (error) {
       const violation = error as ProtocolViolation;
       if (violation.updateRejected) this.ctx.metrics.updatesRejected.inc();
@@ -108,6 +174,7 @@ class Connection implements Peer {
     try {
       switch (message.kind) {
         case 'sync-step1':
+          this.synced = true;
           return this.send(syncStep2Message(room.doc, message.stateVector));
         case 'update':
           return room.applyUpdate(message.update, this);
@@ -119,13 +186,15 @@ class Connection implements Peer {
           return;
         }
         case 'query-state-vector':
-          return this.send(stateVectorMessage(room.doc));
+          // The answer confirms what the room holds, so it waits until that is on disk.
+          return this.ctx.rooms.whenStored(() => {
+            if (!this.closing) this.send(stateVectorMessage(room.doc));
+          });
       }
     } catch (error) {
-      if (error instanceof TandemError && error.code === 'storage') {
-        this.ctx.logger.error({ room: room.name, error: error.message }, 'room update could not be saved');
-        this.ctx.rooms.fail(room, 'the relay could not save a change', Close.internalError);
-        return;
+      if (error instanceof ProtocolViolation) {
+        if (message.kind === 'update') this.ctx.metrics.updatesRejected.inc();
+        return this.close(error.code, error.message);
       }
       // Decoded fine yet failed to apply: the client's data is inconsistent, not the relay.
       if (message.kind === 'update') this.ctx.metrics.updatesRejected.inc();
@@ -133,8 +202,12 @@ class Connection implements Peer {
     }
   }
 
-  private ping(): void {
+  /** Drops a connection that never started its sync; `ping` also pings and drops one that stopped answering. */
+  sweep(now: number, ping: boolean): void {
+    if (!this.synced && now - this.openedAt > this.ctx.syncDeadlineMs) return this.close(Close.policyViolation, 'no sync started in time');
+    if (!ping) return;
     if (!this.alive) {
+      this.ctx.metrics.closesByReason.inc(1, { reason: 'no-pong' });
       this.ws.terminate();
       return;
     }
@@ -143,12 +216,33 @@ class Connection implements Peer {
   }
 
   private closed(code: number): void {
-    clearInterval(this.keepalive);
+    this.ctx.live.delete(this);
+    this.ctx.addresses.release(this.address);
     this.closing = true;
     if (this.room) this.ctx.rooms.leave(this.room, this);
     this.ctx.metrics.connectionsClosed.inc(1, { code: String(code) });
-    this.ctx.logger.info({ room: this.roomName, code }, 'connection closed');
+    this.ctx.logger.info({ room: this.ctx.tag(this.roomName), code }, 'connection closed');
   }
+}
+
+export type { Connection };
+
+/** One timer for every connection's deadlines; returns its stop. */
+export function startSweeping(live: Set<Connection>, syncDeadlineMs: number): () => void {
+  const every = Math.min(SWEEP_MS, Math.ceil(syncDeadlineMs / 2));
+  let lastPing = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const ping = now - lastPing >= KEEPALIVE_MS;
+    if (ping) lastPing = now;
+    for (const connection of live) connection.sweep(now, ping);
+  }, every).unref();
+  return () => clearInterval(timer);
+}
+
+/** A metric label from a close reason: its fixed leading words, without the detail after a colon or any number. */
+function reasonLabel(reason: string): string {
+  return reason.split(':')[0]!.replace(/\d+/g, '').trim().replace(/\s+/g, '-');
 }
 
 /** A close frame's reason is limited to 123 bytes of UTF-8; the log keeps the full text. */
@@ -164,6 +258,6 @@ function toBytes(data: RawData): Uint8Array {
 }
 
 /** Serves an upgraded, admitted WebSocket for its room until it closes. */
-export function serveConnection(ws: WebSocket, room: string, ctx: ConnectionContext): void {
-  new Connection(ws, room, ctx).open();
+export function serveConnection(ws: WebSocket, room: string, address: string, ctx: ConnectionContext): void {
+  new Connection(ws, room, address, ctx).open();
 }

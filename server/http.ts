@@ -1,27 +1,71 @@
 /**
- * The relay's HTTP face: /healthz and /metrics, and the WebSocket upgrade, which is admitted or
- * refused here before the WebSocket handshake so a refused client gets a plain HTTP status
- * (401 key, 403 secret, 400 bad room, 503 full or stopping) and never a WebSocket.
+ * The relay's HTTP face: /healthz, /readyz and /metrics, and the WebSocket upgrade, which is
+ * admitted or refused here before the WebSocket handshake so a refused client gets a plain HTTP
+ * status (401 key, 403 secret, 400 bad room, 429 too many from one address, 503 relay or room full,
+ * or stopping) and never a WebSocket. The room's capacity is told only to holders of its secret.
+ *
+ * Before admission a socket costs little and lives briefly: the server holds at most
+ * `maxConnections` plus a small allowance of sockets in all, one address at most its own limit
+ * plus that allowance, and a request must complete its headers within a few seconds.
  */
 import { STATUS_CODES, createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Gatekeeper } from './auth.js';
-import type { Logger } from '../src/node/log.js';
+import type { ClientLog } from './log-limit.js';
 import type { Metrics } from './metrics.js';
+import { TokenBucket } from './rate-limit.js';
 
 export interface HttpContext {
   gate: Gatekeeper;
   wss: WebSocketServer;
   metrics: Metrics;
-  logger: Logger;
-  /** False when the relay is full or shutting down. */
+  logger: ClientLog;
+  /** The log's name for a room (never the room id itself). */
+  tag: (room: string) => string;
+  limits: { connections: number; perIp: number; perRoom: number; roomsPerMinute: number };
+  /** False when the relay is shutting down. */
   accepting: () => boolean;
-  onConnection: (ws: WebSocket, room: string) => void;
+  /** Whether the relay is ready to serve rooms (its database open and answering). */
+  ready: () => boolean;
+  roomSize: (room: string) => number;
+  onConnection: (ws: WebSocket, room: string, address: string) => void;
 }
 
-/** A slow or silent client must not hold a socket open forever before it is authenticated. */
-const HEADERS_TIMEOUT_MS = 10_000;
+/** A slow or silent client must not hold a socket open long before it is authenticated. */
+const HEADERS_TIMEOUT_MS = 5000;
+/** Sockets beyond the connection limits allowed to be mid-handshake (refused ones get their answer). */
+const HANDSHAKE_ALLOWANCE = 64;
+
+/** Rooms each address may create: `perMinute`, and as many at once; addresses are forgotten once their bucket is full again. */
+class Creations {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(private readonly perMinute: number) {}
+
+  take(address: string): boolean {
+    if (this.buckets.size > 10_000) this.buckets.clear();
+    let bucket = this.buckets.get(address);
+    if (!bucket) this.buckets.set(address, (bucket = new TokenBucket(this.perMinute / 60, this.perMinute)));
+    return bucket.take();
+  }
+}
+
+/** Counts per remote address, forgetting an address at zero. */
+class PerAddress {
+  private readonly counts = new Map<string, number>();
+
+  get(address: string): number {
+    return this.counts.get(address) ?? 0;
+  }
+
+  add(address: string, by: 1 | -1): void {
+    const n = this.get(address) + by;
+    if (n > 0) this.counts.set(address, n);
+    else this.counts.delete(address);
+  }
+}
 
 function refuse(socket: Duplex, status: number): void {
   const body = STATUS_CODES[status] ?? 'Error';
@@ -39,44 +83,64 @@ function requestUrl(req: IncomingMessage): URL | null {
   }
 }
 
-function upgrade(ctx: HttpContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   const onError = (error: Error) => ctx.logger.warn({ error: error.message }, 'socket error before upgrade');
   socket.on('error', onError);
   const url = requestUrl(req);
-  const refuseWith = (status: number, fields: Record<string, unknown>) => {
-    ctx.metrics.upgradesRejected.inc(1, { status: String(status) });
-    ctx.logger.warn({ status, ...fields }, 'upgrade refused');
+  const address = req.socket.remoteAddress ?? '';
+  const refuseWith = (status: number, reason: string, room?: string) => {
+    ctx.metrics.upgradesRejected.inc(1, { status: String(status), reason });
+    ctx.logger.warn({ status, reason, room: room === undefined ? undefined : ctx.tag(room) }, 'upgrade refused');
     refuse(socket, status);
   };
-  if (!url) return refuseWith(400, { reason: 'bad-url' });
-  if (!ctx.accepting()) return refuseWith(503, { reason: 'unavailable' });
+  if (!url) return refuseWith(400, 'bad-url');
+  if (!ctx.accepting()) return refuseWith(503, 'stopping');
+  if (ctx.wss.clients.size >= ctx.limits.connections) return refuseWith(503, 'relay-full');
+  if (open.get(address) >= ctx.limits.perIp) return refuseWith(429, 'address-full');
   let admission;
   try {
     admission = ctx.gate.admit(url.pathname, url.searchParams);
   } catch (error) {
     ctx.logger.error({ error: (error as Error).message }, 'admission failed');
-    return refuseWith(500, { reason: 'internal' });
+    return refuseWith(500, 'internal');
   }
   if (!admission.ok) {
     if (admission.reason !== 'bad-room') ctx.metrics.authFailures.inc(1, { reason: admission.reason });
     // The room is named only once it is known to be a valid name (the key is checked first); secrets and keys never are.
-    const room = admission.reason === 'secret' ? url.pathname.slice(1) : undefined;
-    return refuseWith(admission.status, { reason: admission.reason, room });
+    return refuseWith(admission.status, admission.reason, admission.reason === 'secret' ? url.pathname.slice(1) : undefined);
   }
+  const { room } = admission;
+  if (ctx.roomSize(room) >= ctx.limits.perRoom) return refuseWith(503, 'room-full', room);
+  if (admission.created && !creations.take(address)) return refuseWith(429, 'room-creation-rate');
+  // Registered before the 101 goes out, so whoever sees the 101 finds the room registered; taken
+  // back if the handshake fails: ws answers a bad one (400) itself and calls back, in this same
+  // step, only once the 101 is written.
+  if (!ctx.gate.register(admission)) return refuseWith(403, 'secret', room);
+  let upgraded = false;
   ctx.wss.handleUpgrade(req, socket, head, (ws) => {
+    upgraded = true;
     // From here ws owns the socket and reports its errors on the WebSocket.
     socket.off('error', onError);
-    ctx.onConnection(ws, admission.room);
+    open.add(address, 1);
+    ws.once('close', () => open.add(address, -1));
+    ctx.onConnection(ws, room, address);
   });
+  if (!upgraded && admission.created) ctx.gate.unregister(admission);
 }
 
 export function createRelayServer(ctx: HttpContext): Server {
-  const server = createServer((req, res) => {
+  const open = new PerAddress();
+  const sockets = new PerAddress();
+  // Node enforces the headers timeout only when it checks, every 30 s unless told otherwise.
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     const path = requestUrl(req)?.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed');
     } else if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    } else if (path === '/readyz') {
+      const ready = ctx.accepting() && ctx.ready();
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready' : 'not ready');
     } else if (path === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(ctx.metrics.render());
     } else {
@@ -84,11 +148,25 @@ export function createRelayServer(ctx: HttpContext): Server {
     }
   });
   server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = HEADERS_TIMEOUT_MS * 3;
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(ctx, req, socket, head));
-  server.on('clientError', (error, socket) => {
-    ctx.logger.warn({ error: error.message }, 'bad http request');
-    if (socket.writable) refuse(socket, 400);
+  server.requestTimeout = HEADERS_TIMEOUT_MS * 2;
+  server.maxConnections = ctx.limits.connections + HANDSHAKE_ALLOWANCE;
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    if (sockets.get(address) >= ctx.limits.perIp + HANDSHAKE_ALLOWANCE) {
+      ctx.metrics.upgradesRejected.inc(1, { status: 'none', reason: 'address-sockets' });
+      socket.destroy();
+      return;
+    }
+    sockets.add(address, 1);
+    socket.once('close', () => sockets.add(address, -1));
+  });
+  const creations = new Creations(ctx.limits.roomsPerMinute);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(ctx, open, creations, req, socket, head));
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    ctx.metrics.upgradesRejected.inc(1, { status: timedOut ? '408' : '400', reason: timedOut ? 'headers-timeout' : 'bad-http' });
+    ctx.logger.warn({ error: error.code ?? 'unknown' }, 'bad http request');
+    if (socket.writable) refuse(socket, timedOut ? 408 : 400);
     else socket.destroy();
   });
   server.on('error', (error) => ctx.logger.error({ error: error.message }, 'http server error'));

@@ -2,13 +2,15 @@
  * The y-websocket wire format (y-protocols sync + awareness, lib0 varints), parsed strictly.
  * Everything a client sends is decoded in full here, updates included (Y.decodeUpdate), before
  * any of it touches a room: y-protocols' own reader applies updates as it reads them, so a
- * malformed one could half-apply and be persisted.
+ * malformed one could half-apply and be persisted, and checked for nesting Yjs cannot handle.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { NestingTooDeep, checkNesting } from '../src/node/docstore/nesting.js';
 import { MESSAGE_STATE_VECTOR } from '../src/shared/relay-protocol.js';
+import { countStructs } from './update-scan.js';
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
@@ -23,6 +25,7 @@ export const Close = {
   unsupportedData: 1003,
   invalidPayload: 1007,
   policyViolation: 1008,
+  messageTooBig: 1009,
   internalError: 1011,
   tryAgainLater: 1013,
 } as const;
@@ -42,7 +45,8 @@ export class ProtocolViolation extends Error {
 
 export type ClientMessage =
   | { kind: 'sync-step1'; stateVector: Uint8Array }
-  | { kind: 'update'; update: Uint8Array }
+  /** `structs`: how many it decoded to, the measure of the work of applying it. */
+  | { kind: 'update'; update: Uint8Array; structs: number }
   | { kind: 'awareness'; update: Uint8Array }
   | { kind: 'query-awareness' }
   | { kind: 'query-state-vector' };
@@ -51,22 +55,58 @@ function invalid(what: string, error: unknown, updateRejected = false): Protocol
   return new ProtocolViolation(Close.invalidPayload, `${what}: ${error instanceof Error ? error.message : String(error)}`, updateRejected);
 }
 
-/** Checks an awareness update's structure: clients, clocks and JSON states. */
-function checkAwareness(update: Uint8Array): void {
+/** What one message may hold, whatever its sender's budget. */
+export interface MessageLimits {
+  /** Structs one update may decode to (300k map sets in one update kept a relay busy for seconds). */
+  maxStructs: number;
+  /** Bytes of a state vector (one asking for the diff against half a million clients cost seconds). */
+  maxStateVectorBytes: number;
+  /** Bytes of one presence state (JSON), and presence states in one message. */
+  maxPresenceBytes: number;
+  maxPresenceStates: number;
+}
+
+export const DEFAULT_MESSAGE_LIMITS: MessageLimits = {
+  maxStructs: 50_000,
+  maxStateVectorBytes: 128 * 1024,
+  maxPresenceBytes: 16 * 1024,
+  maxPresenceStates: 8,
+};
+
+/** Checks an awareness update's structure: clients, clocks and JSON states, within the limits. */
+function checkAwareness(update: Uint8Array, limits: MessageLimits): void {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
+  if (count > limits.maxPresenceStates)
+    throw new ProtocolViolation(Close.policyViolation, `more than ${limits.maxPresenceStates} presence states in one message`);
   for (let i = 0; i < count; i++) {
     decoding.readVarUint(decoder);
     decoding.readVarUint(decoder);
-    JSON.parse(decoding.readVarString(decoder));
+    const state = decoding.readVarString(decoder);
+    if (state.length > limits.maxPresenceBytes)
+      throw new ProtocolViolation(Close.policyViolation, `a presence state over ${limits.maxPresenceBytes} bytes`);
+    try {
+      JSON.parse(state);
+    } catch {
+      // JSON.parse quotes the text in its message, and a client's text never reaches the log.
+      throw new Error('a presence state is not JSON');
+    }
   }
 }
 
-function parseSync(decoder: decoding.Decoder): ClientMessage {
+function parseSync(
+  decoder: decoding.Decoder,
+  doc: Y.Doc | null,
+  limits: MessageLimits,
+  spend: (structs: number) => boolean,
+): ClientMessage {
   const type = decoding.readVarUint(decoder);
   const payload = decoding.readVarUint8Array(decoder);
   switch (type) {
     case SYNC_STEP1:
+      if (payload.byteLength > limits.maxStateVectorBytes) {
+        throw new ProtocolViolation(Close.policyViolation, `a state vector over ${limits.maxStateVectorBytes} bytes`);
+      }
       try {
         Y.decodeStateVector(payload);
       } catch (error) {
@@ -74,29 +114,51 @@ function parseSync(decoder: decoding.Decoder): ClientMessage {
       }
       return { kind: 'sync-step1', stateVector: payload };
     case SYNC_STEP2:
-    case SYNC_UPDATE:
+    case SYNC_UPDATE: {
+      // Measured before decoding, so neither the cap nor the sender's budget is spent on decoding first.
+      let structs;
       try {
-        Y.decodeUpdate(payload);
+        structs = countStructs(payload, limits.maxStructs);
       } catch (error) {
         throw invalid('malformed update', error, true);
       }
-      return { kind: 'update', update: payload };
+      if (structs > limits.maxStructs) {
+        throw new ProtocolViolation(Close.policyViolation, `an update of more than ${limits.maxStructs} structs`, true);
+      }
+      if (!spend(structs)) throw new ProtocolViolation(Close.policyViolation, 'work budget exceeded', true);
+      try {
+        checkNesting(Y.decodeUpdate(payload), doc);
+      } catch (error) {
+        throw invalid(error instanceof NestingTooDeep ? 'update refused' : 'malformed update', error, true);
+      }
+      return { kind: 'update', update: payload, structs };
+    }
     default:
       throw new ProtocolViolation(Close.unsupportedData, `unknown sync message type ${type}`);
   }
 }
 
-export function parseClientMessage(bytes: Uint8Array): ClientMessage {
+/**
+ * Parses a message for the room holding `doc`, against which updates are checked (nesting.ts;
+ * without it, from the update alone). `spend` is asked for an update's structs before it is
+ * decoded, and refusing them refuses the message.
+ */
+export function parseClientMessage(
+  bytes: Uint8Array,
+  doc: Y.Doc | null = null,
+  limits: MessageLimits = DEFAULT_MESSAGE_LIMITS,
+  spend: (structs: number) => boolean = () => true,
+): ClientMessage {
   const decoder = decoding.createDecoder(bytes);
   let type: number;
   try {
     type = decoding.readVarUint(decoder);
     switch (type) {
       case MESSAGE_SYNC:
-        return parseSync(decoder);
+        return parseSync(decoder, doc, limits, spend);
       case MESSAGE_AWARENESS: {
         const update = decoding.readVarUint8Array(decoder);
-        checkAwareness(update);
+        checkAwareness(update, limits);
         return { kind: 'awareness', update };
       }
       case MESSAGE_QUERY_AWARENESS:

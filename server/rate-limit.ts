@@ -1,4 +1,4 @@
-/** A token bucket: `burst` messages at once, refilled at `rate` per second. */
+/** A token bucket: `burst` units (messages, bytes, structs) at once, refilled at `rate` per second. */
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -12,12 +12,12 @@ export class TokenBucket {
     this.last = now();
   }
 
-  take(): boolean {
+  take(cost = 1): boolean {
     const now = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
     return true;
   }
 }

@@ -2,15 +2,18 @@
  * Assembles the relay: store, rooms, admission, HTTP and WebSocket servers. `startRelay` is what
  * the CLI runs and what tests and benchmarks run in-process.
  */
+import { statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { Gatekeeper } from './auth.js';
 import { validateSettings, type RelayOptions } from './config.js';
-import { serveConnection } from './connection.js';
+import { AddressBudgets, serveConnection, startSweeping, type Connection } from './connection.js';
 import { createRelayServer } from './http.js';
 import { stdoutLogger, type Logger } from '../src/node/log.js';
+import { limitedLog } from './log-limit.js';
 import { Metrics } from './metrics.js';
-import { Close } from './protocol.js';
+import { Close, DEFAULT_MESSAGE_LIMITS } from './protocol.js';
+import { roomTagger } from './room-tag.js';
 import { Rooms } from './rooms.js';
 import { openRelayStore } from './store.js';
 
@@ -27,11 +30,18 @@ export interface Relay {
 
 /** How long shutdown waits for clients to acknowledge the close before dropping them. */
 const CLOSE_GRACE_MS = 2000;
+const DAY_MS = 24 * 3600 * 1000;
+const STORAGE_CHECK_MS = 5000;
+
+/** relay.db and its write-ahead log, which holds recent commits until a checkpoint. */
+function storageBytes(file: string): number {
+  return [file, `${file}-wal`].reduce((sum, f) => sum + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
+}
 
 export async function startRelay(options: RelayOptions, logger: Logger = stdoutLogger()): Promise<Relay> {
   const config = validateSettings(options);
   const store = await openRelayStore(config.data, config.synchronous);
-  const rooms = new Rooms(store.updateLog, { compactAfter: config.compactAfter, idleUnloadMs: config.idleUnloadMs });
+  const tag = roomTagger(store.logKey);
   // Compression is off: Yjs updates are small and already compact, and inflate bombs are a risk.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
   const metrics = new Metrics({
@@ -39,22 +49,55 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
     roomsActive: () => rooms.activeCount,
     roomsLoaded: () => rooms.loadedCount(),
   });
+  const rooms = new Rooms(store.updateLog, {
+    compactAfter: config.compactAfter,
+    idleUnloadMs: config.idleUnloadMs,
+    maxRoomBytes: config.maxRoomBytes,
+    onStoreFailed: (room, error) => logger.error({ room: tag(room), error: error.message }, 'room update could not be saved'),
+    onStored: (ms) => metrics.storeSeconds.observe(ms / 1000),
+    onCompacted: (ms) => metrics.compactSeconds.observe(ms / 1000),
+  });
   let stopping = false;
+  const live = new Set<Connection>();
+  const clientLog = limitedLog(logger, () => metrics.logLinesDropped.inc());
+  const budget = {
+    bytesPerSecond: config.bytesPerSecond,
+    bytesBurst: Math.max(config.bytesPerSecond, config.maxMessageBytes),
+    structsPerSecond: config.structsPerSecond,
+    structsBurst: Math.max(config.structsPerSecond, DEFAULT_MESSAGE_LIMITS.maxStructs),
+  };
   const connectionContext = {
     rooms,
     metrics,
-    logger,
+    logger: clientLog,
+    tag,
+    live,
+    syncDeadlineMs: config.syncDeadlineMs,
     rateLimit: config.rateLimit,
     rateBurst: config.rateBurst,
+    budget,
+    addresses: new AddressBudgets(budget),
+    limits: DEFAULT_MESSAGE_LIMITS,
+    syncedMessageBytes: Math.min(config.syncedMessageBytes, config.maxMessageBytes),
     maxBufferedBytes: 4 * config.maxMessageBytes,
   };
+  const gate = new Gatekeeper(store.sqlite, config.key);
   const server = createRelayServer({
-    gate: new Gatekeeper(store.sqlite, config.key),
+    gate,
     wss,
     metrics,
-    logger,
-    accepting: () => !stopping && wss.clients.size < config.maxConnections,
-    onConnection: (ws, room) => serveConnection(ws, room, connectionContext),
+    logger: clientLog,
+    tag,
+    limits: {
+      connections: config.maxConnections,
+      perIp: config.maxConnectionsPerIp,
+      perRoom: config.maxConnectionsPerRoom,
+      roomsPerMinute: config.roomsPerMinute,
+    },
+    accepting: () => !stopping,
+    ready: () => store.sqlite.open,
+    roomSize: (room) => rooms.size(room),
+    onConnection: (ws, room, address) => serveConnection(ws, room, address, connectionContext),
   });
 
   try {
@@ -71,9 +114,34 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
   }
   const { port } = server.address() as AddressInfo;
   logger.info({ port, host: config.host }, 'listening');
+  if (!config.key) logger.warn('no access key is set (--key): anyone who can reach this relay can create rooms on it');
+  const stopSweeping = startSweeping(live, config.syncDeadlineMs);
+  const expiry = setInterval(
+    () => {
+      const inUse = (room: string) => rooms.inUse(room);
+      const empty = gate.expireEmpty(new Date(Date.now() - config.emptyRoomExpiryMs), inUse);
+      const unused = gate.expireUnused(new Date(Date.now() - config.roomExpiryDays * DAY_MS), inUse);
+      if (empty || unused) logger.info({ empty, unused }, 'expired rooms');
+    },
+    Math.min(config.emptyRoomExpiryMs / 4, 10 * 60_000),
+  ).unref();
+  const storageCheck = setInterval(() => {
+    const full = storageBytes(store.file) > config.maxStorageBytes;
+    if (full !== rooms.quota.storageFull)
+      logger.warn(
+        { full, maxStorageBytes: config.maxStorageBytes },
+        full ? 'storage quota reached: refusing updates' : 'storage below quota again',
+      );
+    rooms.quota.storageFull = full;
+  }, STORAGE_CHECK_MS).unref();
 
   const shutdown = async () => {
     stopping = true;
+    stopSweeping();
+    clientLog.stop();
+    metrics.stop();
+    clearInterval(expiry);
+    clearInterval(storageCheck);
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     rooms.closeAll(Close.goingAway, 'relay shutting down');
     await waitForClients(wss, CLOSE_GRACE_MS);

@@ -1,14 +1,15 @@
 /**
- * Rooms: one shared Y.Doc (held by the project's DocRegistry, which stores every update in the
- * same synchronous step that forwards it to the peers, before any later message is read), one
- * Awareness, and the peers connected to it. A room lives while it has
+ * Rooms: one shared Y.Doc (held by the project's DocRegistry, which forwards every update to the
+ * peers at once and stores the updates of one event-loop turn, of all rooms, in one transaction
+ * right after it), one Awareness, and the peers connected to it. A room lives while it has
  * peers; its document then stays loaded until the registry unloads it as idle.
  */
 import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { DocRegistry } from '../src/node/docstore/doc-registry.js';
 import type { UpdateLog } from '../src/node/docstore/update-log.js';
-import { awarenessMessage, updateMessage } from './protocol.js';
+import * as decoding from 'lib0/decoding';
+import { Close, ProtocolViolation, awarenessMessage, updateMessage } from './protocol.js';
 
 /** What a room needs from a connection. */
 export interface Peer {
@@ -23,15 +24,30 @@ interface AwarenessChange {
 }
 
 const ROOM_DOC_KIND = 'relay-room';
+/** Presences one connection may speak for: a person, and a few windows of theirs. */
+const MAX_PRESENCES_PER_PEER = 8;
+/** Presence changes are sent out together at most this often, however many peers change. */
+const PRESENCE_COALESCE_MS = 50;
+
+/** Limits every room shares; `storageFull` is set while the relay's disk budget is spent. */
+export interface RoomQuota {
+  maxRoomBytes: number;
+  storageFull: boolean;
+}
 
 export class Room {
   readonly awareness: Awareness;
   /** Each peer with the awareness client ids it speaks for, removed when it leaves. */
   private readonly peers = new Map<Peer, Set<number>>();
+  private readonly presenceChanged = new Set<number>();
+  private presenceTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly name: string,
     readonly doc: Y.Doc,
+    /** Bytes stored for this room (snapshot and log), counted on as updates arrive. */
+    private storedBytes: number,
+    private readonly quota: RoomQuota,
   ) {
     this.awareness = new Awareness(doc);
     // The relay is not a participant: it has no presence of its own.
@@ -56,10 +72,28 @@ export class Room {
 
   /** Applies an update that has already passed Y.decodeUpdate; the registry fans it out with `broadcastUpdate` and stores it. */
   applyUpdate(update: Uint8Array, origin: Peer): void {
+    if (this.quota.storageFull) throw new ProtocolViolation(Close.tryAgainLater, 'the relay has no storage left');
+    if (this.storedBytes + update.byteLength > this.quota.maxRoomBytes)
+      throw new ProtocolViolation(Close.policyViolation, 'room storage quota reached');
+    this.storedBytes += update.byteLength;
     Y.applyUpdate(this.doc, update, origin);
   }
 
+  /** Applies a presence update that has already passed the protocol's checks. */
   applyAwareness(update: Uint8Array, origin: Peer): void {
+    const ids = this.peers.get(origin);
+    if (ids) {
+      const decoder = decoding.createDecoder(update);
+      const added = new Set<number>();
+      for (let i = decoding.readVarUint(decoder); i > 0; i--) {
+        const client = decoding.readVarUint(decoder);
+        decoding.readVarUint(decoder);
+        if (decoding.readVarString(decoder) !== 'null' && !ids.has(client)) added.add(client);
+      }
+      if (ids.size + added.size > MAX_PRESENCES_PER_PEER) {
+        throw new ProtocolViolation(Close.policyViolation, `more than ${MAX_PRESENCES_PER_PEER} presences on one connection`);
+      }
+    }
     applyAwarenessUpdate(this.awareness, update, origin);
   }
 
@@ -78,6 +112,7 @@ export class Room {
   }
 
   destroy(): void {
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.awareness.destroy();
   }
 
@@ -87,9 +122,16 @@ export class Room {
       for (const id of added) ids.add(id);
       for (const id of removed) ids.delete(id);
     }
-    // Echoed to the sender too: a y-websocket client that hears nothing for 30 s reconnects, and
-    // its own presence renewals (every 15 s) are all a client alone in a room would ever hear.
-    this.broadcast(awarenessMessage(this.awareness, [...added, ...updated, ...removed]), null);
+    for (const id of [...added, ...updated, ...removed]) this.presenceChanged.add(id);
+    // One message for every change in the window: a crowd of peers costs a broadcast each per window, not one per change.
+    this.presenceTimer ??= setTimeout(() => {
+      this.presenceTimer = null;
+      const changed = [...this.presenceChanged];
+      this.presenceChanged.clear();
+      // Echoed to the sender too: a y-websocket client that hears nothing for 30 s reconnects, and
+      // its own presence renewals (every 15 s) are all a client alone in a room would ever hear.
+      this.broadcast(awarenessMessage(this.awareness, changed), null);
+    }, PRESENCE_COALESCE_MS);
   }
 
   /** Document updates skip their origin, which already has them. */
@@ -101,6 +143,10 @@ export class Room {
 export interface RoomsOptions {
   compactAfter: number;
   idleUnloadMs: number;
+  maxRoomBytes: number;
+  onStoreFailed(room: string, error: Error): void;
+  onStored(ms: number): void;
+  onCompacted(ms: number): void;
 }
 
 export class Rooms {
@@ -109,14 +155,25 @@ export class Rooms {
   /** Rooms whose documents may still be loaded; pruned when counted. */
   private readonly loaded = new Set<string>();
   private closed = false;
+  readonly quota: RoomQuota;
 
   constructor(
     private readonly log: UpdateLog,
     options: RoomsOptions,
   ) {
+    this.quota = { maxRoomBytes: options.maxRoomBytes, storageFull: false };
     this.registry = new DocRegistry(log, {
-      ...options,
-      forwardBeforeStoring: true,
+      compactAfter: options.compactAfter,
+      idleUnloadMs: options.idleUnloadMs,
+      onCompacted: options.onCompacted,
+      groupCommit: {
+        onStored: options.onStored,
+        onStoreFailed: (name, error) => {
+          options.onStoreFailed(name, error);
+          const room = this.active.get(name);
+          if (room) this.fail(room, 'the relay could not save a change', Close.internalError);
+        },
+      },
       onUpdate: (name, update, origin) => this.active.get(name)?.broadcastUpdate(update, origin),
     });
   }
@@ -127,7 +184,8 @@ export class Rooms {
     let room = this.active.get(name);
     if (!room) {
       const doc = this.log.exists(name) ? this.registry.acquire(name) : this.registry.create(name, ROOM_DOC_KIND);
-      room = new Room(name, doc);
+      this.log.touch(name);
+      room = new Room(name, doc, this.log.storedBytes(name), this.quota);
       this.active.set(name, room);
       this.loaded.add(name);
     }
@@ -143,14 +201,29 @@ export class Rooms {
     this.registry.release(room.name);
   }
 
+  /** Runs `fn` once every update received so far is on disk: what a confirmation to a client waits for. */
+  whenStored(fn: () => void): void {
+    this.registry.whenStored(fn);
+  }
+
   /**
    * Disconnects everyone from a room whose document could not be saved. The registry has already
    * dropped that document, so the next connection reloads what is on disk.
    */
-  fail(room: Room, reason: string, code: number): void {
+  private fail(room: Room, reason: string, code: number): void {
     if (this.active.get(room.name) !== room) return;
     this.retire(room);
     room.closeAll(code, reason);
+  }
+
+  /** Connections in the room now. */
+  size(name: string): number {
+    return this.active.get(name)?.size ?? 0;
+  }
+
+  /** Whether the room has connections or its document is loaded. */
+  inUse(name: string): boolean {
+    return this.active.has(name) || this.registry.isLoaded(name);
   }
 
   get activeCount(): number {

@@ -1,8 +1,9 @@
 /**
  * The relay's own SQLite file, DIR/relay.db: room documents (the project's shared UpdateLog
- * tables) and room credentials, migrated with kysely. WAL, with the fsync policy of config.ts
- * (synchronous=NORMAL unless the operator asks for FULL).
+ * tables), room credentials and the key that names rooms in logs, migrated with kysely. WAL,
+ * with the fsync policy of config.ts (synchronous=FULL unless the operator asks for NORMAL).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type SQLite from 'better-sqlite3';
@@ -26,13 +27,29 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_log_key': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('relay_secrets')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'blob', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export interface RelayStore {
   file: string;
   sqlite: SQLite.Database;
   updateLog: UpdateLog;
+  /** The key of the hash that names rooms in logs; made once per database so names stay stable across restarts. */
+  logKey: Buffer;
   close(): Promise<void>;
+}
+
+function logKey(sqlite: SQLite.Database): Buffer {
+  sqlite.prepare(`insert into relay_secrets (name, value) values ('log_key', ?) on conflict (name) do nothing`).run(randomBytes(32));
+  return (sqlite.prepare(`select value from relay_secrets where name = 'log_key'`).get() as { value: Buffer }).value;
 }
 
 export async function openRelayStore(dataDir: string, synchronous: 'full' | 'normal'): Promise<RelayStore> {
@@ -45,5 +62,5 @@ export async function openRelayStore(dataDir: string, synchronous: 'full' | 'nor
     synchronous,
     migrations,
   });
-  return { file, sqlite, updateLog: new UpdateLog(sqlite, file), close };
+  return { file, sqlite, updateLog: new UpdateLog(sqlite, file), logKey: logKey(sqlite), close };
 }

@@ -111,10 +111,10 @@ test("a hostile peer's crafted content never blanks the app, hides the other 1:1
     expect(page.url()).toBe(appUrl);
     await checkScreen(page, 'hostile-links');
 
-    // 20,000 nested blockquotes arrive while the notes are open, then again on opening the 1:1.
+    // Blockquotes nested deeper than the editor shows (though within what the relay accepts) arrive while the notes are open, then again on opening the 1:1.
     sam.doc.transact(() => {
       let parent: Y.XmlFragment | Y.XmlElement = meeting.get('notes') as Y.XmlFragment;
-      for (let i = 0; i < 20_000; i++) {
+      for (let i = 0; i < 200; i++) {
         const quote = new Y.XmlElement('blockquote');
         parent.insert(0, [quote]);
         parent = quote;

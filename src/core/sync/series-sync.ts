@@ -15,9 +15,11 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
+import { WebsocketProvider, messageSync } from 'y-websocket';
+import * as syncProtocol from 'y-protocols/sync';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { checkNesting } from '../../node/docstore/nesting.js';
 import type { Logger } from '../../node/log.js';
 import type { SyncState, SyncStatus } from '../../shared/api.js';
 import { TandemError } from '../../shared/errors.js';
@@ -118,6 +120,15 @@ export class SeriesSync {
       disableBc: true,
       maxBackoffTime: MAX_BACKOFF_MS,
     });
+    // y-websocket applies a relay's updates as it reads them; one nesting types past what Yjs can
+    // delete again is refused first (nesting.ts), and the guarded socket then drops the connection.
+    const applySync = this.provider.messageHandlers[messageSync]!;
+    this.provider.messageHandlers[messageSync] = (encoder, decoder, provider, emitSynced, type) => {
+      const peek = decoding.clone(decoder);
+      if (decoding.readVarUint(peek) !== syncProtocol.messageYjsSyncStep1)
+        checkNesting(Y.decodeUpdate(decoding.readVarUint8Array(peek)), doc);
+      applySync(encoder, decoder, provider, emitSynced, type);
+    };
     this.provider.messageHandlers[MESSAGE_AUTH] = () => log.warn({ seriesId: share.seriesId }, 'the relay denied access to the room');
     this.provider.messageHandlers[MESSAGE_STATE_VECTOR] = (_encoder, decoder) =>
       this.confirm(Y.decodeStateVector(decoding.readVarUint8Array(decoder)));

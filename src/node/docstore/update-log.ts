@@ -11,6 +11,7 @@
 import type SQLite from 'better-sqlite3';
 import * as Y from 'yjs';
 import { TandemError } from '../../shared/errors.js';
+import { NestingTooDeep, checkNesting } from './nesting.js';
 
 export interface LoadedDoc {
   doc: Y.Doc;
@@ -20,6 +21,12 @@ export interface LoadedDoc {
   seq: number;
   /** Log rows not yet folded into the snapshot. */
   pending: number;
+}
+
+export interface PendingUpdate {
+  docId: string;
+  seq: number;
+  update: Uint8Array;
 }
 
 export class UpdateLog {
@@ -33,6 +40,7 @@ export class UpdateLog {
   private readonly selectFamily: SQLite.Statement<[{ id: string }], { doc_id: string }>;
   private readonly deleteUpdates: SQLite.Statement<[string]>;
   private readonly deleteDoc: SQLite.Statement<[string]>;
+  private readonly selectSize: SQLite.Statement<[string, string], { bytes: number }>;
 
   constructor(
     private readonly sqlite: SQLite.Database,
@@ -50,6 +58,19 @@ export class UpdateLog {
     );
     this.deleteUpdates = sqlite.prepare('delete from doc_updates where doc_id = ?');
     this.deleteDoc = sqlite.prepare('delete from docs where doc_id = ?');
+    this.selectSize = sqlite.prepare(
+      'select coalesce((select length(snapshot) from docs where doc_id = ?), 0) + coalesce((select sum(length("update")) from doc_updates where doc_id = ?), 0) as bytes',
+    );
+  }
+
+  /** Bytes the document takes on disk: its snapshot and its log. */
+  storedBytes(docId: string): number {
+    return this.selectSize.get(docId, docId)?.bytes ?? 0;
+  }
+
+  /** Marks the document as used now, whether or not it changed. */
+  touch(docId: string): void {
+    this.touchDoc.run(new Date().toISOString(), docId);
   }
 
   exists(docId: string): boolean {
@@ -112,9 +133,15 @@ export class UpdateLog {
 
   /** Appends one update durably under the given seq. */
   append(docId: string, seq: number, update: Uint8Array): void {
+    this.appendMany([{ docId, seq, update }]);
+  }
+
+  /** Appends updates of any documents durably in one transaction (one fsync for all of them). */
+  appendMany(rows: readonly PendingUpdate[]): void {
+    const now = new Date().toISOString();
     this.sqlite.transaction(() => {
-      this.insertUpdate.run(docId, seq, update);
-      this.touchDoc.run(new Date().toISOString(), docId);
+      for (const { docId, seq, update } of rows) this.insertUpdate.run(docId, seq, update);
+      for (const docId of new Set(rows.map((r) => r.docId))) this.touchDoc.run(now, docId);
     })();
   }
 
@@ -128,8 +155,16 @@ export class UpdateLog {
   }
 }
 
-/** Applies an update after checking that it decodes, since a bad one can otherwise half-apply. */
+/**
+ * Applies an update after checking that it decodes, since a bad one can otherwise half-apply, and
+ * that it nests no type too deeply for Yjs to handle (nesting.ts).
+ */
 export function applyChecked(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
-  Y.decodeUpdate(update);
+  try {
+    checkNesting(Y.decodeUpdate(update), doc);
+  } catch (error) {
+    if (!(error instanceof NestingTooDeep)) throw error;
+    throw new TandemError('invalid-input', `The change was refused and nothing of it applied: ${error.message}.`);
+  }
   Y.applyUpdate(doc, update, origin);
 }

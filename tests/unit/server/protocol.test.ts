@@ -5,7 +5,7 @@
 import * as encoding from 'lib0/encoding';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { Close, ProtocolViolation, parseClientMessage } from '../../../server/protocol.js';
+import { Close, DEFAULT_MESSAGE_LIMITS, ProtocolViolation, parseClientMessage } from '../../../server/protocol.js';
 import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 import { halfValidUpdate } from '../helpers/updates.js';
 
@@ -46,8 +46,8 @@ describe('parseClientMessage', () => {
     const update = someUpdate();
     const stateVector = Y.encodeStateVector(doc);
     expect(parseClientMessage(message(0, 0, stateVector))).toEqual({ kind: 'sync-step1', stateVector });
-    expect(parseClientMessage(message(0, 1, update))).toEqual({ kind: 'update', update });
-    expect(parseClientMessage(message(0, 2, update))).toEqual({ kind: 'update', update });
+    expect(parseClientMessage(message(0, 1, update))).toEqual({ kind: 'update', update, structs: 1 });
+    expect(parseClientMessage(message(0, 2, update))).toEqual({ kind: 'update', update, structs: 1 });
     const presence = awareness([7, 1, '{"user":{"name":"Ada"}}'], [8, 2, 'null']);
     expect(parseClientMessage(message(1, presence))).toEqual({ kind: 'awareness', update: presence });
     expect(parseClientMessage(message(3))).toEqual({ kind: 'query-awareness' });
@@ -98,5 +98,31 @@ describe('parseClientMessage', () => {
         updateRejected: false,
       });
     }
+  });
+
+  test('a presence never quotes its text in the error, which the log keeps', () => {
+    expect(violation(message(1, awareness([1, 1, '{"name":"Ada Lovelace']))).message).not.toContain('Lovelace');
+  });
+
+  test('each message stays within the work limits: structs per update, state vector size, presence size and count (1008)', () => {
+    const limits = { ...DEFAULT_MESSAGE_LIMITS, maxStructs: 10, maxStateVectorBytes: 64, maxPresenceBytes: 32, maxPresenceStates: 2 };
+    const doc = new Y.Doc();
+    const map = doc.getMap('m');
+    for (let i = 0; i < 10; i++) map.set(`k${i}`, i);
+    expect(parseClientMessage(message(0, 2, Y.encodeStateAsUpdate(doc)), null, limits)).toMatchObject({ structs: 10 });
+    map.set('k10', 10);
+    expect(() => parseClientMessage(message(0, 2, Y.encodeStateAsUpdate(doc)), null, limits)).toThrow(
+      expect.objectContaining({ code: Close.policyViolation, message: 'an update of more than 10 structs', updateRejected: true }),
+    );
+    expect(() => parseClientMessage(message(0, 0, new Uint8Array(65)), null, limits)).toThrow(
+      expect.objectContaining({ code: Close.policyViolation, message: 'a state vector over 64 bytes' }),
+    );
+    expect(parseClientMessage(message(1, awareness([1, 1, `"${'x'.repeat(30)}"`])), null, limits)).toMatchObject({ kind: 'awareness' });
+    expect(() => parseClientMessage(message(1, awareness([1, 1, `"${'x'.repeat(31)}"`])), null, limits)).toThrow(
+      expect.objectContaining({ code: Close.policyViolation }),
+    );
+    expect(() => parseClientMessage(message(1, awareness([1, 1, '1'], [2, 1, '2'], [3, 1, '3'])), null, limits)).toThrow(
+      expect.objectContaining({ code: Close.policyViolation }),
+    );
   });
 });

@@ -14,9 +14,9 @@ describe('relay configuration', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
       port: 0,
       data: '/tmp/b',
       host: '127.0.0.1',
-      synchronous: 'normal',
+      synchronous: 'full',
     });
-    expect(parseCommandLine(['--data', '/tmp/c', '--synchronous', 'full'], {}).synchronous).toBe('full');
+    expect(parseCommandLine(['--data', '/tmp/c', '--synchronous', 'normal'], {}).synchronous).toBe('normal');
   });
 
   it.each([

@@ -4,6 +4,7 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { halfValidUpdate } from '../helpers/updates.js';
+import { MAX_NESTING_DEPTH } from '../../../src/node/docstore/nesting.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import {
   closeCode,
@@ -178,6 +179,28 @@ describe('a malformed message or frame closes only that connection', () => {
     } finally {
       late.destroy();
     }
+  });
+
+  it('closes with 1007 on an update that nests types past the bound, counting the levels the room already holds', async () => {
+    const ws = await openSocket(roomUrl());
+    const author = new Y.Doc();
+    let parent: Y.XmlFragment | Y.XmlElement = author.getXmlFragment('deep');
+    for (let i = 0; i < MAX_NESTING_DEPTH; i++) {
+      const quote: Y.XmlElement = new Y.XmlElement('blockquote');
+      parent.insert(0, [quote]);
+      parent = quote;
+    }
+    ws.send(syncUpdateMessage(Y.encodeStateAsUpdate(author)));
+    await waitFor(() => bystanderB.doc.getXmlFragment('deep').length === 1, 'the bystanders to receive nesting at the bound');
+    const before = Y.encodeStateVector(author);
+    parent.insert(0, [new Y.XmlElement('one-too-many')]);
+    ws.send(syncUpdateMessage(Y.encodeStateAsUpdate(author, before)));
+    expect(await closeCode(ws)).toBe(1007);
+    await othersStillServed('[too deep]');
+    expect(bystanderB.doc.getXmlFragment('deep').toString()).not.toContain('one-too-many');
+    bystanderA.doc.getXmlFragment('deep').delete(0, 1);
+    await waitFor(() => bystanderB.doc.getXmlFragment('deep').length === 0, 'the deletion of the nested blocks to sync');
+    await othersStillServed('[deleted deep]');
   });
 
   it('closes with 1007 on a malformed awareness update', async () => {

@@ -1,0 +1,109 @@
+/**
+ * A bound on how deeply an incoming update nests Yjs types. Yjs walks nested types recursively
+ * (garbage-collecting a deleted type collects its children first), so a peer that nests a few
+ * thousand types makes the next deletion overflow the stack halfway through a transaction, leaving
+ * the document broken. Updates that would nest past the bound are refused before they are applied.
+ *
+ * Depth is counted from the update's own structs and, where they hang under types the document
+ * already holds, from those types' ancestry in the document, so nesting built one level per update
+ * is caught too. Walks are iterative and memoised: any depth is safe to measure.
+ */
+import * as Y from 'yjs';
+
+/** Far deeper than any notes people write (ten levels of nested lists are about thirty), far below what overflows the stack (a few thousand). */
+export const MAX_NESTING_DEPTH = 256;
+
+export class NestingTooDeep extends Error {
+  override name = 'NestingTooDeep';
+}
+
+type Struct = Y.Item | Y.GC | Y.Skip;
+type Decoded = { structs: Struct[] };
+
+/** The update's structs by client, each in clock order as the encoding keeps them. */
+function byClient(structs: Struct[]): Map<number, Struct[]> {
+  const clients = new Map<number, Struct[]>();
+  for (const struct of structs) {
+    let list = clients.get(struct.id.client);
+    if (!list) clients.set(struct.id.client, (list = []));
+    list.push(struct);
+  }
+  return clients;
+}
+
+function findIn(list: Struct[] | undefined, clock: number): Struct | null {
+  if (!list) return null;
+  let low = 0;
+  let high = list.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const struct = list[mid]!;
+    if (clock < struct.id.clock) high = mid - 1;
+    else if (clock >= struct.id.clock + struct.length) low = mid + 1;
+    else return struct;
+  }
+  return null;
+}
+
+/** Depth of the type holding a struct already in the document: a root type's children are at 1. */
+function depthInDoc(doc: Y.Doc, id: Y.ID, max: number): number {
+  if (id.clock >= Y.getState(doc.store, id.client)) return 1;
+  const struct = Y.getItem(doc.store, id) as Struct;
+  if (!(struct instanceof Y.Item)) return 1;
+  let depth = 1;
+  for (
+    let type = struct.parent as Y.AbstractType<unknown> | null;
+    type?._item && depth <= max;
+    type = type._item.parent as Y.AbstractType<unknown>
+  ) {
+    depth++;
+  }
+  return depth;
+}
+
+/**
+ * Throws NestingTooDeep if integrating the decoded update into `doc` would put a type deeper than
+ * `max`. Without a document, types the update hangs under count as roots.
+ */
+export function checkNesting(decoded: Decoded, doc: Y.Doc | null, max = MAX_NESTING_DEPTH): void {
+  const clients = byClient(decoded.structs);
+  /** Depth of the type each item lands in (a root type's children are at 1). */
+  const depths = new Map<Y.Item, number>();
+  const depthOf = (start: Y.Item): number => {
+    // The chain that decides where an item lands: its parent type, or else the neighbour it was
+    // inserted beside (whose parent it shares); `step` is 1 where the chain goes up a level.
+    const chain: { item: Y.Item; step: number }[] = [];
+    let depth: number;
+    for (let item = start; ;) {
+      const known = depths.get(item);
+      if (known !== undefined) {
+        depth = known;
+        break;
+      }
+      const parent = item.parent as unknown;
+      const step = parent instanceof Y.ID ? 1 : 0;
+      const next = typeof parent === 'string' ? null : parent instanceof Y.ID ? parent : (item.origin ?? item.rightOrigin);
+      const inUpdate = next ? findIn(clients.get(next.client), next.clock) : null;
+      if (inUpdate instanceof Y.Item) {
+        if (chain.length > decoded.structs.length) throw new NestingTooDeep('the update places its items in a cycle');
+        chain.push({ item, step });
+        item = inUpdate;
+        continue;
+      }
+      // Under a root, or under something the document already holds (or nobody has yet, counted as a root).
+      depth = (next && doc && !inUpdate ? depthInDoc(doc, next, max) : 1) + step;
+      depths.set(item, depth);
+      break;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      depth += chain[i]!.step;
+      depths.set(chain[i]!.item, depth);
+    }
+    return depth;
+  };
+  for (const struct of decoded.structs) {
+    if (struct instanceof Y.Item && struct.content instanceof Y.ContentType && depthOf(struct) > max) {
+      throw new NestingTooDeep(`the update nests types more than ${max} deep`);
+    }
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Admission against a real relay process: caps per room, per address and for the whole relay,
+ * each refused with its status and counted by reason; deadlines for a request's headers and for
+ * a connection's sync; a secret registered only by a handshake that succeeds; logs that name rooms
+ * only by a keyed hash; and a loud warning when anyone may create rooms.
+ */
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../src/node/log.js';
+import { startRelay } from '../../../server/relay.js';
+import {
+  SPAWNED_RELAY_TIMEOUT_MS,
+  closeCode,
+  connectClient,
+  newRoom,
+  newSecret,
+  openSocket,
+  spawnRelay,
+  synced,
+  tempDir,
+  upgradeStatus,
+  waitFor,
+  type RelayProcess,
+} from './helpers.js';
+
+const PER_ROOM = 3;
+const PER_IP = 6;
+
+async function metric(relay: RelayProcess, series: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+}
+
+/** Writes raw bytes on a fresh TCP connection; resolves with everything the relay answered once it closes. */
+function rawExchange(port: number, text: string): Promise<{ answer: string; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve({ answer, ms: performance.now() - started }));
+    socket.on('connect', () => socket.write(text));
+  });
+}
+
+describe('admission', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
+  const dir = tempDir();
+  let relay: RelayProcess;
+
+  beforeAll(async () => {
+    relay = await spawnRelay([
+      '--port',
+      '0',
+      '--data',
+      dir.path,
+      '--max-connections-per-room',
+      String(PER_ROOM),
+      '--max-connections-per-ip',
+      String(PER_IP),
+      '--sync-deadline-ms',
+      '1000',
+    ]);
+  }, SPAWNED_RELAY_TIMEOUT_MS);
+
+  afterAll(async () => {
+    expect(await relay.stop()).toBe(0);
+    dir.remove();
+  });
+
+  it('warns at start that anyone can create rooms when no access key is set', async () => {
+    await waitFor(() => relay.output().includes('can create rooms'), 'the warning');
+    const warning = relay
+      .output()
+      .split('\n')
+      .find((l) => l.includes('anyone who can reach this relay can create rooms'));
+    expect(warning && JSON.parse(warning)).toMatchObject({ level: 'warn' });
+  });
+
+  it('refuses a connection past the room cap with 503 and counts it, while another room is served', async () => {
+    const room = newRoom();
+    const secret = newSecret();
+    const clients = Array.from({ length: PER_ROOM }, () => connectClient(relay.url, room, { secret }));
+    const elsewhere = [newRoom(), newSecret()] as const;
+    try {
+      await Promise.all(clients.map((c) => synced(c)));
+      expect(await upgradeStatus(`${relay.url}/${room}?secret=${secret}`)).toBe(503);
+      // A wrong secret still gets the 403 every wrong secret gets: the room's state is told to its holders only.
+      expect(await upgradeStatus(`${relay.url}/${room}?secret=${newSecret()}`)).toBe(403);
+      expect(await metric(relay, 'tandem_relay_upgrades_rejected_total{status="503",reason="room-full"}')).toBe(1);
+      const other = connectClient(relay.url, elsewhere[0], { secret: elsewhere[1] });
+      await synced(other);
+      other.destroy();
+      // Once one leaves, there is room again.
+      clients.pop()!.destroy();
+      const deadline = Date.now() + 5000;
+      let status: number;
+      do status = await upgradeStatus(`${relay.url}/${room}?secret=${secret}`);
+      while (status !== 101 && Date.now() < deadline);
+      expect(status).toBe(101);
+    } finally {
+      for (const c of clients) c.destroy();
+    }
+  });
+
+  it('refuses an address past its cap with 429 and counts it', async () => {
+    const before = await metric(relay, 'tandem_relay_upgrades_rejected_total{status="429",reason="address-full"}');
+    const sockets = await Promise.all(Array.from({ length: PER_IP }, () => openSocket(`${relay.url}/${newRoom()}?secret=${newSecret()}`)));
+    try {
+      expect(await upgradeStatus(`${relay.url}/${newRoom()}?secret=${newSecret()}`)).toBe(429);
+      expect(await metric(relay, 'tandem_relay_upgrades_rejected_total{status="429",reason="address-full"}')).toBe(before + 1);
+    } finally {
+      for (const ws of sockets) ws.terminate();
+    }
+  });
+
+  it('drops a connection that never starts a sync, and counts why', async () => {
+    const ws = await openSocket(`${relay.url}/${newRoom()}?secret=${newSecret()}`);
+    expect(await closeCode(ws, 5000)).toBe(1008);
+    expect(await metric(relay, 'tandem_relay_closes_total{reason="no-sync-started-in-time"}')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('closes a request whose headers never end within the headers deadline', async () => {
+    const { answer, ms } = await rawExchange(relay.port, `GET /healthz HTTP/1.1\r\nHost: relay\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(ms).toBeLessThan(10_000);
+  });
+
+  it('registers a room secret only once the handshake succeeds, so a failed upgrade cannot lock the owner out', async () => {
+    const room = newRoom();
+    const squatter = newSecret();
+    const badHandshake =
+      `GET /${room}?secret=${squatter} HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 7\r\n\r\n`;
+    expect((await rawExchange(relay.port, badHandshake)).answer).toMatch(/^HTTP\/1\.1 400/);
+    const owner = connectClient(relay.url, room, { secret: newSecret() });
+    try {
+      await synced(owner);
+    } finally {
+      owner.destroy();
+    }
+    expect(await upgradeStatus(`${relay.url}/${room}?secret=${squatter}`)).toBe(403);
+  });
+
+  it('names rooms in its logs only by a short keyed hash', async () => {
+    const room = newRoom();
+    const secret = newSecret();
+    const client = connectClient(relay.url, room, { secret });
+    await synced(client);
+    expect(await upgradeStatus(`${relay.url}/${room}?secret=${newSecret()}`)).toBe(403);
+    client.destroy();
+    await waitFor(() => relay.output().includes('"msg":"upgrade refused"'), 'the refusal to be logged');
+    expect(relay.output()).not.toContain(room);
+    expect(relay.output()).not.toContain(secret);
+    const refusal = relay
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"reason":"secret"'))
+      .at(-1)!;
+    expect(JSON.parse(refusal).room).toMatch(/^[A-Za-z0-9_-]{12}$/);
+  });
+});
+
+describe('room creation', () => {
+  it('refuses an address creating rooms past its rate with 429, while its existing rooms stay open to it', async () => {
+    const dir = tempDir();
+    const relay = await startRelay({ port: 0, data: dir.path, roomsPerMinute: 2 }, silentLogger);
+    try {
+      const rooms = [newRoom(), newRoom()];
+      const secret = newSecret();
+      for (const room of rooms) expect(await upgradeStatus(`${relay.url}/${room}?secret=${secret}`)).toBe(101);
+      expect(await upgradeStatus(`${relay.url}/${newRoom()}?secret=${secret}`)).toBe(429);
+      expect(await upgradeStatus(`${relay.url}/${rooms[0]}?secret=${secret}`)).toBe(101);
+      const metrics = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+      expect(metrics).toContain('tandem_relay_upgrades_rejected_total{status="429",reason="room-creation-rate"} 1');
+    } finally {
+      await relay.close();
+      dir.remove();
+    }
+  });
+});

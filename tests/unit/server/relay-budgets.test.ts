@@ -1,0 +1,174 @@
+/**
+ * Work and size budgets against a real relay process: each abuse a security review measured is
+ * refused early, with its reason counted, while a normal pair in another room keeps editing and
+ * its latency is timed throughout.
+ */
+import * as encoding from 'lib0/encoding';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { WebSocket } from 'ws';
+import {
+  SPAWNED_RELAY_TIMEOUT_MS,
+  closeCode,
+  connectClient,
+  newRoom,
+  newSecret,
+  openSocket,
+  spawnRelay,
+  synced,
+  tempDir,
+  waitFor,
+  type Client,
+  type RelayProcess,
+} from './helpers.js';
+
+const MiB = 1024 * 1024;
+
+function message(...parts: (number | Uint8Array)[]): Uint8Array {
+  const e = encoding.createEncoder();
+  for (const p of parts) {
+    if (typeof p === 'number') encoding.writeVarUint(e, p);
+    else encoding.writeVarUint8Array(e, p);
+  }
+  return encoding.toUint8Array(e);
+}
+
+const update = (u: Uint8Array) => message(0, 2, u);
+
+function presence(states: [client: number, json: string][]): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, states.length);
+  for (const [client, json] of states) {
+    encoding.writeVarUint(e, client);
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarString(e, json);
+  }
+  return message(1, encoding.toUint8Array(e));
+}
+
+function stateVector(entries: number): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, entries);
+  for (let i = 1; i <= entries; i++) {
+    encoding.writeVarUint(e, i);
+    encoding.writeVarUint(e, 1000);
+  }
+  return encoding.toUint8Array(e);
+}
+
+function textUpdate(bytes: number): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('big').insert(0, 'x'.repeat(bytes));
+  return Y.encodeStateAsUpdate(doc);
+}
+
+describe('work and size budgets', { timeout: 60_000 }, () => {
+  const dir = tempDir();
+  let relay: RelayProcess;
+  let a: Client;
+  let b: Client;
+  const room = () => `${relay.url}/${newRoom()}?secret=${newSecret()}`;
+
+  beforeAll(async () => {
+    relay = await spawnRelay([
+      ...['--port', '0', '--data', dir.path],
+      ...['--max-message-bytes', String(4 * MiB), '--bytes-per-second', '1024', '--max-room-bytes', String(MiB)],
+    ]);
+    const pairRoom = newRoom();
+    const secret = newSecret();
+    a = connectClient(relay.url, pairRoom, { secret });
+    b = connectClient(relay.url, pairRoom, { secret });
+    await Promise.all([synced(a), synced(b)]);
+  }, SPAWNED_RELAY_TIMEOUT_MS);
+
+  afterAll(async () => {
+    a.destroy();
+    b.destroy();
+    expect(await relay.stop()).toBe(0);
+    dir.remove();
+  });
+
+  /**
+   * Runs the abuse while the pair edits one character at a time, each after the last arrived;
+   * resolves with the slowest edit's latency, after at least one edit that started once the abuse was refused.
+   */
+  async function pairLatencyDuring(abuse: () => Promise<void>): Promise<number> {
+    let done = false;
+    let slowest = 0;
+    let afterwards = 0;
+    const editing = (async () => {
+      while (!done || afterwards < 1) {
+        const length = b.text.length + 1;
+        const start = performance.now();
+        a.text.insert(a.text.length, '.');
+        await waitFor(() => b.text.length >= length, 'the pair to sync during the abuse', 10_000);
+        slowest = Math.max(slowest, performance.now() - start);
+        if (done) afterwards++;
+      }
+    })();
+    await abuse();
+    done = true;
+    await editing;
+    return slowest;
+  }
+
+  async function closes(ws: WebSocket, ...messages: Uint8Array[]): Promise<number> {
+    const closed = closeCode(ws, 20_000);
+    for (const m of messages) if (ws.readyState === ws.OPEN) ws.send(m);
+    return closed;
+  }
+
+  async function closesCounted(reason: string): Promise<number> {
+    const text = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`tandem_relay_closes_total{reason="${reason}"} `));
+    return line ? Number(line.split(' ')[1]) : 0;
+  }
+
+  it('refuses a struct-dense update (100k map sets) from its count alone, before decoding it', async () => {
+    const doc = new Y.Doc();
+    doc.transact(() => {
+      for (let i = 0; i < 100_000; i++) doc.getMap('m').set(`k${i}`, i);
+    });
+    const dense = update(Y.encodeStateAsUpdate(doc));
+    const ws = await openSocket(room());
+    const slowest = await pairLatencyDuring(async () => expect(await closes(ws, dense)).toBe(1008));
+    expect(await closesCounted('an-update-of-more-than-structs')).toBe(1);
+    expect(slowest).toBeLessThan(2000);
+  });
+
+  it('refuses a state vector of megabytes before decoding it', async () => {
+    const ws = await openSocket(room());
+    const huge = message(0, 0, stateVector(700_000));
+    expect(huge.byteLength).toBeGreaterThan(3 * MiB);
+    const slowest = await pairLatencyDuring(async () => expect(await closes(ws, huge)).toBe(1008));
+    expect(await closesCounted('a-state-vector-over-bytes')).toBe(1);
+    expect(slowest).toBeLessThan(2000);
+  });
+
+  it('refuses a 3 MB presence state, and a connection speaking for more than 8 presences', async () => {
+    const big = await openSocket(room());
+    const crowd = await openSocket(room());
+    const many = Array.from({ length: 9 }, (_, i) => presence([[100 + i, '{"user":"x"}']]));
+    const slowest = await pairLatencyDuring(async () => {
+      expect(await closes(big, presence([[1, JSON.stringify('x'.repeat(3 * 1000 * 1000))]]))).toBe(1008);
+      expect(await closes(crowd, ...many)).toBe(1008);
+    });
+    expect(await closesCounted('a-presence-state-over-bytes')).toBe(1);
+    expect(await closesCounted('more-than-presences-on-one-connection')).toBe(1);
+    expect(slowest).toBeLessThan(2000);
+  });
+
+  it('closes a connection that spends its byte budget, and refuses updates past the room storage quota', async () => {
+    // 4.5 MB against a burst of 4 MiB refilled at 1 KiB/s: spent however slowly the machine sends it.
+    const spender = await openSocket(room());
+    const vectors = Array.from({ length: 40 }, () => message(0, 0, stateVector(25_000)));
+    const hoarder = await openSocket(room());
+    const slowest = await pairLatencyDuring(async () => {
+      expect(await closes(spender, ...vectors)).toBe(1008);
+      expect(await closes(hoarder, update(textUpdate(600_000)), update(textUpdate(600_000)))).toBe(1008);
+    });
+    expect(await closesCounted('byte-budget-exceeded')).toBe(1);
+    expect(await closesCounted('room-storage-quota-reached')).toBe(1);
+    expect(slowest).toBeLessThan(2000);
+  });
+});
