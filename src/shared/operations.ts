@@ -29,6 +29,9 @@ export const OPERATION_NAMES = [
   'dismissedNudges',
   'dismissNudge',
   'openArchive',
+  'listOwnQuestions',
+  'addOwnQuestion',
+  'removeOwnQuestion',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

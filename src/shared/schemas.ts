@@ -11,7 +11,7 @@ import { z } from 'zod';
  * shown as a generic sentence with the technical detail in brackets.
  */
 const sentences = new Set<string>();
-const say = (sentence: string): string => {
+export const say = (sentence: string): string => {
   sentences.add(sentence);
   return sentence;
 };

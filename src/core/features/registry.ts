@@ -7,6 +7,7 @@ import { insightsHandlers } from './insights/handlers.js';
 import { historyHandlers } from './history/handlers.js';
 import { nextStepsHandlers } from './next-steps/handlers.js';
 import { privateNotesHandlers } from './private-notes/handlers.js';
+import { questionsHandlers } from './questions/handlers.js';
 import { profileHandlers } from './profile/handlers.js';
 import { seriesHandlers } from './series/handlers.js';
 import { settingsHandlers } from './settings/handlers.js';
@@ -22,6 +23,7 @@ export const operations = {
   ...privateNotesHandlers,
   ...insightsHandlers,
   ...historyHandlers,
+  ...questionsHandlers,
 };
 
 export type Operations = typeof operations;

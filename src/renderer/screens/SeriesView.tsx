@@ -17,6 +17,7 @@ import { InviteDialog } from '../series/InviteDialog.js';
 import { SeriesSlotTools } from '../series/SeriesSlotTools.js';
 import { NotesEditor } from '../series/NotesEditor.js';
 import { Presence } from '../series/Presence.js';
+import { QuestionLibrary } from '../series/QuestionLibrary.js';
 import { SaveIndicator } from '../series/SaveIndicator.js';
 import { SyncIndicator } from '../series/SyncIndicator.js';
 import { AppHeader } from './AppHeader.js';
@@ -56,6 +57,7 @@ export function SeriesView({ seriesId }: { seriesId: string }) {
 function OpenSeries({ replica }: { replica: SeriesReplica }) {
   const { profile } = useApp();
   const [inviting, setInviting] = useState(false);
+  const [library, setLibrary] = useState(false);
   const { doc, awareness, seriesId } = replica;
   const meta = useMeta(doc);
   const { partnerName, myRole } = perspective(meta, profile.id);
@@ -101,6 +103,11 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
           <div className="panel__head">
             <h2 id="agenda-heading">Agenda</h2>
             <span className="meta muted">{items.filter(isOpenItem).length} open</span>
+            {meta.state !== 'ended' && (
+              <Button size="small" variant="ghost" onClick={() => setLibrary(true)}>
+                Questions and templates
+              </Button>
+            )}
           </div>
           <ErrorBoundary message="The agenda could not be shown; the notes still work.">
             {ended ? (
@@ -144,6 +151,7 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
         </section>
         {meetingId && <PrivateNotes seriesId={seriesId} meetingId={meetingId} editable={!ended} />}
       </fieldset>
+      <QuestionLibrary replica={replica} meetingId={meetingId ?? null} open={library} onOpenChange={setLibrary} />
       <InviteDialog seriesId={seriesId} partnerName={partnerName} open={inviting} onOpenChange={setInviting} />
     </main>
   );
