@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type * as Y from 'yjs';
 import type { Profile, RelayConfig, SyncState, TandemEvent } from '../shared/api.js';
 import { joinSeries } from '../shared/domain/commands.js';
+import { seriesOfPrivateDoc } from '../shared/domain/private-notes.js';
 import { hasMeta } from '../shared/domain/series-doc.js';
 import { TandemError } from '../shared/errors.js';
 import { SetProfileInput } from '../shared/schemas.js';
@@ -227,8 +228,11 @@ export class TandemCore implements CoreServices {
 
   /** Sends an update to every session that has the series open, except the one it came from. */
   private routeUpdate(seriesId: string, update: Uint8Array, origin: unknown, transaction: Y.Transaction): void {
-    // Private notes are nobody's list, and archives are listed from their series' index: only series are projected.
+    // Archives are listed from their series' index; private notes are nobody's list, and only
+    // search, on this device, reads them.
+    const ofPrivate = seriesOfPrivateDoc(seriesId);
     if (isSeriesDoc(seriesId)) this.projector.markDirty(seriesId, transaction);
+    else if (ofPrivate !== null) this.projector.markPrivateDirty(ofPrivate, transaction);
     for (const s of this.sessions) if (s !== origin) s.deliver(seriesId, update);
   }
 

@@ -32,6 +32,7 @@ export const OPERATION_NAMES = [
   'listOwnQuestions',
   'addOwnQuestion',
   'removeOwnQuestion',
+  'search',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

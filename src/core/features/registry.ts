@@ -7,6 +7,7 @@ import { insightsHandlers } from './insights/handlers.js';
 import { historyHandlers } from './history/handlers.js';
 import { nextStepsHandlers } from './next-steps/handlers.js';
 import { privateNotesHandlers } from './private-notes/handlers.js';
+import { searchHandlers } from './search/handlers.js';
 import { questionsHandlers } from './questions/handlers.js';
 import { profileHandlers } from './profile/handlers.js';
 import { seriesHandlers } from './series/handlers.js';
@@ -24,6 +25,7 @@ export const operations = {
   ...insightsHandlers,
   ...historyHandlers,
   ...questionsHandlers,
+  ...searchHandlers,
 };
 
 export type Operations = typeof operations;
