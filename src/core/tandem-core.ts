@@ -6,12 +6,12 @@
  */
 import { join } from 'node:path';
 import type * as Y from 'yjs';
-import type { Profile, RelayConfig, SyncState, TandemEvent } from '../shared/api.js';
+import type { Profile, RelayConfig, SearchResult, SyncState, TandemEvent } from '../shared/api.js';
 import { joinSeries } from '../shared/domain/commands.js';
 import { seriesOfPrivateDoc } from '../shared/domain/private-notes.js';
 import { hasMeta } from '../shared/domain/series-doc.js';
 import { TandemError } from '../shared/errors.js';
-import { SetProfileInput } from '../shared/schemas.js';
+import { SetProfileInput, type SearchInput } from '../shared/schemas.js';
 import { DocRegistry } from '../node/docstore/doc-registry.js';
 import { silentLogger, type Logger } from '../node/log.js';
 import { UpdateLog } from '../node/docstore/update-log.js';
@@ -19,6 +19,7 @@ import type { CoreServices } from './features/context.js';
 import { prepareDataDir } from './data-dir.js';
 import { Archives, isSeriesDoc } from './history/archives.js';
 import { Projector, storedDocuments } from './projection/projector.js';
+import { searchIndex } from './projection/search-query.js';
 import { openSession, type CoreSession, type SessionState } from './session.js';
 import { openStore, type Store } from './store/database.js';
 import { PresenceHub } from './sync/presence.js';
@@ -180,6 +181,10 @@ export class TandemCore implements CoreServices {
 
   flushProjection(): Promise<unknown> {
     return this.projector.flush();
+  }
+
+  search(input: SearchInput): Promise<SearchResult[]> {
+    return searchIndex(this.db, input);
   }
 
   /**

@@ -7,7 +7,8 @@
  */
 import type { Kysely } from 'kysely';
 import type * as Y from 'yjs';
-import type { Profile, RelayConfig, SyncState } from '../../shared/api.js';
+import type { Profile, RelayConfig, SearchResult, SyncState } from '../../shared/api.js';
+import type { SearchInput } from '../../shared/schemas.js';
 import type { Database } from '../store/schema.js';
 import type { Share } from '../sync/share.js';
 
@@ -64,6 +65,8 @@ export interface CoreServices {
   removeSeries(seriesId: string): Promise<void>;
   /** Makes the list tables reflect every change so far. */
   flushProjection(): Promise<unknown>;
+  /** Full-text search of the projection's index (call flushProjection first for what just changed). */
+  search(input: SearchInput): Promise<SearchResult[]>;
   now(): Date;
 }
 

@@ -9,6 +9,7 @@
  */
 import { sql, type Generated, type Kysely } from 'kysely';
 import * as Y from 'yjs';
+import type { SearchResult } from '../../shared/api.js';
 import { checkInPromptFor } from '../../shared/domain/check-in-prompts.js';
 import { readCheckIns, readNextStep } from '../../shared/domain/meetings.js';
 import { notesText } from '../../shared/domain/notes-text.js';
@@ -20,8 +21,7 @@ import { chunks, rootName, type Projection } from './projection.js';
 /** The root name under which changes to a 1:1's private notes reach the projections. */
 export const PRIVATE_NOTES = 'privateNotes';
 
-export const SEARCH_KINDS = ['item', 'notes', 'check-in', 'step', 'private'] as const;
-export type SearchKind = (typeof SEARCH_KINDS)[number];
+export type SearchKind = SearchResult['kind'];
 
 export interface SearchEntriesTable {
   n: Generated<number>;

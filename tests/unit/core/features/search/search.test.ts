@@ -4,7 +4,7 @@ import { addAgendaItem, editItemText } from '../../../../../src/shared/domain/co
 import { addNextStep, currentMeeting, writeCheckIn } from '../../../../../src/shared/domain/meetings.js';
 import { ensurePrivateNotes, privateDocId } from '../../../../../src/shared/domain/private-notes.js';
 import { meetingNotes } from '../../../../../src/shared/domain/series-doc.js';
-import type { SearchResult } from '../../../../../src/core/features/search/handlers.js';
+import type { SearchResult } from '../../../../../src/shared/api.js';
 import { openCore } from '../../../helpers/core.js';
 import { writeParagraph } from '../../../helpers/notes.js';
 
