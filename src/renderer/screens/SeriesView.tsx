@@ -7,7 +7,8 @@ import { BackIcon } from '../components/icons.js';
 import { useApp } from '../lib/app-context.js';
 import { meetingDate, relationshipLabel } from '../lib/labels.js';
 import { landHere } from '../lib/landing-focus.js';
-import { navigate } from '../lib/route.js';
+import { navigate, useRoute } from '../lib/route.js';
+import { FoundMeeting } from '../series/FoundMeeting.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { useLiveAgenda, useMeta, useNextMeeting } from '../replica/use-doc-part.js';
 import { useSeries } from '../replica/use-series.js';
@@ -58,6 +59,7 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
   const { profile } = useApp();
   const [inviting, setInviting] = useState(false);
   const [library, setLibrary] = useState(false);
+  const route = useRoute();
   const { doc, awareness, seriesId } = replica;
   const meta = useMeta(doc);
   const { partnerName, myRole } = perspective(meta, profile.id);
@@ -151,6 +153,9 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
         </section>
         {meetingId && <PrivateNotes seriesId={seriesId} meetingId={meetingId} editable={!ended} />}
       </fieldset>
+      {route.name === 'series' && route.meetingId && (
+        <FoundMeeting replica={replica} meetingId={route.meetingId} at={route.at} onClose={() => navigate({ name: 'series', seriesId })} />
+      )}
       <QuestionLibrary replica={replica} meetingId={meetingId ?? null} open={library} onOpenChange={setLibrary} />
       <InviteDialog seriesId={seriesId} partnerName={partnerName} open={inviting} onOpenChange={setInviting} />
     </main>
