@@ -6,12 +6,12 @@
  */
 import { join } from 'node:path';
 import type * as Y from 'yjs';
-import type { Profile, RelayConfig, SearchResult, SyncState, TandemEvent } from '../shared/api.js';
+import type { ExportResult, Profile, RelayConfig, SearchResult, SyncState, TandemEvent } from '../shared/api.js';
 import { joinSeries } from '../shared/domain/commands.js';
 import { seriesOfPrivateDoc } from '../shared/domain/private-notes.js';
 import { hasMeta } from '../shared/domain/series-doc.js';
 import { TandemError } from '../shared/errors.js';
-import { SetProfileInput, type SearchInput } from '../shared/schemas.js';
+import { SetProfileInput, type ExportInput, type SearchInput } from '../shared/schemas.js';
 import { DocRegistry } from '../node/docstore/doc-registry.js';
 import { silentLogger, type Logger } from '../node/log.js';
 import { UpdateLog } from '../node/docstore/update-log.js';
@@ -20,6 +20,7 @@ import { prepareDataDir } from './data-dir.js';
 import { Archives, isSeriesDoc } from './history/archives.js';
 import { Projector, storedDocuments } from './projection/projector.js';
 import { searchIndex } from './projection/search-query.js';
+import { exportMarkdown } from './export/markdown-export.js';
 import { openSession, type CoreSession, type SessionState } from './session.js';
 import { openStore, type Store } from './store/database.js';
 import { PresenceHub } from './sync/presence.js';
@@ -185,6 +186,12 @@ export class TandemCore implements CoreServices {
 
   search(input: SearchInput): Promise<SearchResult[]> {
     return searchIndex(this.db, input);
+  }
+
+  exportMarkdown(input: ExportInput): Promise<ExportResult> {
+    const seriesIds = async () =>
+      (await this.db.selectFrom('docs').select('doc_id').where('kind', '=', 'series').execute()).map((r) => r.doc_id);
+    return exportMarkdown({ docs: this.docs, seriesIds, userId: this.requireProfile().id }, input);
   }
 
   /**

@@ -40,6 +40,14 @@ export interface SearchResult {
   snippet: TextPart[];
 }
 
+export interface ExportResult {
+  dir: string;
+  /** Every file written, one per meeting. */
+  files: string[];
+  /** Meetings too damaged to render. */
+  skipped: number;
+}
+
 export interface SeriesSummary {
   id: string;
   kind: SeriesKind;

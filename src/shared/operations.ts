@@ -33,6 +33,7 @@ export const OPERATION_NAMES = [
   'addOwnQuestion',
   'removeOwnQuestion',
   'search',
+  'exportMarkdown',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

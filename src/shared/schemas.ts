@@ -251,3 +251,16 @@ export const SearchInput = z
   })
   .strict();
 export type SearchInput = z.input<typeof SearchInput>;
+
+export const ExportInput = z
+  .object({
+    /** Absent: every 1:1. */
+    seriesId: Id.optional(),
+    /** Only this meeting of the 1:1. */
+    meetingId: z.string().min(1).max(64).optional(),
+    dir: z.string().min(1, say('Choose a folder to export into.')).max(4096),
+    includePrivate: z.boolean().default(false),
+  })
+  .strict()
+  .refine((v) => !v.meetingId || v.seriesId, { message: say('A meeting is exported from its 1:1: name the 1:1 too.') });
+export type ExportInput = z.output<typeof ExportInput>;

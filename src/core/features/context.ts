@@ -7,8 +7,8 @@
  */
 import type { Kysely } from 'kysely';
 import type * as Y from 'yjs';
-import type { Profile, RelayConfig, SearchResult, SyncState } from '../../shared/api.js';
-import type { SearchInput } from '../../shared/schemas.js';
+import type { ExportResult, Profile, RelayConfig, SearchResult, SyncState } from '../../shared/api.js';
+import type { ExportInput, SearchInput } from '../../shared/schemas.js';
 import type { Database } from '../store/schema.js';
 import type { Share } from '../sync/share.js';
 
@@ -67,6 +67,8 @@ export interface CoreServices {
   flushProjection(): Promise<unknown>;
   /** Full-text search of the projection's index (call flushProjection first for what just changed). */
   search(input: SearchInput): Promise<SearchResult[]>;
+  /** Writes meetings as Markdown files into a folder. */
+  exportMarkdown(input: ExportInput): Promise<ExportResult>;
   now(): Date;
 }
 

@@ -7,6 +7,7 @@ import { insightsHandlers } from './insights/handlers.js';
 import { historyHandlers } from './history/handlers.js';
 import { nextStepsHandlers } from './next-steps/handlers.js';
 import { privateNotesHandlers } from './private-notes/handlers.js';
+import { exportHandlers } from './export/handlers.js';
 import { searchHandlers } from './search/handlers.js';
 import { questionsHandlers } from './questions/handlers.js';
 import { profileHandlers } from './profile/handlers.js';
@@ -26,6 +27,7 @@ export const operations = {
   ...historyHandlers,
   ...questionsHandlers,
   ...searchHandlers,
+  ...exportHandlers,
 };
 
 export type Operations = typeof operations;
