@@ -18,6 +18,8 @@ import { UpdateLog } from '../node/docstore/update-log.js';
 import type { CoreServices } from './features/context.js';
 import { prepareDataDir } from './data-dir.js';
 import { Archives, isSeriesDoc } from './history/archives.js';
+import { lockDataDir } from './data-lock.js';
+import { BACKUPS_FOLDER, createBackup, dailyBackup, type BackupManifest } from './backup/backup.js';
 import { Projector, storedDocuments } from './projection/projector.js';
 import { searchIndex } from './projection/search-query.js';
 import { exportMarkdown } from './export/markdown-export.js';
@@ -45,6 +47,8 @@ export interface CoreOptions {
   sqliteBinding?: string;
   /** Where the core logs (default: nowhere). Never given document content; see src/node/log.ts. */
   log?: Logger;
+  /** Keep a daily backup in the data dir, the newest seven (the shells turn this on). */
+  autoBackup?: boolean;
 }
 
 export const DATABASE_FILE = 'tandem.db';
@@ -56,6 +60,8 @@ export class TandemCore implements CoreServices {
   /** Joins waiting for their content, one per series however often the join is retried. */
   private readonly joining = new Map<string, Promise<void>>();
   private profile: Profile | null = null;
+  private backingUp: Promise<unknown> = Promise.resolve();
+  private backupTimer: NodeJS.Timeout | null = null;
 
   readonly presence: PresenceHub;
   readonly sync: SyncManager;
@@ -69,6 +75,7 @@ export class TandemCore implements CoreServices {
     readonly docs: DocRegistry,
     readonly projector: Projector,
     options: CoreOptions,
+    private readonly unlock: () => void,
   ) {
     this.db = store.db;
     this.defaultRelay = options.defaultRelay ?? null;
@@ -95,8 +102,15 @@ export class TandemCore implements CoreServices {
 
   static async open(options: CoreOptions): Promise<TandemCore> {
     prepareDataDir(options.dataDir);
+    const unlock = lockDataDir(options.dataDir);
     const file = join(options.dataDir, DATABASE_FILE);
-    const store = await openStore(file, options.sqliteBinding);
+    let store: Store;
+    try {
+      store = await openStore(file, options.sqliteBinding);
+    } catch (error) {
+      unlock();
+      throw error;
+    }
     const log = new UpdateLog(store.sqlite, file);
     let core: TandemCore | undefined;
     const docs = new DocRegistry(log, {
@@ -114,7 +128,7 @@ export class TandemCore implements CoreServices {
         log: options.log ?? silentLogger,
       },
     );
-    core = new TandemCore(store, docs, projector, options);
+    core = new TandemCore(store, docs, projector, options, unlock);
     try {
       core.profile = ProfileSetting.nullable()
         .catch(null)
@@ -122,8 +136,10 @@ export class TandemCore implements CoreServices {
       await projector.ensure();
     } catch (error) {
       await store.close();
+      unlock();
       throw error;
     }
+    if (options.autoBackup) core.keepDailyBackups(options.dataDir, options.log ?? silentLogger);
     await core.sync.startAll((seriesId) => core!.profile && void core!.joinWhenArrived(seriesId));
     return core;
   }
@@ -134,11 +150,36 @@ export class TandemCore implements CoreServices {
   }
 
   async close(): Promise<void> {
+    if (this.backupTimer) clearInterval(this.backupTimer);
     for (const s of [...this.sessions]) s.dispose();
     this.sync.stopAll();
     await this.projector.flush();
+    await this.backingUp;
     this.docs.closeAll();
     await this.store.close();
+    this.unlock();
+  }
+
+  /** Writes a backup of all local data to `file` (see backup/backup.ts). */
+  backup(file: string): Promise<BackupManifest> {
+    const run = this.backingUp.then(() => createBackup(this.store.sqlite, file));
+    this.backingUp = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Today's backup now if it is missing, then a look every hour (the app may run for days). */
+  private keepDailyBackups(dataDir: string, log: Logger): void {
+    const check = () => {
+      this.backingUp = this.backingUp
+        .then(() => dailyBackup(this.store.sqlite, dataDir))
+        .then(
+          (file) => file && log.info({ file: BACKUPS_FOLDER }, 'daily backup written'),
+          (error: unknown) => log.error({ error: (error as Error).message }, 'daily backup failed'),
+        );
+    };
+    check();
+    this.backupTimer = setInterval(check, 60 * 60_000);
+    this.backupTimer.unref();
   }
 
   now(): Date {
