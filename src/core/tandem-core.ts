@@ -49,6 +49,8 @@ export interface CoreOptions {
   log?: Logger;
   /** Keep a daily backup in the data dir, the newest seven (the shells turn this on). */
   autoBackup?: boolean;
+  /** Connect shared 1:1s to their relays (default true; the command line does not). */
+  sync?: boolean;
 }
 
 export const DATABASE_FILE = 'tandem.db';
@@ -140,7 +142,7 @@ export class TandemCore implements CoreServices {
       throw error;
     }
     if (options.autoBackup) core.keepDailyBackups(options.dataDir, options.log ?? silentLogger);
-    await core.sync.startAll((seriesId) => core!.profile && void core!.joinWhenArrived(seriesId));
+    if (options.sync !== false) await core.sync.startAll((seriesId) => core!.profile && void core!.joinWhenArrived(seriesId));
     return core;
   }
 

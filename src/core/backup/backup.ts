@@ -69,7 +69,8 @@ export async function createBackup(sqlite: SQLite.Database, file: string, now = 
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new TandemError('storage', `Tandem could not write the backup ${file} (${code}). Choose a place you can write to.`);
   } finally {
-    rmSync(copy, { force: true });
+    // existsSync, not rmSync's force: a path under a file fails with ENOTDIR, which force does not cover.
+    if (existsSync(copy)) rmSync(copy);
   }
 }
 
