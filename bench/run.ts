@@ -6,6 +6,7 @@ import { jsonFile, writeFigures } from './figures.js';
 import { runFoundationBench } from './foundation.js';
 import { runInsightsBench } from './insights.js';
 import { runMeetingBench } from './meeting.js';
+import { runPrepareBench } from './prepare.js';
 import { formatLatency, measureRelayLatency, relayLatencyFigures } from './relay-latency.js';
 import { formatSyncLatency, measureSyncLatency, syncLatencyFigures } from './sync-latency.js';
 import { formatSyncMerge, measureSyncMerge, syncMergeFigures } from './sync-merge.js';
@@ -21,6 +22,7 @@ console.log(formatSyncLatency(latency));
 console.log('\nOffline merge, core to core (bench/sync-merge.ts)');
 const merge = await measureSyncMerge();
 console.log(formatSyncMerge(merge));
+Object.assign(figures, await runPrepareBench());
 Object.assign(
   figures,
   runMeetingBench(),

@@ -1,6 +1,6 @@
 /**
  * Search across every 1:1 from the FTS5 index the search projection keeps (search.ts): ranked by
- * bm25 (a hit in a title weighs more than one in a body), each result with its title and a
+ * bm25 (a hit in a title weighs more than one in a body: the index's rank, see search.ts), each result with its title and a
  * snippet cut into plain and matched parts, so no markup crosses to the window.
  */
 import { sql, type Kysely } from 'kysely';
@@ -30,6 +30,9 @@ export async function searchIndex(db: Kysely<Database>, input: SearchInput): Pro
   const match = ftsQuery(query);
   if (!match) return [];
   const at = sql<string>`coalesce(m.scheduled_for, e.created_at)`;
+  const filtered = Boolean(seriesId || purpose || from || to);
+  // The best `limit` rows are picked on the rank alone (FTS5 sorts by its rank column without
+  // reading the rows); titles and snippets, which cost far more, are then made for those only.
   const rows = await sql<{
     series_id: string;
     series_name: string;
@@ -41,21 +44,29 @@ export async function searchIndex(db: Kysely<Database>, input: SearchInput): Pro
     title: string;
     snippet: string;
   }>`
+    with top as (
+      select search_fts.rowid as n, search_fts.rank as score
+      from search_fts
+      ${filtered ? sql`join search_entries e on e.n = search_fts.rowid left join meetings m on m.series_id = e.series_id and m.id = e.meeting_id` : sql``}
+      where search_fts match ${match}
+        ${seriesId ? sql`and e.series_id = ${seriesId}` : sql``}
+        ${purpose ? sql`and e.purpose = ${purpose}` : sql``}
+        ${from ? sql`and ${at} >= ${from}` : sql``}
+        ${to ? sql`and ${at} < date(${to}, '+1 day')` : sql``}
+      order by search_fts.rank
+      limit ${limit}
+    )
     select e.series_id, coalesce(nullif(s.title, ''), s.partner_name) as series_name, e.kind, e.meeting_id, e.entry_id, e.purpose,
       ${at} as at,
       highlight(search_fts, 0, ${OPEN}, ${CLOSE}) as title,
       snippet(search_fts, 1, ${OPEN}, ${CLOSE}, '…', 16) as snippet
-    from search_fts
-    join search_entries e on e.n = search_fts.rowid
+    from top
+    join search_fts on search_fts.rowid = top.n
+    join search_entries e on e.n = top.n
     join series s on s.id = e.series_id
     left join meetings m on m.series_id = e.series_id and m.id = e.meeting_id
     where search_fts match ${match}
-      ${seriesId ? sql`and e.series_id = ${seriesId}` : sql``}
-      ${purpose ? sql`and e.purpose = ${purpose}` : sql``}
-      ${from ? sql`and ${at} >= ${from}` : sql``}
-      ${to ? sql`and ${at} < date(${to}, '+1 day')` : sql``}
-    order by bm25(search_fts, 4.0, 1.0), ${at} desc
-    limit ${limit}
+    order by top.score, ${at} desc
   `.execute(db);
   return rows.rows.map((r) => ({
     seriesId: r.series_id,

@@ -132,6 +132,8 @@ export const searchProjection: Projection = {
     await sql`create virtual table search_fts using fts5(title, body, content='search_entries', content_rowid='n', tokenize='unicode61 remove_diacritics 2', prefix='2 3')`.execute(
       db,
     );
+    // The rank FTS5 sorts by: bm25 with a hit in a title worth four in a body.
+    await sql`insert into search_fts(search_fts, rank) values ('rank', 'bm25(4.0, 1.0)')`.execute(db);
     await sql`create trigger search_entries_ai after insert on search_entries begin
       insert into search_fts(rowid, title, body) values (new.n, new.title, new.body); end`.execute(db);
     await sql`create trigger search_entries_ad after delete on search_entries begin

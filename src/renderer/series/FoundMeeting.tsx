@@ -17,14 +17,13 @@ import { useSeries } from '../replica/use-series.js';
 function Place({ found, label, children }: { found: boolean; label: string; children: ReactNode }) {
   const ref = useRef<HTMLElement>(null);
   useEffect(() => {
-    if (!found) return;
-    ref.current?.scrollIntoView?.({ block: 'center' });
-    ref.current?.focus();
+    if (found) ref.current?.scrollIntoView?.({ block: 'center' });
   }, [found]);
   return (
     <section
       ref={ref}
       tabIndex={-1}
+      data-autofocus={found || undefined}
       className={found ? 'found found--here' : 'found'}
       aria-label={label}
       aria-current={found ? 'location' : undefined}
