@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type * as Y from 'yjs';
 import type { ExportResult } from '../../shared/api.js';
-import { meetingFileName, meetingMarkdown, seriesFolderName } from '../../shared/domain/markdown.js';
+import { meetingFileName, meetingMarkdown, readSeriesForMarkdown, seriesFolderName } from '../../shared/domain/markdown.js';
 import { privateDocId } from '../../shared/domain/private-notes.js';
 import { listMeetings, perspective, readMeta } from '../../shared/domain/series-doc.js';
 import { TandemError } from '../../shared/errors.js';
@@ -33,10 +33,11 @@ function exportSeries(
   const meetings = listMeetings(doc).filter((m) => !input.meetingId || m.id === input.meetingId);
   if (input.meetingId && !meetings.length) throw new TandemError('not-found', 'That meeting is not in this 1:1.');
   mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const series = readSeriesForMarkdown(doc);
   for (const meeting of meetings) {
     let text: string;
     try {
-      text = meetingMarkdown(doc, meeting.id, { userId, privateDoc });
+      text = meetingMarkdown(doc, meeting.id, { userId, privateDoc }, series);
     } catch {
       result.skipped++;
       continue;

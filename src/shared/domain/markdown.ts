@@ -6,9 +6,9 @@
  */
 import * as Y from 'yjs';
 import { checkInPromptFor } from './check-in-prompts.js';
-import { listNextSteps, meetingAgenda, readCheckIns, readItemTiming, readMeetingState } from './meetings.js';
+import { currentMeeting, listNextSteps, readCheckIns, readItemTiming, readMeetingState, type NextStep } from './meetings.js';
 import { privateNotes } from './private-notes.js';
-import { listAgenda, meetingNotes, perspective, readMeta, type SeriesMeta } from './series-doc.js';
+import { listAgenda, meetingNotes, perspective, readMeta, type AgendaItem, type SeriesMeta } from './series-doc.js';
 
 const PURPOSE_LABEL: Record<string, string> = {
   career: 'Career',
@@ -171,14 +171,46 @@ function personName(meta: SeriesMeta, userId: string, id: string | null): string
   return meta.participants[id]?.name ?? (id === userId ? 'me' : perspective(meta, userId).partnerName);
 }
 
-/** One meeting as a Markdown document. */
-export function meetingMarkdown(doc: Y.Doc, meetingId: string, options: MeetingMarkdownOptions): string {
-  const meta = readMeta(doc);
+/**
+ * What every meeting's document needs from the 1:1, read once: exporting a five-year 1:1 must not
+ * read every item and meeting again for each of its meetings.
+ */
+export interface SeriesForMarkdown {
+  meta: SeriesMeta;
+  /** Each meeting's agenda, as meetingAgenda gives it. */
+  agenda: Map<string, AgendaItem[]>;
+  /** The items each meeting carried to the next one. */
+  carried: Map<string, AgendaItem[]>;
+  steps: NextStep[];
+}
+
+export function readSeriesForMarkdown(doc: Y.Doc): SeriesForMarkdown {
+  const nextId = currentMeeting(doc)?.id ?? null;
+  const agenda = new Map<string, AgendaItem[]>();
+  const carried = new Map<string, AgendaItem[]>();
+  const add = (map: Map<string, AgendaItem[]>, key: string, item: AgendaItem) => map.set(key, [...(map.get(key) ?? []), item]);
+  for (const item of listAgenda(doc)) {
+    const meetingId = item.meetingId ?? nextId;
+    if (meetingId) add(agenda, meetingId, item);
+    const from = readItemTiming(doc, item.id).carriedFrom;
+    if (from && from !== item.meetingId) add(carried, from, item);
+  }
+  return { meta: readMeta(doc), agenda, carried, steps: listNextSteps(doc) };
+}
+
+/** One meeting as a Markdown document (`series`: what readSeriesForMarkdown read, when exporting many). */
+export function meetingMarkdown(
+  doc: Y.Doc,
+  meetingId: string,
+  options: MeetingMarkdownOptions,
+  series = readSeriesForMarkdown(doc),
+): string {
+  const { meta } = series;
   const meeting = readMeetingState(doc, meetingId);
   if (!meeting) throw new Error(`meeting ${meetingId} cannot be read`);
   const { partnerName } = perspective(meta, options.userId);
   const people = [...new Set([...Object.values(meta.participants).map((p) => p.name), partnerName])];
-  const items = meetingAgenda(doc, meetingId);
+  const items = series.agenda.get(meetingId) ?? [];
   const purposes = [...new Set(items.map((i) => i.purpose).filter((p): p is NonNullable<typeof p> => p !== null))];
   const title = meta.title || `1:1 with ${partnerName}`;
 
@@ -219,7 +251,7 @@ export function meetingMarkdown(doc: Y.Doc, meetingId: string, options: MeetingM
     if (item.context) lines.push(...item.context.split('\n').map((l) => `  ${escapeMarkdown(l)}`));
   }
 
-  const carried = listAgenda(doc).filter((i) => readItemTiming(doc, i.id).carriedFrom === meetingId && i.meetingId !== meetingId);
+  const carried = series.carried.get(meetingId) ?? [];
   if (carried.length) {
     lines.push('', '### Not reached, carried to the next meeting', '');
     for (const item of carried) lines.push(`- ${escapeMarkdown(item.title)}`);
@@ -228,7 +260,7 @@ export function meetingMarkdown(doc: Y.Doc, meetingId: string, options: MeetingM
   const notes = notesMarkdown(meetingNotes(doc, meetingId), 2);
   lines.push('', '## Notes', '', notes || 'No notes.');
 
-  const steps = listNextSteps(doc).filter((s) => s.meetingId === meetingId);
+  const steps = series.steps.filter((s) => s.meetingId === meetingId);
   lines.push('', '## Next steps', '');
   if (!steps.length) lines.push('None.');
   for (const s of steps) {
