@@ -139,6 +139,9 @@ export const searchProjection: Projection = {
     await sql`create trigger search_entries_ad after delete on search_entries begin
       insert into search_fts(search_fts, rowid, title, body) values ('delete', old.n, old.title, old.body); end`.execute(db);
   },
+  async remove(tx, seriesId) {
+    await tx.deleteFrom('search_entries').where('series_id', '=', seriesId).execute();
+  },
   read(doc, changes, ctx) {
     const keysOf = (root: string): 'all' | ReadonlySet<string> | undefined => (changes === 'all' ? 'all' : changes.get(root));
     const items = keysOf(rootName(doc, agendaMap(doc)) ?? 'agenda');
