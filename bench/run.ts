@@ -7,6 +7,7 @@ import { runFoundationBench } from './foundation.js';
 import { runInsightsBench } from './insights.js';
 import { runMeetingBench } from './meeting.js';
 import { formatQuickAdd, measureQuickAdd, quickAddFigures } from './quick-add.js';
+import { runPrepareBench } from './prepare.js';
 import { formatLatency, measureRelayLatency, relayLatencyFigures } from './relay-latency.js';
 import { formatRelayLoad, measureRelayLoad, relayLoadFigures } from './relay-load.js';
 import { formatSyncLatency, measureSyncLatency, syncLatencyFigures } from './sync-latency.js';
@@ -29,6 +30,7 @@ console.log(formatSyncMerge(merge));
 console.log('\nQuick add (bench/quick-add.ts)');
 const quickAdd = await measureQuickAdd();
 console.log(formatQuickAdd(quickAdd));
+Object.assign(figures, await runPrepareBench());
 Object.assign(
   figures,
   quickAddFigures(quickAdd),

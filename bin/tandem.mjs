@@ -1,11 +1,7 @@
 #!/usr/bin/env node
-/** The `tandem` command (src/cli/tandem-cli.ts), run from the sources with tsx. */
+// The `tandem` command: runs the TypeScript sources through tsx, like `npm run web` does.
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../src/cli/tandem-cli.ts');
-process.exitCode = await runCli(process.argv.slice(2), {
-  out: (line) => console.log(line),
-  err: (line) => console.error(line),
-  env: process.env,
-});
+const { main } = await import('../src/cli/tandem.ts');
+await main();

@@ -25,6 +25,7 @@ export function parseCoreArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
   const { relay, relayKey, sqliteBinding } = parsed.data;
   return {
     dataDir: resolveDataDir(argv, env),
+    autoBackup: true,
     ...(relay ? { defaultRelay: relayKey ? { url: relay, key: relayKey } : { url: relay } } : {}),
     ...(sqliteBinding ? { sqliteBinding } : {}),
   };

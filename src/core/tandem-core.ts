@@ -6,18 +6,23 @@
  */
 import { join } from 'node:path';
 import type * as Y from 'yjs';
-import type { Profile, RelayConfig, ReminderNotice, SyncState, TandemEvent } from '../shared/api.js';
+import type { ExportResult, Profile, RelayConfig, ReminderNotice, SearchResult, SyncState, TandemEvent } from '../shared/api.js';
 import { joinSeries } from '../shared/domain/commands.js';
+import { seriesOfPrivateDoc } from '../shared/domain/private-notes.js';
 import { hasMeta } from '../shared/domain/series-doc.js';
 import { TandemError } from '../shared/errors.js';
-import { SetProfileInput } from '../shared/schemas.js';
+import { SetProfileInput, type ExportInput, type SearchInput } from '../shared/schemas.js';
 import { DocRegistry } from '../node/docstore/doc-registry.js';
 import { silentLogger, type Logger } from '../node/log.js';
 import { UpdateLog } from '../node/docstore/update-log.js';
 import type { CoreServices } from './features/context.js';
 import { prepareDataDir } from './data-dir.js';
 import { Archives, isSeriesDoc } from './history/archives.js';
+import { lockDataDir } from './data-lock.js';
+import { BACKUPS_FOLDER, createBackup, dailyBackup, type BackupManifest } from './backup/backup.js';
 import { Projector, storedDocuments } from './projection/projector.js';
+import { searchIndex } from './projection/search-query.js';
+import { exportMarkdown } from './export/markdown-export.js';
 import { openSession, type CoreSession, type SessionState } from './session.js';
 import { openStore, type Store } from './store/database.js';
 import { ReminderService } from './reminders/reminder-service.js';
@@ -45,6 +50,10 @@ export interface CoreOptions {
   log?: Logger;
   /** The time as the core sees it (default: the system clock); tests move it. */
   clock?: () => Date;
+  /** Keep a daily backup in the data dir, the newest seven (the shells turn this on). */
+  autoBackup?: boolean;
+  /** Connect shared 1:1s to their relays (default true; the command line does not). */
+  sync?: boolean;
 }
 
 export const DATABASE_FILE = 'tandem.db';
@@ -59,6 +68,8 @@ export class TandemCore implements CoreServices {
   private reminders: ReminderService | null = null;
   private readonly log: Logger;
   private readonly clock: () => Date;
+  private backingUp: Promise<unknown> = Promise.resolve();
+  private backupTimer: NodeJS.Timeout | null = null;
 
   readonly presence: PresenceHub;
   readonly sync: SyncManager;
@@ -72,6 +83,7 @@ export class TandemCore implements CoreServices {
     readonly docs: DocRegistry,
     readonly projector: Projector,
     options: CoreOptions,
+    private readonly unlock: () => void,
   ) {
     this.db = store.db;
     this.defaultRelay = options.defaultRelay ?? null;
@@ -100,8 +112,15 @@ export class TandemCore implements CoreServices {
 
   static async open(options: CoreOptions): Promise<TandemCore> {
     prepareDataDir(options.dataDir);
+    const unlock = lockDataDir(options.dataDir);
     const file = join(options.dataDir, DATABASE_FILE);
-    const store = await openStore(file, options.sqliteBinding);
+    let store: Store;
+    try {
+      store = await openStore(file, options.sqliteBinding);
+    } catch (error) {
+      unlock();
+      throw error;
+    }
     const log = new UpdateLog(store.sqlite, file);
     let core: TandemCore | undefined;
     const docs = new DocRegistry(log, {
@@ -119,7 +138,7 @@ export class TandemCore implements CoreServices {
         log: options.log ?? silentLogger,
       },
     );
-    core = new TandemCore(store, docs, projector, options);
+    core = new TandemCore(store, docs, projector, options, unlock);
     try {
       core.profile = ProfileSetting.nullable()
         .catch(null)
@@ -127,9 +146,11 @@ export class TandemCore implements CoreServices {
       await projector.ensure();
     } catch (error) {
       await store.close();
+      unlock();
       throw error;
     }
-    await core.sync.startAll((seriesId) => core!.profile && void core!.joinWhenArrived(seriesId));
+    if (options.autoBackup) core.keepDailyBackups(options.dataDir, options.log ?? silentLogger);
+    if (options.sync !== false) await core.sync.startAll((seriesId) => core!.profile && void core!.joinWhenArrived(seriesId));
     return core;
   }
 
@@ -140,11 +161,36 @@ export class TandemCore implements CoreServices {
 
   async close(): Promise<void> {
     this.reminders?.stop();
+    if (this.backupTimer) clearInterval(this.backupTimer);
     for (const s of [...this.sessions]) s.dispose();
     this.sync.stopAll();
     await this.projector.flush();
+    await this.backingUp;
     this.docs.closeAll();
     await this.store.close();
+    this.unlock();
+  }
+
+  /** Writes a backup of all local data to `file` (see backup/backup.ts). */
+  backup(file: string): Promise<BackupManifest> {
+    const run = this.backingUp.then(() => createBackup(this.store.sqlite, file));
+    this.backingUp = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Today's backup now if it is missing, then a look every hour (the app may run for days). */
+  private keepDailyBackups(dataDir: string, log: Logger): void {
+    const check = () => {
+      this.backingUp = this.backingUp
+        .then(() => dailyBackup(this.store.sqlite, dataDir))
+        .then(
+          (file) => file && log.info({ file: BACKUPS_FOLDER }, 'daily backup written'),
+          (error: unknown) => log.error({ error: (error as Error).message }, 'daily backup failed'),
+        );
+    };
+    check();
+    this.backupTimer = setInterval(check, 60 * 60_000);
+    this.backupTimer.unref();
   }
 
   now(): Date {
@@ -204,6 +250,16 @@ export class TandemCore implements CoreServices {
     return this.projector.flush();
   }
 
+  search(input: SearchInput): Promise<SearchResult[]> {
+    return searchIndex(this.db, input);
+  }
+
+  exportMarkdown(input: ExportInput): Promise<ExportResult> {
+    const seriesIds = async () =>
+      (await this.db.selectFrom('docs').select('doc_id').where('kind', '=', 'series').execute()).map((r) => r.doc_id);
+    return exportMarkdown({ docs: this.docs, seriesIds, userId: this.requireProfile().id }, input);
+  }
+
   /**
    * Resolves once a shared series' content is here, adding this user as its other participant if
    * they are not yet one. The content can arrive long after joining (the inviter's laptop was
@@ -250,8 +306,11 @@ export class TandemCore implements CoreServices {
 
   /** Sends an update to every session that has the series open, except the one it came from. */
   private routeUpdate(seriesId: string, update: Uint8Array, origin: unknown, transaction: Y.Transaction): void {
-    // Private notes are nobody's list, and archives are listed from their series' index: only series are projected.
+    // Archives are listed from their series' index; private notes are nobody's list, and only
+    // search, on this device, reads them.
+    const ofPrivate = seriesOfPrivateDoc(seriesId);
     if (isSeriesDoc(seriesId)) this.projector.markDirty(seriesId, transaction);
+    else if (ofPrivate !== null) this.projector.markPrivateDirty(ofPrivate, transaction);
     for (const s of this.sessions) if (s !== origin) s.deliver(seriesId, update);
   }
 

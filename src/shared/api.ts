@@ -19,6 +19,36 @@ export interface Profile {
   name: string;
 }
 
+/** A piece of a search result's text: matched words are `hit`. */
+export interface TextPart {
+  text: string;
+  hit: boolean;
+}
+
+export interface SearchResult {
+  seriesId: string;
+  /** The 1:1's title, or the other person's name. */
+  seriesName: string;
+  kind: 'item' | 'notes' | 'check-in' | 'step' | 'private';
+  /** The meeting to open (null: an item waiting for the next meeting). */
+  meetingId: string | null;
+  /** The item or next step found (null for notes and check-ins). */
+  entryId: string | null;
+  purpose: string | null;
+  /** When the meeting is (or when the entry was made, for the next meeting's items). */
+  at: string;
+  title: TextPart[];
+  snippet: TextPart[];
+}
+
+export interface ExportResult {
+  dir: string;
+  /** Every file written, one per meeting. */
+  files: string[];
+  /** Meetings too damaged to render. */
+  skipped: number;
+}
+
 export interface SeriesSummary {
   id: string;
   kind: SeriesKind;

@@ -35,6 +35,11 @@ export const OPERATION_NAMES = [
   'startReminders',
   'quickAddChoices',
   'quickAdd',
+  'listOwnQuestions',
+  'addOwnQuestion',
+  'removeOwnQuestion',
+  'search',
+  'exportMarkdown',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

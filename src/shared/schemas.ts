@@ -233,3 +233,34 @@ const describeIssue = (issue: z.core.$ZodIssue) => (issue.path.length ? `${issue
 export function describeZodError(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
+
+export const SEARCH_QUERY_MAX = 200;
+
+const SearchDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, say('A date looks like 2030-01-31.'));
+
+export const SearchInput = z
+  .object({
+    query: z.string().max(SEARCH_QUERY_MAX, say(`A search can be at most ${SEARCH_QUERY_MAX} characters.`)),
+    seriesId: Id.optional(),
+    purpose: Purpose.optional(),
+    /** Meetings on or after this day (UTC). */
+    from: SearchDate.optional(),
+    /** Meetings on or before this day (UTC). */
+    to: SearchDate.optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export type SearchInput = z.input<typeof SearchInput>;
+
+export const ExportInput = z
+  .object({
+    /** Absent: every 1:1. */
+    seriesId: Id.optional(),
+    /** Only this meeting of the 1:1. */
+    meetingId: z.string().min(1).max(64).optional(),
+    dir: z.string().min(1, say('Choose a folder to export into.')).max(4096),
+    includePrivate: z.boolean().default(false),
+  })
+  .strict()
+  .refine((v) => !v.meetingId || v.seriesId, { message: say('A meeting is exported from its 1:1: name the 1:1 too.') });
+export type ExportInput = z.output<typeof ExportInput>;

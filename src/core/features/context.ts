@@ -7,7 +7,8 @@
  */
 import type { Kysely } from 'kysely';
 import type * as Y from 'yjs';
-import type { Profile, RelayConfig, SyncState, TandemEvent } from '../../shared/api.js';
+import type { ExportResult, Profile, RelayConfig, SearchResult, SyncState, TandemEvent } from '../../shared/api.js';
+import type { ExportInput, SearchInput } from '../../shared/schemas.js';
 import type { Database } from '../store/schema.js';
 import type { Share } from '../sync/share.js';
 
@@ -68,6 +69,10 @@ export interface CoreServices {
   broadcast(event: TandemEvent): void;
   /** Starts checking for due reminders (idempotent). */
   startReminders(): void;
+  /** Full-text search of the projection's index (call flushProjection first for what just changed). */
+  search(input: SearchInput): Promise<SearchResult[]>;
+  /** Writes meetings as Markdown files into a folder. */
+  exportMarkdown(input: ExportInput): Promise<ExportResult>;
   now(): Date;
 }
 

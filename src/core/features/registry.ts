@@ -7,6 +7,9 @@ import { insightsHandlers } from './insights/handlers.js';
 import { historyHandlers } from './history/handlers.js';
 import { nextStepsHandlers } from './next-steps/handlers.js';
 import { privateNotesHandlers } from './private-notes/handlers.js';
+import { exportHandlers } from './export/handlers.js';
+import { searchHandlers } from './search/handlers.js';
+import { questionsHandlers } from './questions/handlers.js';
 import { profileHandlers } from './profile/handlers.js';
 import { seriesHandlers } from './series/handlers.js';
 import { settingsHandlers } from './settings/handlers.js';
@@ -22,6 +25,9 @@ export const operations = {
   ...privateNotesHandlers,
   ...insightsHandlers,
   ...historyHandlers,
+  ...questionsHandlers,
+  ...searchHandlers,
+  ...exportHandlers,
 };
 
 export type Operations = typeof operations;

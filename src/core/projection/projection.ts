@@ -28,6 +28,8 @@ export interface ProjectContext {
   /** When the series document last changed on this device. */
   updatedAt: string;
   log: ProjectionLog;
+  /** Runs `fn` with the 1:1's private notes loaded (null: it has none). Only search reads them. */
+  withPrivateNotes<T>(fn: (doc: Y.Doc | null) => T): T;
 }
 
 /** Writes what a projection read, inside the one transaction that projects a series. */

@@ -16,6 +16,8 @@ import type { DocRegistry } from '../../node/docstore/doc-registry.js';
 import type { Database } from '../store/schema.js';
 import { mergeChanges, silentLog, touchedKeys, type Changes, type Projection, type ProjectionLog } from './projection.js';
 import { PROJECTIONS } from './registry.js';
+import { PRIVATE_NOTES } from './search.js';
+import { privateDocId } from '../../shared/domain/private-notes.js';
 
 /** The layout of the projector's own bookkeeping (projection_meta, how rows are keyed): a change rebuilds every projection. */
 export const PROJECTION_VERSION = '2';
@@ -25,6 +27,8 @@ export interface ProjectionSource {
   seriesIds(): Promise<string[]>;
   /** Runs `fn` with the series document loaded. */
   withDoc<T>(seriesId: string, fn: (doc: Y.Doc) => T): T;
+  /** Runs `fn` with the series' private notes loaded, or with null when it has none. */
+  withPrivate<T>(seriesId: string, fn: (doc: Y.Doc | null) => T): T;
   updatedAt(seriesId: string): Promise<string>;
   userId(): string;
 }
@@ -38,10 +42,11 @@ export interface ProjectorOptions {
 }
 
 /** The documents as the core keeps them: series in the store's docs table, loaded through `docs`. */
-export function storedDocuments(db: Kysely<Database>, docs: Pick<DocRegistry, 'with'>, userId: () => string): ProjectionSource {
+export function storedDocuments(db: Kysely<Database>, docs: Pick<DocRegistry, 'with' | 'exists'>, userId: () => string): ProjectionSource {
   return {
     seriesIds: async () => (await db.selectFrom('docs').select('doc_id').where('kind', '=', 'series').execute()).map((r) => r.doc_id),
     withDoc: (id, fn) => docs.with(id, fn),
+    withPrivate: (id, fn) => (docs.exists(privateDocId(id)) ? docs.with(privateDocId(id), fn) : fn(null)),
     updatedAt: async (id) =>
       (await db.selectFrom('docs').select('updated_at').where('doc_id', '=', id).executeTakeFirstOrThrow()).updated_at,
     userId,
@@ -93,7 +98,16 @@ export class Projector {
    * With the transaction, only the entries it touched are projected again.
    */
   markDirty(seriesId: string, transaction?: Y.Transaction): void {
-    const changes = (this.complete.has(seriesId) && transaction && touchedKeys(transaction)) || 'all';
+    this.enqueue(seriesId, (this.complete.has(seriesId) && transaction && touchedKeys(transaction)) || 'all');
+  }
+
+  /** Notes that a series' private notes (a document of their own) changed: the meetings touched, under the PRIVATE_NOTES root. */
+  markPrivateDirty(seriesId: string, transaction: Y.Transaction): void {
+    const touched = this.complete.has(seriesId) && touchedKeys(transaction);
+    this.enqueue(seriesId, touched ? new Map([[PRIVATE_NOTES, new Set([...touched.values()].flatMap((keys) => [...keys]))]]) : 'all');
+  }
+
+  private enqueue(seriesId: string, changes: Changes): void {
     this.dirty.set(seriesId, mergeChanges(this.dirty.get(seriesId), changes));
     if (!this.timer) {
       this.timer = setTimeout(
@@ -193,7 +207,13 @@ export class Projector {
   }
 
   private async project(seriesId: string, changes: Changes, projections: readonly Projection[]): Promise<void> {
-    const ctx = { seriesId, userId: this.source.userId(), updatedAt: await this.source.updatedAt(seriesId), log: this.log };
+    const ctx = {
+      seriesId,
+      userId: this.source.userId(),
+      updatedAt: await this.source.updatedAt(seriesId),
+      log: this.log,
+      withPrivateNotes: <T>(fn: (doc: Y.Doc | null) => T): T => this.source.withPrivate(seriesId, fn),
+    };
     const writes = this.source.withDoc(seriesId, (doc) => projections.map((p) => p.read(doc, changes, ctx)));
     await this.db.transaction().execute(async (tx) => {
       for (const write of writes) await write?.(tx);

@@ -12,6 +12,8 @@ import { agendaProjection } from './agenda.js';
 import type { MeetingsTables } from './meetings.js';
 import { meetingsProjection } from './meetings.js';
 import type { Projection } from './projection.js';
+import type { SearchTables } from './search.js';
+import { searchProjection } from './search.js';
 import type { SeriesTables } from './series.js';
 import { seriesProjection } from './series.js';
 
@@ -21,6 +23,7 @@ export const PROJECTIONS: readonly Projection[] = [
   archivedMeetingsProjection,
   agendaProjection,
   actionsProjection,
+  searchProjection,
 ];
 
 /** The projector's own table: the version each projection's tables were built with. */
@@ -33,4 +36,5 @@ export type ProjectionTables = { projection_meta: ProjectionMetaTable } & Series
   MeetingsTables &
   ArchivedMeetingsTables &
   AgendaTables &
-  ActionsTables;
+  ActionsTables &
+  SearchTables;

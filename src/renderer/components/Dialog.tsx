@@ -54,11 +54,15 @@ export function Dialog({ open, onOpenChange, title, description, children, size 
 }
 
 /**
- * A dialog opens on its first field, where the person starts typing, rather than on the close
- * button that comes first in the header; without a field Radix focuses the first control.
+ * A dialog opens on the element marked `data-autofocus` (where it wants the person to look), else
+ * on its first field, where the person starts typing, rather than on the close button that comes
+ * first in the header; without either Radix focuses the first control.
  */
 function focusFirstField(event: Event) {
-  const field = (event.currentTarget as HTMLElement).querySelector<HTMLElement>('input:not([type=hidden]), textarea, select');
+  const content = event.currentTarget as HTMLElement;
+  const field =
+    content.querySelector<HTMLElement>('[data-autofocus]') ??
+    content.querySelector<HTMLElement>('input:not([type=hidden]), textarea, select');
   if (!field) return;
   event.preventDefault();
   field.focus();

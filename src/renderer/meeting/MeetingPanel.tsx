@@ -5,7 +5,7 @@
  * same state: who started, which item is current, the same elapsed times.
  */
 import { useState, type FormEvent } from 'react';
-import { checkInPrompt } from '../../shared/domain/check-in-prompts.js';
+import { checkInPromptFor } from '../../shared/domain/check-in-prompts.js';
 import {
   addNextStep,
   itemElapsedMs,
@@ -59,7 +59,7 @@ function CheckIn({ replica, meeting, people }: { replica: SeriesReplica; meeting
   return (
     <div className="meeting__part" role="group" aria-labelledby="check-in-heading">
       <h3 id="check-in-heading">Check-in</h3>
-      <p className="meeting__prompt">{checkInPrompt(meeting.id)}</p>
+      <p className="meeting__prompt">{checkInPromptFor(replica.doc, meeting.id)}</p>
       <label className="field">
         <span className="field__label">Your check-in</span>
         <input

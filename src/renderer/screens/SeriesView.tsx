@@ -7,7 +7,8 @@ import { BackIcon } from '../components/icons.js';
 import { useApp } from '../lib/app-context.js';
 import { meetingDate, relationshipLabel } from '../lib/labels.js';
 import { landHere } from '../lib/landing-focus.js';
-import { navigate } from '../lib/route.js';
+import { navigate, useRoute } from '../lib/route.js';
+import { FoundMeeting } from '../series/FoundMeeting.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { useLiveAgenda, useMeta, useNextMeeting } from '../replica/use-doc-part.js';
 import { useSeries } from '../replica/use-series.js';
@@ -17,6 +18,7 @@ import { InviteDialog } from '../series/InviteDialog.js';
 import { SeriesSlotTools } from '../series/SeriesSlotTools.js';
 import { NotesEditor } from '../series/NotesEditor.js';
 import { Presence } from '../series/Presence.js';
+import { QuestionLibrary } from '../series/QuestionLibrary.js';
 import { SaveIndicator } from '../series/SaveIndicator.js';
 import { SyncIndicator } from '../series/SyncIndicator.js';
 import { AppHeader } from './AppHeader.js';
@@ -56,6 +58,8 @@ export function SeriesView({ seriesId }: { seriesId: string }) {
 function OpenSeries({ replica }: { replica: SeriesReplica }) {
   const { profile } = useApp();
   const [inviting, setInviting] = useState(false);
+  const [library, setLibrary] = useState(false);
+  const route = useRoute();
   const { doc, awareness, seriesId } = replica;
   const meta = useMeta(doc);
   const { partnerName, myRole } = perspective(meta, profile.id);
@@ -101,6 +105,11 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
           <div className="panel__head">
             <h2 id="agenda-heading">Agenda</h2>
             <span className="meta muted">{items.filter(isOpenItem).length} open</span>
+            {meta.state !== 'ended' && (
+              <Button size="small" variant="ghost" onClick={() => setLibrary(true)}>
+                Questions and templates
+              </Button>
+            )}
           </div>
           <ErrorBoundary message="The agenda could not be shown; the notes still work.">
             {ended ? (
@@ -144,6 +153,10 @@ function OpenSeries({ replica }: { replica: SeriesReplica }) {
         </section>
         {meetingId && <PrivateNotes seriesId={seriesId} meetingId={meetingId} editable={!ended} />}
       </fieldset>
+      {route.name === 'series' && route.meetingId && (
+        <FoundMeeting replica={replica} meetingId={route.meetingId} at={route.at} onClose={() => navigate({ name: 'series', seriesId })} />
+      )}
+      <QuestionLibrary replica={replica} meetingId={meetingId ?? null} open={library} onOpenChange={setLibrary} />
       <InviteDialog seriesId={seriesId} partnerName={partnerName} open={inviting} onOpenChange={setInviting} />
     </main>
   );

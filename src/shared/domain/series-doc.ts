@@ -16,6 +16,7 @@
  *                    discussed or settled in), settledAt, settledBy, `reply:<id>`: {by, at, text} }
  *   actions   Y.Map  id → Y.Map { text: Y.Text, ownerId, due, done, doneAt, meetingId }
  *   notesAuthors Y.Map  clientID → userId: whose client wrote which notes text (see notesAuthorsMap)
+ *   questions Y.Map  id → { category, text, when, by, at }: questions shared in this 1:1 (questions.ts)
  *
  * A document is written by peers: any value may be missing or of another type. Reads check every
  * value against the schemas; an entry that does not fit is skipped (and listed, for whoever
@@ -114,6 +115,8 @@ export const meetingChangesMap = (doc: Y.Doc) => doc.getMap<unknown>('meetingCha
  * character with the client that inserted it, so the notes can be counted per person.
  */
 export const notesAuthorsMap = (doc: Y.Doc) => doc.getMap<unknown>('notesAuthors');
+/** Questions shared in this 1:1 (questions.ts). */
+export const questionsMap = (doc: Y.Doc) => doc.getMap<unknown>('questions');
 
 const ParticipantSchema = z.object({ name: z.string().max(200), role: Role });
 // Built once: reads run for every entry of a long history, and building a schema costs far more

@@ -9,10 +9,11 @@ test('start-up settings come from flags before the environment', () => {
   });
   expect(options).toEqual({
     dataDir: '/tmp/a',
+    autoBackup: true,
     defaultRelay: { url: 'ws://relay.example:4455', key: 'k3y' },
     sqliteBinding: '/opt/better_sqlite3.node',
   });
-  expect(parseCoreArgs([], { TANDEM_DATA_DIR: '/tmp/b' })).toEqual({ dataDir: '/tmp/b' });
+  expect(parseCoreArgs([], { TANDEM_DATA_DIR: '/tmp/b' })).toEqual({ dataDir: '/tmp/b', autoBackup: true });
 });
 
 test('a relay address that is not ws:// or wss:// is refused with a sentence naming the setting', () => {

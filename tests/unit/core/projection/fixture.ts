@@ -95,11 +95,22 @@ export async function openProjectionFixture(
 
 export const PROJECTED_TABLES = ['series', 'meetings', 'agenda_items', 'actions'] as const;
 
-/** Every projected row, table by table, in a stable order. */
+/**
+ * Every projected row, table by table, in a stable order; search entries without their row
+ * number (the order rows were written in), and the FTS index checked against them.
+ */
 export function projectedRows(sqlite: SQLite.Database): Record<string, unknown[]> {
-  return Object.fromEntries(
-    PROJECTED_TABLES.map((t) => [t, sqlite.prepare(`select * from ${t} order by ${t === 'series' ? 'id' : 'series_id, id'}`).all()]),
-  );
+  sqlite.prepare(`insert into search_fts(search_fts, rank) values ('integrity-check', 1)`).run();
+  return {
+    ...Object.fromEntries(
+      PROJECTED_TABLES.map((t) => [t, sqlite.prepare(`select * from ${t} order by ${t === 'series' ? 'id' : 'series_id, id'}`).all()]),
+    ),
+    search_entries: sqlite
+      .prepare(
+        'select series_id, key, kind, meeting_id, entry_id, purpose, created_at, title, body from search_entries order by series_id, key',
+      )
+      .all(),
+  };
 }
 
 /** A peer's replica of a series: what it changes reaches the fixture as a remote update. */

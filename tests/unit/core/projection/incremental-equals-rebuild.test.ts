@@ -20,7 +20,18 @@ import {
   setItemState,
   type CommandContext,
 } from '../../../../src/shared/domain/commands.js';
-import { actionsMap, agendaMap, listAgenda, listMeetings, meetingsMap, metaMap } from '../../../../src/shared/domain/series-doc.js';
+import { writeCheckIn } from '../../../../src/shared/domain/meetings.js';
+import { ensurePrivateNotes, privateDocId } from '../../../../src/shared/domain/private-notes.js';
+import {
+  actionsMap,
+  agendaMap,
+  listAgenda,
+  listMeetings,
+  meetingNotes,
+  meetingsMap,
+  metaMap,
+} from '../../../../src/shared/domain/series-doc.js';
+import { writeParagraph } from '../../helpers/notes.js';
 import { AgendaState, Purpose } from '../../../../src/shared/schemas.js';
 import { openCore, tempDir } from '../../helpers/core.js';
 import { projectedRows } from './fixture.js';
@@ -35,6 +46,9 @@ type Op =
   | { kind: 'remove'; who: Who; series: number; pick: number }
   | { kind: 'meeting'; who: Who; series: number; day: number; held: boolean }
   | { kind: 'action'; who: Who; series: number; pick: number; done: boolean }
+  | { kind: 'notes'; who: Who; series: number; pick: number; text: string; clear: boolean }
+  | { kind: 'check-in'; who: Who; series: number; pick: number; text: string }
+  | { kind: 'private'; series: number; pick: number; text: string }
   | { kind: 'malformed'; series: number; pick: number; what: 'not-a-map' | 'purpose' | 'order' | 'date' | 'meta' }
   | { kind: 'reuse-id'; series: number; pick: number }
   | { kind: 'sync'; series: number }
@@ -44,6 +58,7 @@ const SERIES = 2;
 const who = fc.constantFrom<Who>('core', 'peer');
 const series = fc.nat(SERIES - 1);
 const pick = fc.nat(20);
+const words = fc.constantFrom('roadmap', 'budget review', 'café résumé', '', 'hiring plan');
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 5,
@@ -56,6 +71,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove'), who, series, pick }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('meeting'), who, series, day: fc.nat(60), held: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('action'), who, series, pick, done: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('notes'), who, series, pick, text: words, clear: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('check-in'), who, series, pick, text: words }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('private'), series, pick, text: words }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -114,6 +132,21 @@ function apply(doc: Y.Doc, o: Op & { who: Who }): void {
       case 'meeting': {
         const id = addMeeting(doc, { scheduledFor: new Date(Date.UTC(2030, 0, 1 + o.day, 10)).toISOString() }, ctx);
         if (o.held) entry(meetingsMap(doc), id).set('status', 'held');
+        break;
+      }
+      case 'notes': {
+        const meeting = nth(listMeetings(doc), o.pick);
+        if (!meeting) break;
+        const notes = meetingNotes(doc, meeting.id);
+        doc.transact(() => {
+          if (o.clear) notes.delete(0, notes.length);
+          writeParagraph(notes, o.text);
+        });
+        break;
+      }
+      case 'check-in': {
+        const meeting = nth(listMeetings(doc), o.pick);
+        if (meeting) writeCheckIn(doc, { meetingId: meeting.id, value: o.text }, ctx);
         break;
       }
       case 'action': {
@@ -184,6 +217,20 @@ async function run(w: World, o: Op): Promise<void> {
     if (reused && !agendaMap(peer).has(reused.id))
       refusable(() => addAgendaItem(peer, { title: 'reused', id: reused.id }, { now: new Date(), userId: 'peer' }));
     peerToCore(w, o.series);
+  } else if (o.kind === 'private') {
+    const meeting = nth(
+      w.core.docs.with(id, (d) => listMeetings(d)),
+      o.pick,
+    );
+    if (!meeting) return;
+    const docId = privateDocId(id);
+    if (!w.core.docs.exists(docId)) {
+      w.core.docs.create(docId, 'private');
+      w.core.docs.release(docId);
+    }
+    w.core.docs.with(docId, (d) =>
+      writeParagraph(ensurePrivateNotes(d, { meetingId: meeting.id }, { now: new Date(), userId: 'core' }), o.text),
+    );
   } else if (o.who === 'core') w.core.docs.with(id, (d) => apply(d, o));
   else {
     // Edits a peer made on its own (possibly stale) replica arrive as one remote update.

@@ -1,0 +1,80 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { addAgendaItem } from '../../../../src/shared/domain/commands.js';
+import { currentMeeting, endMeeting } from '../../../../src/shared/domain/meetings.js';
+import { ensurePrivateNotes, privateDocId } from '../../../../src/shared/domain/private-notes.js';
+import { meetingNotes } from '../../../../src/shared/domain/series-doc.js';
+import { openCore, tempDir } from '../../helpers/core.js';
+import { writeParagraph } from '../../helpers/notes.js';
+
+async function heldMeetings() {
+  const opened = await openCore();
+  const { core, api } = opened;
+  const ctx = { now: new Date(), userId: (await api.getProfile())!.id };
+  const sam = await api.createSeries({ kind: 'manager-report', myRole: 'manager', partnerName: 'Sam' });
+  const alex = await api.createSeries({ kind: 'peer', partnerName: 'Alex' });
+  const first = core.docs.with(sam.id, (doc) => {
+    const meetingId = currentMeeting(doc)!.id;
+    addAgendaItem(doc, { title: 'Promotion case', purpose: 'career' }, ctx);
+    writeParagraph(meetingNotes(doc, meetingId), 'We agreed on the plan.');
+    endMeeting(doc, { meetingId }, ctx);
+    return meetingId;
+  });
+  core.docs.create(privateDocId(sam.id), 'private');
+  core.docs.release(privateDocId(sam.id));
+  core.docs.with(privateDocId(sam.id), (doc) => writeParagraph(ensurePrivateNotes(doc, { meetingId: first }, ctx), 'Only mine.'));
+  return { ...opened, sam, alex, first };
+}
+
+const readAll = (files: string[]) => files.map((f) => readFileSync(f, 'utf8')).join('\n');
+
+test('exports a 1:1 as one Markdown file per meeting, private notes only when asked', async () => {
+  const { core, api, sam, first } = await heldMeetings();
+  const out = join(tempDir(), 'export');
+  const result = await api.exportMarkdown({ seriesId: sam.id, dir: out });
+  expect(result.skipped).toBe(0);
+  expect(readdirSync(out)).toEqual([`sam-${sam.id.slice(0, 8)}`]);
+  const names = readdirSync(join(out, `sam-${sam.id.slice(0, 8)}`)).sort();
+  expect(names).toHaveLength(2);
+  expect(names[0]).toMatch(/-held-/);
+  expect(names[1]).toMatch(/-scheduled-/);
+  const text = readAll(result.files);
+  expect(text).toContain('We agreed on the plan.');
+  expect(text).toMatch(/^- Promotion case \(Career, /m);
+  expect(text).not.toContain('Only mine.');
+
+  const withPrivate = await api.exportMarkdown({
+    seriesId: sam.id,
+    meetingId: first,
+    dir: join(tempDir(), 'private'),
+    includePrivate: true,
+  });
+  expect(withPrivate.files).toHaveLength(1);
+  expect(readAll(withPrivate.files)).toContain('## Private notes\n\nOnly mine.');
+  await core.close();
+});
+
+test('exports every 1:1 when none is named', async () => {
+  const { core, api, sam, alex } = await heldMeetings();
+  const out = join(tempDir(), 'all');
+  const result = await api.exportMarkdown({ dir: out });
+  expect(readdirSync(out).sort()).toEqual([`alex-${alex.id.slice(0, 8)}`, `sam-${sam.id.slice(0, 8)}`]);
+  expect(result.files).toHaveLength(3);
+  await core.close();
+});
+
+test('a relative folder or one that is a file is refused with a sentence, and nothing is written', async () => {
+  const { core, api, sam } = await heldMeetings();
+  await expect(api.exportMarkdown({ seriesId: sam.id, dir: 'relative/out' })).rejects.toThrow('Choose the export folder by its full path.');
+  const aFile = join(tempDir(), 'a-file');
+  writeFileSync(aFile, '');
+  await expect(api.exportMarkdown({ seriesId: sam.id, dir: aFile })).rejects.toThrow(
+    /could not write the export into .*\(E(EXIST|NOTDIR)\)/,
+  );
+  expect(existsSync('relative')).toBe(false);
+  await expect(api.exportMarkdown({ seriesId: sam.id, meetingId: 'nope', dir: join(tempDir(), 'x') })).rejects.toThrow(
+    'That meeting is not in this 1:1.',
+  );
+  await core.close();
+});
