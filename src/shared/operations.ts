@@ -28,6 +28,7 @@ export const OPERATION_NAMES = [
   'listHealth',
   'dismissedNudges',
   'dismissNudge',
+  'archivedHealth',
   'openArchive',
   'getSettings',
   'updateSettings',

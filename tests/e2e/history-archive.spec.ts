@@ -52,3 +52,18 @@ test('the history shows archived years, loading one when it is shown, its notes 
     await shell.stop();
   }
 });
+
+test('the health panel counts the archived years: the next steps done in them', async ({ page }) => {
+  const shell = await startWebShell(await dataDirWithHistory());
+  try {
+    await page.goto(shell.url);
+    await openSeries(page, 'Sam Okafor');
+    await page.getByRole('button', { name: 'Health' }).click();
+    const panel = page.getByRole('dialog', { name: '1:1 health' });
+    // One next step done on time in each of the five held meetings, four of them archived.
+    const row = panel.locator('.figures__row').filter({ hasText: 'Next steps done by their due date' });
+    await expect(row.getByRole('definition')).toHaveText('100 % (5 of 5), 0 overdue');
+  } finally {
+    await shell.stop();
+  }
+});

@@ -17,6 +17,8 @@ export interface DocAccess {
   create(docId: string, kind: string): Y.Doc;
   acquire(docId: string): Y.Doc;
   release(docId: string): void;
+  /** Whether the document is stored here (loaded or not). */
+  exists(docId: string): boolean;
   /** The whole state of a loaded document as one update. */
   encodeState(docId: string): Uint8Array;
   /** Runs `fn` with the document loaded, releasing it afterwards. */

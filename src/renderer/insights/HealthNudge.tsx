@@ -12,19 +12,24 @@ import { Button } from '../components/Button.js';
 import { useToasts } from '../components/Toasts.js';
 import { useApp } from '../lib/app-context.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
-import { useHealthHistory, useNow } from './use-health.js';
+import { useArchivedHealth, useHealthHistory, useNow } from './use-health.js';
 
 export function HealthNudge({ replica }: { replica: SeriesReplica }) {
   const { api } = useApp();
   const { showError } = useToasts();
   const { seriesId } = replica;
-  const history = useHealthHistory(replica.doc);
+  const archived = useArchivedHealth(replica);
+  const history = useHealthHistory(replica.doc, archived ?? undefined);
   const now = useNow();
   const [dismissed, setDismissed] = useState<ReadonlySet<FlagId> | null>(null);
   useEffect(() => {
     api.dismissedNudges({ seriesId }).then((ids) => setDismissed(new Set(ids)), showError);
   }, [api, seriesId, showError]);
-  const flag = useMemo(() => (dismissed ? nudgeFlag(assessHealth(history, now), dismissed) : null), [history, now, dismissed]);
+  // Shown once the archived years are in: before, a long 1:1 could look as if it never had a career talk.
+  const flag = useMemo(
+    () => (dismissed && archived ? nudgeFlag(assessHealth(history, now), dismissed) : null),
+    [history, now, dismissed, archived],
+  );
   if (!flag) return null;
   const question = flag.suggest ? suggestedQuestion(flag.suggest, `${seriesId}:${flag.id}`) : null;
 

@@ -15,7 +15,7 @@ import { purposeLabel } from '../lib/labels.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { useMeta } from '../replica/use-doc-part.js';
 import { BarChart, type BarGroup } from './BarChart.js';
-import { useHealthHistory, useNow } from './use-health.js';
+import { useArchivedHealth, useHealthHistory, useNow } from './use-health.js';
 
 const pct = (share: number | null) => (share === null ? '–' : `${Math.round(share * 100)} %`);
 const MONTH = new Intl.DateTimeFormat(undefined, { month: 'short', timeZone: 'UTC' });
@@ -49,14 +49,19 @@ export function HealthPanel({ replica, open, onOpenChange }: { replica: SeriesRe
       size="wide"
       description="Worked out on this device from this 1:1’s agenda, notes and meetings. Only the two of you can see it."
     >
-      {open && <HealthBody doc={replica.doc} />}
+      {open && <ArchivedHealthBody replica={replica} />}
     </Dialog>
   );
 }
 
-/** The panel's content for an open 1:1 document. */
-export function HealthBody({ doc }: { doc: Y.Doc }) {
-  const history = useHealthHistory(doc);
+function ArchivedHealthBody({ replica }: { replica: SeriesReplica }) {
+  const archived = useArchivedHealth(replica);
+  return archived ? <HealthBody doc={replica.doc} archived={archived} /> : <p className="muted">Reading the earlier years…</p>;
+}
+
+/** The panel's content for an open 1:1 document and the history of its archived years. */
+export function HealthBody({ doc, archived }: { doc: Y.Doc; archived?: HealthHistory[] }) {
+  const history = useHealthHistory(doc, archived);
   const meta = useMeta(doc);
   const now = useNow();
   const report = useMemo(() => assessHealth(history, now), [history, now]);

@@ -104,10 +104,15 @@ function countNotes(fragment: Y.XmlFragment, authors: Map<number, string>): { by
   return { by, any };
 }
 
-/** The history of one series document. What does not fit the layout is left out, as every read does. */
-export function readHealthHistory(doc: Y.Doc): HealthHistory {
-  const meta = readMeta(doc);
-  const authors = authorsOf(doc);
+/**
+ * The history of one series document, or of one of its archive documents with `series` its series
+ * document: an archive holds meetings, items, next steps and changes only, so kind, people, time
+ * zone and who wrote the notes come from the series. What does not fit the layout is left out, as
+ * every read does.
+ */
+export function readHealthHistory(doc: Y.Doc, series: Y.Doc = doc): HealthHistory {
+  const meta = readMeta(series);
+  const authors = authorsOf(series);
   const meetings: MeetingRecord[] = [];
   meetingsMap(doc).forEach((raw, id) => {
     const state = readMeetingState(doc, id);

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { SeriesRef } from '../../../shared/schemas.js';
 import { activeDismissals, dismiss, FlagIdSchema } from '../../../shared/insights/dismissals.js';
 import { attention, nudgeFlag, type Flag, type FlagId } from '../../../shared/insights/flags.js';
+import type { HealthHistory } from '../../../shared/insights/history.js';
 import { NoInput, handler } from '../define.js';
-import { listSeries } from '../series/queries.js';
-import { DISMISSALS_SETTING, readDismissals, seriesHealth } from './queries.js';
+import { listSeries, requireSeries } from '../series/queries.js';
+import { archivedHistories, DISMISSALS_SETTING, readDismissals, seriesHealth } from './queries.js';
 
 export interface HealthOverviewEntry {
   seriesId: string;
@@ -39,6 +40,15 @@ export const insightsHandlers = {
       });
     }
     return entries.sort((a, b) => b.attention - a.attention || a.partnerName.localeCompare(b.partnerName));
+  }),
+
+  /**
+   * The history of a 1:1's archived years, one part per year, for a window to join with the series
+   * document it holds (combineHistories): the window need not load the archives themselves.
+   */
+  archivedHealth: handler(SeriesRef, async ({ core }, { seriesId }): Promise<HealthHistory[]> => {
+    await requireSeries(core, seriesId);
+    return archivedHistories(core, seriesId);
   }),
 
   /** The flags whose nudge the user dismissed for this 1:1, while the dismissal holds. */
