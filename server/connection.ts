@@ -140,7 +140,7 @@ class Connection implements Peer {
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
-    this.ctx.metrics.closesByReason.inc(1, { reason: reasonLabel(reason) });
+    this.ctx.metrics.closesByReason.inc({ reason: reasonLabel(reason) });
     if (code !== Close.goingAway) this.ctx.logger.warn({ room: this.ctx.tag(this.roomName), code, reason }, 'closing connection');
     this.ws.close(code, closeReason(reason));
   }
@@ -207,7 +207,7 @@ class Connection implements Peer {
     if (!this.synced && now - this.openedAt > this.ctx.syncDeadlineMs) return this.close(Close.policyViolation, 'no sync started in time');
     if (!ping) return;
     if (!this.alive) {
-      this.ctx.metrics.closesByReason.inc(1, { reason: 'no-pong' });
+      this.ctx.metrics.closesByReason.inc({ reason: 'no-pong' });
       this.ws.terminate();
       return;
     }
@@ -220,7 +220,7 @@ class Connection implements Peer {
     this.ctx.addresses.release(this.address);
     this.closing = true;
     if (this.room) this.ctx.rooms.leave(this.room, this);
-    this.ctx.metrics.connectionsClosed.inc(1, { code: String(code) });
+    this.ctx.metrics.connectionsClosed.inc({ code: String(code) });
     this.ctx.logger.info({ room: this.ctx.tag(this.roomName), code }, 'connection closed');
   }
 }

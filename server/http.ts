@@ -89,7 +89,7 @@ function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations, req: 
   const url = requestUrl(req);
   const address = req.socket.remoteAddress ?? '';
   const refuseWith = (status: number, reason: string, room?: string) => {
-    ctx.metrics.upgradesRejected.inc(1, { status: String(status), reason });
+    ctx.metrics.upgradesRejected.inc({ status: String(status), reason });
     ctx.logger.warn({ status, reason, room: room === undefined ? undefined : ctx.tag(room) }, 'upgrade refused');
     refuse(socket, status);
   };
@@ -105,7 +105,7 @@ function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations, req: 
     return refuseWith(500, 'internal');
   }
   if (!admission.ok) {
-    if (admission.reason !== 'bad-room') ctx.metrics.authFailures.inc(1, { reason: admission.reason });
+    if (admission.reason !== 'bad-room') ctx.metrics.authFailures.inc({ reason: admission.reason });
     // The room is named only once it is known to be a valid name (the key is checked first); secrets and keys never are.
     return refuseWith(admission.status, admission.reason, admission.reason === 'secret' ? url.pathname.slice(1) : undefined);
   }
@@ -142,7 +142,10 @@ export function createRelayServer(ctx: HttpContext): Server {
       const ready = ctx.accepting() && ctx.ready();
       res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready' : 'not ready');
     } else if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(ctx.metrics.render());
+      ctx.metrics.render().then(
+        (text) => res.writeHead(200, { 'content-type': ctx.metrics.contentType }).end(text),
+        () => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics could not be read'),
+      );
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
@@ -153,7 +156,7 @@ export function createRelayServer(ctx: HttpContext): Server {
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? '';
     if (sockets.get(address) >= ctx.limits.perIp + HANDSHAKE_ALLOWANCE) {
-      ctx.metrics.upgradesRejected.inc(1, { status: 'none', reason: 'address-sockets' });
+      ctx.metrics.upgradesRejected.inc({ status: 'none', reason: 'address-sockets' });
       socket.destroy();
       return;
     }
@@ -164,7 +167,7 @@ export function createRelayServer(ctx: HttpContext): Server {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(ctx, open, creations, req, socket, head));
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-    ctx.metrics.upgradesRejected.inc(1, { status: timedOut ? '408' : '400', reason: timedOut ? 'headers-timeout' : 'bad-http' });
+    ctx.metrics.upgradesRejected.inc({ status: timedOut ? '408' : '400', reason: timedOut ? 'headers-timeout' : 'bad-http' });
     ctx.logger.warn({ error: error.code ?? 'unknown' }, 'bad http request');
     if (socket.writable) refuse(socket, timedOut ? 408 : 400);
     else socket.destroy();

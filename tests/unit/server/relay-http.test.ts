@@ -106,7 +106,7 @@ describe('relay HTTP endpoints and limits', () => {
     expect(post.headers.get('content-type')).toBe('text/plain');
     expect(await post.text()).toBe('method not allowed');
     expect((await fetch(`http://127.0.0.1:${relay.port}/healthz`, { method: 'HEAD' })).status).toBe(200);
-    expect((await http('/metrics')).headers.get('content-type')).toBe('text/plain; version=0.0.4');
+    expect((await http('/metrics')).headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
   });
 
   it('refuses an upgrade with a complete plain HTTP answer and then closes the socket', async () => {
@@ -141,16 +141,17 @@ describe('relay HTTP endpoints and limits', () => {
     expect(refusals.map(({ level, status, reason, room }) => ({ level, status, reason, room }))).toEqual([
       { level: 'warn', status: 401, reason: 'key', room: undefined },
       { level: 'warn', status: 400, reason: 'bad-room', room: undefined },
-      { level: 'warn', status: 403, reason: 'secret', room },
+      { level: 'warn', status: 403, reason: 'secret', room: expect.stringMatching(/^[\w-]{12}$/) },
     ]);
-    for (const hidden of [key, secret, wrong]) expect(log.text()).not.toContain(hidden);
+    // The room is named by its keyed tag: logs never hold a room id a reader could connect to.
+    for (const hidden of [key, secret, wrong, room]) expect(log.text()).not.toContain(hidden);
     const text = await metrics();
-    expect(metric(text, 'tandem_relay_upgrades_rejected_total{status="401"}')).toBe(1);
-    expect(metric(text, 'tandem_relay_upgrades_rejected_total{status="400"}')).toBe(1);
-    expect(metric(text, 'tandem_relay_upgrades_rejected_total{status="403"}')).toBe(1);
+    expect(metric(text, 'tandem_relay_upgrades_rejected_total{status="401",reason="key"}')).toBe(1);
+    expect(metric(text, 'tandem_relay_upgrades_rejected_total{status="400",reason="bad-room"}')).toBe(1);
+    expect(metric(text, 'tandem_relay_upgrades_rejected_total{status="403",reason="secret"}')).toBe(1);
     expect(metric(text, 'tandem_relay_auth_failures_total{reason="key"}')).toBe(1);
     expect(metric(text, 'tandem_relay_auth_failures_total{reason="secret"}')).toBe(1);
-    expect(text).not.toContain('reason="bad-room"');
+    expect(text).not.toContain('tandem_relay_auth_failures_total{reason="bad-room"}');
   });
 
   it('answers 500 to an upgrade it could not check, logs why, and goes on serving', async () => {
@@ -196,7 +197,7 @@ describe('relay HTTP endpoints and limits', () => {
     const first = await openSocket(url);
     const second = await openSocket(url);
     expect(await upgradeStatus(url)).toBe(503);
-    expect(log.lines()).toContainEqual(expect.objectContaining({ msg: 'upgrade refused', status: 503, reason: 'unavailable' }));
+    expect(log.lines()).toContainEqual(expect.objectContaining({ msg: 'upgrade refused', status: 503, reason: 'relay-full' }));
     const closed = closeCode(second);
     second.close();
     await closed;

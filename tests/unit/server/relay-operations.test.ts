@@ -25,6 +25,8 @@ function parsePrometheus(text: string): Map<string, Family> {
   const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
   expect(text.endsWith('\n')).toBe(true);
   for (const line of text.slice(0, -1).split('\n')) {
+    // The format ignores empty lines; prom-client puts one between families.
+    if (line === '') continue;
     const help = new RegExp(`^# HELP (${NAME}) \\S.*$`).exec(line);
     const type = new RegExp(`^# TYPE (${NAME}) (counter|gauge|histogram|summary|untyped)$`).exec(line);
     if (help) continue;
