@@ -6,6 +6,7 @@
  * web shell need built for Node), packed as resources/native/better_sqlite3.node; the `tandem://`
  * scheme registered (Info.plist on macOS, the .desktop file on Linux, the registry on Windows);
  * and Electron's fuses flipped on the packaged binary after packing. A unit test reads this file
+ * and checks it against electron-builder's own schema and @electron/fuses' list of fuses
  * (tests/unit/packaging/electron-builder-config.test.ts), so it cannot rot unnoticed.
  */
 
@@ -99,6 +100,8 @@ export default {
       version: FuseVersion.V1,
       // Flipping fuses changes the binary: an Apple Silicon build must be signed again (ad hoc until the real signature).
       resetAdHocDarwinSignature: context.electronPlatformName === 'darwin',
+      // A fuse a newer Electron adds stops the build until FUSES says what it should be.
+      strictlyRequireAllFuses: true,
       ...fuseWires(FuseV1Options),
     });
   },

@@ -1,5 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FuseV1Options } from '@electron/fuses';
+import { validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
+import { DebugLogger } from 'builder-util';
+import type { Configuration } from 'electron-builder';
 import { expect, test } from 'vitest';
 import config, { FUSES, fuseWires, NATIVE_SQLITE, packedBinary } from '../../../packaging/electron-builder.config.mjs';
 
@@ -22,22 +26,21 @@ test('the fuses turn off Node-as-app, NODE_OPTIONS and --inspect, and turn on as
   });
 });
 
-test('each fuse maps to its wire in @electron/fuses, and a name it does not know stops the build', () => {
-  // The numbering of @electron/fuses 1.8's FuseV1Options (the order of Electron's fuse wire).
-  const FuseV1Options = {
-    RunAsNode: 0,
-    EnableCookieEncryption: 1,
-    EnableNodeOptionsEnvironmentVariable: 2,
-    EnableNodeCliInspectArguments: 3,
-    EnableEmbeddedAsarIntegrityValidation: 4,
-    OnlyLoadAppFromAsar: 5,
-    LoadBrowserProcessSpecificV8Snapshot: 6,
-    GrantFileProtocolExtraPrivileges: 7,
-  };
-  expect(fuseWires(FuseV1Options)).toEqual({ 0: false, 1: true, 2: false, 3: false, 4: true, 5: true, 6: false, 7: false });
-  const older: Record<string, number> = { ...FuseV1Options };
+test('every fuse @electron/fuses knows has a setting, each maps to its wire, and a name it does not know stops the build', () => {
+  const known = Object.keys(FuseV1Options).filter((k) => Number.isNaN(Number(k)));
+  expect(Object.keys(FUSES).sort()).toEqual(known.sort());
+  const wires = fuseWires(FuseV1Options);
+  for (const [name, on] of Object.entries(FUSES)) expect(wires[FuseV1Options[name as keyof typeof FuseV1Options]], name).toBe(on);
+  const older: Record<string, number | string> = { ...FuseV1Options };
   delete older.GrantFileProtocolExtraPrivileges;
   expect(() => fuseWires(older)).toThrow('@electron/fuses has no fuse named GrantFileProtocolExtraPrivileges');
+});
+
+test("electron-builder's own schema accepts the configuration, and refuses a misspelt option", async () => {
+  // The declared type of the .mjs is narrower than electron-builder's; its schema is the check here.
+  await expect(validateConfiguration(config as Configuration, new DebugLogger(false))).resolves.toBeUndefined();
+  const misspelt = { ...config, linux: { ...config.linux, targets: ['deb'] } };
+  await expect(validateConfiguration(misspelt as Configuration, new DebugLogger(false))).rejects.toThrow('does not match the API schema');
 });
 
 test('the fuses are flipped on the packed binary of each platform, after packing', () => {
