@@ -25,74 +25,66 @@ export interface Template {
   items: readonly TemplateItem[];
 }
 
+/** One agenda item per row, [purpose, title, context]: a template reads as the agenda it starts. */
+type Row = readonly [Purpose, string, string?];
+const rows = (table: readonly Row[]): TemplateItem[] => table.map(([purpose, title, context = '']) => ({ title, purpose, context }));
+
 export const TEMPLATES: readonly Template[] = [
   {
     id: 'first',
     name: 'First 1:1',
     description: 'Get to know each other and agree on what these meetings are for.',
-    items: [
-      {
-        title: 'What would you like these 1:1s to be for?',
-        purpose: 'connection',
-        context: 'Agree on purpose, cadence and who brings what.',
-      },
-      {
-        title: 'How we each like to give and receive feedback',
-        purpose: 'feedback',
-        context: 'In the moment, written, or saved for 1:1s.',
-      },
-      { title: 'What should I know about how you work best?', purpose: 'connection', context: 'Hours, focus time, communication habits.' },
-      { title: 'Hopes for the next six months', purpose: 'career', context: '' },
-    ],
+    items: rows([
+      ['connection', 'What would you like these 1:1s to be for?', 'Agree on purpose, cadence and who brings what.'],
+      ['feedback', 'How we each like to give and receive feedback', 'In the moment, written, or saved for 1:1s.'],
+      ['connection', 'What should I know about how you work best?', 'Hours, focus time, communication habits.'],
+      ['career', 'Hopes for the next six months'],
+    ]),
   },
   {
     id: 'career',
     name: 'Career conversation',
     description: 'Step back from the week: where this is heading and what would help.',
-    items: [
-      { title: 'Where would you like to be in two years?', purpose: 'career', context: 'Roles, skills, kinds of work.' },
-      { title: 'What energises you in your current work, and what drains you?', purpose: 'career', context: '' },
-      { title: 'One skill to grow this quarter', purpose: 'career', context: 'And how we will know it grew.' },
-      { title: 'Opportunities to look out for', purpose: 'career', context: 'Projects, people to learn from, visibility.' },
-    ],
+    items: rows([
+      ['career', 'Where would you like to be in two years?', 'Roles, skills, kinds of work.'],
+      ['career', 'What energises you in your current work, and what drains you?'],
+      ['career', 'One skill to grow this quarter', 'And how we will know it grew.'],
+      ['career', 'Opportunities to look out for', 'Projects, people to learn from, visibility.'],
+    ]),
   },
   {
     id: 'feedback',
     name: 'Feedback session',
     description: 'Feedback in both directions, with concrete examples.',
-    items: [
-      { title: 'What is going well: keep doing', purpose: 'feedback', context: 'Concrete examples from the last weeks.' },
-      { title: 'One thing to change, with an example', purpose: 'feedback', context: '' },
-      { title: 'Feedback for me as your manager or colleague', purpose: 'feedback', context: '' },
-      { title: 'What we agree to try before next time', purpose: 'coaching', context: '' },
-    ],
+    items: rows([
+      ['feedback', 'What is going well: keep doing', 'Concrete examples from the last weeks.'],
+      ['feedback', 'One thing to change, with an example'],
+      ['feedback', 'Feedback for me as your manager or colleague'],
+      ['coaching', 'What we agree to try before next time'],
+    ]),
   },
   {
     id: 'clearing-the-air',
     name: 'Clearing the air',
     description: 'Name what went wrong, hear each other out, agree how to go on.',
-    items: [
-      {
-        title: 'What happened, as each of us saw it',
-        purpose: 'clearing-the-air',
-        context: 'Each person speaks without being interrupted.',
-      },
-      { title: 'What it cost each of us', purpose: 'clearing-the-air', context: '' },
-      { title: 'Where we agree, and where we still disagree', purpose: 'clearing-the-air', context: '' },
-      { title: 'What we agree on from here', purpose: 'clearing-the-air', context: 'Write it down as next steps.' },
-    ],
+    items: rows([
+      ['clearing-the-air', 'What happened, as each of us saw it', 'Each person speaks without being interrupted.'],
+      ['clearing-the-air', 'What it cost each of us'],
+      ['clearing-the-air', 'Where we agree, and where we still disagree'],
+      ['clearing-the-air', 'What we agree on from here', 'Write it down as next steps.'],
+    ]),
   },
   {
     id: 'skip-level',
     name: 'Skip-level',
     description: 'Hear what does not travel up the usual way.',
-    items: [
-      { title: 'What is going well in your team?', purpose: 'connection', context: '' },
-      { title: 'What gets in the way of shipping?', purpose: 'feedback', context: 'Process, tools, decisions, dependencies.' },
-      { title: 'What leadership does not seem to know', purpose: 'feedback', context: 'Said here stays here unless you agree otherwise.' },
-      { title: 'How your manager helps you grow', purpose: 'career', context: '' },
-      { title: 'Questions for me', purpose: 'connection', context: '' },
-    ],
+    items: rows([
+      ['connection', 'What is going well in your team?'],
+      ['feedback', 'What gets in the way of shipping?', 'Process, tools, decisions, dependencies.'],
+      ['feedback', 'What leadership does not seem to know', 'Said here stays here unless you agree otherwise.'],
+      ['career', 'How your manager helps you grow'],
+      ['connection', 'Questions for me'],
+    ]),
   },
 ];
 
