@@ -7,6 +7,7 @@ import { addAgendaItem, TITLE_MAX } from '../../shared/domain/commands.js';
 import { cutTo } from '../../shared/domain/text-change.js';
 import type { Purpose } from '../../shared/schemas.js';
 import { Button } from '../components/Button.js';
+import { Select } from '../components/Select.js';
 import { PURPOSES } from '../lib/labels.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { LengthNote, TITLE_WARN } from './LengthNote.js';
@@ -70,19 +71,13 @@ export function AddAgendaItem({ replica }: { replica: SeriesReplica }) {
           }}
           onKeyDown={(e) => e.key === 'Escape' && setTitle('')}
         />
-        <select
-          className="input add-item__purpose"
-          aria-label="Purpose"
+        <Select<Purpose | ''>
+          className="add-item__purpose"
+          label="Purpose"
           value={purpose}
-          onChange={(e) => setPurpose(e.target.value as Purpose | '')}
-        >
-          <option value="">No purpose</option>
-          {PURPOSES.map((p) => (
-            <option key={p.value} value={p.value}>
-              {p.label}
-            </option>
-          ))}
-        </select>
+          choices={[{ value: '', label: 'No purpose' }, ...PURPOSES]}
+          onChange={setPurpose}
+        />
         <Button type="submit" variant="primary" disabled={!title.trim()}>
           Add
         </Button>

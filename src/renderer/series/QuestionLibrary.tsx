@@ -21,6 +21,7 @@ import { questionsMap } from '../../shared/domain/series-doc.js';
 import { TEMPLATES, applyTemplate } from '../../shared/domain/templates.js';
 import { Button } from '../components/Button.js';
 import { Dialog } from '../components/Dialog.js';
+import { Select } from '../components/Select.js';
 import { useToasts } from '../components/Toasts.js';
 import { useApp } from '../lib/app-context.js';
 import { useFormAction } from '../lib/use-form-action.js';
@@ -32,6 +33,7 @@ type Source = 'library' | 'mine' | 'shared';
 type Listed = OwnQuestion & { source: Source };
 
 const categoryLabel = (id: QuestionCategory) => QUESTION_CATEGORIES.find((c) => c.id === id)?.label ?? id;
+const CATEGORY_CHOICES = QUESTION_CATEGORIES.map((c) => ({ value: c.id, label: c.label }));
 
 export function QuestionLibrary({
   replica,
@@ -99,19 +101,12 @@ export function QuestionLibrary({
             value={query}
             onChange={(e) => setQuery(e.target.value)}
           />
-          <select
-            className="input"
-            aria-label="Category"
+          <Select<QuestionCategory | ''>
+            label="Category"
             value={category}
-            onChange={(e) => setCategory(e.target.value as QuestionCategory | '')}
-          >
-            <option value="">All categories</option>
-            {QUESTION_CATEGORIES.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
-              </option>
-            ))}
-          </select>
+            choices={[{ value: '', label: 'All categories' }, ...CATEGORY_CHOICES]}
+            onChange={setCategory}
+          />
         </div>
         <p className="meta muted" aria-live="polite">
           {found.length} question{found.length === 1 ? '' : 's'}
@@ -201,18 +196,7 @@ function OwnQuestionForm({ replica, onAdded }: { replica: SeriesReplica; onAdded
         value={when}
         onChange={(e) => setWhen(e.target.value)}
       />
-      <select
-        className="input"
-        aria-label="Its category"
-        value={category}
-        onChange={(e) => setCategory(e.target.value as QuestionCategory)}
-      >
-        {QUESTION_CATEGORIES.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.label}
-          </option>
-        ))}
-      </select>
+      <Select<QuestionCategory> label="Its category" value={category} choices={CATEGORY_CHOICES} onChange={setCategory} />
       <label className="library__share">
         <input type="checkbox" checked={share} onChange={(e) => setShare(e.target.checked)} /> Share in this 1:1
       </label>
