@@ -7,60 +7,45 @@
  * so neither timing nor length reveals how close a guess was. A refusal never says whether the
  * room exists: a wrong secret and a bad one get the same 403.
  *
- * The lookups are synchronous better-sqlite3 statements, and the relay registers in the same
- * synchronous step as it admits (http.ts): check-then-register must not be split by an await, or
- * two first connections with different secrets could both be admitted.
+ * Registering inserts only if the room has no secret yet and then compares with what the store
+ * holds, so of two first connections with different secrets racing (on one relay or several),
+ * only the one whose secret the store kept is admitted.
+ *
+ * While the store cannot be reached, a room loaded here is admitted against the secret hash it
+ * was loaded with (`remembered`); any other room is refused with 503, since neither its secret nor
+ * its document can be read.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type SQLite from 'better-sqlite3';
 import { z } from 'zod';
+import { StoreUnavailable, type RoomStore } from './store/room-store.js';
 
 export const RoomName = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/);
 const Secret = z.string().min(16).max(512);
 
 export type Admission =
   /** `created`: the room has no secret registered yet, so this connection would create it. */
-  | { ok: true; room: string; secretHash: Buffer; created: boolean }
-  | { ok: false; status: 400 | 401 | 403; reason: 'bad-room' | 'key' | 'secret' };
+  | { ok: true; room: string; secretHash: Buffer; created: boolean; remembered: boolean }
+  | { ok: false; status: 400 | 401 | 403 | 503; reason: 'bad-room' | 'key' | 'secret' | 'store-unavailable' };
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
+const sameHash = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
+
 export class Gatekeeper {
-  private readonly insert: SQLite.Statement<[string, Buffer, string]>;
-  private readonly withdraw: SQLite.Statement<[string, Buffer]>;
-  private readonly lookup: SQLite.Statement<[string], { secret_hash: Buffer }>;
-  private readonly unused: SQLite.Statement<[string], { room: string }>;
-  private readonly stale: SQLite.Statement<[string], { room: string }>;
-  private readonly forget: (rooms: string[]) => void;
   private readonly keyHash: Buffer | null;
 
-  constructor(sqlite: SQLite.Database, accessKey: string | undefined) {
-    this.insert = sqlite.prepare('insert into rooms (room, secret_hash, created_at) values (?, ?, ?) on conflict (room) do nothing');
-    this.lookup = sqlite.prepare('select secret_hash from rooms where room = ?');
-    this.withdraw = sqlite.prepare('delete from rooms where room = ? and secret_hash = ?');
-    // A room that never stored a document: no update rows and no snapshot.
-    this.unused = sqlite.prepare(
-      `select room from rooms where created_at < ? and room not in (select doc_id from doc_updates)
-         and room not in (select doc_id from docs where snapshot is not null)`,
-    );
-    this.stale = sqlite.prepare('select doc_id as room from docs where updated_at < ?');
-    const forgetRoom = sqlite.prepare('delete from rooms where room = ?');
-    const forgetDoc = sqlite.prepare('delete from docs where doc_id = ?');
-    const forgetUpdates = sqlite.prepare('delete from doc_updates where doc_id = ?');
-    this.forget = sqlite.transaction((rooms: string[]) => {
-      for (const room of rooms) {
-        forgetRoom.run(room);
-        forgetDoc.run(room);
-        forgetUpdates.run(room);
-      }
-    });
+  constructor(
+    private readonly store: RoomStore,
+    accessKey: string | undefined,
+    private readonly remembered: (room: string) => Buffer | undefined = () => undefined,
+  ) {
     this.keyHash = accessKey === undefined ? null : sha256(accessKey);
   }
 
   /** Checks a request; registers nothing. `path` and `query` come straight from the request URL. */
-  admit(path: string, query: URLSearchParams): Admission {
+  async admit(path: string, query: URLSearchParams): Promise<Admission> {
     if (this.keyHash && !timingSafeEqual(sha256(query.get('key') ?? ''), this.keyHash)) {
       return { ok: false, status: 401, reason: 'key' };
     }
@@ -69,43 +54,28 @@ export class Gatekeeper {
     const secret = Secret.safeParse(query.get('secret'));
     if (!secret.success) return { ok: false, status: 403, reason: 'secret' };
     const presented = sha256(secret.data);
-    const stored = this.lookup.get(room.data);
-    if (stored && (stored.secret_hash.length !== presented.length || !timingSafeEqual(stored.secret_hash, presented))) {
-      return { ok: false, status: 403, reason: 'secret' };
+    let stored: Buffer | null;
+    let remembered = false;
+    try {
+      stored = await this.store.secretHash(room.data);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailable)) throw error;
+      stored = this.remembered(room.data) ?? null;
+      if (!stored) return { ok: false, status: 503, reason: 'store-unavailable' };
+      remembered = true;
     }
-    return { ok: true, room: room.data, secretHash: presented, created: !stored };
+    if (stored && !sameHash(stored, presented)) return { ok: false, status: 403, reason: 'secret' };
+    return { ok: true, room: room.data, secretHash: presented, created: !stored, remembered };
   }
 
   /** Registers an admitted room's secret if it has none yet; false if another secret got there first. */
-  register(admission: { room: string; secretHash: Buffer }): boolean {
-    this.insert.run(admission.room, admission.secretHash, new Date().toISOString());
-    const stored = this.lookup.get(admission.room);
-    return (
-      !!stored && stored.secret_hash.length === admission.secretHash.length && timingSafeEqual(stored.secret_hash, admission.secretHash)
-    );
+  async register(admission: { room: string; secretHash: Buffer; remembered: boolean }): Promise<boolean> {
+    if (admission.remembered) return true;
+    return sameHash(await this.store.registerSecret(admission.room, admission.secretHash), admission.secretHash);
   }
 
   /** Takes back a registration whose handshake then failed, if it is still this admission's. */
-  unregister(admission: { room: string; secretHash: Buffer }): void {
-    this.withdraw.run(admission.room, admission.secretHash);
-  }
-
-  /**
-   * Forgets rooms registered before `before` that never stored a document, except those `inUse`
-   * says are open, so a name claimed and abandoned becomes free again. Returns how many.
-   */
-  expireEmpty(before: Date, inUse: (room: string) => boolean): number {
-    return this.expire(this.unused.all(before.toISOString()), inUse);
-  }
-
-  /** Deletes rooms, document and all, that nobody has connected to or written since `before`, except those in use. */
-  expireUnused(before: Date, inUse: (room: string) => boolean): number {
-    return this.expire(this.stale.all(before.toISOString()), inUse);
-  }
-
-  private expire(rows: { room: string }[], inUse: (room: string) => boolean): number {
-    const rooms = rows.map((r) => r.room).filter((room) => !inUse(room));
-    this.forget(rooms);
-    return rooms.length;
+  async unregister(admission: { room: string; secretHash: Buffer }): Promise<void> {
+    await this.store.withdrawSecret(admission.room, admission.secretHash);
   }
 }

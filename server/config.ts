@@ -24,7 +24,15 @@ const MiB = 1024 * 1024;
 export const RelaySettings = z.object({
   port: wholeNumber(0, 65535).default(4455),
   host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
-  data: z.string({ error: 'is required (the directory that holds relay.db)' }).min(1, 'must not be empty'),
+  /** Required unless `postgres` is given (validateSettings). */
+  data: z.string().min(1, 'must not be empty').optional(),
+  /** A PostgreSQL URL: rooms are stored there, shared with other relays, instead of in DIR/relay.db. */
+  postgres: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Bytes of updates held in memory while PostgreSQL cannot be reached; past them changes are refused. */
+  storeBacklogBytes: wholeNumber(MiB, 64 * 1024 * MiB).default(64 * MiB),
   key: z.string().min(16, 'must be at least 16 characters').max(512, 'must be at most 512 characters').optional(),
   maxMessageBytes: wholeNumber(1024, 256 * MiB).default(10 * MiB),
   maxConnections: wholeNumber(1, 1_000_000).default(10_000),
@@ -81,6 +89,8 @@ const SOURCES: { [K in Setting]?: { flag: string; env: string } } = {
   port: { flag: 'port', env: 'TANDEM_RELAY_PORT' },
   host: { flag: 'host', env: 'TANDEM_RELAY_HOST' },
   data: { flag: 'data', env: 'TANDEM_RELAY_DATA' },
+  postgres: { flag: 'postgres', env: 'TANDEM_RELAY_POSTGRES_URL' },
+  storeBacklogBytes: { flag: 'store-backlog-bytes', env: 'TANDEM_RELAY_STORE_BACKLOG_BYTES' },
   key: { flag: 'key', env: 'TANDEM_RELAY_KEY' },
   maxMessageBytes: { flag: 'max-message-bytes', env: 'TANDEM_RELAY_MAX_MESSAGE_BYTES' },
   maxConnections: { flag: 'max-connections', env: 'TANDEM_RELAY_MAX_CONNECTIONS' },
@@ -109,6 +119,8 @@ function describe(path: PropertyKey[]): string {
 /** Validates settings; the error names the setting but never echoes its value (it may be the key). */
 export function validateSettings(input: unknown): RelayConfig {
   const result = RelaySettings.safeParse(input);
+  if (result.success && result.data.data === undefined && result.data.postgres === undefined)
+    throw new ConfigError(`${describe(['data'])} is required (the directory that holds relay.db) unless --postgres is given`);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   throw new ConfigError(issue ? `${describe(issue.path)} ${issue.message}` : 'invalid settings');

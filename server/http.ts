@@ -2,7 +2,9 @@
  * The relay's HTTP face: /healthz, /readyz and /metrics, and the WebSocket upgrade, which is
  * admitted or refused here before the WebSocket handshake so a refused client gets a plain HTTP
  * status (401 key, 403 secret, 400 bad room, 429 too many from one address, 503 relay or room full,
- * or stopping) and never a WebSocket. The room's capacity is told only to holders of its secret.
+ * stopping, or a room the store cannot give right now) and never a WebSocket. The room's capacity
+ * is told only to holders of its secret. The room's document is loaded before the 101, so the
+ * WebSocket that follows finds it in memory.
  *
  * Before admission a socket costs little and lives briefly: the server holds at most
  * `maxConnections` plus a small allowance of sockets in all, one address at most its own limit
@@ -16,6 +18,7 @@ import type { Gatekeeper } from './auth.js';
 import type { ClientLog } from './log-limit.js';
 import type { Metrics } from './metrics.js';
 import { TokenBucket } from './rate-limit.js';
+import { StoreUnavailable } from './store/room-store.js';
 
 export interface HttpContext {
   gate: Gatekeeper;
@@ -27,9 +30,11 @@ export interface HttpContext {
   limits: { connections: number; perIp: number; perRoom: number; roomsPerMinute: number };
   /** False when the relay is shutting down. */
   accepting: () => boolean;
-  /** Whether the relay is ready to serve rooms (its database open and answering). */
+  /** Whether the relay is ready to serve rooms (its store open and answering). */
   ready: () => boolean;
   roomSize: (room: string) => number;
+  /** Loads the room and holds it until the release it returns (Rooms.hold). */
+  holdRoom: (room: string, secretHash: Buffer) => Promise<() => void>;
   onConnection: (ws: WebSocket, room: string, address: string) => void;
 }
 
@@ -83,7 +88,7 @@ function requestUrl(req: IncomingMessage): URL | null {
   }
 }
 
-function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+async function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations, req: IncomingMessage, socket: Duplex, head: Buffer) {
   const onError = (error: Error) => ctx.logger.warn({ error: error.message }, 'socket error before upgrade');
   socket.on('error', onError);
   const url = requestUrl(req);
@@ -93,19 +98,24 @@ function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations, req: 
     ctx.logger.warn({ status, reason, room: room === undefined ? undefined : ctx.tag(room) }, 'upgrade refused');
     refuse(socket, status);
   };
+  /** A failed store call: 503 when the store cannot be reached (the client tries again later), 500 otherwise. */
+  const storeFailed = (error: unknown, room?: string) => {
+    if (error instanceof StoreUnavailable) return refuseWith(503, 'store-unavailable', room);
+    ctx.logger.error({ error: (error as Error).message }, 'admission failed');
+    refuseWith(500, 'internal');
+  };
   if (!url) return refuseWith(400, 'bad-url');
   if (!ctx.accepting()) return refuseWith(503, 'stopping');
   if (ctx.wss.clients.size >= ctx.limits.connections) return refuseWith(503, 'relay-full');
   if (open.get(address) >= ctx.limits.perIp) return refuseWith(429, 'address-full');
   let admission;
   try {
-    admission = ctx.gate.admit(url.pathname, url.searchParams);
+    admission = await ctx.gate.admit(url.pathname, url.searchParams);
   } catch (error) {
-    ctx.logger.error({ error: (error as Error).message }, 'admission failed');
-    return refuseWith(500, 'internal');
+    return storeFailed(error);
   }
   if (!admission.ok) {
-    if (admission.reason !== 'bad-room') ctx.metrics.authFailures.inc({ reason: admission.reason });
+    if (admission.reason === 'key' || admission.reason === 'secret') ctx.metrics.authFailures.inc({ reason: admission.reason });
     // The room is named only once it is known to be a valid name (the key is checked first); secrets and keys never are.
     return refuseWith(admission.status, admission.reason, admission.reason === 'secret' ? url.pathname.slice(1) : undefined);
   }
@@ -115,17 +125,45 @@ function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations, req: 
   // Registered before the 101 goes out, so whoever sees the 101 finds the room registered; taken
   // back if the handshake fails: ws answers a bad one (400) itself and calls back, in this same
   // step, only once the 101 is written.
-  if (!ctx.gate.register(admission)) return refuseWith(403, 'secret', room);
+  try {
+    if (!(await ctx.gate.register(admission))) return refuseWith(403, 'secret', room);
+  } catch (error) {
+    return storeFailed(error, room);
+  }
+  const unregister = () => {
+    if (admission.created) ctx.gate.unregister(admission).catch(() => undefined);
+  };
+  let release: (() => void) | null = null;
+  try {
+    release = await ctx.holdRoom(room, admission.secretHash);
+  } catch (error) {
+    if (error instanceof StoreUnavailable) {
+      unregister();
+      return refuseWith(503, 'store-unavailable', room);
+    }
+    // A room whose document cannot be read is refused by its connection once upgraded (closed with 1011), naming the cause.
+    ctx.logger.error({ room: ctx.tag(room), error: (error as Error).message }, 'room could not be loaded');
+  }
+  // The awaits above let others in: the limits are checked again before the 101.
+  if (!ctx.accepting() || ctx.roomSize(room) >= ctx.limits.perRoom) {
+    release?.();
+    unregister();
+    return refuseWith(503, ctx.accepting() ? 'room-full' : 'stopping', room);
+  }
   let upgraded = false;
-  ctx.wss.handleUpgrade(req, socket, head, (ws) => {
-    upgraded = true;
-    // From here ws owns the socket and reports its errors on the WebSocket.
-    socket.off('error', onError);
-    open.add(address, 1);
-    ws.once('close', () => open.add(address, -1));
-    ctx.onConnection(ws, room, address);
-  });
-  if (!upgraded && admission.created) ctx.gate.unregister(admission);
+  try {
+    ctx.wss.handleUpgrade(req, socket, head, (ws) => {
+      upgraded = true;
+      // From here ws owns the socket and reports its errors on the WebSocket.
+      socket.off('error', onError);
+      open.add(address, 1);
+      ws.once('close', () => open.add(address, -1));
+      ctx.onConnection(ws, room, address);
+    });
+  } finally {
+    release?.();
+  }
+  if (!upgraded) unregister();
 }
 
 export function createRelayServer(ctx: HttpContext): Server {
@@ -164,7 +202,12 @@ export function createRelayServer(ctx: HttpContext): Server {
     socket.once('close', () => sockets.add(address, -1));
   });
   const creations = new Creations(ctx.limits.roomsPerMinute);
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(ctx, open, creations, req, socket, head));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgrade(ctx, open, creations, req, socket, head).catch((error: unknown) => {
+      ctx.logger.error({ error: (error as Error).message }, 'upgrade failed');
+      socket.destroy();
+    });
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     ctx.metrics.upgradesRejected.inc({ status: timedOut ? '408' : '400', reason: timedOut ? 'headers-timeout' : 'bad-http' });

@@ -2,11 +2,10 @@
  * Assembles the relay: store, rooms, admission, HTTP and WebSocket servers. `startRelay` is what
  * the CLI runs and what tests and benchmarks run in-process.
  */
-import { statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { Gatekeeper } from './auth.js';
-import { validateSettings, type RelayOptions } from './config.js';
+import { validateSettings, type RelayConfig, type RelayOptions } from './config.js';
 import { AddressBudgets, serveConnection, startSweeping, type Connection } from './connection.js';
 import { createRelayServer } from './http.js';
 import { stdoutLogger, type Logger } from '../src/node/log.js';
@@ -15,7 +14,9 @@ import { Metrics } from './metrics.js';
 import { Close, DEFAULT_MESSAGE_LIMITS } from './protocol.js';
 import { roomTagger } from './room-tag.js';
 import { Rooms } from './rooms.js';
-import { openRelayStore } from './store.js';
+import { openPostgresStore } from './store/postgres.js';
+import type { RoomStore } from './store/room-store.js';
+import { openSqliteStore } from './store/sqlite.js';
 
 export type { RelayOptions } from './config.js';
 
@@ -33,14 +34,21 @@ const CLOSE_GRACE_MS = 2000;
 const DAY_MS = 24 * 3600 * 1000;
 const STORAGE_CHECK_MS = 5000;
 
-/** relay.db and its write-ahead log, which holds recent commits until a checkpoint. */
-function storageBytes(file: string): number {
-  return [file, `${file}-wal`].reduce((sum, f) => sum + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
+/** PostgreSQL when a URL is given (rooms shared with other relays), else DIR/relay.db. */
+function openStore(config: RelayConfig, logger: Logger): Promise<RoomStore> {
+  if (config.postgres === undefined) return openSqliteStore(config.data!, config.synchronous);
+  return openPostgresStore({
+    url: config.postgres,
+    onAvailability: (available, error) =>
+      available
+        ? logger.info('PostgreSQL reachable again: storing the updates held meanwhile')
+        : logger.error({ error: error?.message }, 'PostgreSQL unreachable: holding updates in memory, refusing rooms not loaded here'),
+  });
 }
 
 export async function startRelay(options: RelayOptions, logger: Logger = stdoutLogger()): Promise<Relay> {
   const config = validateSettings(options);
-  const store = await openRelayStore(config.data, config.synchronous);
+  const store = await openStore(config, logger);
   const tag = roomTagger(store.logKey);
   // Compression is off: Yjs updates are small and already compact, and inflate bombs are a risk.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
@@ -49,11 +57,13 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
     roomsActive: () => rooms.activeCount,
     roomsLoaded: () => rooms.loadedCount(),
   });
-  const rooms = new Rooms(store.updateLog, {
+  const rooms = new Rooms(store, {
     compactAfter: config.compactAfter,
     idleUnloadMs: config.idleUnloadMs,
     maxRoomBytes: config.maxRoomBytes,
+    maxBacklogBytes: config.storeBacklogBytes,
     onStoreFailed: (room, error) => logger.error({ room: tag(room), error: error.message }, 'room update could not be saved'),
+    onCompactFailed: (room, error) => logger.error({ room: tag(room), error: error.message }, 'room could not be compacted'),
     onStored: (ms) => metrics.storeSeconds.observe(ms / 1000),
     onCompacted: (ms) => metrics.compactSeconds.observe(ms / 1000),
   });
@@ -81,7 +91,7 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
     syncedMessageBytes: Math.min(config.syncedMessageBytes, config.maxMessageBytes),
     maxBufferedBytes: 4 * config.maxMessageBytes,
   };
-  const gate = new Gatekeeper(store.sqlite, config.key);
+  const gate = new Gatekeeper(store, config.key, (room) => rooms.secretHash(room));
   const server = createRelayServer({
     gate,
     wss,
@@ -95,8 +105,9 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
       roomsPerMinute: config.roomsPerMinute,
     },
     accepting: () => !stopping,
-    ready: () => store.sqlite.open,
+    ready: () => store.available(),
     roomSize: (room) => rooms.size(room),
+    holdRoom: (room, secretHash) => rooms.hold(room, secretHash),
     onConnection: (ws, room, address) => serveConnection(ws, room, address, connectionContext),
   });
 
@@ -119,20 +130,31 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
   const expiry = setInterval(
     () => {
       const inUse = (room: string) => rooms.inUse(room);
-      const empty = gate.expireEmpty(new Date(Date.now() - config.emptyRoomExpiryMs), inUse);
-      const unused = gate.expireUnused(new Date(Date.now() - config.roomExpiryDays * DAY_MS), inUse);
-      if (empty || unused) logger.info({ empty, unused }, 'expired rooms');
+      Promise.all([
+        store.expireEmpty(new Date(Date.now() - config.emptyRoomExpiryMs), inUse),
+        store.expireUnused(new Date(Date.now() - config.roomExpiryDays * DAY_MS), inUse),
+      ]).then(
+        ([empty, unused]) => {
+          if (empty || unused) logger.info({ empty, unused }, 'expired rooms');
+        },
+        (error: unknown) => logger.warn({ error: (error as Error).message }, 'rooms could not be expired now'),
+      );
     },
     Math.min(config.emptyRoomExpiryMs / 4, 10 * 60_000),
   ).unref();
   const storageCheck = setInterval(() => {
-    const full = storageBytes(store.file) > config.maxStorageBytes;
-    if (full !== rooms.quota.storageFull)
-      logger.warn(
-        { full, maxStorageBytes: config.maxStorageBytes },
-        full ? 'storage quota reached: refusing updates' : 'storage below quota again',
-      );
-    rooms.quota.storageFull = full;
+    store.storageBytes().then(
+      (bytes) => {
+        const full = bytes > config.maxStorageBytes;
+        if (full !== rooms.quota.storageFull)
+          logger.warn(
+            { full, maxStorageBytes: config.maxStorageBytes },
+            full ? 'storage quota reached: refusing updates' : 'storage below quota again',
+          );
+        rooms.quota.storageFull = full;
+      },
+      () => undefined,
+    );
   }, STORAGE_CHECK_MS).unref();
 
   const shutdown = async () => {
@@ -143,10 +165,13 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
     clearInterval(expiry);
     clearInterval(storageCheck);
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-    rooms.closeAll(Close.goingAway, 'relay shutting down');
+    const roomsClosed = rooms.closeAll(Close.goingAway, 'relay shutting down');
     await waitForClients(wss, CLOSE_GRACE_MS);
     server.closeAllConnections();
     await serverClosed;
+    const unstored = await roomsClosed;
+    // Never confirmed to their senders, who keep them and send them again to whichever relay they reach next.
+    if (unstored > 0) logger.error({ unstored }, 'updates could not be stored before stopping');
     await store.close();
     logger.info('stopped');
   };

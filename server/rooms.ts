@@ -1,15 +1,16 @@
 /**
- * Rooms: one shared Y.Doc (held by the project's DocRegistry, which forwards every update to the
- * peers at once and stores the updates of one event-loop turn, of all rooms, in one transaction
- * right after it), one Awareness, and the peers connected to it. A room lives while it has
- * peers; its document then stays loaded until the registry unloads it as idle.
+ * Rooms: one shared Y.Doc (held by RoomDocs, which forwards every update to the peers at once and
+ * stores the updates of one event-loop turn, of all rooms, in one commit right after it), one
+ * Awareness, and the peers connected to it. A room's document is loaded before its first peer's
+ * upgrade (`hold`), so a room the store cannot give is refused with an HTTP status; the room lives
+ * while it has peers, and its document then stays loaded until RoomDocs unloads it as idle.
  */
 import { Awareness, applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { DocRegistry } from '../src/node/docstore/doc-registry.js';
-import type { UpdateLog } from '../src/node/docstore/update-log.js';
 import * as decoding from 'lib0/decoding';
 import { Close, ProtocolViolation, awarenessMessage, updateMessage } from './protocol.js';
+import { RoomDocs } from './room-docs.js';
+import type { RoomStore } from './store/room-store.js';
 
 /** What a room needs from a connection. */
 export interface Peer {
@@ -23,16 +24,20 @@ interface AwarenessChange {
   removed: number[];
 }
 
-const ROOM_DOC_KIND = 'relay-room';
 /** Presences one connection may speak for: a person, and a few windows of theirs. */
 const MAX_PRESENCES_PER_PEER = 8;
 /** Presence changes are sent out together at most this often, however many peers change. */
 const PRESENCE_COALESCE_MS = 50;
 
-/** Limits every room shares; `storageFull` is set while the relay's disk budget is spent. */
+/**
+ * Limits every room shares; `storageFull` is set while the relay's disk budget is spent;
+ * `backlogFull` says whether that many more bytes would take the updates waiting for an
+ * unreachable store past their bound.
+ */
 export interface RoomQuota {
   maxRoomBytes: number;
   storageFull: boolean;
+  backlogFull(bytes: number): boolean;
 }
 
 export class Room {
@@ -70,9 +75,11 @@ export class Room {
     removeAwarenessStates(this.awareness, [...ids], null);
   }
 
-  /** Applies an update that has already passed Y.decodeUpdate; the registry fans it out with `broadcastUpdate` and stores it. */
+  /** Applies an update that has already passed Y.decodeUpdate; RoomDocs fans it out with `broadcastUpdate` and stores it. */
   applyUpdate(update: Uint8Array, origin: Peer): void {
     if (this.quota.storageFull) throw new ProtocolViolation(Close.tryAgainLater, 'the relay has no storage left');
+    if (this.quota.backlogFull(update.byteLength))
+      throw new ProtocolViolation(Close.tryAgainLater, 'the relay cannot save changes right now: its store is unreachable');
     if (this.storedBytes + update.byteLength > this.quota.maxRoomBytes)
       throw new ProtocolViolation(Close.policyViolation, 'room storage quota reached');
     this.storedBytes += update.byteLength;
@@ -144,53 +151,73 @@ export interface RoomsOptions {
   compactAfter: number;
   idleUnloadMs: number;
   maxRoomBytes: number;
+  /** Bytes of updates that may wait for an unreachable store before changes are refused. */
+  maxBacklogBytes: number;
   onStoreFailed(room: string, error: Error): void;
+  onCompactFailed(room: string, error: Error): void;
   onStored(ms: number): void;
   onCompacted(ms: number): void;
 }
 
 export class Rooms {
-  private readonly registry: DocRegistry;
+  private readonly docs: RoomDocs;
   private readonly active = new Map<string, Room>();
   /** Rooms whose documents may still be loaded; pruned when counted. */
   private readonly loaded = new Set<string>();
   private closed = false;
   readonly quota: RoomQuota;
 
-  constructor(
-    private readonly log: UpdateLog,
-    options: RoomsOptions,
-  ) {
-    this.quota = { maxRoomBytes: options.maxRoomBytes, storageFull: false };
-    this.registry = new DocRegistry(log, {
+  constructor(store: RoomStore, options: RoomsOptions) {
+    this.quota = { maxRoomBytes: options.maxRoomBytes, storageFull: false, backlogFull: (bytes) => this.docs.backlogFull(bytes) };
+    this.docs = new RoomDocs(store, {
       compactAfter: options.compactAfter,
       idleUnloadMs: options.idleUnloadMs,
+      maxBacklogBytes: options.maxBacklogBytes,
       onCompacted: options.onCompacted,
-      groupCommit: {
-        onStored: options.onStored,
-        onStoreFailed: (name, error) => {
-          options.onStoreFailed(name, error);
-          const room = this.active.get(name);
-          if (room) this.fail(room, 'the relay could not save a change', Close.internalError);
-        },
+      onCompactFailed: options.onCompactFailed,
+      onStored: options.onStored,
+      onStoreFailed: (name, error) => {
+        options.onStoreFailed(name, error);
+        const room = this.active.get(name);
+        if (room) this.fail(room, 'the relay could not save a change', Close.internalError);
       },
       onUpdate: (name, update, origin) => this.active.get(name)?.broadcastUpdate(update, origin),
     });
   }
 
-  /** Adds the peer to the room, loading or creating the room's document. Throws if it cannot be read. */
+  /**
+   * Loads the room's document, or creates it, and holds it until the returned release: done
+   * before a peer's upgrade, so `join` finds it loaded. Throws StoreUnavailable when the room is
+   * not loaded here and the store cannot be reached.
+   */
+  async hold(name: string, secretHash: Buffer): Promise<() => void> {
+    if (this.closed) throw new Error('the relay is shutting down');
+    const release = await this.docs.hold(name, secretHash);
+    this.loaded.add(name);
+    return release;
+  }
+
+  /** Adds the peer to a room `hold` has loaded. Throws if it is not loaded (its document could not be read). */
   join(name: string, peer: Peer): Room {
     if (this.closed) throw new Error('the relay is shutting down');
     let room = this.active.get(name);
     if (!room) {
-      const doc = this.log.exists(name) ? this.registry.acquire(name) : this.registry.create(name, ROOM_DOC_KIND);
-      this.log.touch(name);
-      room = new Room(name, doc, this.log.storedBytes(name), this.quota);
+      const { doc, bytes } = this.docs.acquire(name);
+      room = new Room(name, doc, bytes, this.quota);
       this.active.set(name, room);
-      this.loaded.add(name);
     }
     room.add(peer);
     return room;
+  }
+
+  /** The secret hash a room loaded here was admitted with: admissions use it while the store cannot be asked. */
+  secretHash(name: string): Buffer | undefined {
+    return this.docs.secretHash(name);
+  }
+
+  /** Bytes of updates waiting for the store. */
+  get backlogBytes(): number {
+    return this.docs.backlogBytes;
   }
 
   leave(room: Room, peer: Peer): void {
@@ -198,16 +225,16 @@ export class Rooms {
     room.remove(peer);
     if (room.size > 0) return;
     this.retire(room);
-    this.registry.release(room.name);
+    this.docs.release(room.name);
   }
 
-  /** Runs `fn` once every update received so far is on disk: what a confirmation to a client waits for. */
+  /** Runs `fn` once every update received so far is stored: what a confirmation to a client waits for. */
   whenStored(fn: () => void): void {
-    this.registry.whenStored(fn);
+    this.docs.whenStored(fn);
   }
 
   /**
-   * Disconnects everyone from a room whose document could not be saved. The registry has already
+   * Disconnects everyone from a room whose document could not be saved. RoomDocs has already
    * dropped that document, so the next connection reloads what is on disk.
    */
   private fail(room: Room, reason: string, code: number): void {
@@ -223,7 +250,7 @@ export class Rooms {
 
   /** Whether the room has connections or its document is loaded. */
   inUse(name: string): boolean {
-    return this.active.has(name) || this.registry.isLoaded(name);
+    return this.active.has(name) || this.docs.isLoaded(name);
   }
 
   get activeCount(): number {
@@ -231,18 +258,18 @@ export class Rooms {
   }
 
   loadedCount(): number {
-    for (const name of this.loaded) if (!this.registry.isLoaded(name)) this.loaded.delete(name);
+    for (const name of this.loaded) if (!this.docs.isLoaded(name)) this.loaded.delete(name);
     return this.loaded.size;
   }
 
-  /** Disconnects every peer, then compacts and unloads every document. */
-  closeAll(code: number, reason: string): void {
+  /** Disconnects every peer, then stores, compacts and unloads every document. Returns how many updates could not be stored. */
+  closeAll(code: number, reason: string): Promise<number> {
     this.closed = true;
     for (const room of [...this.active.values()]) {
       this.retire(room);
       room.closeAll(code, reason);
     }
-    this.registry.closeAll();
+    return this.docs.closeAll();
   }
 
   private retire(room: Room): void {

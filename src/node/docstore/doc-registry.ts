@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs';
 import { TandemError } from '../../shared/errors.js';
-import type { PendingUpdate, UpdateLog } from './update-log.js';
+import type { UpdateLog } from './update-log.js';
 
 /** `transaction` says what changed (Y.Transaction.changed), for those who update only that. */
 export type UpdateHandler = (docId: string, update: Uint8Array, origin: unknown, transaction: Y.Transaction) => void;
@@ -29,25 +29,12 @@ export interface DocRegistryOptions {
   onUpdate: UpdateHandler;
   /** Called once each time a document is loaded into memory, before anyone uses it. */
   onLoad?: (docId: string, doc: Y.Doc) => void;
-  /**
-   * Only for a relay: hand each update to `onUpdate` at once, and store the updates of all
-   * documents that arrive in one event-loop turn in one transaction after it (one fsync for all).
-   * Its peers keep their own copies until told the relay has stored them (relay-protocol.ts), an
-   * answer given through `whenStored`, so forwarding first loses nothing and spares every update
-   * the wait for its own fsync. A commit that fails drops the documents it held (the next use
-   * reloads what is on disk) and reports each to `onStoreFailed`.
-   */
-  groupCommit?: { onStoreFailed(docId: string, error: Error): void; onStored?(ms: number): void };
   /** Told how long each compaction took. */
   onCompacted?(ms: number): void;
 }
 
 export class DocRegistry {
   private readonly entries = new Map<string, Entry>();
-  /** Group commit: updates received but not yet stored, and who waits for them to be. */
-  private unstored: PendingUpdate[] = [];
-  private storedWaiters: (() => void)[] = [];
-  private commitTimer: NodeJS.Immediate | null = null;
 
   constructor(
     private readonly log: UpdateLog,
@@ -127,33 +114,20 @@ export class DocRegistry {
     }
   }
 
-  /** Runs `fn` once every update received so far is on disk (group commit; at once otherwise). */
-  whenStored(fn: () => void): void {
-    if (this.unstored.length === 0) fn();
-    else this.storedWaiters.push(fn);
-  }
-
-  /** Stores what is pending, then compacts and unloads every document. */
+  /** Compacts and unloads every document. */
   closeAll(): void {
-    this.commit();
     for (const docId of [...this.entries.keys()]) this.unload(docId);
   }
 
   private watch(docId: string, entry: Entry): void {
     entry.doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
       entry.state = null;
-      if (this.options.groupCommit) {
-        this.options.onUpdate(docId, update, origin, transaction);
-        this.unstored.push({ docId, seq: entry.seq + 1, update });
-        this.commitTimer ??= setImmediate(() => this.commit());
-      } else {
-        try {
-          this.log.append(docId, entry.seq + 1, update);
-        } catch (error) {
-          // The in-memory doc is now ahead of the disk: drop it so the next use reloads the truth.
-          this.drop(docId, entry);
-          throw new TandemError('storage', `Tandem could not save a change: ${(error as Error).message}`);
-        }
+      try {
+        this.log.append(docId, entry.seq + 1, update);
+      } catch (error) {
+        // The in-memory doc is now ahead of the disk: drop it so the next use reloads the truth.
+        this.drop(docId, entry);
+        throw new TandemError('storage', `Tandem could not save a change: ${(error as Error).message}`);
       }
       entry.seq++;
       entry.pending++;
@@ -163,41 +137,12 @@ export class DocRegistry {
           this.compact(docId, entry);
         });
       }
-      if (!this.options.groupCommit) this.options.onUpdate(docId, update, origin, transaction);
+      this.options.onUpdate(docId, update, origin, transaction);
     });
-  }
-
-  private commit(): void {
-    if (this.commitTimer) clearImmediate(this.commitTimer);
-    this.commitTimer = null;
-    const rows = this.unstored;
-    const waiters = this.storedWaiters;
-    this.unstored = [];
-    this.storedWaiters = [];
-    if (rows.length === 0) return;
-    try {
-      const start = performance.now();
-      this.log.appendMany(rows);
-      this.options.groupCommit!.onStored?.(performance.now() - start);
-    } catch (error) {
-      for (const docId of new Set(rows.map((r) => r.docId))) {
-        const entry = this.entries.get(docId);
-        if (entry) this.drop(docId, entry);
-        this.options.groupCommit!.onStoreFailed(
-          docId,
-          new TandemError('storage', `the relay could not save a change: ${(error as Error).message}`),
-        );
-      }
-    }
-    // Waiters on documents that failed have been told so (their connections are closed); the others' updates are stored.
-    for (const fn of waiters) fn();
   }
 
   private compact(docId: string, entry: Entry): void {
     if (entry.pending === 0 || this.entries.get(docId) !== entry) return;
-    // The snapshot covers every update up to entry.seq: they must all be in the log first.
-    this.commit();
-    if (this.entries.get(docId) !== entry) return;
     const start = performance.now();
     this.log.compact(docId, entry.doc, entry.seq);
     this.options.onCompacted?.(performance.now() - start);

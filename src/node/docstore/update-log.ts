@@ -88,30 +88,27 @@ export class UpdateLog {
   load(docId: string): LoadedDoc {
     const row = this.selectDoc.get(docId);
     if (!row) throw new TandemError('not-found', `no document ${docId} in ${this.file}`);
-    const doc = new Y.Doc();
     let seq = row.snapshot_seq;
     let pending = 0;
-    let where = 'the snapshot';
-    try {
-      doc.transact(() => {
-        // No separate decode check here: a load that fails destroys the doc, so a half-applied
-        // update can never be persisted, and decoding twice would double the cost of opening.
-        if (row.snapshot) Y.applyUpdate(doc, row.snapshot, this);
-        for (const u of this.selectUpdates.iterate(docId, row.snapshot_seq)) {
-          where = `update #${u.seq}`;
-          Y.applyUpdate(doc, u.update, this);
-          seq = u.seq;
-          pending++;
-        }
-      }, this);
-    } catch (error) {
-      doc.destroy();
-      throw new TandemError(
-        'storage',
-        `Tandem could not read ${where} of document ${docId} in ${this.file} (${(error as Error).message}). ` +
-          'Nothing was changed on disk; restore the file from a backup, or move it aside to start afresh.',
-      );
+    const selectUpdates = this.selectUpdates;
+    function* entries() {
+      if (row!.snapshot) yield { where: 'the snapshot', update: row!.snapshot };
+      for (const u of selectUpdates.iterate(docId, row!.snapshot_seq)) {
+        yield { where: `update #${u.seq}`, update: u.update };
+        seq = u.seq;
+        pending++;
+      }
     }
+    const doc = replayStored(
+      entries(),
+      this,
+      (where, error) =>
+        new TandemError(
+          'storage',
+          `Tandem could not read ${where} of document ${docId} in ${this.file} (${error.message}). ` +
+            'Nothing was changed on disk; restore the file from a backup, or move it aside to start afresh.',
+        ),
+    );
     return { doc, seq, pending, state: pending === 0 && row.snapshot ? row.snapshot : null };
   }
 
@@ -153,6 +150,32 @@ export class UpdateLog {
       this.deleteCovered.run(docId, seq);
     })();
   }
+}
+
+/**
+ * Builds a document from stored entries in order, in one transaction. An entry that does not
+ * apply destroys the document and throws `failed(its where)`, so a half-loaded document can never
+ * be persisted. No separate decode check: decoding twice would double the cost of opening.
+ */
+export function replayStored(
+  entries: Iterable<{ where: string; update: Uint8Array }>,
+  origin: unknown,
+  failed: (where: string, error: Error) => Error,
+): Y.Doc {
+  const doc = new Y.Doc();
+  let where = 'the first entry';
+  try {
+    doc.transact(() => {
+      for (const entry of entries) {
+        where = entry.where;
+        Y.applyUpdate(doc, entry.update, origin);
+      }
+    }, origin);
+  } catch (error) {
+    doc.destroy();
+    throw failed(where, error as Error);
+  }
+  return doc;
 }
 
 /**

@@ -236,25 +236,21 @@ describe('DocRegistry', () => {
     await store.close();
   });
 
-  test.each([false, true])(
-    'hands each update on after storing it, or before when committing in groups (groupCommit: %s)',
-    async (first) => {
-      const file = join(tempDir(), 'tandem.db');
-      const store = await openStore(file);
-      const log = new UpdateLog(store.sqlite, file);
-      const storedWhenTold: number[] = [];
-      const docs = new DocRegistry(log, {
-        compactAfter: 1000,
-        idleUnloadMs: 60_000,
-        ...(first ? { groupCommit: { onStoreFailed: () => {} } } : {}),
-        onUpdate: (docId) => storedWhenTold.push(updateRows(file, docId).length),
-      });
-      seed(docs.create(DOC, 'series'));
-      expect(storedWhenTold).toEqual([first ? 0 : 1]);
-      docs.closeAll();
-      await store.close();
-    },
-  );
+  test('hands each update on only after storing it', async () => {
+    const file = join(tempDir(), 'tandem.db');
+    const store = await openStore(file);
+    const log = new UpdateLog(store.sqlite, file);
+    const storedWhenTold: number[] = [];
+    const docs = new DocRegistry(log, {
+      compactAfter: 1000,
+      idleUnloadMs: 60_000,
+      onUpdate: (docId) => storedWhenTold.push(updateRows(file, docId).length),
+    });
+    seed(docs.create(DOC, 'series'));
+    expect(storedWhenTold).toEqual([1]);
+    docs.closeAll();
+    await store.close();
+  });
 
   test('closeAll compacts and unloads every document', async () => {
     const file = join(tempDir(), 'tandem.db');

@@ -1,0 +1,274 @@
+/**
+ * The room documents a relay holds in memory, over its RoomStore. Each update is handed on to the
+ * room's peers at once and stored with the other updates of the same event-loop turn, of all rooms,
+ * in one commit right after it (group commit: one fsync for all). Its sender keeps its own copy
+ * until told the relay has stored it (relay-protocol.ts), an answer given through `whenStored`, so
+ * forwarding first loses nothing and spares every update the wait for its own commit.
+ *
+ * When the store cannot be reached, updates wait in memory, in order, and the commit is retried
+ * until the store answers; nothing waiting is confirmed meanwhile. The waiting bytes are bounded
+ * (`backlogFull`): past the bound the relay refuses changes rather than hold more than it may.
+ * A room with unstored updates is not unloaded. A commit that fails for another reason drops the
+ * documents it held (the next use reloads what is stored) and reports each to `onStoreFailed`.
+ */
+import type * as Y from 'yjs';
+import { StoreUnavailable, type RoomStore, type RoomUpdate } from './store/room-store.js';
+
+interface Entry {
+  doc: Y.Doc;
+  /** Log entries not yet folded into the snapshot. */
+  pending: number;
+  /** Bytes the room takes in the store, counted on as updates arrive. */
+  bytes: number;
+  /** The secret hash the room was admitted with, for admissions while the store cannot be asked. */
+  secretHash: Buffer;
+  refs: number;
+  idleTimer: NodeJS.Timeout | null;
+  compacting: Promise<void> | null;
+}
+
+export interface RoomDocsOptions {
+  /** Log entries after which a room is compacted. */
+  compactAfter: number;
+  /** How long a room nobody is in stays loaded. */
+  idleUnloadMs: number;
+  /** Bytes of updates that may wait for the store before changes are refused. */
+  maxBacklogBytes: number;
+  onUpdate(room: string, update: Uint8Array, origin: unknown): void;
+  onStoreFailed(room: string, error: Error): void;
+  onCompactFailed(room: string, error: Error): void;
+  onStored(ms: number): void;
+  onCompacted(ms: number): void;
+}
+
+/** How soon a commit the store could not take is tried again. */
+const RETRY_MS = 200;
+
+export class RoomDocs {
+  private readonly entries = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<Entry>>();
+  /** Updates received and not yet stored, oldest first; `committing` are being stored now. */
+  private unstored: RoomUpdate[] = [];
+  private committing: RoomUpdate[] = [];
+  private backlog = 0;
+  /** Updates received in all, and how many of the oldest are stored (or dropped with their room). */
+  private received = 0;
+  private settled = 0;
+  private waiters: { upTo: number; fn: () => void }[] = [];
+  private commitSoon: NodeJS.Immediate | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly store: RoomStore,
+    private readonly options: RoomDocsOptions,
+  ) {}
+
+  /**
+   * Loads the room (once, however many ask at the same time) and holds it until the returned
+   * release is called. Throws StoreUnavailable when the room is not loaded and the store cannot be reached.
+   */
+  async hold(room: string, secretHash: Buffer): Promise<() => void> {
+    let entry = this.entries.get(room);
+    if (!entry) {
+      let load = this.loading.get(room);
+      if (!load) {
+        load = this.load(room, secretHash).finally(() => this.loading.delete(room));
+        this.loading.set(room, load);
+      }
+      entry = await load;
+    }
+    this.take(entry);
+    let held = true;
+    return () => {
+      if (held) this.release(room);
+      held = false;
+    };
+  }
+
+  /** Takes one more hold on a loaded room; throws when it is not loaded. */
+  acquire(room: string): { doc: Y.Doc; bytes: number } {
+    const entry = this.entries.get(room);
+    if (!entry) throw new Error('the room is not loaded');
+    this.take(entry);
+    return entry;
+  }
+
+  release(room: string): void {
+    const entry = this.entries.get(room);
+    if (!entry) return;
+    entry.refs = Math.max(0, entry.refs - 1);
+    if (entry.refs === 0) this.armIdle(room, entry);
+  }
+
+  isLoaded(room: string): boolean {
+    return this.entries.has(room);
+  }
+
+  /** The secret hash a loaded room was admitted with. */
+  secretHash(room: string): Buffer | undefined {
+    return this.entries.get(room)?.secretHash;
+  }
+
+  /** Whether `bytes` more would take the updates waiting for the store past their bound. */
+  backlogFull(bytes: number): boolean {
+    return this.backlog + bytes > this.options.maxBacklogBytes;
+  }
+
+  get backlogBytes(): number {
+    return this.backlog;
+  }
+
+  /** Runs `fn` once every update received so far is stored: what a confirmation to a client waits for. */
+  whenStored(fn: () => void): void {
+    if (this.settled === this.received) fn();
+    else this.waiters.push({ upTo: this.received, fn });
+  }
+
+  /**
+   * Stores what is waiting (trying once more if the store cannot be reached), then compacts and
+   * unloads every room. Returns how many updates could not be stored; none of them was confirmed.
+   */
+  async closeAll(): Promise<number> {
+    this.closed = true;
+    await Promise.all([...this.loading.values()].map((load) => load.catch(() => undefined)));
+    await this.flushing;
+    await this.commit();
+    const unstored = this.unstored.length;
+    for (const [room, entry] of [...this.entries]) {
+      if (unstored === 0) await this.compact(room, entry);
+      this.drop(room);
+    }
+    return unstored;
+  }
+
+  private async load(room: string, secretHash: Buffer): Promise<Entry> {
+    const stored = await this.store.open(room);
+    const entry: Entry = { ...stored, secretHash, refs: 0, idleTimer: null, compacting: null };
+    this.entries.set(room, entry);
+    stored.doc.on('update', (update: Uint8Array, origin: unknown) => this.updated(room, entry, update, origin));
+    return entry;
+  }
+
+  private take(entry: Entry): void {
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    entry.idleTimer = null;
+    entry.refs++;
+  }
+
+  private armIdle(room: string, entry: Entry): void {
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    entry.idleTimer = setTimeout(() => {
+      entry.idleTimer = null;
+      void this.unload(room, false);
+    }, this.options.idleUnloadMs);
+    entry.idleTimer.unref();
+  }
+
+  private updated(room: string, entry: Entry, update: Uint8Array, origin: unknown): void {
+    this.options.onUpdate(room, update, origin);
+    this.unstored.push({ room, update });
+    this.received++;
+    this.backlog += update.byteLength;
+    entry.bytes += update.byteLength;
+    entry.pending++;
+    this.commitSoon ??= setImmediate(() => void this.commit());
+    if (entry.pending >= this.options.compactAfter) void this.compact(room, entry);
+  }
+
+  private hasUnstored(room: string): boolean {
+    return this.unstored.some((u) => u.room === room) || this.committing.some((u) => u.room === room);
+  }
+
+  /** Stores everything waiting, one commit at a time so the log keeps the order updates arrived in. */
+  private commit(): Promise<void> {
+    if (this.commitSoon) clearImmediate(this.commitSoon);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.commitSoon = this.retryTimer = null;
+    if (this.flushing || this.unstored.length === 0) return this.flushing ?? Promise.resolve();
+    const rows = (this.committing = this.unstored);
+    this.unstored = [];
+    const start = performance.now();
+    this.flushing = this.store
+      .append(rows)
+      .then(
+        () => {
+          this.options.onStored(performance.now() - start);
+          this.settle(rows);
+        },
+        (error: unknown) => {
+          if (error instanceof StoreUnavailable) {
+            this.unstored = rows.concat(this.unstored);
+            if (!this.closed) this.retryTimer = setTimeout(() => void this.commit(), RETRY_MS);
+            return;
+          }
+          for (const room of new Set(rows.map((r) => r.room))) {
+            this.drop(room);
+            this.options.onStoreFailed(room, new Error(`the relay could not save a change: ${(error as Error).message}`));
+          }
+          // Waiters on rooms that failed have been told so (their connections are closed); the others' updates are stored.
+          this.settle(rows);
+        },
+      )
+      .finally(() => {
+        this.committing = [];
+        this.flushing = null;
+        if (this.unstored.length > 0 && !this.retryTimer && !this.closed) this.commitSoon ??= setImmediate(() => void this.commit());
+      });
+    return this.flushing;
+  }
+
+  private settle(rows: RoomUpdate[]): void {
+    this.settled += rows.length;
+    this.backlog -= rows.reduce((sum, r) => sum + r.update.byteLength, 0);
+    const ready = this.waiters.filter((w) => w.upTo <= this.settled);
+    this.waiters = this.waiters.filter((w) => w.upTo > this.settled);
+    for (const w of ready) w.fn();
+  }
+
+  /** Resolves once every update received so far has been committed (or dropped with its room). */
+  private stored(): Promise<void> {
+    return new Promise((resolve) => this.whenStored(resolve));
+  }
+
+  private compact(room: string, entry: Entry): Promise<void> {
+    entry.compacting ??= (async () => {
+      try {
+        // The snapshot must cover the room's log: its updates go in first.
+        await this.stored();
+        if (this.entries.get(room) !== entry || entry.pending === 0) return;
+        const start = performance.now();
+        const pending = entry.pending;
+        if (await this.store.compact(room, entry.doc)) this.options.onCompacted(performance.now() - start);
+        entry.pending = Math.max(0, entry.pending - pending);
+      } catch (error) {
+        // An unreachable store is tried again as the log grows or the room unloads.
+        if (!(error instanceof StoreUnavailable)) this.options.onCompactFailed(room, error as Error);
+      } finally {
+        entry.compacting = null;
+      }
+    })();
+    return entry.compacting;
+  }
+
+  /** Compacts and drops a room nobody holds; one whose updates still wait for the store stays until they are stored. */
+  private async unload(room: string, closing: boolean): Promise<void> {
+    const entry = this.entries.get(room);
+    if (!entry || entry.refs > 0) return;
+    if (!closing && this.hasUnstored(room)) return this.armIdle(room, entry);
+    await this.compact(room, entry);
+    if (this.entries.get(room) !== entry || entry.refs > 0) return;
+    if (!closing && this.hasUnstored(room)) return this.armIdle(room, entry);
+    this.drop(room);
+  }
+
+  private drop(room: string): void {
+    const entry = this.entries.get(room);
+    if (!entry) return;
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    this.entries.delete(room);
+    this.store.release(room);
+    entry.doc.destroy();
+  }
+}
