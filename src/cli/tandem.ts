@@ -12,7 +12,9 @@
  *   tandem restore FILE
  *   tandem export [--series ID] --out DIR [--private]
  *   tandem search QUERY [--json]
+ *   tandem insights [--series ID] [--json] [--out FILE]
  */
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { SearchResult, SeriesSummary } from '../shared/api.js';
@@ -36,7 +38,10 @@ export const USAGE = `usage: tandem <command> [--data-dir DIR]
   restore FILE                          a backup into an empty data directory
   export [--series ID] --out DIR [--private]
                                         meetings as Markdown, one file each
-  search QUERY [--json]                 words across every 1:1`;
+  search QUERY [--json]                 words across every 1:1
+  insights [--series ID] [--json] [--out FILE]
+                                        the health report of one 1:1 or all running ones,
+                                        as Markdown (or JSON), on standard output or into FILE`;
 
 const FLAGS_WITH_VALUES = new Set(['data-dir', 'with', 'kind', 'role', 'cadence', 'me', 'series', 'out']);
 const SWITCHES = new Set(['json', 'private', 'help']);
@@ -184,6 +189,23 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, ou
       const results = await withCore(dataDir, (api) => api.search({ query }));
       if (json) out(JSON.stringify(results, null, 2));
       else for (const r of results) out(resultLine(r));
+      return;
+    }
+    case 'insights': {
+      none();
+      const seriesId = flagValue(argv, 'series');
+      const target = flagValue(argv, 'out');
+      const file = await withCore(dataDir, (api) =>
+        api.exportHealth({ format: json ? 'json' : 'markdown', ...(seriesId ? { seriesId } : {}) }),
+      );
+      if (!target) return out(file.content.replace(/\n$/, ''));
+      const path = resolve(target);
+      try {
+        writeFileSync(path, file.content, { mode: 0o600 });
+      } catch (error) {
+        throw new TandemError('storage', `could not write ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      }
+      out(`Wrote the health report to ${path}`);
       return;
     }
     default:

@@ -29,6 +29,7 @@ export const OPERATION_NAMES = [
   'dismissedNudges',
   'dismissNudge',
   'archivedHealth',
+  'exportHealth',
   'openArchive',
   'getSettings',
   'updateSettings',

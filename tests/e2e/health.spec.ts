@@ -1,9 +1,10 @@
 /**
  * 1:1 health between two people through a real relay: a seeded history (written into the shared
  * 1:1 by a scripted peer) shows the expected flags, figures and charts in both themes, the
- * overview puts the troubled 1:1 first, and acting on the nudge adds the question and clears the
- * flag live on the other person's page.
+ * overview puts the troubled 1:1 first, acting on the nudge adds the question and clears the
+ * flag live on the other person's page, and the health report downloads when asked for.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import * as Y from 'yjs';
 import { addAgendaItem, addMeeting } from '../../src/shared/domain/commands.js';
@@ -74,6 +75,16 @@ test('a seeded history shows its flags and charts; the nudge adds a career quest
     await expect.poll(() => sam.locator('html').getAttribute('data-theme')).toBe('dark');
     await checkScreen(sam, 'health-panel-dark');
 
+    // Sam exports the panel's report: a download of this 1:1's flags and figures.
+    const [report] = await Promise.all([
+      sam.waitForEvent('download'),
+      panel.getByRole('group', { name: 'Export health report' }).getByRole('button', { name: 'Markdown' }).click(),
+    ]);
+    expect(report.suggestedFilename()).toMatch(/^tandem-health-dana-whitfield-\d{4}-\d{2}-\d{2}\.md$/);
+    const markdown = readFileSync((await report.path())!, 'utf8');
+    expect(markdown).toContain('## Dana Whitfield');
+    expect(markdown).toContain('- **2 meetings in a row were cancelled.**');
+
     // Dana puts the cancellations aside for now; the career nudge comes next and adds its question.
     await nudge.getByRole('button', { name: /^Not now/ }).click();
     const career = dana.getByRole('complementary', { name: 'No career conversation since this 1:1 began' });
@@ -108,6 +119,12 @@ test('a seeded history shows its flags and charts; the nudge adds a career quest
     await expect(overview.getByRole('heading', { level: 2 })).toHaveText(['Sam Okafor', 'Alex Kim']);
     await expect(overview.getByRole('listitem').last()).toContainText('All clear');
     await checkScreen(dana, 'health-overview');
+    const [all] = await Promise.all([
+      dana.waitForEvent('download'),
+      dana.getByRole('group', { name: 'Export health report' }).getByRole('button', { name: 'JSON' }).click(),
+    ]);
+    const exported = JSON.parse(readFileSync((await all.path())!, 'utf8')) as { oneOnOnes: { title: string }[] };
+    expect(exported.oneOnOnes.map((e) => e.title)).toEqual(['Sam Okafor', 'Alex Kim']);
     peer.close();
   } finally {
     await pair.stop();

@@ -13,6 +13,7 @@ import { meetingDate } from '../lib/labels.js';
 import { landHere } from '../lib/landing-focus.js';
 import { hrefFor, navigate } from '../lib/route.js';
 import { AppHeader } from '../screens/AppHeader.js';
+import { ExportHealth } from './ExportHealth.js';
 import { FlagList } from './HealthPanel.js';
 
 type HealthOverviewEntry = Awaited<ReturnType<TandemApi['listHealth']>>[number];
@@ -43,6 +44,7 @@ export function HealthOverview() {
         <p className="muted">
           Worked out on this device from each 1:1’s own agenda, notes and meetings; only the two people in a 1:1 see its health.
         </p>
+        {entries !== null && entries.length > 0 && <ExportHealth />}
         <ErrorBoundary message="The health of your 1:1s could not be shown.">
           {entries !== null && entries.length === 0 && <p className="muted">No running 1:1s yet.</p>}
           {entries !== null && entries.length > 0 && (

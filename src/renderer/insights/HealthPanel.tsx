@@ -9,15 +9,15 @@ import type { SeriesMeta } from '../../shared/domain/series-doc.js';
 import { authorshipByMeeting, followThroughByMonth, meetingsByMonth, purposesByMonth, PURPOSE_KEYS } from '../../shared/insights/charts.js';
 import { assessHealth, type Flag, type HealthReport } from '../../shared/insights/flags.js';
 import type { HealthHistory } from '../../shared/insights/history.js';
-import { GROWTH_PURPOSES } from '../../shared/insights/signals.js';
+import { healthFigures } from '../../shared/insights/report.js';
 import { Dialog } from '../components/Dialog.js';
 import { purposeLabel } from '../lib/labels.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { useMeta } from '../replica/use-doc-part.js';
 import { BarChart, type BarGroup } from './BarChart.js';
+import { ExportHealth } from './ExportHealth.js';
 import { useArchivedHealth, useHealthHistory, useNow } from './use-health.js';
 
-const pct = (share: number | null) => (share === null ? '–' : `${Math.round(share * 100)} %`);
 const MONTH = new Intl.DateTimeFormat(undefined, { month: 'short', timeZone: 'UTC' });
 const monthLabel = (month: string) => MONTH.format(new Date(`${month}-15T00:00:00Z`));
 const DAY_MONTH = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
@@ -49,7 +49,12 @@ export function HealthPanel({ replica, open, onOpenChange }: { replica: SeriesRe
       size="wide"
       description="Worked out on this device from this 1:1’s agenda, notes and meetings. Only the two of you can see it."
     >
-      {open && <ArchivedHealthBody replica={replica} />}
+      {open && (
+        <>
+          <ArchivedHealthBody replica={replica} />
+          <ExportHealth seriesId={replica.seriesId} />
+        </>
+      )}
     </Dialog>
   );
 }
@@ -84,42 +89,17 @@ function nameOf(meta: SeriesMeta, id: string): string {
 }
 
 function Figures({ report, meta }: { report: HealthReport; meta: SeriesMeta }) {
-  const s = report.signals;
-  const prepared = Object.entries(s.preparation.byAuthor)
-    .map(([id, n]) => `${nameOf(meta, id)} ${n}`)
-    .join(', ');
   return (
     <section aria-labelledby="health-figures">
       <h3 id="health-figures" className="health__heading">
         The figures
       </h3>
       <dl className="figures">
-        <Row term="Cancelled, last 90 days">
-          {pct(s.cancellations.canceledShare)} ({s.cancellations.canceled} of {s.cancellations.canceled + s.cancellations.held}),{' '}
-          {s.cancellations.moved} moved
-        </Row>
-        {s.authorship.managerId && (
-          <Row term="Written by the manager, last five held meetings">
-            agenda {pct(s.authorship.itemShare)}, notes {pct(s.authorship.notesShare)}
+        {healthFigures(report.signals, (id) => nameOf(meta, id)).map((f) => (
+          <Row key={f.term} term={f.term}>
+            {f.value}
           </Row>
-        )}
-        <Row term="Status and FYI among items discussed lately">{pct(s.reverseBriefing.statusShare)}</Row>
-        {GROWTH_PURPOSES.map((p) => {
-          const days = s.purposes.byPurpose[p].days;
-          return (
-            <Row key={p} term={`Last ${purposeLabel(p).toLowerCase()} item discussed`}>
-              {days === null ? 'never' : days === 0 ? 'today' : `${days} ${days === 1 ? 'day' : 'days'} ago`}
-            </Row>
-          );
-        })}
-        <Row term="Next steps done by their due date">
-          {pct(s.followThrough.onTimeShare)} ({s.followThrough.doneOnTime} of {s.followThrough.due}), {s.followThrough.overdue} overdue
-        </Row>
-        <Row term="Items carried three times or more">{s.followThrough.stuckItems}</Row>
-        <Row term="Items with context before the meeting">
-          {pct(s.preparation.preparedShare)}
-          {prepared && ` (${prepared})`}
-        </Row>
+        ))}
       </dl>
     </section>
   );

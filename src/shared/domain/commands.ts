@@ -140,6 +140,7 @@ export function addAgendaItem(doc: Y.Doc, input: AddAgendaItem, ctx: CommandCont
     agendaMap(doc).set(id, item);
     item.set('title', new Y.Text(input.title));
     item.set('context', new Y.Text(input.context ?? ''));
+    if (hasText(input.context ?? '')) stampContext(item, ctx);
     if (input.purpose) item.set('purpose', input.purpose);
     item.set('async', input.async ?? false);
     item.set('authorId', ctx.userId);
@@ -262,9 +263,9 @@ export function removeAgendaItem(doc: Y.Doc, input: { itemId: string }, _ctx: Co
  * Replaces an item's title or context with `value`, touching only the changed middle so that a
  * concurrent edit elsewhere in the same text survives.
  */
-export function editItemText(doc: Y.Doc, input: { itemId: string; field: 'title' | 'context'; value: string }, _ctx: CommandContext): void {
+export function editItemText(doc: Y.Doc, input: { itemId: string; field: 'title' | 'context'; value: string }, ctx: CommandContext): void {
   const text = itemField(doc, input.itemId, input.field);
-  run(doc, () => replaceText(text, input.value));
+  run(doc, () => writingContext(doc, input, ctx, () => replaceText(text, input.value)));
 }
 
 /** Titles longer than this are cut, here and in every editor, so no peer's title overflows the rest. */
@@ -276,17 +277,41 @@ export const CONTEXT_MAX = 10_000;
  * with `diffText`: stored and synced as it is typed. A change that no longer fits the text (a
  * concurrent edit shortened it) is clamped to it; what would pass the field's limit is cut off.
  */
-export function changeItemText(doc: Y.Doc, input: { itemId: string; field: 'title' | 'context' } & TextChange, _ctx: CommandContext): void {
+export function changeItemText(doc: Y.Doc, input: { itemId: string; field: 'title' | 'context' } & TextChange, ctx: CommandContext): void {
   const text = itemField(doc, input.itemId, input.field);
   const index = Math.max(0, Math.min(input.index, text.length));
   const remove = Math.max(0, Math.min(input.remove, text.length - index));
   const room = (input.field === 'title' ? TITLE_MAX : CONTEXT_MAX) - (text.length - remove);
   const insert = input.insert.slice(0, Math.max(0, room));
   if (isNoChange({ index, remove, insert })) return;
-  run(doc, () => {
-    if (remove > 0) text.delete(index, remove);
-    if (insert) text.insert(index, insert);
-  });
+  run(doc, () =>
+    writingContext(doc, input, ctx, () => {
+      if (remove > 0) text.delete(index, remove);
+      if (insert) text.insert(index, insert);
+    }),
+  );
+}
+
+const hasText = (value: string) => value.trim().length > 0;
+
+/** Marks when and by whom an item's context was begun: what "prepared before the meeting" is judged on. */
+function stampContext(item: Y.Map<unknown>, ctx: CommandContext): void {
+  item.set('contextAt', ctx.now.toISOString());
+  item.set('contextBy', ctx.userId);
+}
+
+/**
+ * Runs an edit of an item's text; when it is the context and the edit takes it from empty to
+ * holding text, stamps it. Context emptied and begun again is stamped again: the stamp dates the
+ * context the item holds now.
+ */
+function writingContext(doc: Y.Doc, input: { itemId: string; field: 'title' | 'context' }, ctx: CommandContext, edit: () => void): void {
+  if (input.field !== 'context') return edit();
+  const item = itemMap(doc, input.itemId);
+  const text = itemField(doc, input.itemId, 'context');
+  const before = hasText(text.toString());
+  edit();
+  if (!before && hasText(text.toString())) stampContext(item, ctx);
 }
 
 function itemField(doc: Y.Doc, itemId: string, field: 'title' | 'context'): Y.Text {

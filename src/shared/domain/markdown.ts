@@ -10,7 +10,7 @@ import { currentMeeting, listNextSteps, readCheckIns, readItemTiming, readMeetin
 import { privateNotes } from './private-notes.js';
 import { listAgenda, meetingNotes, perspective, readMeta, type AgendaItem, type SeriesMeta } from './series-doc.js';
 
-const PURPOSE_LABEL: Record<string, string> = {
+export const PURPOSE_LABEL: Record<string, string> = {
   career: 'Career',
   coaching: 'Coaching',
   feedback: 'Feedback',

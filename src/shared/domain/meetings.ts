@@ -90,6 +90,9 @@ export interface ItemTiming {
   discussedAt: string | null;
   spentMs: number;
   carriedFrom: string | null;
+  /** When and by whom the context the item holds was begun (commands.ts); null in items older than the stamp. */
+  contextAt: string | null;
+  contextBy: string | null;
 }
 
 // A plain check: most items have no time spent, and a schema's catch builds an error for each.
@@ -97,11 +100,13 @@ const spentMs = (v: unknown): number => (typeof v === 'number' && v >= 0 && v <=
 
 export function readItemTiming(doc: Y.Doc, itemId: string): ItemTiming {
   const m = agendaMap(doc).get(itemId);
-  if (!(m instanceof Y.Map)) return { discussedAt: null, spentMs: 0, carriedFrom: null };
+  if (!(m instanceof Y.Map)) return { discussedAt: null, spentMs: 0, carriedFrom: null, contextAt: null, contextBy: null };
   return {
     discussedAt: optionalDate(m.get('discussedAt')),
     spentMs: spentMs(m.get('spentMs')),
     carriedFrom: optionalString(m.get('carriedFrom')),
+    contextAt: optionalDate(m.get('contextAt')),
+    contextBy: optionalString(m.get('contextBy')),
   };
 }
 

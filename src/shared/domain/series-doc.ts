@@ -10,7 +10,8 @@
  *   meetingChanges Y.Map  id → { meetingId, kind (moved | canceled), by, at, reason, from, to,
  *                    carried }: every move and cancellation, who made it, when and why. A root map
  *                    keyed by a fresh id, so two people recording at once never overwrite each other.
- *   agenda    Y.Map  id → Y.Map { title: Y.Text, context: Y.Text, purpose, async, authorId,
+ *   agenda    Y.Map  id → Y.Map { title: Y.Text, context: Y.Text, contextAt, contextBy (when and
+ *                    by whom the context it holds was begun), purpose, async, authorId,
  *                    createdAt, meetingId (null = next meeting), targetMeetingId (a later meeting
  *                    it waits for), state, order, carriedCount, closedIn (the meeting it was
  *                    discussed or settled in), settledAt, settledBy, `reply:<id>`: {by, at, text} }

@@ -40,6 +40,9 @@ export interface ItemRecord {
   carriedFrom: string | null;
   carriedCount: number;
   hasContext: boolean;
+  /** When and by whom its context was begun; null for items written before that was recorded. */
+  contextAt: string | null;
+  contextBy: string | null;
   async: boolean;
 }
 
@@ -143,6 +146,8 @@ export function readHealthHistory(doc: Y.Doc, series: Y.Doc = doc): HealthHistor
       carriedFrom: timing.carriedFrom,
       carriedCount: i.carriedCount,
       hasContext: i.context.trim().length > 0,
+      contextAt: timing.contextAt,
+      contextBy: timing.contextBy,
       async: i.async,
     };
   });

@@ -272,32 +272,40 @@ export function followThrough(h: HealthHistory, now: Date): FollowThroughSignal 
 export interface PreparationSignal {
   /** Items on the agenda of the last held meetings. */
   items: number;
-  /** Of them, added before the meeting started with some context written. */
+  /** Of them, holding context that was written before the meeting started. */
   prepared: number;
   preparedShare: number | null;
-  /** Prepared items by who added them. */
+  /** Prepared items by who wrote their context. */
   byAuthor: Record<string, number>;
+  /** Items with context but no record of when it was written (see `preparation`). */
+  estimated: number;
 }
 
 /**
- * Context carries no timestamp of its own, so "context before the meeting" is read as: added
- * before the meeting started (or its time, if nobody started it), and holding context now.
+ * An item was prepared when the context it holds was begun before its meeting started (or its
+ * time, if nobody started it): the `contextAt` stamp the commands write. Items written before
+ * the stamp existed have context but no time for it; they are judged as before, by when the item
+ * was added, credited to its author, and counted in `estimated`.
  */
 export function preparation(h: HealthHistory, now: Date): PreparationSignal {
   const agendas = agendaIndex(h);
   const byAuthor: Record<string, number> = {};
   let items = 0;
   let prepared = 0;
+  let estimated = 0;
   for (const m of recentHeld(h, now)) {
     const start = time(m.startedAt ?? m.scheduledFor);
     for (const item of agendas.get(m.id) ?? []) {
       items++;
-      if (!item.hasContext || !(time(item.createdAt) < start)) continue;
+      if (!item.hasContext) continue;
+      if (item.contextAt === null) estimated++;
+      if (!(time(item.contextAt ?? item.createdAt) < start)) continue;
       prepared++;
-      byAuthor[item.authorId] = (byAuthor[item.authorId] ?? 0) + 1;
+      const by = item.contextBy ?? item.authorId;
+      byAuthor[by] = (byAuthor[by] ?? 0) + 1;
     }
   }
-  return { items, prepared, preparedShare: share(prepared, items), byAuthor };
+  return { items, prepared, preparedShare: share(prepared, items), byAuthor, estimated };
 }
 
 export interface HealthSignals {

@@ -4,13 +4,14 @@
  * refusal of a data dir another Tandem process holds.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../../../src/cli/tandem.js';
 import { TandemCore } from '../../../src/core/tandem-core.js';
-import { addAgendaItem } from '../../../src/shared/domain/commands.js';
+import { addAgendaItem, addMeeting } from '../../../src/shared/domain/commands.js';
+import { skipMeeting } from '../../../src/shared/domain/series-commands.js';
 import { currentMeeting } from '../../../src/shared/domain/meetings.js';
 import { meetingNotes } from '../../../src/shared/domain/series-doc.js';
 import { tempDir } from '../helpers/core.js';
@@ -81,6 +82,36 @@ describe('commands', () => {
     ]);
   });
 
+  test('insights prints the health report as Markdown or JSON, or writes it into a file of the user only', async () => {
+    const { dataDir, id } = await withOneSeries();
+    const core = await TandemCore.open({ dataDir, sync: false });
+    const ctx = { now: new Date(), userId: core.currentProfile!.id };
+    core.docs.with(id, (doc) => {
+      for (const weeks of [2, 1])
+        skipMeeting(
+          doc,
+          { meetingId: addMeeting(doc, { scheduledFor: new Date(Date.now() - weeks * 7 * 86_400_000).toISOString() }, ctx), reason: '' },
+          ctx,
+        );
+    });
+    await core.close();
+
+    const markdown = (await cli(dataDir, 'insights')).join('\n');
+    expect(markdown).toMatch(/^# 1:1 health report\n/);
+    expect(markdown).toContain('## Sam');
+    expect(markdown).toContain('- **2 meetings in a row were cancelled.**');
+    expect(markdown).toContain('- Cancelled, last 90 days: 100 % (2 of 2), 0 moved');
+    const json = JSON.parse((await cli(dataDir, 'insights', '--series', id, '--json')).join('\n')) as {
+      oneOnOnes: { seriesId: string; flags: { id: string }[] }[];
+    };
+    expect(json.oneOnOnes.map((e) => [e.seriesId, e.flags.map((f) => f.id)])).toEqual([[id, ['cancellation-cascade']]]);
+
+    const file = join(tempDir(), 'health.md');
+    expect(await cli(dataDir, 'insights', '--out', file)).toEqual([`Wrote the health report to ${file}`]);
+    expect(readFileSync(file, 'utf8')).toBe(markdown + '\n');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
   test('backup then restore moves everything to a new data dir', async () => {
     const { dataDir, id } = await withOneSeries();
     const file = join(tempDir(), 'tandem.tandem-backup');
@@ -108,6 +139,8 @@ describe('errors', () => {
     [['export'], 'export needs --out DIR, the folder to write into (see tandem --help)'],
     [['export', '--series', 'not-an-id', '--out', '/tmp/x'], /could not be found \(its id is not valid\)/],
     [['search'], 'search needs a QUERY (see tandem --help)'],
+    [['insights', '--series', 'not-an-id'], /could not be found \(its id is not valid\)/],
+    [['insights', 'extra'], 'insights takes no argument "extra" (see tandem --help)'],
   ])('%j is refused with one sentence', async (args, message) => {
     await expect(cli(tempDir(), ...args)).rejects.toThrow(message);
   });

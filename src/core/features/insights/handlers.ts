@@ -1,12 +1,13 @@
 /** Health insights: the overview across my 1:1s, and nudges dismissed on this device. */
 import { z } from 'zod';
-import { SeriesRef } from '../../../shared/schemas.js';
+import { Id, SeriesRef } from '../../../shared/schemas.js';
 import { activeDismissals, dismiss, FlagIdSchema } from '../../../shared/insights/dismissals.js';
 import { attention, nudgeFlag, type Flag, type FlagId } from '../../../shared/insights/flags.js';
 import type { HealthHistory } from '../../../shared/insights/history.js';
+import { healthExport, type HealthExportFile } from '../../../shared/insights/report.js';
 import { NoInput, handler } from '../define.js';
 import { listSeries, requireSeries } from '../series/queries.js';
-import { archivedHistories, DISMISSALS_SETTING, readDismissals, seriesHealth } from './queries.js';
+import { archivedHistories, DISMISSALS_SETTING, readDismissals, seriesHealth, seriesHealthReport } from './queries.js';
 
 export interface HealthOverviewEntry {
   seriesId: string;
@@ -19,6 +20,14 @@ export interface HealthOverviewEntry {
   /** The flag the next meeting's nudge shows (not dismissed), if any. */
   nudge: FlagId | null;
 }
+
+export const HealthExportInput = z
+  .object({
+    /** Absent: every running 1:1, as the overview lists them. */
+    seriesId: Id.optional(),
+    format: z.enum(['markdown', 'json']),
+  })
+  .strict();
 
 export const insightsHandlers = {
   /** Every running 1:1 (ended ones left out), the one needing attention most first. */
@@ -40,6 +49,19 @@ export const insightsHandlers = {
       });
     }
     return entries.sort((a, b) => b.attention - a.attention || a.partnerName.localeCompare(b.partnerName));
+  }),
+
+  /**
+   * The health report the user asked to export, as one file's content for the shell to save: it
+   * is written nowhere here and sent nowhere.
+   */
+  exportHealth: handler(HealthExportInput, async ({ core }, { seriesId, format }): Promise<HealthExportFile> => {
+    if (seriesId) await requireSeries(core, seriesId);
+    const ids = seriesId ? [seriesId] : (await listSeries(core)).filter((s) => s.state !== 'ended').map((s) => s.id);
+    const reports = ids
+      .map((id) => seriesHealthReport(core, id))
+      .sort((a, b) => attention(b.report) - attention(a.report) || a.title.localeCompare(b.title));
+    return healthExport(reports, core.now(), format);
   }),
 
   /**

@@ -6,8 +6,9 @@ import type * as Y from 'yjs';
 import { activeDismissals, Dismissals } from '../../../shared/insights/dismissals.js';
 import { assessHealth, nudgeFlag, nudgeText, type HealthReport } from '../../../shared/insights/flags.js';
 import { archiveDocId, archivedYears } from '../../../shared/domain/archive.js';
-import { metaMap, notesAuthorsMap } from '../../../shared/domain/series-doc.js';
+import { metaMap, notesAuthorsMap, perspective, readMeta } from '../../../shared/domain/series-doc.js';
 import { combineHistories, readHealthHistory, type HealthHistory } from '../../../shared/insights/history.js';
+import type { SeriesHealthReport } from '../../../shared/insights/report.js';
 import type { CoreServices } from '../context.js';
 
 export const DISMISSALS_SETTING = 'insights.dismissedNudges';
@@ -81,6 +82,19 @@ const sameParts = (a: HealthHistory[], b: HealthHistory[]) => a.length === b.len
 
 export function seriesHealth(core: CoreServices, seriesId: string): HealthReport {
   return assessHealth(seriesHistory(core, seriesId), core.now());
+}
+
+/** A 1:1's health with the names an export needs. */
+export function seriesHealthReport(core: CoreServices, seriesId: string): SeriesHealthReport {
+  const report = seriesHealth(core, seriesId);
+  const meta = core.docs.with(seriesId, readMeta);
+  return {
+    seriesId,
+    title: meta.title || perspective(meta, core.currentProfile?.id ?? '').partnerName,
+    kind: meta.kind,
+    people: Object.fromEntries(Object.entries(meta.participants).map(([id, p]) => [id, { name: p.name, role: p.role }])),
+    report,
+  };
 }
 
 /**

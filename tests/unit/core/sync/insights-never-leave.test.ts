@@ -1,10 +1,11 @@
 /**
  * Health insights stay on the device: through a real relay process, with every byte between one
- * core and the relay recorded, neither the flags computed for a 1:1 nor a dismissed nudge ever
- * reach the relay, its files or the other person's device; the dismissal is kept in this device's
- * settings.
+ * core and the relay recorded, neither the flags computed for a 1:1, a dismissed nudge nor an
+ * exported health report ever reach the relay, its files or the other person's device; exporting
+ * writes nothing to the 1:1's document, and the dismissal is kept in this device's settings.
  */
 import { afterEach, expect, test } from 'vitest';
+import * as Y from 'yjs';
 import { addMeeting } from '../../../../src/shared/domain/commands.js';
 import { skipMeeting } from '../../../../src/shared/domain/series-commands.js';
 import { listAgenda } from '../../../../src/shared/domain/series-doc.js';
@@ -23,7 +24,7 @@ afterEach(async () => {
 const WEEK = 7 * 86_400_000;
 
 test(
-  'flags and dismissed nudges never reach the relay or the other person; the dismissal stays in local settings',
+  'flags, dismissed nudges and exported reports never reach the relay or the other person; the dismissal stays in local settings',
   async () => {
     const server = await relay();
     cleanups.push(() => server.stop());
@@ -51,6 +52,18 @@ test(
     expect(await dana.api.dismissNudge({ seriesId, flag: 'cancellation-cascade' })).toEqual(['cancellation-cascade']);
     expect((await dana.api.listHealth())[0]!.nudge).not.toBe('cancellation-cascade');
 
+    // Exporting, in every form, changes nothing in the 1:1's document: there is nothing to send.
+    const stateVector = () => edit(dana, seriesId, (doc) => Buffer.from(Y.encodeStateVector(doc)).toString('base64'));
+    const before = stateVector();
+    const exported = [
+      await dana.api.exportHealth({ seriesId, format: 'markdown' }),
+      await dana.api.exportHealth({ seriesId, format: 'json' }),
+      await dana.api.exportHealth({ format: 'markdown' }),
+      await dana.api.exportHealth({ format: 'json' }),
+    ];
+    expect(exported[0]!.content).toContain(flag.headline);
+    expect(stateVector()).toBe(before);
+
     // A marker edit after all that: the relay stores in order, so once it has the marker it has
     // everything this core sent before.
     const MARKER = 'after-insights-marker-5d1e';
@@ -58,7 +71,17 @@ test(
     await until(() => bytesOnDisk(server.dataDir).includes(MARKER), "the marker in the relay's files");
     await until(() => edit(sam, seriesId, (doc) => listAgenda(doc).some((i) => i.title === MARKER)), 'the marker at Sam');
 
-    const leaks = [flag.headline, flag.meaning, flag.tryThis, 'cancellation-cascade', 'dismissedNudges'];
+    const leaks = [
+      flag.headline,
+      flag.meaning,
+      flag.tryThis,
+      'cancellation-cascade',
+      'dismissedNudges',
+      '1:1 health report',
+      'tandem-health-report',
+      'Cancelled, last 90 days',
+      ...exported.map((e) => e.fileName),
+    ];
     for (const text of leaks) {
       expect(proxy.bytes().includes(text), `relay traffic holds "${text}"`).toBe(false);
       expect(bytesOnDisk(server.dataDir).includes(text), `relay files hold "${text}"`).toBe(false);

@@ -56,6 +56,8 @@ const anyHistory: fc.Arbitrary<HealthHistory> = fc
         discussedDay: fc.option(fc.integer({ min: -1100, max: 0 }), { nil: null }),
         carriedCount: fc.nat(6),
         hasContext: fc.boolean(),
+        contextDay: fc.option(fc.integer({ min: -1200, max: 0 }), { nil: null }),
+        contextBy: author,
       }),
       { maxLength: 60 },
     ),
@@ -98,6 +100,8 @@ const anyHistory: fc.Arbitrary<HealthHistory> = fc
         carriedFrom: null,
         carriedCount: i.carriedCount,
         hasContext: i.hasContext,
+        contextAt: i.hasContext && i.contextDay !== null ? at(i.contextDay) : null,
+        contextBy: i.hasContext && i.contextDay !== null ? i.contextBy : null,
         async: false,
       })),
       steps: steps.map((s, k) => ({
@@ -152,6 +156,8 @@ describe('properties of the signals', () => {
           carriedFrom: null,
           carriedCount: 0,
           hasContext: false,
+          contextAt: null,
+          contextBy: null,
           async: false,
         };
         const after = { ...h, items: [...h.items, career] };

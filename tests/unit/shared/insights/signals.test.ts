@@ -36,6 +36,8 @@ function item(id: string, meetingId: string | null, extra: Partial<ItemRecord> =
     carriedFrom: null,
     carriedCount: 0,
     hasContext: true,
+    contextAt: null,
+    contextBy: null,
     async: false,
     ...extra,
   };
@@ -314,18 +316,46 @@ describe('follow-through', () => {
 });
 
 describe('preparation', () => {
-  test('the share of items added with context before the meeting started, and by whom', () => {
-    const start = daysAgo(7);
+  const start = daysAgo(7);
+  const minutesAfterStart = (n: number) => new Date(Date.parse(start) + n * 60_000).toISOString();
+
+  test('an item is prepared when the context it holds was begun before the meeting started, credited to who began it', () => {
     const h = history({
       meetings: [meeting('m', start), meeting('next', daysAgo(-7), 'scheduled')],
       items: [
-        item('early-dana', 'm', { createdAt: daysAgo(9) }),
-        item('early-sam', 'm', { createdAt: daysAgo(8), authorId: 'sam' }),
+        item('dana-early', 'm', { createdAt: daysAgo(9), contextAt: daysAgo(9), contextBy: 'dana' }),
+        // Dana's item, Sam wrote its context the day before.
+        item('sam-context', 'm', { createdAt: daysAgo(10), contextAt: daysAgo(8), contextBy: 'sam' }),
         item('no-context', 'm', { createdAt: daysAgo(8), hasContext: false }),
-        item('during', 'm', { createdAt: new Date(Date.parse(start) + 60_000).toISOString() }),
+        // Added a week ahead, its context only typed in the meeting: not prepared.
+        item('context-late', 'm', { createdAt: daysAgo(14), contextAt: minutesAfterStart(5), contextBy: 'dana' }),
       ],
     });
-    expect(preparation(h, NOW)).toEqual({ items: 4, prepared: 2, preparedShare: 0.5, byAuthor: { dana: 1, sam: 1 } });
+    expect(preparation(h, NOW)).toEqual({ items: 4, prepared: 2, preparedShare: 0.5, byAuthor: { dana: 1, sam: 1 }, estimated: 0 });
+  });
+
+  test('a meeting nobody started is judged on its time', () => {
+    const h = history({
+      meetings: [meeting('m', start, 'held', { startedAt: null, endedAt: null })],
+      items: [
+        item('before', 'm', { contextAt: new Date(Date.parse(start) - 1).toISOString(), contextBy: 'sam' }),
+        item('after', 'm', { contextAt: minutesAfterStart(1), contextBy: 'sam' }),
+      ],
+    });
+    expect(preparation(h, NOW)).toMatchObject({ items: 2, prepared: 1, byAuthor: { sam: 1 } });
+  });
+
+  test('items from before context was stamped are judged by when they were added, credited to their author, and counted as estimated', () => {
+    const h = history({
+      meetings: [meeting('m', start)],
+      items: [
+        item('old-early', 'm', { createdAt: daysAgo(9), authorId: 'sam' }),
+        item('old-during', 'm', { createdAt: minutesAfterStart(1) }),
+        item('old-blank', 'm', { createdAt: daysAgo(9), hasContext: false }),
+        item('stamped', 'm', { createdAt: daysAgo(9), contextAt: daysAgo(9), contextBy: 'dana' }),
+      ],
+    });
+    expect(preparation(h, NOW)).toEqual({ items: 4, prepared: 2, preparedShare: 0.5, byAuthor: { sam: 1, dana: 1 }, estimated: 2 });
   });
 });
 

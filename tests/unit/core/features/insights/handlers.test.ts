@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { addMeeting } from '../../../../../src/shared/domain/commands.js';
-import { skipMeeting } from '../../../../../src/shared/domain/series-commands.js';
+import { setSeriesState, skipMeeting } from '../../../../../src/shared/domain/series-commands.js';
 import { activeDismissals, dismiss, DISMISS_DAYS } from '../../../../../src/shared/insights/dismissals.js';
 import { seriesNudgeLine } from '../../../../../src/core/features/insights/queries.js';
 import { openCore } from '../../../helpers/core.js';
@@ -68,4 +68,44 @@ test('a dismissal holds for DISMISS_DAYS, per 1:1, and expired ones are dropped 
     b: { 'ghost-meeting': later(2 * DISMISS_DAYS + 1).toISOString() },
   });
   expect([...activeDismissals({ a: { 'not-a-flag': later(99).toISOString() } }, 'a', t0)]).toEqual([]);
+});
+
+test('the health report exports one 1:1 or every running one, as Markdown or JSON, with names for the ids it holds', async () => {
+  const { core, api } = await openCore();
+  const zoe = await api.createSeries({ partnerName: 'Zoe', kind: 'manager-report', myRole: 'manager' });
+  const alex = await api.createSeries({ partnerName: 'Alex', kind: 'peer' });
+  const ended = await api.createSeries({ partnerName: 'Old', kind: 'peer' });
+  core.docs.with(ended.id, (doc) => setSeriesState(doc, { state: 'ended' }, { now: new Date(), userId: core.currentProfile!.id }));
+  core.docs.with(zoe.id, (doc) => {
+    const ctx = { now: new Date(), userId: core.currentProfile!.id };
+    for (const weeks of [2, 1])
+      skipMeeting(
+        doc,
+        { meetingId: addMeeting(doc, { scheduledFor: new Date(Date.now() - weeks * WEEK).toISOString() }, ctx), reason: '' },
+        ctx,
+      );
+  });
+
+  const one = await api.exportHealth({ seriesId: zoe.id, format: 'markdown' });
+  expect(one).toMatchObject({ fileName: expect.stringMatching(/^tandem-health-zoe-\d{4}-\d{2}-\d{2}\.md$/), mimeType: 'text/markdown' });
+  expect(one.content).toContain('## Zoe');
+  expect(one.content).toContain('- **2 meetings in a row were cancelled.** When the 1:1 keeps giving way');
+  expect(one.content).not.toContain('## Alex');
+
+  const all = await api.exportHealth({ format: 'json' });
+  expect(all.mimeType).toBe('application/json');
+  const body = JSON.parse(all.content) as {
+    format: string;
+    oneOnOnes: { seriesId: string; people: Record<string, { name: string }>; flags: { id: string }[]; signals: object }[];
+  };
+  expect(body.format).toBe('tandem-health-report');
+  // The overview's order and scope: the one needing attention first, ended 1:1s left out.
+  expect(body.oneOnOnes.map((e) => e.seriesId)).toEqual([zoe.id, alex.id]);
+  expect(body.oneOnOnes[0]!.flags.map((f) => f.id)).toEqual(['cancellation-cascade']);
+  expect(body.oneOnOnes[0]!.people[core.currentProfile!.id]!.name).toBe('Dana');
+  expect(body.oneOnOnes[0]!.signals).toMatchObject({ cancellations: { canceled: 2, currentRun: 2 } });
+
+  await expect(api.exportHealth({ format: 'pdf' as never })).rejects.toMatchObject({ code: 'invalid-input' });
+  await expect(api.exportHealth({ seriesId: crypto.randomUUID(), format: 'json' })).rejects.toMatchObject({ code: 'not-found' });
+  await core.close();
 });
