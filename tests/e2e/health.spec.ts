@@ -2,7 +2,8 @@
  * 1:1 health between two people through a real relay: a seeded history (written into the shared
  * 1:1 by a scripted peer) shows the expected flags, figures and charts in both themes, the
  * overview puts the troubled 1:1 first, acting on the nudge adds the question and clears the
- * flag live on the other person's page, and the health report downloads when asked for.
+ * flag live on the other person's page, nudges wait while a meeting is held, and the health
+ * report downloads when asked for.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
@@ -106,6 +107,14 @@ test('a seeded history shows its flags and charts; the nudge adds a career quest
 
     // The dismissal is remembered on Dana's device across a reload, and only there.
     await dana.reload();
+    await expect(dana.getByRole('complementary', { name: 'The manager wrote 100 % of the recent agenda' })).toBeVisible();
+    await expect(sam.getByRole('complementary', { name: '2 meetings in a row were cancelled' })).toBeVisible();
+
+    // Nudges are for preparing: they wait while the meeting is held, on both pages, and are back once it ends.
+    await dana.getByRole('button', { name: 'Start 1:1' }).click();
+    for (const page of [dana, sam]) await expect(page.locator('.nudge')).toHaveCount(0);
+    await dana.getByRole('button', { name: 'End 1:1' }).click();
+    await dana.getByRole('dialog', { name: 'End this 1:1' }).getByRole('button', { name: 'End meeting' }).click();
     await expect(dana.getByRole('complementary', { name: 'The manager wrote 100 % of the recent agenda' })).toBeVisible();
     await expect(sam.getByRole('complementary', { name: '2 meetings in a row were cancelled' })).toBeVisible();
 

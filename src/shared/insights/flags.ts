@@ -143,7 +143,17 @@ export interface HealthReport {
   signals: HealthSignals;
   /** Most pressing first. */
   flags: Flag[];
+  /** Whether the pair is between meetings, when a nudge can be acted on (see `preparing`). */
+  preparing: boolean;
 }
+
+/**
+ * The time to prepare the next meeting: from the end of the meeting before it until it starts.
+ * While a meeting is being held (started, not ended: what meeting mode shows) the agenda is being
+ * worked through, not prepared, so nudges wait.
+ */
+export const preparing = (h: HealthHistory): boolean =>
+  !h.meetings.some((m) => m.status === 'scheduled' && m.startedAt !== null && m.endedAt === null);
 
 export function assessHealth(h: HealthHistory, now: Date): HealthReport {
   const signals = healthSignals(h, now);
@@ -157,14 +167,15 @@ export function assessHealth(h: HealthHistory, now: Date): HealthReport {
     if (definition.suggest && remedied) continue;
     flags.push({ ...definition, headline: line });
   }
-  return { signals, flags: flags.sort((a, b) => b.weight - a.weight) };
+  return { signals, flags: flags.sort((a, b) => b.weight - a.weight), preparing: preparing(h) };
 }
 
 /** How much a 1:1 needs attention, for sorting the overview: its flags' weights, the heaviest counting most. */
 export const attention = (report: HealthReport): number => report.flags.reduce((sum, f, k) => sum + f.weight / (k + 1), 0);
 
-/** The flag a nudge shows: the heaviest one not dismissed. */
+/** The flag a nudge shows: the heaviest one not dismissed, while the next meeting is being prepared. */
 export function nudgeFlag(report: HealthReport, dismissed: ReadonlySet<FlagId> = new Set()): Flag | null {
+  if (!report.preparing) return null;
   return report.flags.find((f) => !dismissed.has(f.id)) ?? null;
 }
 

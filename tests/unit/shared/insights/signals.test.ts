@@ -380,6 +380,22 @@ describe('nudges', () => {
     expect(nudgeFlag(report, new Set(['cancellation-cascade']))?.id).toBe('career-neglected');
     expect(nudgeLine(h, NOW, new Set(['cancellation-cascade']))).toMatch(/ — add a question\?$/);
   });
+
+  test('shown from the end of one meeting until the next one starts, never while a meeting is being held', () => {
+    const past = weekly(6, 'canceled').slice(0, -1);
+    const at = (next: MeetingRecord) => history({ createdAt: daysAgo(200), meetings: [...past, next] });
+    const scheduled = meeting('next', daysAgo(-7), 'scheduled');
+    const started = { ...scheduled, scheduledFor: daysAgo(0), startedAt: NOW.toISOString() };
+    const ended = { ...started, status: 'held' as const, endedAt: NOW.toISOString() };
+    expect(nudgeLine(at(scheduled), NOW)).toBe('6 meetings in a row were cancelled');
+    const held = assessHealth(at(started), NOW);
+    expect(held.preparing).toBe(false);
+    // The flags stand (the panel and the overview show them); only the nudge waits.
+    expect(held.flags[0]?.id).toBe('cancellation-cascade');
+    expect(nudgeFlag(held)).toBeNull();
+    expect(nudgeLine(at(started), NOW)).toBeNull();
+    expect(nudgeLine(at(ended), NOW)).not.toBeNull();
+  });
 });
 
 describe('suggested questions', () => {

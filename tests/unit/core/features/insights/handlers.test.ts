@@ -3,6 +3,7 @@ import { addMeeting } from '../../../../../src/shared/domain/commands.js';
 import { setSeriesState, skipMeeting } from '../../../../../src/shared/domain/series-commands.js';
 import { activeDismissals, dismiss, DISMISS_DAYS } from '../../../../../src/shared/insights/dismissals.js';
 import { seriesNudgeLine } from '../../../../../src/core/features/insights/queries.js';
+import { currentMeeting, endMeeting, startMeeting } from '../../../../../src/shared/domain/meetings.js';
 import { openCore } from '../../../helpers/core.js';
 
 const WEEK = 7 * 86_400_000;
@@ -107,5 +108,29 @@ test('the health report exports one 1:1 or every running one, as Markdown or JSO
 
   await expect(api.exportHealth({ format: 'pdf' as never })).rejects.toMatchObject({ code: 'invalid-input' });
   await expect(api.exportHealth({ seriesId: crypto.randomUUID(), format: 'json' })).rejects.toMatchObject({ code: 'not-found' });
+  await core.close();
+});
+
+test('while a meeting is being held the reminder and the overview carry no nudge; once it ends, it is back', async () => {
+  const { core, api } = await openCore();
+  const s = await api.createSeries({ partnerName: 'Zoe', kind: 'manager-report', myRole: 'manager' });
+  const ctx = () => ({ now: new Date(), userId: core.currentProfile!.id });
+  const next = core.docs.with(s.id, (doc) => {
+    for (const weeks of [2, 1])
+      skipMeeting(
+        doc,
+        { meetingId: addMeeting(doc, { scheduledFor: new Date(Date.now() - weeks * WEEK).toISOString() }, ctx()), reason: '' },
+        ctx(),
+      );
+    return currentMeeting(doc)!.id;
+  });
+  expect(await seriesNudgeLine(core, s.id)).toBe('2 meetings in a row were cancelled');
+
+  core.docs.with(s.id, (doc) => startMeeting(doc, { meetingId: next }, ctx()));
+  expect(await seriesNudgeLine(core, s.id)).toBeNull();
+  expect((await api.listHealth())[0]).toMatchObject({ nudge: null, flags: [{ id: 'cancellation-cascade' }] });
+
+  core.docs.with(s.id, (doc) => endMeeting(doc, { meetingId: next }, ctx()));
+  expect(await seriesNudgeLine(core, s.id)).toBe('2 meetings in a row were cancelled');
   await core.close();
 });
