@@ -23,6 +23,8 @@ export interface DocAccess {
   encodeState(docId: string): Uint8Array;
   /** Runs `fn` with the document loaded, releasing it afterwards. */
   with<T>(docId: string, fn: (doc: Y.Doc) => T): T;
+  /** A name for the document's content as it is now, loaded or not (DocRegistry.version). */
+  version(docId: string): string | null;
 }
 
 export interface SyncAccess {

@@ -35,6 +35,8 @@ export interface DocRegistryOptions {
 
 export class DocRegistry {
   private readonly entries = new Map<string, Entry>();
+  /** Documents removed in this process, by id: a version names which of its lives it is. */
+  private readonly removals = new Map<string, number>();
 
   constructor(
     private readonly log: UpdateLog,
@@ -48,6 +50,17 @@ export class DocRegistry {
   /** Whether the document is stored (loaded or not). */
   exists(docId: string): boolean {
     return this.entries.has(docId) || this.log.exists(docId);
+  }
+
+  /**
+   * A name for the document's content as it is now, loaded or not: it changes with every update
+   * (deletions included, which a state vector does not show) and never comes back to an earlier
+   * value in this process, so what was computed from the document can be kept under it. Null when
+   * the document does not exist. Costs one indexed query when the document is not loaded.
+   */
+  version(docId: string): string | null {
+    const seq = this.entries.get(docId)?.seq ?? this.log.storedSeq(docId);
+    return seq === null ? null : `${this.removals.get(docId) ?? 0}:${seq}`;
   }
 
   /** Creates and loads a new, empty document. */
@@ -109,6 +122,7 @@ export class DocRegistry {
    */
   remove(docId: string): void {
     for (const id of this.log.removeFamily(docId)) {
+      this.removals.set(id, (this.removals.get(id) ?? 0) + 1);
       const entry = this.entries.get(id);
       if (entry) this.drop(id, entry);
     }

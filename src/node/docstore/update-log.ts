@@ -41,6 +41,7 @@ export class UpdateLog {
   private readonly deleteUpdates: SQLite.Statement<[string]>;
   private readonly deleteDoc: SQLite.Statement<[string]>;
   private readonly selectSize: SQLite.Statement<[string, string], { bytes: number }>;
+  private readonly selectSeq: SQLite.Statement<[string, string], { seq: number }>;
 
   constructor(
     private readonly sqlite: SQLite.Database,
@@ -61,6 +62,14 @@ export class UpdateLog {
     this.selectSize = sqlite.prepare(
       'select coalesce((select length(snapshot) from docs where doc_id = ?), 0) + coalesce((select sum(length("update")) from doc_updates where doc_id = ?), 0) as bytes',
     );
+    this.selectSeq = sqlite.prepare(
+      'select max(snapshot_seq, coalesce((select max(seq) from doc_updates where doc_id = ?), 0)) as seq from docs where doc_id = ?',
+    );
+  }
+
+  /** The number of the last update stored for the document (covered by its snapshot or in its log), or null when there is no such document. */
+  storedSeq(docId: string): number | null {
+    return this.selectSeq.get(docId, docId)?.seq ?? null;
   }
 
   /** Bytes the document takes on disk: its snapshot and its log. */

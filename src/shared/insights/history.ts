@@ -101,7 +101,12 @@ function countNotes(fragment: Y.XmlFragment, authors: Map<number, string>): { by
       }
       return;
     }
-    for (const child of node.toArray()) if (child instanceof Y.XmlElement || child instanceof Y.XmlText) walk(child);
+    // The children's items directly: toArray() would copy every list of every meeting's notes.
+    for (let item = node._start; item; item = item.right) {
+      if (item.deleted || !(item.content instanceof Y.ContentType)) continue;
+      const child = item.content.type;
+      if (child instanceof Y.XmlElement || child instanceof Y.XmlText) walk(child);
+    }
   };
   walk(fragment);
   return { by, any };

@@ -2,7 +2,6 @@
  * Health insights, computed here on the device from the 1:1's own documents and handed only to
  * this device's windows: never written to a document, never sent to the relay.
  */
-import type * as Y from 'yjs';
 import { activeDismissals, Dismissals } from '../../../shared/insights/dismissals.js';
 import { assessHealth, nudgeFlag, nudgeText, type HealthReport } from '../../../shared/insights/flags.js';
 import { archiveDocId, archivedYears } from '../../../shared/domain/archive.js';
@@ -17,17 +16,58 @@ export async function readDismissals(core: CoreServices): Promise<Dismissals> {
   return Dismissals.parse(await core.readSetting(DISMISSALS_SETTING));
 }
 
-/** The whole history of one 1:1: its series document joined with its archive documents. */
-export function seriesHistory(core: CoreServices, seriesId: string): HealthHistory {
-  return core.docs.with(seriesId, (series) => {
-    const own = cachedHistory(series, series);
-    const parts = readArchives(core, seriesId, series);
-    const last = combined.get(series);
-    if (last && last.own === own && sameParts(last.parts, parts)) return last.history;
-    const history = combineHistories(own, ...parts);
-    combined.set(series, { own, parts, history });
-    return history;
-  });
+/**
+ * Reading five years of a 1:1 takes milliseconds, loading an archive year more, and the overview
+ * computes every 1:1 again whenever one changes. So each document's part of a history is kept
+ * under the document's version (DocAccess.version: it changes with every update, deletions
+ * included), loaded or not: an unchanged document is neither loaded nor read again, even after it
+ * was unloaded. An archive's part also depends on what its series document tells of it (people,
+ * time zone, who wrote the notes), so it is kept under that too. Kept per core (two cores in one
+ * process hold different copies of the same documents).
+ */
+interface SeriesPart {
+  version: string | null;
+  history: HealthHistory;
+  /** The archived years the series' index names, oldest first. */
+  years: number[];
+  /** What an archive's history takes from the series document. */
+  forArchives: string;
+}
+interface ArchivePart {
+  version: string;
+  forArchives: string;
+  history: HealthHistory;
+}
+interface Joined {
+  own: HealthHistory;
+  parts: HealthHistory[];
+  history: HealthHistory;
+}
+interface HealthCache {
+  series: Map<string, SeriesPart>;
+  archives: Map<string, ArchivePart>;
+  joined: Map<string, Joined>;
+}
+
+const caches = new WeakMap<CoreServices['docs'], HealthCache>();
+function cacheOf(core: CoreServices): HealthCache {
+  let cache = caches.get(core.docs);
+  if (!cache) caches.set(core.docs, (cache = { series: new Map(), archives: new Map(), joined: new Map() }));
+  return cache;
+}
+
+function seriesPart(core: CoreServices, seriesId: string): SeriesPart {
+  const cache = cacheOf(core);
+  const kept = cache.series.get(seriesId);
+  if (kept && kept.version === core.docs.version(seriesId)) return kept;
+  const part = core.docs.with(seriesId, (series) => ({
+    version: core.docs.version(seriesId),
+    history: readHealthHistory(series),
+    years: archivedYears(series).reverse(),
+    forArchives: JSON.stringify([metaMap(series).toJSON(), notesAuthorsMap(series).toJSON()]),
+  }));
+  cache.series.set(seriesId, part);
+  return part;
 }
 
 /**
@@ -35,49 +75,41 @@ export function seriesHistory(core: CoreServices, seriesId: string): HealthHisto
  * there whose document has not arrived yet (the other person moved it, sync is on its way) is
  * left out until it does.
  */
-export function archivedHistories(core: CoreServices, seriesId: string): HealthHistory[] {
-  return core.docs.with(seriesId, (series) => readArchives(core, seriesId, series));
-}
-
-function readArchives(core: CoreServices, seriesId: string, series: Y.Doc): HealthHistory[] {
-  return archivedYears(series)
-    .reverse()
-    .map((year) => archiveDocId(seriesId, year))
-    .filter((id) => core.docs.exists(id))
-    .map((id) => core.docs.with(id, (archive) => cachedHistory(archive, series)));
-}
-
-/**
- * Reading a five-year history takes milliseconds per 1:1 and the overview reads every 1:1 again
- * whenever one changes: each loaded document's history is kept until the document changes (or,
- * for an archive, what its series document tells of it: the people and who wrote the notes), and a 1:1's joined
- * history until one of its parts is read anew.
- */
-const histories = new WeakMap<Y.Doc, HealthHistory>();
-function cachedHistory(doc: Y.Doc, series: Y.Doc): HealthHistory {
-  let history = histories.get(doc);
-  if (!history) {
-    history = readHealthHistory(doc, series);
-    const fromSeries = series === doc ? [] : [metaMap(series), notesAuthorsMap(series)];
-    const onSeries = (transaction: Y.Transaction) => {
-      if (fromSeries.some((type) => transaction.changedParentTypes.has(type as never))) forget();
-    };
-    const forget = () => {
-      histories.delete(doc);
-      doc.off('update', forget);
-      doc.off('destroy', forget);
-      series.off('afterTransaction', onSeries);
-    };
-    doc.on('update', forget);
-    // An archive unloaded before it changed: its series stops holding it.
-    doc.on('destroy', forget);
-    if (fromSeries.length) series.on('afterTransaction', onSeries);
-    histories.set(doc, history);
+function archiveParts(core: CoreServices, seriesId: string, series: SeriesPart): HealthHistory[] {
+  const cache = cacheOf(core);
+  const parts: HealthHistory[] = [];
+  for (const year of series.years) {
+    const id = archiveDocId(seriesId, year);
+    const version = core.docs.version(id);
+    if (version === null) continue;
+    let kept = cache.archives.get(id);
+    if (!kept || kept.version !== version || kept.forArchives !== series.forArchives) {
+      const history = core.docs.with(seriesId, (doc) => core.docs.with(id, (archive) => readHealthHistory(archive, doc)));
+      kept = { version, forArchives: series.forArchives, history };
+      cache.archives.set(id, kept);
+    }
+    parts.push(kept.history);
   }
+  return parts;
+}
+
+/** The whole history of one 1:1: its series document joined with its archive documents. */
+export function seriesHistory(core: CoreServices, seriesId: string): HealthHistory {
+  const cache = cacheOf(core);
+  const series = seriesPart(core, seriesId);
+  const parts = archiveParts(core, seriesId, series);
+  const last = cache.joined.get(seriesId);
+  if (last && last.own === series.history && sameParts(last.parts, parts)) return last.history;
+  const history = combineHistories(series.history, ...parts);
+  cache.joined.set(seriesId, { own: series.history, parts, history });
   return history;
 }
 
-const combined = new WeakMap<Y.Doc, { own: HealthHistory; parts: HealthHistory[]; history: HealthHistory }>();
+/** The history of a 1:1's archived years, one part per year, oldest first. */
+export function archivedHistories(core: CoreServices, seriesId: string): HealthHistory[] {
+  return archiveParts(core, seriesId, seriesPart(core, seriesId));
+}
+
 const sameParts = (a: HealthHistory[], b: HealthHistory[]) => a.length === b.length && a.every((h, i) => h === b[i]);
 
 export function seriesHealth(core: CoreServices, seriesId: string): HealthReport {

@@ -445,3 +445,33 @@ describe('the state a document is opened with', () => {
     await first.store.close();
   });
 });
+
+describe('a document version', () => {
+  test('changes with every update, deletions included, stays across unload and compaction, and is new after removal', async () => {
+    const { store, docs } = await openLog(join(tempDir(), 'tandem.db'), 2);
+    expect(docs.version('doc')).toBeNull();
+    const map = docs.create('doc', 'series').getMap('m');
+    map.set('a', 1);
+    const written = docs.version('doc');
+    const vector = docs.with('doc', (doc) => Y.encodeStateVector(doc));
+    map.delete('a');
+    // A deletion adds no clock: the state vector stays, the version does not.
+    expect(docs.with('doc', (doc) => Y.encodeStateVector(doc))).toEqual(vector);
+    const deleted = docs.version('doc');
+    expect(deleted).not.toBe(written);
+    docs.closeAll();
+    expect(docs.isLoaded('doc')).toBe(false);
+    expect(docs.version('doc')).toBe(deleted);
+    docs.with('doc', (again) => expect(again.getMap('m').has('a')).toBe(false));
+    expect(docs.version('doc')).toBe(deleted);
+
+    docs.remove('doc');
+    expect(docs.version('doc')).toBeNull();
+    const reborn = docs.create('doc', 'series').getMap('m');
+    reborn.set('a', 1);
+    reborn.delete('a');
+    expect(docs.version('doc')).not.toBe(deleted);
+    docs.closeAll();
+    await store.close();
+  });
+});

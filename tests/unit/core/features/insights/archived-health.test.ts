@@ -48,3 +48,31 @@ test('health counts the meetings, items and next steps of archived years, and se
     await core.close();
   }
 });
+
+test('after its documents are unloaded, an unchanged 1:1 is read again without loading any of them; a deletion in an archive is still seen', async () => {
+  const { core, api } = await openCore({ idleUnloadMs: 20 });
+  try {
+    const { id: seriesId } = await api.createSeries({ partnerName: 'Sam', kind: 'manager-report', myRole: 'manager' });
+    core.docs.with(seriesId, (doc) => {
+      fillHistory(doc);
+      const career = readAgenda(doc).items.find((i) => i.title === 'Topic of 2022-09')!;
+      setItemPurpose(doc, { itemId: career.id, purpose: 'career' }, at('2022-09-01T10:00:00.000Z'));
+    });
+    await until(() => core.docs.with(seriesId, (doc) => readArchived(doc).length) === MOVABLE.length, 'the old years moved');
+    const archive = archiveDocId(seriesId, 2022);
+    const first = seriesHealth(core, seriesId);
+    expect(first.signals.purposes.byPurpose.career.lastDiscussedAt).toBe('2022-09-01T10:00:00.000Z');
+    const family = [seriesId, ...[2021, 2022].map((year) => archiveDocId(seriesId, year))];
+    await until(() => family.every((id) => !core.docs.isLoaded(id)), 'the documents unloaded');
+
+    expect(seriesHealth(core, seriesId).signals).toEqual(first.signals);
+    expect(family.filter((id) => core.docs.isLoaded(id))).toEqual([]);
+
+    // Removing the career item from its archive changes no state vector, only the delete set.
+    core.docs.with(archive, (doc) => agendaMap(doc).delete(readAgenda(doc).items.find((i) => i.title === 'Topic of 2022-09')!.id));
+    await until(() => !core.docs.isLoaded(archive), 'the archive unloaded');
+    expect(seriesHealth(core, seriesId).signals.purposes.byPurpose.career.lastDiscussedAt).toBeNull();
+  } finally {
+    await core.close();
+  }
+});
