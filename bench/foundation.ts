@@ -184,7 +184,8 @@ function beforeAndAfterMoving(): { beforeBytes: number; afterBytes: number; befo
 }
 
 /** Creates the history in a new temp data dir and closes the core (everything compacted). */
-export async function buildHistory(): Promise<History> {
+/** `more` adds to each 1:1 after its meetings are filled in and before its old years move. */
+export async function buildHistory(more?: (doc: Y.Doc, userId: string) => void): Promise<History> {
   const t0 = performance.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
   const core = await TandemCore.open({ dataDir });
@@ -204,6 +205,7 @@ export async function buildHistory(): Promise<History> {
     seriesIds.push(summary.id);
     const items = Math.floor(((s + 1) * ITEMS) / SERIES) - Math.floor((s * ITEMS) / SERIES);
     meetings += core.docs.with(summary.id, (doc) => fillSeries(doc, firstMeeting(doc), start, items, me.id));
+    if (more) core.docs.with(summary.id, (doc) => more(doc, me.id));
     // What the core does by itself once the meetings changed, done here to time it: the years
     // before the last held meeting's move into their archive documents.
     const t = performance.now();

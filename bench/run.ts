@@ -35,7 +35,7 @@ Object.assign(
   figures,
   quickAddFigures(quickAdd),
   runMeetingBench(),
-  runInsightsBench(),
+  await runInsightsBench(),
   relayLatencyFigures(relay),
   relayLoadFigures(load),
   syncLatencyFigures(latency),

@@ -22,30 +22,56 @@ export type GrowthPurpose = (typeof GROWTH_PURPOSES)[number];
 const time = (iso: string | null | undefined): number => (iso ? Date.parse(iso) : NaN);
 const share = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
+/**
+ * What several signals derive from a history, worked out once per history object: the overview
+ * computes every signal of every 1:1 again each time one changes, from histories the core keeps
+ * (a history is never changed once made, so the memo stays true).
+ */
+interface Derived {
+  /** Each meeting's time (ms), in the order of h.meetings. */
+  times: number[];
+  /** The items that were on each meeting's agenda: pinned to it, or carried on from it. */
+  agendas: Map<string, ItemRecord[]>;
+  meetings: Map<string, MeetingRecord>;
+}
+const derivedOf = new WeakMap<HealthHistory, Derived>();
+function derived(h: HealthHistory): Derived {
+  let d = derivedOf.get(h);
+  if (!d) {
+    const agendas = new Map<string, ItemRecord[]>();
+    const add = (meetingId: string, item: ItemRecord) => {
+      const list = agendas.get(meetingId);
+      if (list) list.push(item);
+      else agendas.set(meetingId, [item]);
+    };
+    for (const item of h.items) {
+      if (item.meetingId) add(item.meetingId, item);
+      if (item.carriedFrom && item.carriedFrom !== item.meetingId) add(item.carriedFrom, item);
+    }
+    d = { times: h.meetings.map((m) => time(m.scheduledFor)), agendas, meetings: new Map(h.meetings.map((m) => [m.id, m])) };
+    derivedOf.set(h, d);
+  }
+  return d;
+}
+
 /** Meetings that have happened or should have: at or before `now`, oldest first. */
-const pastMeetings = (h: HealthHistory, now: Date) => h.meetings.filter((m) => time(m.scheduledFor) <= now.getTime());
+function pastMeetings(h: HealthHistory, now: Date): MeetingRecord[] {
+  const { times } = derived(h);
+  return h.meetings.filter((_, k) => times[k]! <= now.getTime());
+}
 
 /** The last `n` held meetings, oldest first. */
 export function recentHeld(h: HealthHistory, now: Date, n = RECENT_HELD): MeetingRecord[] {
-  return pastMeetings(h, now)
-    .filter((m) => m.status === 'held')
-    .slice(-n);
+  const { times } = derived(h);
+  const held: MeetingRecord[] = [];
+  // Meetings are sorted by time: the recent ones are at the end.
+  for (let k = h.meetings.length - 1; k >= 0 && held.length < n; k--) {
+    if (h.meetings[k]!.status === 'held' && times[k]! <= now.getTime()) held.push(h.meetings[k]!);
+  }
+  return held.reverse();
 }
 
-/** The items that were on each meeting's agenda: pinned to it, or carried on from it. */
-function agendaIndex(h: HealthHistory): Map<string, ItemRecord[]> {
-  const index = new Map<string, ItemRecord[]>();
-  const add = (meetingId: string, item: ItemRecord) => {
-    const list = index.get(meetingId);
-    if (list) list.push(item);
-    else index.set(meetingId, [item]);
-  };
-  for (const item of h.items) {
-    if (item.meetingId) add(item.meetingId, item);
-    if (item.carriedFrom && item.carriedFrom !== item.meetingId) add(item.carriedFrom, item);
-  }
-  return index;
-}
+const agendaIndex = (h: HealthHistory): Map<string, ItemRecord[]> => derived(h).agendas;
 
 /** The earliest meeting still scheduled: items meant for "the next meeting" are on its agenda. */
 const nextScheduled = (h: HealthHistory) => h.meetings.find((m) => m.status === 'scheduled') ?? null;
@@ -195,7 +221,7 @@ export function startOf(h: HealthHistory): number {
 }
 
 export function purposes(h: HealthHistory, now: Date): PurposesSignal {
-  const meetings = new Map(h.meetings.map((m) => [m.id, m]));
+  const { meetings } = derived(h);
   const last = new Map<Purpose, number>();
   for (const item of h.items) {
     if (item.state !== 'discussed' || !item.purpose) continue;

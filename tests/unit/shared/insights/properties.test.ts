@@ -17,7 +17,7 @@ import { meetingNotes } from '../../../../src/shared/domain/series-doc.js';
 import { Purpose } from '../../../../src/shared/schemas.js';
 import { assessHealth } from '../../../../src/shared/insights/flags.js';
 import { combineHistories, readHealthHistory, type HealthHistory, type ItemRecord } from '../../../../src/shared/insights/history.js';
-import { healthSignals, purposes } from '../../../../src/shared/insights/signals.js';
+import { healthSignals, purposes, recentHeld } from '../../../../src/shared/insights/signals.js';
 import { seedSeries } from '../../helpers/series-doc.js';
 
 const DAY = 86_400_000;
@@ -177,6 +177,18 @@ describe('properties of the signals', () => {
         expect(both.items).toHaveLength(h.items.length);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  test('the last held meetings are those held at or before the time, oldest first, however often a history is asked', () => {
+    fc.assert(
+      fc.property(anyHistory, fc.integer({ min: -1200, max: 40 }), fc.integer({ min: 1, max: 8 }), (h, day, n) => {
+        const now = new Date(NOW.getTime() + day * 86_400_000);
+        const byDefinition = h.meetings.filter((m) => m.status === 'held' && Date.parse(m.scheduledFor) <= now.getTime()).slice(-n);
+        expect(recentHeld(h, now, n)).toEqual(byDefinition);
+        expect(recentHeld(h, now, n)).toEqual(byDefinition);
+      }),
+      { numRuns: 300 },
     );
   });
 });
