@@ -1,7 +1,8 @@
 /**
  * Before the next meeting (from the end of the one before; never while one is held), the 1:1's
- * most pressing flag sits at the top of the agenda with one thing to do about it: add a suggested question (which clears the flag for both people as soon as
- * the item is on the agenda) or dismiss it on this device for a while.
+ * most pressing flag sits at the top of the agenda with one thing to do about it: add a suggested
+ * question (which clears the flag for both people as soon as the item is on the agenda) or
+ * dismiss it on this device for a while.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { addAgendaItem } from '../../shared/domain/commands.js';

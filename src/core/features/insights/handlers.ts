@@ -1,4 +1,4 @@
-/** Health insights: the overview across my 1:1s, and nudges dismissed on this device. */
+/** Health insights: the overview across my 1:1s, nudges dismissed on this device, and the report exported on request. */
 import { z } from 'zod';
 import { Id, SeriesRef } from '../../../shared/schemas.js';
 import { activeDismissals, dismiss, FlagIdSchema } from '../../../shared/insights/dismissals.js';
