@@ -8,7 +8,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { NestingTooDeep, checkNesting } from '../src/node/docstore/nesting.js';
+import { NestingTooDeep, checkNesting, heldStructs } from '../src/node/docstore/nesting.js';
 import { MESSAGE_STATE_VECTOR } from '../src/shared/relay-protocol.js';
 import { countStructs } from './update-scan.js';
 
@@ -122,10 +122,14 @@ function parseSync(
       } catch (error) {
         throw invalid('malformed update', error, true);
       }
-      if (structs > limits.maxStructs) {
-        throw new ProtocolViolation(Close.policyViolation, `an update of more than ${limits.maxStructs} structs`, true);
+      // Structs the room holds pending are measured again with each update (nesting.ts) and merged
+      // again by Yjs: they count as part of it, which also bounds what a room can be made to hold.
+      const held = doc ? heldStructs(doc).length : 0;
+      if (structs + held > limits.maxStructs) {
+        const detail = held ? `: with ${held} the room holds pending` : '';
+        throw new ProtocolViolation(Close.policyViolation, `an update of more than ${limits.maxStructs} structs${detail}`, true);
       }
-      if (!spend(structs)) throw new ProtocolViolation(Close.policyViolation, 'work budget exceeded', true);
+      if (!spend(structs + held)) throw new ProtocolViolation(Close.policyViolation, 'work budget exceeded', true);
       try {
         checkNesting(Y.decodeUpdate(payload), doc);
       } catch (error) {

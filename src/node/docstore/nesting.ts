@@ -6,7 +6,11 @@
  *
  * Depth is counted from the update's own structs and, where they hang under types the document
  * already holds, from those types' ancestry in the document, so nesting built one level per update
- * is caught too. Walks are iterative and memoised: any depth is safe to measure.
+ * is caught too. Structs whose parent nobody has yet are held by Yjs as pending and integrated
+ * when it arrives: nesting sent innermost part first, each part within the bound, would otherwise
+ * pass part by part and integrate past it all at once. So the document's pending structs are
+ * measured with the update, as the part of it they become. Walks are iterative and memoised: any
+ * depth is safe to measure.
  */
 import * as Y from 'yjs';
 
@@ -20,15 +24,28 @@ export class NestingTooDeep extends Error {
 type Struct = Y.Item | Y.GC | Y.Skip;
 type Decoded = { structs: Struct[] };
 
-/** The update's structs by client, each in clock order as the encoding keeps them. */
-function byClient(structs: Struct[]): Map<number, Struct[]> {
+/** Structs by client, each in clock order (as an update's encoding keeps them; `sort` for several updates' structs). */
+function byClient(structs: Struct[], sort: boolean): Map<number, Struct[]> {
   const clients = new Map<number, Struct[]>();
   for (const struct of structs) {
     let list = clients.get(struct.id.client);
     if (!list) clients.set(struct.id.client, (list = []));
     list.push(struct);
   }
+  if (sort) for (const list of clients.values()) list.sort((a, b) => a.id.clock - b.id.clock);
   return clients;
+}
+
+/** Decoded once per pending state: Yjs replaces the bytes whenever what it holds changes. */
+const decodedPending = new WeakMap<Uint8Array, Struct[]>();
+
+/** The structs `doc` holds pending, waiting for structs it does not have yet. */
+export function heldStructs(doc: Y.Doc): Struct[] {
+  const pending = doc.store.pendingStructs;
+  if (!pending) return [];
+  let structs = decodedPending.get(pending.update);
+  if (!structs) decodedPending.set(pending.update, (structs = Y.decodeUpdateV2(pending.update).structs as Struct[]));
+  return structs;
 }
 
 function findIn(list: Struct[] | undefined, clock: number): Struct | null {
@@ -63,10 +80,13 @@ function depthInDoc(doc: Y.Doc, id: Y.ID, max: number): number {
 
 /**
  * Throws NestingTooDeep if integrating the decoded update into `doc` would put a type deeper than
- * `max`. Without a document, types the update hangs under count as roots.
+ * `max`, its own or one `doc` holds pending. Without a document, types the update hangs under
+ * count as roots.
  */
 export function checkNesting(decoded: Decoded, doc: Y.Doc | null, max = MAX_NESTING_DEPTH): void {
-  const clients = byClient(decoded.structs);
+  const held = doc ? heldStructs(doc) : [];
+  const structs = held.length ? [...decoded.structs, ...held] : decoded.structs;
+  const clients = byClient(structs, held.length > 0);
   /** Depth of the type each item lands in (a root type's children are at 1). */
   const depths = new Map<Y.Item, number>();
   const depthOf = (start: Y.Item): number => {
@@ -85,7 +105,7 @@ export function checkNesting(decoded: Decoded, doc: Y.Doc | null, max = MAX_NEST
       const next = typeof parent === 'string' ? null : parent instanceof Y.ID ? parent : (item.origin ?? item.rightOrigin);
       const inUpdate = next ? findIn(clients.get(next.client), next.clock) : null;
       if (inUpdate instanceof Y.Item) {
-        if (chain.length > decoded.structs.length) throw new NestingTooDeep('the update places its items in a cycle');
+        if (chain.length > structs.length) throw new NestingTooDeep('the update places its items in a cycle');
         chain.push({ item, step });
         item = inUpdate;
         continue;
@@ -101,7 +121,7 @@ export function checkNesting(decoded: Decoded, doc: Y.Doc | null, max = MAX_NEST
     }
     return depth;
   };
-  for (const struct of decoded.structs) {
+  for (const struct of structs) {
     if (struct instanceof Y.Item && struct.content instanceof Y.ContentType && depthOf(struct) > max) {
       throw new NestingTooDeep(`the update nests types more than ${max} deep`);
     }

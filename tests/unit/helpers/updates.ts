@@ -16,3 +16,28 @@ export function halfValidUpdate(update: Uint8Array): Uint8Array {
   }
   throw new Error('the cut update still decodes');
 }
+
+/**
+ * Nesting built in `chains` parts of `depth` levels each, every part by its own client under the
+ * innermost type of the part before: one update per part, outermost first. Delivered innermost
+ * first, each part hangs under a type the receiver does not have yet, so Yjs holds it as pending
+ * until the part above it arrives.
+ */
+export function nestedChainUpdates(chains: number, depth: number, fragment = 'deep'): Uint8Array[] {
+  const author = new Y.Doc();
+  let parent: Y.XmlFragment | Y.XmlElement = author.getXmlFragment(fragment);
+  const updates: Uint8Array[] = [];
+  for (let c = 0; c < chains; c++) {
+    author.clientID = 1000 + c;
+    const before = Y.encodeStateVector(author);
+    author.transact(() => {
+      for (let i = 0; i < depth; i++) {
+        const quote: Y.XmlElement = new Y.XmlElement('blockquote');
+        parent.insert(0, [quote]);
+        parent = quote;
+      }
+    });
+    updates.push(Y.encodeStateAsUpdate(author, before));
+  }
+  return updates;
+}

@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { Close, DEFAULT_MESSAGE_LIMITS, ProtocolViolation, parseClientMessage } from '../../../server/protocol.js';
 import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
-import { halfValidUpdate } from '../helpers/updates.js';
+import { halfValidUpdate, nestedChainUpdates } from '../helpers/updates.js';
 
 function message(...parts: (number | Uint8Array | string)[]): Uint8Array {
   const e = encoding.createEncoder();
@@ -113,6 +113,19 @@ describe('parseClientMessage', () => {
     map.set('k10', 10);
     expect(() => parseClientMessage(message(0, 2, Y.encodeStateAsUpdate(doc)), null, limits)).toThrow(
       expect.objectContaining({ code: Close.policyViolation, message: 'an update of more than 10 structs', updateRejected: true }),
+    );
+    // Structs the room holds pending count with each update, in the cap and in the sender's budget.
+    const room = new Y.Doc();
+    Y.applyUpdate(room, nestedChainUpdates(2, 6)[1]!);
+    const spent: number[] = [];
+    const spend = (structs: number) => spent.push(structs) > 0;
+    const fits = new Y.Doc();
+    for (let i = 0; i < 4; i++) fits.getMap('m').set(`k${i}`, i);
+    expect(parseClientMessage(message(0, 2, Y.encodeStateAsUpdate(fits)), room, limits, spend)).toMatchObject({ structs: 4 });
+    expect(spent).toEqual([10]);
+    fits.getMap('m').set('k4', 4);
+    expect(() => parseClientMessage(message(0, 2, Y.encodeStateAsUpdate(fits)), room, limits, spend)).toThrow(
+      expect.objectContaining({ code: Close.policyViolation, message: 'an update of more than 10 structs: with 6 the room holds pending' }),
     );
     expect(() => parseClientMessage(message(0, 0, new Uint8Array(65)), null, limits)).toThrow(
       expect.objectContaining({ code: Close.policyViolation, message: 'a state vector over 64 bytes' }),

@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { halfValidUpdate } from '../helpers/updates.js';
+import { halfValidUpdate, nestedChainUpdates } from '../helpers/updates.js';
 import { MAX_NESTING_DEPTH } from '../../../src/node/docstore/nesting.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import {
@@ -201,6 +201,24 @@ describe('a malformed message or frame closes only that connection', () => {
     bystanderA.doc.getXmlFragment('deep').delete(0, 1);
     await waitFor(() => bystanderB.doc.getXmlFragment('deep').length === 0, 'the deletion of the nested blocks to sync');
     await othersStillServed('[deleted deep]');
+  });
+
+  it('closes with 1007 on nesting past the bound delivered innermost part first, held pending, and forwards none of it', async () => {
+    const ws = await openSocket(roomUrl());
+    // Two parts, each within the bound, together past it: the inner part waits in the room for the outer one.
+    const [outer, inner] = nestedChainUpdates(2, MAX_NESTING_DEPTH / 2 + 1, 'reversed');
+    ws.send(syncUpdateMessage(inner!));
+    ws.send(syncUpdateMessage(outer!));
+    const outcome = await new Promise<number | 'forwarded'>((resolve) => {
+      ws.once('close', (code) => resolve(code));
+      bystanderB.doc.on('update', () => bystanderB.doc.getXmlFragment('reversed').length > 0 && resolve('forwarded'));
+    });
+    expect(outcome).toBe(1007);
+    await othersStillServed('[reversed]');
+    expect(bystanderB.doc.getXmlFragment('reversed').length).toBe(0);
+    expect(log.lines().some((l) => l.msg === 'closing connection' && String(l.reason).includes('nests types more than'))).toBe(true);
+    const metrics = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+    expect(metrics).toMatch(/^tandem_relay_closes_total\{reason="update-refused"\} [1-9]/m);
   });
 
   it('closes with 1007 on a malformed awareness update', async () => {

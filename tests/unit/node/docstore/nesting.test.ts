@@ -3,6 +3,7 @@ import { expect, test } from 'vitest';
 import { TandemError } from '../../../../src/shared/errors.js';
 import { MAX_NESTING_DEPTH, NestingTooDeep, checkNesting } from '../../../../src/node/docstore/nesting.js';
 import { applyChecked } from '../../../../src/node/docstore/update-log.js';
+import { nestedChainUpdates } from '../../helpers/updates.js';
 
 /** Nests `depth` blockquotes under `parent` in one transaction; returns the innermost. */
 function nest(doc: Y.Doc, parent: Y.XmlFragment | Y.XmlElement, depth: number): Y.XmlFragment | Y.XmlElement {
@@ -90,4 +91,21 @@ test('types inserted beside deep ones land at their own depth; maps in maps coun
     map = inner;
   }
   expect(() => checkNesting(Y.decodeUpdate(Y.encodeStateAsUpdate(maps)), null)).toThrow(NestingTooDeep);
+});
+
+test('nesting delivered innermost part first, each part held pending until its parent arrives, is refused at the part that completes it', () => {
+  // Three parts of 100 levels: each alone within the bound, 300 together.
+  const [outer, middle, inner] = nestedChainUpdates(3, 100, 'notes');
+  const replica = new Y.Doc();
+  applyChecked(replica, inner!, null);
+  applyChecked(replica, middle!, null);
+  expect(replica.store.pendingStructs).not.toBeNull();
+  expect(() => applyChecked(replica, outer!, null)).toThrow(/nests types more than/);
+  expect(depthOf(replica)).toBe(0);
+  // Within the bound, the same delivery order is applied whole once the outermost part arrives.
+  const [top, bottom] = nestedChainUpdates(2, MAX_NESTING_DEPTH / 2, 'notes');
+  const fine = new Y.Doc();
+  applyChecked(fine, bottom!, null);
+  applyChecked(fine, top!, null);
+  expect(depthOf(fine)).toBe(MAX_NESTING_DEPTH);
 });
