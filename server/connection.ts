@@ -9,15 +9,18 @@ import type { Metrics } from './metrics.js';
 import {
   Close,
   ProtocolViolation,
+  admitScanned,
   parseClientMessage,
   type MessageLimits,
   syncStep1Message,
   syncStep2Message,
   stateVectorMessage,
+  updatePayload,
   type ClientMessage,
 } from './protocol.js';
 import { TokenBucket } from './rate-limit.js';
 import type { Peer, Room, Rooms } from './rooms.js';
+import { ScanPoolBusy, type ScanPool } from './scan-pool.js';
 
 /** A peer that answers no ping for this long is gone (a sleeping laptop, a dropped network). */
 const KEEPALIVE_MS = 30_000;
@@ -42,6 +45,9 @@ export interface ConnectionContext {
   syncedMessageBytes: number;
   /** Bytes queued for a peer beyond which it is too slow to keep up and is disconnected. */
   maxBufferedBytes: number;
+  /** Where updates of `offloadBytes` or more are scanned, off the event loop. */
+  scans: ScanPool;
+  offloadBytes: number;
 }
 
 /** What one connection may cost per second (bursts: one largest message, or update, at once). */
@@ -93,6 +99,8 @@ class Connection implements Peer {
   private closing = false;
   private synced = false;
   private alive = true;
+  /** While an update of this connection is scanned on a worker, what it sends next waits here, to be handled after it in order. */
+  private backlog: Uint8Array[] | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -142,6 +150,8 @@ class Connection implements Peer {
     this.closing = true;
     this.ctx.metrics.closesByReason.inc({ reason: reasonLabel(reason) });
     if (code !== Close.goingAway) this.ctx.logger.warn({ room: this.ctx.tag(this.roomName), code, reason }, 'closing connection');
+    // A socket paused behind a scan must read the client's answering close frame, or the close waits out ws's 30 s timeout.
+    this.ws.resume();
     this.ws.close(code, closeReason(reason));
   }
 
@@ -159,15 +169,75 @@ class Connection implements Peer {
     if (!this.own.bytes.take(bytes.byteLength) || !this.shared.bytes.take(bytes.byteLength)) {
       return this.close(Close.policyViolation, 'byte budget exceeded');
     }
+    if (this.backlog) this.backlog.push(bytes);
+    else this.process(this.room, bytes);
+  }
+
+  /** Handles a message, or hands it to a worker and returns true. */
+  private process(room: Room, bytes: Uint8Array): boolean {
+    const payload = bytes.byteLength >= this.ctx.offloadBytes ? updatePayload(bytes) : null;
+    if (payload) {
+      this.offload(room, bytes, payload);
+      return true;
+    }
     let message: ClientMessage;
     try {
-      message = parseClientMessage(bytes, this.room.doc, this.ctx.limits, this.spendStructs);
+      message = parseClientMessage(bytes, room.doc, this.ctx.limits, this.spendStructs);
     } catch (error) {
-      const violation = error as ProtocolViolation;
-      if (violation.updateRejected) this.ctx.metrics.updatesRejected.inc();
-      return this.close(violation.code, violation.message);
+      this.refuse(error);
+      return false;
     }
-    this.handle(this.room, message);
+    this.handle(room, message);
+    return false;
+  }
+
+  /** Scans a large update on a worker; this connection's later messages wait for it, and the socket stops reading. */
+  private offload(room: Room, bytes: Uint8Array, payload: Uint8Array): void {
+    this.backlog = [];
+    this.ws.pause();
+    const held = room.doc.store.pendingStructs?.update ?? null;
+    this.ctx.scans.scan(payload, held, this.ctx.limits).then(
+      (scan) => {
+        if (this.closing) return;
+        let message: ClientMessage;
+        try {
+          // Scanned with the structs the room held pending then; if they changed meanwhile, it is measured again here.
+          message =
+            (room.doc.store.pendingStructs?.update ?? null) === held
+              ? admitScanned(payload, scan, room.doc, this.ctx.limits, this.spendStructs)
+              : parseClientMessage(bytes, room.doc, this.ctx.limits, this.spendStructs);
+        } catch (error) {
+          return this.refuse(error);
+        }
+        this.handle(room, message);
+        this.drain(room);
+      },
+      (error: Error) => {
+        if (error instanceof ProtocolViolation) return this.refuse(error);
+        // The update was never looked at: the client keeps it and sends it again when it reconnects.
+        if (error instanceof ScanPoolBusy) return this.close(Close.tryAgainLater, 'relay busy checking updates');
+        this.close(Close.internalError, `update could not be checked: ${error.message}`);
+      },
+    );
+  }
+
+  private drain(room: Room): void {
+    const waiting = this.backlog!;
+    this.backlog = null;
+    while (waiting.length > 0 && !this.closing) {
+      if (this.process(room, waiting.shift()!)) {
+        // Offloaded again: the rest waits behind that one too.
+        this.backlog!.push(...waiting);
+        return;
+      }
+    }
+    if (!this.closing) this.ws.resume();
+  }
+
+  private refuse(error: unknown): void {
+    const violation = error as ProtocolViolation;
+    if (violation.updateRejected) this.ctx.metrics.updatesRejected.inc();
+    this.close(violation.code, violation.message);
   }
 
   private handle(room: Room, message: ClientMessage): void {

@@ -8,7 +8,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { NestingTooDeep, checkNesting, heldStructs } from '../src/node/docstore/nesting.js';
+import { NestingTooDeep, checkAnchors, heldStructs, nestingAnchors, type Anchors } from '../src/node/docstore/nesting.js';
 import { MESSAGE_STATE_VECTOR } from '../src/shared/relay-protocol.js';
 import { countStructs } from './update-scan.js';
 
@@ -115,31 +115,102 @@ function parseSync(
       return { kind: 'sync-step1', stateVector: payload };
     case SYNC_STEP2:
     case SYNC_UPDATE: {
-      // Measured before decoding, so neither the cap nor the sender's budget is spent on decoding first.
-      let structs;
-      try {
-        structs = countStructs(payload, limits.maxStructs);
-      } catch (error) {
-        throw invalid('malformed update', error, true);
-      }
-      // Structs the room holds pending are measured again with each update (nesting.ts) and merged
-      // again by Yjs: they count as part of it, which also bounds what a room can be made to hold.
-      const held = doc ? heldStructs(doc).length : 0;
-      if (structs + held > limits.maxStructs) {
-        const detail = held ? `: with ${held} the room holds pending` : '';
-        throw new ProtocolViolation(Close.policyViolation, `an update of more than ${limits.maxStructs} structs${detail}`, true);
-      }
-      if (!spend(structs + held)) throw new ProtocolViolation(Close.policyViolation, 'work budget exceeded', true);
-      try {
-        checkNesting(Y.decodeUpdate(payload), doc);
-      } catch (error) {
-        throw invalid(error instanceof NestingTooDeep ? 'update refused' : 'malformed update', error, true);
-      }
+      // Counted before decoding, so neither the cap nor the sender's budget is spent on decoding first.
+      const structs = countUpdate(payload, limits);
+      const held = doc ? heldStructs(doc) : [];
+      charge(structs, held.length, limits, spend);
+      checkUpdateNesting(measureUpdate(payload, held), doc);
       return { kind: 'update', update: payload, structs };
     }
     default:
       throw new ProtocolViolation(Close.unsupportedData, `unknown sync message type ${type}`);
   }
+}
+
+function countUpdate(payload: Uint8Array, limits: MessageLimits): number {
+  let structs;
+  try {
+    structs = countStructs(payload, limits.maxStructs);
+  } catch (error) {
+    throw invalid('malformed update', error, true);
+  }
+  if (structs > limits.maxStructs) throw tooManyStructs(limits, 0);
+  return structs;
+}
+
+const tooManyStructs = (limits: MessageLimits, held: number) =>
+  new ProtocolViolation(
+    Close.policyViolation,
+    `an update of more than ${limits.maxStructs} structs${held ? `: with ${held} the room holds pending` : ''}`,
+    true,
+  );
+
+/**
+ * Structs the room holds pending are measured again with each update (nesting.ts) and merged again
+ * by Yjs: they count as part of it, which also bounds what a room can be made to hold.
+ */
+function charge(structs: number, held: number, limits: MessageLimits, spend: (structs: number) => boolean): void {
+  if (structs + held > limits.maxStructs) throw tooManyStructs(limits, held);
+  if (!spend(structs + held)) throw new ProtocolViolation(Close.policyViolation, 'work budget exceeded', true);
+}
+
+function measureUpdate(payload: Uint8Array, held: Parameters<typeof nestingAnchors>[1]): Anchors {
+  try {
+    return nestingAnchors(Y.decodeUpdate(payload).structs, held);
+  } catch (error) {
+    throw invalid(error instanceof NestingTooDeep ? 'update refused' : 'malformed update', error, true);
+  }
+}
+
+function checkUpdateNesting(anchors: Anchors, doc: Y.Doc | null): void {
+  try {
+    checkAnchors(anchors, doc);
+  } catch (error) {
+    throw invalid('update refused', error, true);
+  }
+}
+
+/** The document update a sync step 2 or update message carries, or null for any other message (or one cut short). */
+export function updatePayload(bytes: Uint8Array): Uint8Array | null {
+  try {
+    const decoder = decoding.createDecoder(bytes);
+    if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return null;
+    const type = decoding.readVarUint(decoder);
+    return type === SYNC_STEP2 || type === SYNC_UPDATE ? decoding.readVarUint8Array(decoder) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What can be known of an update without its room: measured on a worker thread for large ones (scan-pool.ts). */
+export interface ScannedUpdate {
+  structs: number;
+  /** Structs of `held` (the room's pending structs, as Yjs encodes them) measured with it. */
+  held: number;
+  anchors: Anchors;
+}
+
+/** Counts, decodes and measures an update with the room's pending structs `held`; throws a ProtocolViolation as parsing would. */
+export function scanUpdate(payload: Uint8Array, held: Uint8Array | null, limits: MessageLimits): ScannedUpdate {
+  const structs = countUpdate(payload, limits);
+  const heldStructs = held ? (Y.decodeUpdateV2(held).structs as Parameters<typeof nestingAnchors>[1]) : [];
+  return { structs, held: heldStructs.length, anchors: measureUpdate(payload, heldStructs) };
+}
+
+/**
+ * The update message of a scanned update, once charged to its sender and checked against the
+ * room's document (which must hold the same pending structs as when it was scanned).
+ */
+export function admitScanned(
+  payload: Uint8Array,
+  scan: ScannedUpdate,
+  doc: Y.Doc,
+  limits: MessageLimits,
+  spend: (structs: number) => boolean,
+): ClientMessage {
+  charge(scan.structs, scan.held, limits, spend);
+  checkUpdateNesting(scan.anchors, doc);
+  return { kind: 'update', update: payload, structs: scan.structs };
 }
 
 /**

@@ -14,6 +14,7 @@ import { Metrics } from './metrics.js';
 import { Close, DEFAULT_MESSAGE_LIMITS } from './protocol.js';
 import { roomTagger } from './room-tag.js';
 import { Rooms } from './rooms.js';
+import { ScanPool } from './scan-pool.js';
 import { openPostgresStore } from './store/postgres.js';
 import type { RoomStore } from './store/room-store.js';
 import { openSqliteStore } from './store/sqlite.js';
@@ -33,6 +34,12 @@ export interface Relay {
 const CLOSE_GRACE_MS = 2000;
 const DAY_MS = 24 * 3600 * 1000;
 const STORAGE_CHECK_MS = 5000;
+/**
+ * Updates this large or larger are scanned off the event loop (scan-pool.ts): a keystroke is tens
+ * of bytes, a paste a few KiB, and 16 KiB of dense structs take a few milliseconds to decode.
+ */
+const OFFLOAD_BYTES = 16 * 1024;
+const SCAN_POOL = { workers: 1, maxJobs: 16, maxHeapMb: 512 };
 
 /** PostgreSQL when a URL is given (rooms shared with other relays), else DIR/relay.db. */
 function openStore(config: RelayConfig, logger: Logger): Promise<RoomStore> {
@@ -46,7 +53,12 @@ function openStore(config: RelayConfig, logger: Logger): Promise<RoomStore> {
   });
 }
 
-export async function startRelay(options: RelayOptions, logger: Logger = stdoutLogger()): Promise<Relay> {
+/** `scans`: where large updates are scanned, by default a pool of its own. */
+export async function startRelay(
+  options: RelayOptions,
+  logger: Logger = stdoutLogger(),
+  scans: ScanPool = new ScanPool(SCAN_POOL),
+): Promise<Relay> {
   const config = validateSettings(options);
   const store = await openStore(config, logger);
   const tag = roomTagger(store.logKey);
@@ -90,6 +102,8 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
     limits: DEFAULT_MESSAGE_LIMITS,
     syncedMessageBytes: Math.min(config.syncedMessageBytes, config.maxMessageBytes),
     maxBufferedBytes: 4 * config.maxMessageBytes,
+    scans,
+    offloadBytes: OFFLOAD_BYTES,
   };
   const gate = new Gatekeeper(store, config.key, (room) => rooms.secretHash(room));
   const server = createRelayServer({
@@ -172,7 +186,7 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
     const unstored = await roomsClosed;
     // Never confirmed to their senders, who keep them and send them again to whichever relay they reach next.
     if (unstored > 0) logger.error({ unstored }, 'updates could not be stored before stopping');
-    await store.close();
+    await Promise.all([store.close(), scans.close()]);
     logger.info('stopped');
   };
   let closing: Promise<void> | null = null;

@@ -79,25 +79,38 @@ function depthInDoc(doc: Y.Doc, id: Y.ID, max: number): number {
 }
 
 /**
- * Throws NestingTooDeep if integrating the decoded update into `doc` would put a type deeper than
- * `max`, its own or one `doc` holds pending. Without a document, types the update hangs under
- * count as roots.
+ * Where an update's types hang, apart from any document: for each struct outside the update a
+ * chain of its ends at (client → clock → levels), the most levels of types the update nests below
+ * that struct's type; `root`, the most below a root type (or below something that never arrives,
+ * which counts as one). A plain, cloneable value: a worker thread can measure it.
  */
-export function checkNesting(decoded: Decoded, doc: Y.Doc | null, max = MAX_NESTING_DEPTH): void {
-  const held = doc ? heldStructs(doc) : [];
-  const structs = held.length ? [...decoded.structs, ...held] : decoded.structs;
-  const clients = byClient(structs, held.length > 0);
-  /** Depth of the type each item lands in (a root type's children are at 1). */
-  const depths = new Map<Y.Item, number>();
-  const depthOf = (start: Y.Item): number => {
+export interface Anchors {
+  root: number;
+  below: Map<number, Map<number, number>>;
+}
+
+const tooDeep = (max: number) => new NestingTooDeep(`the update nests types more than ${max} deep`);
+
+/**
+ * Measures the anchors of an update's structs together with `held`, the structs a document holds
+ * pending (which integrate with the update as part of it). Throws NestingTooDeep if the update
+ * alone already nests past `max`, or places its items in a cycle.
+ */
+export function nestingAnchors(structs: Struct[], held: Struct[], max = MAX_NESTING_DEPTH): Anchors {
+  const all = held.length ? [...structs, ...held] : structs;
+  const clients = byClient(all, held.length > 0);
+  const anchors: Anchors = { root: 0, below: new Map() };
+  /** For each item measured: the struct outside the update its chain ends at (null: a root), and the levels from there. */
+  const measured = new Map<Y.Item, { anchor: Y.ID | null; levels: number }>();
+  const measure = (start: Y.Item): { anchor: Y.ID | null; levels: number } => {
     // The chain that decides where an item lands: its parent type, or else the neighbour it was
     // inserted beside (whose parent it shares); `step` is 1 where the chain goes up a level.
     const chain: { item: Y.Item; step: number }[] = [];
-    let depth: number;
+    let end: { anchor: Y.ID | null; levels: number };
     for (let item = start; ;) {
-      const known = depths.get(item);
+      const known = measured.get(item);
       if (known !== undefined) {
-        depth = known;
+        end = known;
         break;
       }
       const parent = item.parent as unknown;
@@ -105,25 +118,56 @@ export function checkNesting(decoded: Decoded, doc: Y.Doc | null, max = MAX_NEST
       const next = typeof parent === 'string' ? null : parent instanceof Y.ID ? parent : (item.origin ?? item.rightOrigin);
       const inUpdate = next ? findIn(clients.get(next.client), next.clock) : null;
       if (inUpdate instanceof Y.Item) {
-        if (chain.length > structs.length) throw new NestingTooDeep('the update places its items in a cycle');
+        if (chain.length > all.length) throw new NestingTooDeep('the update places its items in a cycle');
         chain.push({ item, step });
         item = inUpdate;
         continue;
       }
-      // Under a root, or under something the document already holds (or nobody has yet, counted as a root).
-      depth = (next && doc && !inUpdate ? depthInDoc(doc, next, max) : 1) + step;
-      depths.set(item, depth);
+      // Under a root, or under something outside the update (a GC'd struct in it counts as a root).
+      end = { anchor: next && !inUpdate ? next : null, levels: step };
+      measured.set(item, end);
       break;
     }
     for (let i = chain.length - 1; i >= 0; i--) {
-      depth += chain[i]!.step;
-      depths.set(chain[i]!.item, depth);
+      end = { anchor: end.anchor, levels: end.levels + chain[i]!.step };
+      measured.set(chain[i]!.item, end);
     }
-    return depth;
+    return end;
   };
-  for (const struct of structs) {
-    if (struct instanceof Y.Item && struct.content instanceof Y.ContentType && depthOf(struct) > max) {
-      throw new NestingTooDeep(`the update nests types more than ${max} deep`);
+  for (const struct of all) {
+    if (!(struct instanceof Y.Item && struct.content instanceof Y.ContentType)) continue;
+    const { anchor, levels } = measure(struct);
+    // Whatever it hangs under is at depth 1 at least.
+    if (1 + levels > max) throw tooDeep(max);
+    if (!anchor) {
+      anchors.root = Math.max(anchors.root, levels);
+      continue;
+    }
+    let clocks = anchors.below.get(anchor.client);
+    if (!clocks) anchors.below.set(anchor.client, (clocks = new Map()));
+    clocks.set(anchor.clock, Math.max(clocks.get(anchor.clock) ?? 0, levels));
+  }
+  return anchors;
+}
+
+/**
+ * Throws NestingTooDeep if the measured anchors put a type deeper than `max` in `doc`. Without a
+ * document, the structs the update hangs under count as roots.
+ */
+export function checkAnchors(anchors: Anchors, doc: Y.Doc | null, max = MAX_NESTING_DEPTH): void {
+  if (1 + anchors.root > max) throw tooDeep(max);
+  for (const [client, clocks] of anchors.below) {
+    for (const [clock, levels] of clocks) {
+      if ((doc ? depthInDoc(doc, Y.createID(client, clock), max) : 1) + levels > max) throw tooDeep(max);
     }
   }
+}
+
+/**
+ * Throws NestingTooDeep if integrating the decoded update into `doc` would put a type deeper than
+ * `max`, its own or one `doc` holds pending. Without a document, types the update hangs under
+ * count as roots.
+ */
+export function checkNesting(decoded: Decoded, doc: Y.Doc | null, max = MAX_NESTING_DEPTH): void {
+  checkAnchors(nestingAnchors(decoded.structs, doc ? heldStructs(doc) : [], max), doc, max);
 }
