@@ -15,6 +15,7 @@
  * to hold every client.
  *
  * Run: npx tsx bench/relay-load.ts [--json FILE] [measureSeconds]
+ * Idle phase alone, with fewer connections on a shared machine: npx tsx bench/relay-load.ts --idle 3000
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -119,7 +120,7 @@ async function active(
   });
 }
 
-async function idle(start: () => Promise<RelayTarget>): Promise<number> {
+async function idle(start: () => Promise<RelayTarget>, connections = IDLE_ROOMS * IDLE_PER_ROOM): Promise<number> {
   const target = await start();
   try {
     return await withGenerators(async (generators) => {
@@ -127,7 +128,7 @@ async function idle(start: () => Promise<RelayTarget>): Promise<number> {
       await generators[0]!.run({ type: 'connect', mode: 'idle', url: target.url, params: paramsFor(target), rooms: ['warm'], perRoom: 1 });
       await new Promise((r) => setTimeout(r, 1000));
       const before = rssKb(target.pid);
-      const rooms = roomNames('idle', IDLE_ROOMS);
+      const rooms = roomNames('idle', Math.ceil(connections / IDLE_PER_ROOM));
       await Promise.all(
         generators.map((g, i) =>
           g.run({
@@ -141,7 +142,7 @@ async function idle(start: () => Promise<RelayTarget>): Promise<number> {
         ),
       );
       await new Promise((r) => setTimeout(r, 2000));
-      return (rssKb(target.pid) - before) / (IDLE_ROOMS * IDLE_PER_ROOM);
+      return (rssKb(target.pid) - before) / (rooms.length * IDLE_PER_ROOM);
     });
   } finally {
     await target.close();
@@ -193,8 +194,27 @@ export function formatRelayLoad(results: LoadResult[]): string {
   ].join('\n');
 }
 
+/** The idle phase alone, for each server, with `connections` idle connections. */
+export async function measureIdle(connections: number): Promise<{ server: string; idleKbPerConn: number }[]> {
+  const results = [];
+  for (const [server, start] of [
+    ['tandem', startTandem],
+    ['reference', startReference],
+  ] as const) {
+    results.push({ server, idleKbPerConn: await idle(start, connections) });
+  }
+  return results;
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
+  const idleOnly = args.indexOf('--idle');
+  if (idleOnly >= 0) {
+    const connections = Number(args[idleOnly + 1]);
+    for (const r of await measureIdle(connections))
+      console.log(`${r.server}: ${r.idleKbPerConn.toFixed(1)} KB per idle connection (${connections} connections)`);
+    process.exit(0);
+  }
   const json = jsonFile(args);
   const seconds = Number(args.find((a) => /^\d+$/.test(a)) ?? 20);
   const results = await measureRelayLoad({ measureMs: seconds * 1000 });

@@ -88,6 +88,16 @@ function requestUrl(req: IncomingMessage): URL | null {
   }
 }
 
+/**
+ * Counts `emitter` under `address` until it closes. `on`, not `once` (which wraps each listener in a
+ * bound function with a state object, some 400 bytes an idle connection keeps), and outside
+ * `upgrade`, whose closures would keep that function's whole context alive with it.
+ */
+function countUntilClosed(counts: PerAddress, address: string, emitter: Pick<Duplex, 'on'> | Pick<WebSocket, 'on'>): void {
+  counts.add(address, 1);
+  (emitter as Duplex).on('close', () => counts.add(address, -1));
+}
+
 async function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations, req: IncomingMessage, socket: Duplex, head: Buffer) {
   const onError = (error: Error) => ctx.logger.warn({ error: error.message }, 'socket error before upgrade');
   socket.on('error', onError);
@@ -156,8 +166,7 @@ async function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations,
       upgraded = true;
       // From here ws owns the socket and reports its errors on the WebSocket.
       socket.off('error', onError);
-      open.add(address, 1);
-      ws.once('close', () => open.add(address, -1));
+      countUntilClosed(open, address, ws);
       ctx.onConnection(ws, room, address);
     });
   } finally {
@@ -198,8 +207,7 @@ export function createRelayServer(ctx: HttpContext): Server {
       socket.destroy();
       return;
     }
-    sockets.add(address, 1);
-    socket.once('close', () => sockets.add(address, -1));
+    countUntilClosed(sockets, address, socket);
   });
   const creations = new Creations(ctx.limits.roomsPerMinute);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -42,8 +42,8 @@ export interface RoomQuota {
 
 export class Room {
   readonly awareness: Awareness;
-  /** Each peer with the awareness client ids it speaks for, removed when it leaves. */
-  private readonly peers = new Map<Peer, Set<number>>();
+  /** Each peer with the awareness client ids it speaks for (made at its first presence: most idle peers have none), removed when it leaves. */
+  private readonly peers = new Map<Peer, Set<number> | null>();
   private readonly presenceChanged = new Set<number>();
   private presenceTimer: NodeJS.Timeout | null = null;
 
@@ -65,13 +65,12 @@ export class Room {
   }
 
   add(peer: Peer): void {
-    this.peers.set(peer, new Set());
+    this.peers.set(peer, null);
   }
 
   remove(peer: Peer): void {
     const ids = this.peers.get(peer);
-    if (!ids) return;
-    this.peers.delete(peer);
+    if (!this.peers.delete(peer) || !ids) return;
     removeAwarenessStates(this.awareness, [...ids], null);
   }
 
@@ -88,8 +87,8 @@ export class Room {
 
   /** Applies a presence update that has already passed the protocol's checks. */
   applyAwareness(update: Uint8Array, origin: Peer): void {
-    const ids = this.peers.get(origin);
-    if (ids) {
+    if (this.peers.has(origin)) {
+      const ids = this.peers.get(origin) ?? new Set<number>();
       const decoder = decoding.createDecoder(update);
       const added = new Set<number>();
       for (let i = decoding.readVarUint(decoder); i > 0; i--) {
@@ -124,8 +123,9 @@ export class Room {
   }
 
   private awarenessChanged({ added, updated, removed }: AwarenessChange, origin: unknown): void {
-    const ids = this.peers.get(origin as Peer);
-    if (ids) {
+    if (this.peers.has(origin as Peer)) {
+      let ids = this.peers.get(origin as Peer);
+      if (!ids) this.peers.set(origin as Peer, (ids = new Set()));
       for (const id of added) ids.add(id);
       for (const id of removed) ids.delete(id);
     }
