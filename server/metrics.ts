@@ -25,10 +25,11 @@ export class Metrics {
   private readonly histogram = (name: string, help: string) =>
     new Histogram({ name, help, buckets: LATENCY_BUCKETS, registers: [this.registry] });
 
-  readonly messagesIn = this.counter('tandem_relay_messages_in_total', 'WebSocket messages received from clients.');
-  readonly messagesOut = this.counter('tandem_relay_messages_out_total', 'WebSocket messages sent to clients.');
-  readonly bytesIn = this.counter('tandem_relay_bytes_in_total', 'Payload bytes received from clients.');
-  readonly bytesOut = this.counter('tandem_relay_bytes_out_total', 'Payload bytes sent to clients.');
+  /**
+   * Counted on every message: plain numbers, handed to prom-client when scraped (its `inc`
+   * allocates two objects a call, four calls for each edit forwarded).
+   */
+  readonly traffic = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 };
   readonly authFailures = this.counter(
     'tandem_relay_auth_failures_total',
     'Upgrades refused for a missing or wrong key or room secret, by reason.',
@@ -54,6 +55,24 @@ export class Metrics {
 
   constructor(sources: GaugeSources) {
     this.loopDelay.enable();
+    const traffic = this.traffic;
+    const counted = (name: string, help: string, read: () => number) => {
+      let reported = 0;
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const now = read();
+          this.inc(now - reported);
+          reported = now;
+        },
+      });
+    };
+    counted('tandem_relay_messages_in_total', 'WebSocket messages received from clients.', () => traffic.messagesIn);
+    counted('tandem_relay_messages_out_total', 'WebSocket messages sent to clients.', () => traffic.messagesOut);
+    counted('tandem_relay_bytes_in_total', 'Payload bytes received from clients.', () => traffic.bytesIn);
+    counted('tandem_relay_bytes_out_total', 'Payload bytes sent to clients.', () => traffic.bytesOut);
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({
         name,

@@ -271,11 +271,20 @@ export const syncStep2Message = (doc: Y.Doc, stateVector: Uint8Array): Uint8Arra
 export const stateVectorMessage = (doc: Y.Doc): Uint8Array =>
   message(MESSAGE_STATE_VECTOR, (e) => encoding.writeVarUint8Array(e, Y.encodeStateVector(doc)));
 
-export const updateMessage = (update: Uint8Array): Uint8Array =>
-  message(MESSAGE_SYNC, (e) => {
-    encoding.writeVarUint(e, SYNC_UPDATE);
-    encoding.writeVarUint8Array(e, update);
-  });
+/** Written straight into a buffer of its size: it is made for every update forwarded. */
+export function updateMessage(update: Uint8Array): Uint8Array {
+  let lengthBytes = 1;
+  for (let n = update.byteLength; n > 0x7f; n >>>= 7) lengthBytes++;
+  const out = new Uint8Array(2 + lengthBytes + update.byteLength);
+  out[0] = MESSAGE_SYNC;
+  out[1] = SYNC_UPDATE;
+  let at = 2;
+  let n = update.byteLength;
+  for (; n > 0x7f; n >>>= 7) out[at++] = 0x80 | (n & 0x7f);
+  out[at++] = n;
+  out.set(update, at);
+  return out;
+}
 
 export const awarenessMessage = (awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array =>
   message(MESSAGE_AWARENESS, (e) => encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients)));

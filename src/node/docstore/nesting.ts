@@ -89,6 +89,8 @@ export interface Anchors {
   below: Map<number, Map<number, number>>;
 }
 
+const isType = (struct: Struct): struct is Y.Item => struct instanceof Y.Item && struct.content instanceof Y.ContentType;
+
 const tooDeep = (max: number) => new NestingTooDeep(`the update nests types more than ${max} deep`);
 
 /**
@@ -98,6 +100,8 @@ const tooDeep = (max: number) => new NestingTooDeep(`the update nests types more
  */
 export function nestingAnchors(structs: Struct[], held: Struct[], max = MAX_NESTING_DEPTH): Anchors {
   const all = held.length ? [...structs, ...held] : structs;
+  // A keystroke places no types: nothing to index (this runs on every update the relay receives).
+  if (!all.some(isType)) return { root: 0, below: new Map() };
   const clients = byClient(all, held.length > 0);
   const anchors: Anchors = { root: 0, below: new Map() };
   /** For each item measured: the struct outside the update its chain ends at (null: a root), and the levels from there. */
@@ -135,7 +139,7 @@ export function nestingAnchors(structs: Struct[], held: Struct[], max = MAX_NEST
     return end;
   };
   for (const struct of all) {
-    if (!(struct instanceof Y.Item && struct.content instanceof Y.ContentType)) continue;
+    if (!isType(struct)) continue;
     const { anchor, levels } = measure(struct);
     // Whatever it hangs under is at depth 1 at least.
     if (1 + levels > max) throw tooDeep(max);

@@ -5,7 +5,7 @@
 import * as encoding from 'lib0/encoding';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { Close, DEFAULT_MESSAGE_LIMITS, ProtocolViolation, parseClientMessage } from '../../../server/protocol.js';
+import { Close, DEFAULT_MESSAGE_LIMITS, ProtocolViolation, parseClientMessage, updateMessage } from '../../../server/protocol.js';
 import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 import { halfValidUpdate, nestedChainUpdates } from '../helpers/updates.js';
 
@@ -137,5 +137,12 @@ describe('parseClientMessage', () => {
     expect(() => parseClientMessage(message(1, awareness([1, 1, '1'], [2, 1, '2'], [3, 1, '3'])), null, limits)).toThrow(
       expect.objectContaining({ code: Close.policyViolation }),
     );
+  });
+
+  test('an update forwarded is the sync update message y-websocket reads, whatever its length', () => {
+    for (const length of [0, 1, 127, 128, 16_383, 16_384, 300_000]) {
+      const update = new Uint8Array(length).map((_, i) => i % 251);
+      expect(Buffer.from(updateMessage(update)).equals(message(0, 2, update)), `an update of ${length} bytes`).toBe(true);
+    }
   });
 });
