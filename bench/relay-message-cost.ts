@@ -2,7 +2,7 @@
  * The relay's own cost per edit, without sockets or load generators: what the p99 of
  * `relay_2k_p99_ms` is made of on the server side, measurable on a busy machine.
  *
- * Method: one relay's connection code (server/connection.ts) with its real rooms, store
+ * Method: one relay's connection code (server/connection.ts) with its real rooms, SQLite store
  * (relay.db with synchronous=FULL in a temp dir), metrics and logger, serving in-memory sockets
  * that record what is sent to them. 1,000 rooms of two peers; each edit is a keystroke's update
  * (one character typed into the room's text, as y-websocket sends it) received by one peer and
@@ -28,7 +28,7 @@ import { DEFAULT_MESSAGE_LIMITS } from '../server/protocol.js';
 import { roomTagger } from '../server/room-tag.js';
 import { Rooms } from '../server/rooms.js';
 import { ScanPool } from '../server/scan-pool.js';
-import { openRelayStore } from '../server/store.js';
+import { openSqliteStore } from '../server/store/sqlite.js';
 import { silentLogger } from '../src/node/log.js';
 import { MESSAGE_STATE_VECTOR } from '../src/shared/relay-protocol.js';
 
@@ -66,13 +66,15 @@ export interface MessageCost {
 
 export async function measureMessageCost(): Promise<MessageCost> {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-relay-cost-'));
-  const store = await openRelayStore(dir, 'full');
+  const store = await openSqliteStore(dir, 'full');
   const commits: number[] = [];
-  const rooms = new Rooms(store.updateLog, {
+  const rooms = new Rooms(store, {
     compactAfter: 500,
     idleUnloadMs: 60_000,
     maxRoomBytes: 64 * 1024 * 1024,
+    maxBacklogBytes: 64 * 1024 * 1024,
     onStoreFailed: () => {},
+    onCompactFailed: () => {},
     onStored: (ms) => commits.push(ms),
     onCompacted: () => {},
   });
@@ -96,17 +98,21 @@ export async function measureMessageCost(): Promise<MessageCost> {
     scans: new ScanPool({ workers: 1, maxJobs: 16, maxHeapMb: 512 }),
     offloadBytes: 16 * 1024,
   };
-  const pairs = Array.from({ length: ROOMS }, (_, i) => {
+  const pairs = [];
+  for (let i = 0; i < ROOMS; i++) {
+    // As the HTTP side does before the upgrade: the room is loaded (or created) while held.
+    const release = await rooms.hold(`room-${i}`, Buffer.alloc(32, i));
     const sockets = [new MemorySocket(), new MemorySocket()] as const;
     for (const socket of sockets) {
       serveConnection(socket as unknown as WebSocket, `room-${i}`, '127.0.0.1', ctx);
       socket.emit('message', syncMessage(0, Y.encodeStateVector(new Y.Doc())), true);
     }
+    release();
     const author = new Y.Doc();
     const updates: Buffer[] = [];
     author.on('update', (u: Uint8Array) => updates.push(syncMessage(2, u)));
-    return { sockets, author, updates };
-  });
+    pairs.push({ sockets, author, updates });
+  }
   const query = Buffer.from([MESSAGE_STATE_VECTOR]);
   const forward: number[] = [];
   const turn = () => new Promise((r) => setImmediate(r));
@@ -124,7 +130,7 @@ export async function measureMessageCost(): Promise<MessageCost> {
     if (n % 10 === 9) await turn();
   }
   await turn();
-  rooms.closeAll(1001, 'done');
+  await rooms.closeAll(1001, 'done');
   clientLog.stop();
   metrics.stop();
   await Promise.all([store.close(), ctx.scans.close()]);
