@@ -1,0 +1,158 @@
+/**
+ * Several relay instances sharing rooms through a real redis-server: stock y-websocket clients on
+ * different instances edit live, see each other's presence, keep working while Redis is down and
+ * converge when it returns.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startRelay, type Relay } from '../../../server/relay.js';
+import { silentLogger } from '../../../src/node/log.js';
+import { connectClient, metric, newRoom, newSecret, synced, tempDir, waitFor, type Client } from './helpers.js';
+import { redisMissing, startRedis, type RedisServer } from './redis-server.js';
+
+describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () => {
+  let redis: RedisServer;
+  const relays: Relay[] = [];
+  const dirs: ReturnType<typeof tempDir>[] = [];
+  const clients: Client[] = [];
+
+  beforeEach(async () => {
+    redis = await startRedis();
+  });
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await Promise.all(relays.splice(0).map((r) => r.close()));
+    for (const d of dirs.splice(0)) d.remove();
+    await redis.remove();
+  });
+
+  /** A relay instance with its own SQLite file, as instances on separate machines would have. */
+  const instance = async (redisUrl = redis.url) => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const relay = await startRelay({ port: 0, data: dir.path, redis: redisUrl }, silentLogger);
+    relays.push(relay);
+    return relay;
+  };
+
+  const client = (relay: Relay, room: string, secret: string) => {
+    const c = connectClient(relay.url, room, { secret });
+    clients.push(c);
+    return c;
+  };
+
+  const readyz = async (relay: Relay) => {
+    const res = await fetch(`http://127.0.0.1:${relay.port}/readyz`);
+    return `${res.status} ${await res.text()}`;
+  };
+
+  const metrics = async (relay: Relay) => (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+
+  it('carries edits both ways between clients on three different instances, and gives a latecomer everything', async () => {
+    const [one, two, three] = await Promise.all([instance(), instance(), instance()]);
+    for (const r of [one!, two!, three!]) await waitForReady(r);
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(one!, room, secret);
+    const b = client(two!, room, secret);
+    await Promise.all([synced(a), synced(b)]);
+    a.text.insert(0, 'from one');
+    await waitFor(() => b.text.toString() === 'from one', 'the client on instance two to see the edit made on one');
+    b.text.insert(b.text.length, ', from two');
+    await waitFor(() => a.text.toString() === 'from one, from two', 'the client on instance one to see the edit made on two');
+    // Instance three has never loaded the room: it learns it from the others when it joins the channel.
+    const late = client(three!, room, secret);
+    await waitFor(() => late.text.toString() === 'from one, from two', 'a latecomer on instance three to catch up');
+    late.text.insert(0, '> ');
+    await waitFor(() => a.text.toString() === '> from one, from two' && b.text.toString() === a.text.toString(), 'all three to agree');
+  });
+
+  it('shows presence across instances and takes it away when its owner leaves', async () => {
+    const [one, two] = await Promise.all([instance(), instance()]);
+    await Promise.all([waitForReady(one), waitForReady(two)]);
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(one, room, secret);
+    const b = client(two, room, secret);
+    await Promise.all([synced(a), synced(b)]);
+    a.provider.awareness.setLocalStateField('user', { name: 'Ada' });
+    const adaOnB = () => (b.provider.awareness.getStates().get(a.doc.clientID) as { user?: { name: string } } | undefined)?.user?.name;
+    await waitFor(() => adaOnB() === 'Ada', "Ada's presence to reach the client on the other instance");
+    a.destroy();
+    await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID), "Ada's presence to go when she leaves");
+  });
+
+  it('sends an edit through Redis once: the instance that receives it never publishes it again', async () => {
+    const [one, two] = await Promise.all([instance(), instance()]);
+    await Promise.all([waitForReady(one), waitForReady(two)]);
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(one, room, secret);
+    const b = client(two, room, secret);
+    await Promise.all([synced(a), synced(b)]);
+    const published = async (relay: Relay) =>
+      metric(await metrics(relay), 'tandem_relay_fanout_messages_total{direction="out",kind="update"}');
+    // A counter appears on /metrics once it has counted something.
+    const [fromOne, fromTwo] = [await published(one).catch(() => 0), await published(two).catch(() => 0)];
+    for (let i = 0; i < 5; i++) a.text.insert(i, String(i));
+    await waitFor(() => b.text.toString() === '01234', 'the edits to cross');
+    expect((await published(one)) - fromOne).toBe(5);
+    expect((await published(two).catch(() => 0)) - fromTwo).toBe(0);
+  });
+
+  it('keeps serving its own clients while Redis is down, says so on /readyz, and converges when Redis returns', async () => {
+    const [one, two] = await Promise.all([instance(), instance()]);
+    await Promise.all([waitForReady(one), waitForReady(two)]);
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(one, room, secret);
+    const a2 = client(one, room, secret);
+    const b = client(two, room, secret);
+    await Promise.all([synced(a), synced(a2), synced(b)]);
+    a.text.insert(0, 'before.');
+    await waitFor(() => b.text.toString() === 'before.', 'the first edit to cross');
+
+    await redis.stop();
+    await pollUntil(async () => (await readyz(one)) === '503 not ready: redis unreachable', 'instance one to report redis unreachable');
+    await pollUntil(async () => (await readyz(two)) === '503 not ready: redis unreachable', 'instance two to report redis unreachable');
+    // Each side edits apart; clients on the same instance still see each other live.
+    a.text.insert(a.text.length, ' one apart.');
+    b.text.insert(0, 'two apart. ');
+    await waitFor(() => a2.text.toString() === a.text.toString(), 'the neighbour on instance one to see the edit');
+    expect(a.text.toString()).not.toContain('two apart');
+
+    await redis.start();
+    await Promise.all([waitForReady(one), waitForReady(two)]);
+    await waitFor(
+      () => a.text.toString() === b.text.toString() && a.text.toString().includes('one apart') && b.text.toString().includes('two apart'),
+      'both sides to converge after Redis returns',
+      10_000,
+    );
+    expect(a2.text.toString()).toBe(a.text.toString());
+    // And live editing resumes.
+    b.text.insert(b.text.length, ' after');
+    await waitFor(() => a.text.toString().endsWith(' after'), 'a live edit after the outage');
+  });
+
+  it('starts while Redis is unreachable, serves clients, and is not ready until Redis answers', async () => {
+    await redis.stop();
+    const relay = await instance();
+    expect(await readyz(relay)).toBe('503 not ready: redis unreachable');
+    const c = client(relay, newRoom(), newSecret());
+    await synced(c);
+    await redis.start();
+    await waitForReady(relay);
+  });
+
+  async function waitForReady(relay: Relay): Promise<void> {
+    await pollUntil(async () => (await readyz(relay)) === '200 ready', 'the relay to be ready');
+  }
+});
+
+async function pollUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
