@@ -21,7 +21,9 @@ describe('relay configuration', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
 
   it('takes the Redis URL from --redis or TANDEM_RELAY_REDIS_URL, and stands alone without one', () => {
     expect(parseCommandLine(['--data', '/tmp/a', '--redis', 'redis://10.0.0.5:6379'], {}).redis).toBe('redis://10.0.0.5:6379');
-    expect(parseCommandLine(['--data', '/tmp/a'], { TANDEM_RELAY_REDIS_URL: 'rediss://:pw@cache:6380/2' }).redis).toBe('rediss://:pw@cache:6380/2');
+    expect(parseCommandLine(['--data', '/tmp/a'], { TANDEM_RELAY_REDIS_URL: 'rediss://:pw@cache:6380/2' }).redis).toBe(
+      'rediss://:pw@cache:6380/2',
+    );
     expect(parseCommandLine(['--data', '/tmp/a'], {}).redis).toBeUndefined();
   });
 

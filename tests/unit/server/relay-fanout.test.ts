@@ -3,11 +3,24 @@
  * different instances edit live, see each other's presence, keep working while Redis is down and
  * converge when it returns.
  */
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import { silentLogger } from '../../../src/node/log.js';
-import { connectClient, metric, newRoom, newSecret, synced, tempDir, waitFor, type Client } from './helpers.js';
+import {
+  SPAWNED_RELAY_TIMEOUT_MS,
+  connectClient,
+  metric,
+  newRoom,
+  newSecret,
+  spawnRelay,
+  synced,
+  tempDir,
+  waitFor,
+  type Client,
+  type RelayProcess,
+} from './helpers.js';
 import { redisMissing, startRedis, type RedisServer } from './redis-server.js';
 
 describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () => {
@@ -36,13 +49,13 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
     return relay;
   };
 
-  const client = (relay: Relay, room: string, secret: string) => {
+  const client = (relay: { url: string }, room: string, secret: string) => {
     const c = connectClient(relay.url, room, { secret });
     clients.push(c);
     return c;
   };
 
-  const readyz = async (relay: Relay) => {
+  const readyz = async (relay: { port: number }) => {
     const res = await fetch(`http://127.0.0.1:${relay.port}/readyz`);
     return `${res.status} ${await res.text()}`;
   };
@@ -147,7 +160,54 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
     await waitForReady(relay);
   });
 
-  async function waitForReady(relay: Relay): Promise<void> {
+  it(
+    'loses nothing when an instance is killed mid-edit: its clients reconnect through the balancer to another instance',
+    { timeout: SPAWNED_RELAY_TIMEOUT_MS * 2 },
+    async () => {
+      const [firstDir, secondDir] = [tempDir(), tempDir()];
+      dirs.push(firstDir, secondDir);
+      const start = (dir: { path: string }) => spawnRelay(['--port', '0', '--data', dir.path, '--redis', redis.url]);
+      const [first, second] = await Promise.all([start(firstDir), start(secondDir)]);
+      const processes: RelayProcess[] = [first, second];
+      const balancer = await tcpBalancer(first.port);
+      try {
+        for (const p of processes) await waitForReady(p);
+        const room = newRoom();
+        const secret = newSecret();
+        const writer = client({ url: `ws://127.0.0.1:${balancer.port}` }, room, secret);
+        const reader = client(second, room, secret);
+        await Promise.all([synced(writer), synced(reader)]);
+        let typed = 0;
+        const typing = setInterval(() => {
+          if (typed < 200) writer.text.insert(writer.text.length, String(typed++ % 10));
+        }, 2);
+        try {
+          await waitFor(() => reader.text.length >= 50, 'the first edits to reach the other instance');
+          balancer.target = second.port;
+          await first.stop('SIGKILL');
+          await waitFor(() => typed === 200, 'the writer to finish typing', 10_000);
+        } finally {
+          clearInterval(typing);
+        }
+        await waitFor(() => reader.text.toString() === writer.text.toString(), 'the reader to have every edit', 10_000);
+        expect(reader.text.length).toBe(200);
+        // The writer goes away and the surviving instance is killed too (no shutdown compaction to
+        // save what memory held): what it got through Redis and from the writer must be in its store.
+        writer.destroy();
+        reader.destroy();
+        await second.stop('SIGKILL');
+        const restarted = await start(secondDir);
+        processes.push(restarted);
+        const fresh = client(restarted, room, secret);
+        await waitFor(() => fresh.text.length === 200, 'a fresh client to find every edit after the restart', 10_000);
+      } finally {
+        balancer.close();
+        await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+      }
+    },
+  );
+
+  async function waitForReady(relay: { port: number }): Promise<void> {
     await pollUntil(async () => (await readyz(relay)) === '200 ready', 'the relay to be ready');
   }
 });
@@ -158,4 +218,32 @@ async function pollUntil(check: () => Promise<boolean>, what: string, timeoutMs 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A load balancer's part in miniature: forwards each TCP connection to the instance `target` names at the time. */
+async function tcpBalancer(target: number): Promise<{ port: number; target: number; close(): void }> {
+  const sockets = new Set<Socket>();
+  const state = { port: 0, target, close: () => {} };
+  const server: Server = createServer((downstream) => {
+    const upstream = connect(state.target, '127.0.0.1');
+    for (const [from, to] of [
+      [downstream, upstream],
+      [upstream, downstream],
+    ] as const) {
+      sockets.add(from);
+      from.pipe(to);
+      from.on('error', () => to.destroy());
+      from.on('close', () => {
+        sockets.delete(from);
+        to.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.port = (server.address() as { port: number }).port;
+  state.close = () => {
+    server.close();
+    for (const s of sockets) s.destroy();
+  };
+  return state;
 }
