@@ -29,6 +29,8 @@ export function freePort(): Promise<number> {
 export interface RedisServer {
   port: number;
   url: string;
+  /** The server's process id while it runs (benchmarks read its CPU time). */
+  pid(): number | undefined;
   /** Stops the server (SIGTERM) and resolves once it has exited. */
   stop(): Promise<void>;
   /** Starts it again on the same port, empty. */
@@ -77,6 +79,7 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    pid: () => child?.pid,
     stop,
     start,
     remove: async () => {
