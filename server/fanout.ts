@@ -15,8 +15,17 @@
  * sender answers likewise. Updates are idempotent, so a duplicate costs bytes, never correctness.
  *
  * Each message: [instance id, 16 bytes][kind, 1 byte][payload]. An instance drops what it sent
- * itself, applies the rest with the `FROM_REDIS` origin and never publishes anything carrying that
- * origin again, so nothing loops. Awareness travels the same way; presences an instance owns are
+ * itself and never publishes again what it applied from Redis, so nothing loops.
+ *
+ * Storing. With a store of its own (SQLite) each instance stores everything it applies, whoever
+ * sent it. With a shared store (PostgreSQL) an instance publishes a client's update only once it
+ * has stored it, and the others apply it without storing it again: an instance killed between
+ * passing an update on and storing it must not leave another holding it in memory alone, which
+ * would then confirm it to the client (the client reconnects there and finds it known) although no
+ * store has it. The price is one commit (about a millisecond) on the way between instances, and
+ * while the store is unreachable updates cross instances only once it returns. What a resync
+ * sends may include updates not yet stored, so the receiver stores those (the log takes a
+ * duplicate, which compaction folds away). Awareness travels the same way; presences an instance owns are
  * re-sent with its state vector answer, and those of an instance that died expire on the others
  * after the awareness timeout (30 s), as a client's do.
  *
@@ -32,8 +41,10 @@ import * as Y from 'yjs';
 import type { Logger } from '../src/node/log.js';
 import type { Room, RoomObserver } from './rooms.js';
 
-/** The origin of everything applied from Redis: never published again. */
-export const FROM_REDIS = Symbol('from-redis');
+/** The origin of what is applied from Redis: never published again, and stored here like a client's update. */
+const FROM_REDIS = Symbol('from-redis');
+/** The origin of a live update from a relay sharing this one's store, published once it stored it: not stored again. */
+const STORED_BY_SENDER = Symbol('stored-by-sender');
 
 const ID_BYTES = 16;
 const Kind = {
@@ -53,6 +64,10 @@ const kindLabel = (kind: number) => (kind === Kind.update ? 'update' : kind === 
 export interface FanoutOptions {
   url: string;
   logger: Logger;
+  /** Whether the relays share one store (PostgreSQL) rather than each keeping its own (SQLite). */
+  sharedStore: boolean;
+  /** Runs `fn` once every update received so far is stored (Rooms.whenStored). */
+  whenStored(fn: () => void): void;
   /** Told each time the link to Redis goes down or comes back. */
   onLink?(up: boolean): void;
   /** Told of each message sent or received, by what it carries (a document update, presence, or a resync's state vector). */
@@ -119,7 +134,14 @@ export class Fanout implements RoomObserver {
   }
 
   updated(room: Room, update: Uint8Array, origin: unknown): void {
-    if (origin !== FROM_REDIS) this.publish(room.name, Kind.update, update);
+    if (origin === FROM_REDIS || origin === STORED_BY_SENDER) return;
+    if (this.options.sharedStore) this.options.whenStored(() => this.publish(room.name, Kind.update, update));
+    else this.publish(room.name, Kind.update, update);
+  }
+
+  /** Whether an update applied with this origin is in the shared store already (RoomsOptions.storedElsewhere). */
+  storedElsewhere(origin: unknown): boolean {
+    return origin === STORED_BY_SENDER;
   }
 
   async close(): Promise<void> {
@@ -173,6 +195,7 @@ export class Fanout implements RoomObserver {
     try {
       switch (kind) {
         case Kind.update:
+          return Y.applyUpdate(room.doc, payload, this.options.sharedStore ? STORED_BY_SENDER : FROM_REDIS);
         case Kind.missing:
           return Y.applyUpdate(room.doc, payload, FROM_REDIS);
         case Kind.awareness:

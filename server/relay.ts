@@ -62,6 +62,8 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
     ? new Fanout({
         url: config.redis,
         logger,
+        sharedStore: store.kind === 'postgres',
+        whenStored: (fn) => rooms.whenStored(fn),
         onLink: (up) => {
           metrics.redisUp.set(up ? 1 : 0);
           if (up) logger.info('redis reachable: sharing rooms with the other relay instances');
@@ -72,6 +74,7 @@ export async function startRelay(options: RelayOptions, logger: Logger = stdoutL
     : null;
   const rooms = new Rooms(store, {
     observer: fanout ?? undefined,
+    storedElsewhere: fanout ? (origin) => fanout.storedElsewhere(origin) : undefined,
     compactAfter: config.compactAfter,
     idleUnloadMs: config.idleUnloadMs,
     maxRoomBytes: config.maxRoomBytes,

@@ -35,6 +35,8 @@ export interface RoomDocsOptions {
   /** Bytes of updates that may wait for the store before changes are refused. */
   maxBacklogBytes: number;
   onUpdate(room: string, update: Uint8Array, origin: unknown): void;
+  /** Whether an update from this origin is already in the store (another relay sharing it stored it): passed on, not stored again. */
+  storedElsewhere?(origin: unknown): boolean;
   onStoreFailed(room: string, error: Error): void;
   onCompactFailed(room: string, error: Error): void;
   onStored(ms: number): void;
@@ -168,6 +170,7 @@ export class RoomDocs {
 
   private updated(room: string, entry: Entry, update: Uint8Array, origin: unknown): void {
     this.options.onUpdate(room, update, origin);
+    if (this.options.storedElsewhere?.(origin)) return;
     this.unstored.push({ room, update });
     this.received++;
     this.backlog += update.byteLength;

@@ -161,6 +161,8 @@ export interface RoomObserver {
 
 export interface RoomsOptions {
   observer?: RoomObserver;
+  /** See RoomDocsOptions.storedElsewhere. */
+  storedElsewhere?(origin: unknown): boolean;
   compactAfter: number;
   idleUnloadMs: number;
   maxRoomBytes: number;
@@ -188,6 +190,7 @@ export class Rooms {
       compactAfter: options.compactAfter,
       idleUnloadMs: options.idleUnloadMs,
       maxBacklogBytes: options.maxBacklogBytes,
+      storedElsewhere: options.storedElsewhere,
       onCompacted: options.onCompacted,
       onCompactFailed: options.onCompactFailed,
       onStored: options.onStored,

@@ -5,26 +5,15 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './postgres-server.js';
 
 const BINARY = 'redis-server';
 
 /** Why the Redis tests cannot run here, or null when they can. */
 export const redisMissing: string | null =
   spawnSync(BINARY, ['--version']).error === undefined ? null : `${BINARY} is not installed (Debian package redis-server)`;
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RedisServer {
   port: number;
