@@ -4,10 +4,13 @@
  * converge when it returns.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import { silentLogger } from '../../../src/node/log.js';
+import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 import {
   SPAWNED_RELAY_TIMEOUT_MS,
   connectClient,
@@ -21,6 +24,7 @@ import {
   type Client,
   type RelayProcess,
 } from './helpers.js';
+import { postgresSkipReason, startPostgres, type PostgresServer } from './postgres-server.js';
 import { redisMissing, startRedis, type RedisServer } from './redis-server.js';
 
 describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () => {
@@ -53,11 +57,6 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
     const c = connectClient(relay.url, room, { secret });
     clients.push(c);
     return c;
-  };
-
-  const readyz = async (relay: { port: number }) => {
-    const res = await fetch(`http://127.0.0.1:${relay.port}/readyz`);
-    return `${res.status} ${await res.text()}`;
   };
 
   const metrics = async (relay: Relay) => (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
@@ -206,10 +205,159 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
       }
     },
   );
+});
 
-  async function waitForReady(relay: { port: number }): Promise<void> {
-    await pollUntil(async () => (await readyz(relay)) === '200 ready', 'the relay to be ready');
-  }
+/** Resolves once the client's relay answers Tandem's state-vector query, which it does once everything it received is stored. */
+function confirmed(c: Client): Promise<void> {
+  return new Promise((resolve) => {
+    c.provider.messageHandlers[MESSAGE_STATE_VECTOR] = () => resolve();
+    const query = encoding.createEncoder();
+    encoding.writeVarUint(query, MESSAGE_STATE_VECTOR);
+    c.provider.ws!.send(encoding.toUint8Array(query));
+  });
+}
+
+async function readyz(relay: { port: number }): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${relay.port}/readyz`);
+  return `${res.status} ${await res.text()}`;
+}
+
+async function waitForReady(relay: { port: number }): Promise<void> {
+  await pollUntil(async () => (await readyz(relay)) === '200 ready', 'the relay to be ready');
+}
+
+describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing one PostgreSQL store and Redis', () => {
+  let postgres: PostgresServer;
+  let redis: RedisServer;
+  let database: string;
+  const relays: Relay[] = [];
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    postgres = await startPostgres();
+  });
+  afterAll(async () => {
+    await postgres.destroy();
+  });
+  beforeEach(async () => {
+    [redis, database] = await Promise.all([startRedis(), postgres.createDatabase()]);
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await Promise.all(relays.splice(0).map((r) => r.close()));
+    await redis.remove();
+  });
+
+  const instance = async () => {
+    const relay = await startRelay({ port: 0, postgres: database, redis: redis.url }, silentLogger);
+    relays.push(relay);
+    await waitForReady(relay);
+    return relay;
+  };
+  const client = (relay: { url: string }, room: string, secret: string) => {
+    const c = connectClient(relay.url, room, { secret });
+    clients.push(c);
+    return c;
+  };
+  const storedUpdates = async (room: string) => {
+    const db = new pg.Client({ connectionString: database });
+    await db.connect();
+    try {
+      return Number((await db.query('select count(*) as n from doc_updates where doc_id = $1', [room])).rows[0].n);
+    } finally {
+      await db.end();
+    }
+  };
+
+  it('stores a client’s update once: the instance it reaches through Redis does not store it again', async () => {
+    const [one, two] = [await instance(), await instance()];
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(one, room, secret);
+    const b = client(two, room, secret);
+    await Promise.all([synced(a), synced(b)]);
+    const before = await storedUpdates(room);
+    for (let i = 0; i < 5; i++) a.text.insert(i, String(i));
+    await waitFor(() => b.text.toString() === '01234', 'the edits to cross');
+    // An instance answers a state-vector query once it has stored what it received: then the count is final.
+    await Promise.all([confirmed(a), confirmed(b)]);
+    expect((await storedUpdates(room)) - before).toBe(5);
+  });
+
+  it(
+    'loses no confirmed update when an instance is killed mid-edit and its clients reconnect to another',
+    { timeout: SPAWNED_RELAY_TIMEOUT_MS * 2 },
+    async () => {
+      const start = () => spawnRelay(['--port', '0', '--postgres', database, '--redis', redis.url]);
+      const [first, second] = await Promise.all([start(), start()]);
+      const processes: RelayProcess[] = [first, second];
+      const balancer = await tcpBalancer(first.port);
+      try {
+        for (const p of processes) await waitForReady(p);
+        const room = newRoom();
+        const secret = newSecret();
+        const writer = client({ url: `ws://127.0.0.1:${balancer.port}` }, room, secret);
+        const reader = client(second, room, secret);
+        await Promise.all([synced(writer), synced(reader)]);
+        let typed = 0;
+        const typing = setInterval(() => {
+          if (typed < 200) writer.text.insert(writer.text.length, String(typed++ % 10));
+        }, 2);
+        try {
+          await waitFor(() => reader.text.length >= 50, 'the first edits to reach the other instance');
+          balancer.target = second.port;
+          await first.stop('SIGKILL');
+          await waitFor(() => typed === 200, 'the writer to finish typing', 10_000);
+        } finally {
+          clearInterval(typing);
+        }
+        await waitFor(() => reader.text.toString() === writer.text.toString(), 'the reader to have every edit', 10_000);
+        // Everything is confirmed to the writer once the surviving instance answers its state-vector query after storing.
+        await waitFor(() => writer.provider.wsconnected && writer.provider.synced, 'the writer to be back');
+        writer.destroy();
+        reader.destroy();
+        // The survivor is killed too: what it held only in memory is gone, and a new instance reads the store alone.
+        await second.stop('SIGKILL');
+        const third = await start();
+        processes.push(third);
+        const fresh = client(third, room, secret);
+        await waitFor(() => fresh.text.length === 200, 'a new instance to give every edit from the store', 10_000);
+      } finally {
+        balancer.close();
+        await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+      }
+    },
+  );
+
+  it('carries on through a PostgreSQL restart: each instance keeps its clients, and edits made apart converge and are stored', async () => {
+    const [one, two] = [await instance(), await instance()];
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(one, room, secret);
+    const a2 = client(one, room, secret);
+    const b = client(two, room, secret);
+    await Promise.all([synced(a), synced(a2), synced(b)]);
+    a.text.insert(0, 'before.');
+    await waitFor(() => b.text.toString() === 'before.', 'the first edit to cross');
+
+    await postgres.stop('fast');
+    a.text.insert(a.text.length, ' one apart.');
+    b.text.insert(0, 'two apart. ');
+    await waitFor(() => a2.text.toString() === a.text.toString(), 'the neighbour on the same instance to see the edit at once');
+    await pollUntil(async () => (await readyz(one)) === '503 not ready: store unreachable', 'instance one to report its store unreachable');
+
+    await postgres.start();
+    await waitFor(
+      () => a.text.toString() === b.text.toString() && a.text.toString().includes('one apart') && b.text.toString().includes('two apart'),
+      'both sides to converge once PostgreSQL is back',
+      15_000,
+    );
+    const final = a.text.toString();
+    for (const c of clients.splice(0)) c.destroy();
+    await Promise.all(relays.splice(0).map((r) => r.close()));
+    const fresh = client(await instance(), room, secret);
+    await waitFor(() => fresh.text.toString() === final, 'a new instance to give every edit from the store', 10_000);
+  });
 });
 
 async function pollUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
