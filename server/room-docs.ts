@@ -169,15 +169,17 @@ export class RoomDocs {
   }
 
   private updated(room: string, entry: Entry, update: Uint8Array, origin: unknown): void {
+    // Counted before it is handed on, so whoever is handed it can wait for it to be stored (whenStored).
+    if (!this.options.storedElsewhere?.(origin)) {
+      this.unstored.push({ room, update });
+      this.received++;
+      this.backlog += update.byteLength;
+      entry.bytes += update.byteLength;
+      entry.pending++;
+      this.commitSoon ??= setImmediate(() => void this.commit());
+      if (entry.pending >= this.options.compactAfter) void this.compact(room, entry);
+    }
     this.options.onUpdate(room, update, origin);
-    if (this.options.storedElsewhere?.(origin)) return;
-    this.unstored.push({ room, update });
-    this.received++;
-    this.backlog += update.byteLength;
-    entry.bytes += update.byteLength;
-    entry.pending++;
-    this.commitSoon ??= setImmediate(() => void this.commit());
-    if (entry.pending >= this.options.compactAfter) void this.compact(room, entry);
   }
 
   private hasUnstored(room: string): boolean {

@@ -319,6 +319,10 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
         await pollUntil(async () => (await received()) > before, 'the first instance to receive the unstored edit');
         balancer.target = second.port;
         await first.stop('SIGKILL');
+        // Its session still waits on the lock and would store the edit once it is free, as if the instance had lived on.
+        await lock.query(
+          "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+        );
         await lock.query('rollback');
         await lock.end();
         // The writer carries on, reconnected through the balancer to the second instance.
