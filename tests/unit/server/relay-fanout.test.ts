@@ -181,7 +181,7 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
           if (typed < 200) writer.text.insert(writer.text.length, String(typed++ % 10));
         }, 2);
         try {
-          await waitFor(() => reader.text.length >= 50, 'the first edits to reach the other instance');
+          await waitFor(() => reader.text.length >= 50, 'the first edits to reach the other instance', 10_000);
           balancer.target = second.port;
           await first.stop('SIGKILL');
           await waitFor(() => typed === 200, 'the writer to finish typing', 10_000);
@@ -306,7 +306,7 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
           }
         };
         await typeSome(100);
-        await waitFor(() => reader.text.length === 100, 'the first edits to reach the other instance');
+        await waitFor(() => reader.text.length === 100, 'the first edits to reach the other instance', 10_000);
         // The first instance cannot store for now (the log is locked): what it receives now is on no store when it is killed.
         const lock = new pg.Client({ connectionString: database });
         await lock.connect();
@@ -327,7 +327,7 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
         await lock.end();
         // The writer carries on, reconnected through the balancer to the second instance.
         await typeSome(100);
-        await waitFor(() => writer.provider.wsconnected && writer.provider.synced, 'the writer to be back, on the second instance');
+        await waitFor(() => writer.provider.wsconnected && writer.provider.synced, 'the writer to be back, on the second instance', 10_000);
         await waitFor(() => reader.text.toString() === writer.text.toString(), 'the reader to have every edit', 10_000);
         await confirmed(writer);
         writer.destroy();
