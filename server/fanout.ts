@@ -61,6 +61,8 @@ const Kind = {
 const CHANNEL_PREFIX = 'tandem:room:';
 const kindLabel = (kind: number) => (kind === Kind.update ? 'update' : kind === Kind.awareness ? 'awareness' : 'sync');
 
+type AwarenessListener = (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => void;
+
 export interface FanoutOptions {
   url: string;
   logger: Logger;
@@ -79,10 +81,7 @@ export class Fanout implements RoomObserver {
   private readonly pub: Redis;
   private readonly sub: Redis;
   private readonly rooms = new Map<string, Room>();
-  private readonly awarenessListeners = new Map<
-    Room,
-    (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => void
-  >();
+  private readonly awarenessListeners = new Map<Room, AwarenessListener>();
   private up = false;
   private stopped = false;
 
@@ -91,9 +90,9 @@ export class Fanout implements RoomObserver {
       // An outage must not queue updates in memory: they are caught up by the resync instead.
       enableOfflineQueue: false,
       autoResubscribe: false,
+      // A command cut off with its connection is not sent again past one reconnect: the resync covers it.
       maxRetriesPerRequest: 1,
       retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
-      lazyConnect: false,
     };
     this.pub = new Redis(options.url, connection);
     this.sub = new Redis(options.url, connection);
@@ -113,7 +112,7 @@ export class Fanout implements RoomObserver {
 
   opened(room: Room): void {
     this.rooms.set(room.name, room);
-    const listener = (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+    const listener: AwarenessListener = (change, origin) => {
       // Each instance expires stale presences itself; telling the others would only repeat it.
       if (origin === FROM_REDIS || origin === 'timeout') return;
       const changed = [...change.added, ...change.updated, ...change.removed];
