@@ -14,8 +14,10 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 
 export type LoadCommand =
-  | { type: 'connect'; mode: 'active' | 'idle'; url: string; params: Record<string, string>; rooms: string[]; perRoom: number }
-  | { type: 'edit'; warmupMs: number; measureMs: number }
+  /** Each room's clients go to the servers of `urls` in turn, so with several instances a room's two clients are on different ones. */
+  | { type: 'connect'; mode: 'active' | 'idle'; urls: string[]; params: Record<string, string>; rooms: string[]; perRoom: number }
+  /** Each room edits once every `intervalMs`. */
+  | { type: 'edit'; warmupMs: number; measureMs: number; intervalMs: number }
   | { type: 'stop' };
 
 export type LoadReport = { type: 'connected' } | { type: 'samples'; samples: number[]; lost: number } | { type: 'failed'; error: string };
@@ -34,14 +36,14 @@ interface Room {
 
 let stopAll: () => void = () => {};
 
-async function connectActive(url: string, params: Record<string, string>, names: string[]): Promise<Room[]> {
+async function connectActive(urls: string[], params: Record<string, string>, names: string[]): Promise<Room[]> {
   const providers: WebsocketProvider[] = [];
   const rooms: Room[] = [];
   for (let i = 0; i < names.length; i += WAVE / 2) {
-    const wave = names.slice(i, i + WAVE / 2).map((name) => {
-      const pair = [0, 1].map(() => {
+    const wave = names.slice(i, i + WAVE / 2).map((name, k) => {
+      const pair = [0, 1].map((j) => {
         const doc = new Y.Doc();
-        const provider = new WebsocketProvider(url, name, doc, {
+        const provider = new WebsocketProvider(urls[(i + k + j) % urls.length]!, name, doc, {
           params,
           WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
           disableBc: true,
@@ -74,8 +76,8 @@ async function connectActive(url: string, params: Record<string, string>, names:
 let samples: number[] = [];
 let lost = 0;
 
-/** Each room edits once a second at its own offset; an edit not seen by the next one counts as lost. */
-async function edit(rooms: Room[], warmupMs: number, measureMs: number): Promise<void> {
+/** Each room edits once every `intervalMs` at its own offset; an edit not seen by the next one counts as lost. */
+async function edit(rooms: Room[], warmupMs: number, measureMs: number, intervalMs: number): Promise<void> {
   const timers: NodeJS.Timeout[] = [];
   let turn = 0;
   rooms.forEach((room, i) => {
@@ -90,9 +92,9 @@ async function edit(rooms: Room[], warmupMs: number, measureMs: number): Promise
       setTimeout(
         () => {
           fire();
-          timers.push(setInterval(fire, 1000));
+          timers.push(setInterval(fire, intervalMs));
         },
-        (i * 1000) / rooms.length,
+        (i * intervalMs) / rooms.length,
       ),
     );
   });
@@ -111,11 +113,13 @@ function syncStep1(): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
-async function connectIdle(url: string, params: Record<string, string>, names: string[], perRoom: number): Promise<void> {
+async function connectIdle(urls: string[], params: Record<string, string>, names: string[], perRoom: number): Promise<void> {
   const sockets: WebSocket[] = [];
   const query = new URLSearchParams(params).toString();
   const step1 = syncStep1();
-  const targets = names.flatMap((name) => Array.from({ length: perRoom }, () => `${url}/${name}${query ? `?${query}` : ''}`));
+  const targets = names.flatMap((name, i) =>
+    Array.from({ length: perRoom }, (_, j) => `${urls[(i + j) % urls.length]}/${name}${query ? `?${query}` : ''}`),
+  );
   for (let i = 0; i < targets.length; i += WAVE) {
     await Promise.all(
       targets.slice(i, i + WAVE).map(
@@ -144,11 +148,11 @@ process.on('message', (command: LoadCommand) => {
   const run = async () => {
     switch (command.type) {
       case 'connect':
-        if (command.mode === 'active') rooms = await connectActive(command.url, command.params, command.rooms);
-        else await connectIdle(command.url, command.params, command.rooms, command.perRoom);
+        if (command.mode === 'active') rooms = await connectActive(command.urls, command.params, command.rooms);
+        else await connectIdle(command.urls, command.params, command.rooms, command.perRoom);
         return send({ type: 'connected' });
       case 'edit':
-        await edit(rooms, command.warmupMs, command.measureMs);
+        await edit(rooms, command.warmupMs, command.measureMs, command.intervalMs);
         return send({ type: 'samples', samples, lost });
       case 'stop':
         stopAll();

@@ -14,24 +14,21 @@
  * an idle connection. Our relay runs with its defaults, except limits raised for one IP on loopback
  * to hold every client.
  *
- * Run: npx tsx bench/relay-load.ts [--json FILE] [measureSeconds]
+ * Then the same clients spread over 1, 2 and 3 instances behind Redis (bench/relay-scale.ts).
+ *
+ * Run: npx tsx bench/relay-load.ts [--json FILE] [measureSeconds] [--scale-only]
  * Idle phase alone, with fewer connections on a shared machine: npx tsx bench/relay-load.ts --idle 3000
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { jsonFile, percentiles, writeFigures, type Figures, type Percentiles } from './figures.js';
-import type { LoadCommand, LoadReport } from './relay-load-clients.js';
+import { GENERATORS, LOOPBACK_LIMITS, SECRET, cpuSeconds, roomNames, share, withGenerators } from './load-generators.js';
+import { formatRelayScale, measureRelayScale, relayScaleFigures } from './relay-scale.js';
 import { startOurRelay, startReference, type RelayTarget } from './sync-common.js';
 
-const GENERATORS = 2;
 const ACTIVE_ROOMS = 1000;
 const IDLE_ROOMS = 5000;
 const IDLE_PER_ROOM = 2;
-const SECRET = { secret: 'bench-secret-0123456789abcdef0123456789abcdef' };
-/** Our relay caps connections and room creation per address; every bench client comes from 127.0.0.1. */
-const LOOPBACK_LIMITS = ['--max-connections', '20000', '--max-connections-per-ip', '20000', '--rooms-per-minute', '1000000'];
 
 export interface LoadResult {
   server: string;
@@ -41,52 +38,10 @@ export interface LoadResult {
   idleKbPerConn: number;
 }
 
-interface Generator {
-  child: ChildProcess;
-  run(command: LoadCommand): Promise<LoadReport>;
-}
-
-function startGenerator(): Generator {
-  const child = fork(join(import.meta.dirname, 'relay-load-clients.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  return {
-    child,
-    run: (command) =>
-      new Promise((resolve, reject) => {
-        child.once('message', (report: LoadReport) =>
-          report.type === 'failed' ? reject(new Error(`load generator failed: ${report.error}`)) : resolve(report),
-        );
-        child.send(command);
-      }),
-  };
-}
-
-async function withGenerators<T>(fn: (generators: Generator[]) => Promise<T>): Promise<T> {
-  const generators = Array.from({ length: GENERATORS }, startGenerator);
-  try {
-    return await fn(generators);
-  } finally {
-    for (const g of generators) {
-      if (g.child.connected) g.child.send({ type: 'stop' } satisfies LoadCommand);
-      const exited = new Promise((r) => g.child.once('exit', r));
-      const killer = setTimeout(() => g.child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(killer);
-    }
-  }
-}
-
-/** CPU seconds (user + system) the process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 }
 
-const roomNames = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
-const share = <T>(items: T[], parts: number, i: number) => items.filter((_, j) => j % parts === i);
 const paramsFor = (target: RelayTarget) => (target.name.includes('reference') ? {} : SECRET);
 
 async function active(
@@ -101,7 +56,7 @@ async function active(
         g.run({
           type: 'connect',
           mode: 'active',
-          url: target.url,
+          urls: [target.url],
           params: paramsFor(target),
           rooms: share(rooms, GENERATORS, i),
           perRoom: 2,
@@ -111,7 +66,7 @@ async function active(
     let cpuStart = 0;
     const measuring = setTimeout(() => (cpuStart = cpuSeconds(target.pid)), warmupMs);
     const started = performance.now() + warmupMs;
-    const reports = await Promise.all(generators.map((g) => g.run({ type: 'edit', warmupMs, measureMs })));
+    const reports = await Promise.all(generators.map((g) => g.run({ type: 'edit', warmupMs, measureMs, intervalMs: 1000 })));
     clearTimeout(measuring);
     const cpuPct = ((cpuSeconds(target.pid) - cpuStart) / ((performance.now() - started) / 1000)) * 100;
     const samples = reports.flatMap((r) => (r.type === 'samples' ? r.samples : []));
@@ -125,7 +80,14 @@ async function idle(start: () => Promise<RelayTarget>, connections = IDLE_ROOMS 
   try {
     return await withGenerators(async (generators) => {
       // One connection first, so what is measured is the cost of a connection, not of loading code paths.
-      await generators[0]!.run({ type: 'connect', mode: 'idle', url: target.url, params: paramsFor(target), rooms: ['warm'], perRoom: 1 });
+      await generators[0]!.run({
+        type: 'connect',
+        mode: 'idle',
+        urls: [target.url],
+        params: paramsFor(target),
+        rooms: ['warm'],
+        perRoom: 1,
+      });
       await new Promise((r) => setTimeout(r, 1000));
       const before = rssKb(target.pid);
       const rooms = roomNames('idle', Math.ceil(connections / IDLE_PER_ROOM));
@@ -134,7 +96,7 @@ async function idle(start: () => Promise<RelayTarget>, connections = IDLE_ROOMS 
           g.run({
             type: 'connect',
             mode: 'idle',
-            url: target.url,
+            urls: [target.url],
             params: paramsFor(target),
             rooms: share(rooms, GENERATORS, i),
             perRoom: IDLE_PER_ROOM,
@@ -217,7 +179,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   }
   const json = jsonFile(args);
   const seconds = Number(args.find((a) => /^\d+$/.test(a)) ?? 20);
-  const results = await measureRelayLoad({ measureMs: seconds * 1000 });
-  console.log(formatRelayLoad(results));
-  if (json) writeFigures(json, relayLoadFigures(results));
+  const figures: Figures = {};
+  if (!args.includes('--scale-only')) {
+    const results = await measureRelayLoad({ measureMs: seconds * 1000 });
+    console.log(formatRelayLoad(results));
+    Object.assign(figures, relayLoadFigures(results));
+  }
+  const scale = await measureRelayScale();
+  console.log(`\n${formatRelayScale(scale)}`);
+  Object.assign(figures, relayScaleFigures(scale));
+  if (json) writeFigures(json, figures);
 }

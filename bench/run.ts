@@ -10,6 +10,7 @@ import { formatQuickAdd, measureQuickAdd, quickAddFigures } from './quick-add.js
 import { runPrepareBench } from './prepare.js';
 import { formatLatency, measureRelayLatency, relayLatencyFigures } from './relay-latency.js';
 import { formatRelayLoad, measureRelayLoad, relayLoadFigures } from './relay-load.js';
+import { formatRelayScale, measureRelayScale, relayScaleFigures } from './relay-scale.js';
 import { formatSyncLatency, measureSyncLatency, syncLatencyFigures } from './sync-latency.js';
 import { formatSyncMerge, measureSyncMerge, syncMergeFigures } from './sync-merge.js';
 
@@ -21,6 +22,9 @@ console.log(formatLatency(relay));
 console.log('\nThe relay under load (bench/relay-load.ts)');
 const load = await measureRelayLoad();
 console.log(formatRelayLoad(load));
+console.log('\nRelay instances behind Redis (bench/relay-scale.ts)');
+const scale = await measureRelayScale();
+console.log(formatRelayScale(scale));
 console.log('\nKeystroke-to-peer latency, core to core (bench/sync-latency.ts)');
 const latency = await measureSyncLatency();
 console.log(formatSyncLatency(latency));
@@ -38,6 +42,7 @@ Object.assign(
   await runInsightsBench(),
   relayLatencyFigures(relay),
   relayLoadFigures(load),
+  relayScaleFigures(scale),
   syncLatencyFigures(latency),
   syncMergeFigures(merge),
 );

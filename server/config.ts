@@ -71,6 +71,11 @@ export const RelaySettings = z.object({
   maxStorageBytes: wholeNumber(MiB, 1024 * 1024 * 1024 * MiB).default(100 * 1024 * MiB),
   /** A room nobody has connected to or written for this many days is deleted; its clients hold copies. */
   roomExpiryDays: wholeNumber(1, 36_500).default(365),
+  /**
+   * Redis (redis:// or rediss://) through which several relay instances share their rooms' live
+   * updates and presence (fanout.ts); without it the relay stands alone.
+   */
+  redis: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   compactAfter: wholeNumber(1, 1_000_000).default(500),
   idleUnloadMs: wholeNumber(0, 24 * 3600 * 1000).default(60_000),
 });
@@ -108,6 +113,7 @@ const SOURCES: { [K in Setting]?: { flag: string; env: string } } = {
   rateLimit: { flag: 'rate-limit', env: 'TANDEM_RELAY_RATE_LIMIT' },
   rateBurst: { flag: 'rate-burst', env: 'TANDEM_RELAY_RATE_BURST' },
   synchronous: { flag: 'synchronous', env: 'TANDEM_RELAY_SYNCHRONOUS' },
+  redis: { flag: 'redis', env: 'TANDEM_RELAY_REDIS_URL' },
 };
 
 function describe(path: PropertyKey[]): string {

@@ -30,8 +30,8 @@ export interface HttpContext {
   limits: { connections: number; perIp: number; perRoom: number; roomsPerMinute: number };
   /** False when the relay is shutting down. */
   accepting: () => boolean;
-  /** Whether the relay is ready to serve rooms (its store open and answering). */
-  ready: () => boolean;
+  /** Why the relay cannot serve rooms now (its store unreachable, Redis unreachable), or null when it can. */
+  unready: () => string | null;
   roomSize: (room: string) => number;
   /** Loads the room and holds it until the release it returns (Rooms.hold). */
   holdRoom: (room: string, secretHash: Buffer) => Promise<() => void>;
@@ -186,8 +186,8 @@ export function createRelayServer(ctx: HttpContext): Server {
     } else if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     } else if (path === '/readyz') {
-      const ready = ctx.accepting() && ctx.ready();
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready' : 'not ready');
+      const reason = ctx.accepting() ? ctx.unready() : 'stopping';
+      res.writeHead(reason ? 503 : 200, { 'content-type': 'text/plain' }).end(reason ? `not ready: ${reason}` : 'ready');
     } else if (path === '/metrics') {
       ctx.metrics.render().then(
         (text) => res.writeHead(200, { 'content-type': ctx.metrics.contentType }).end(text),

@@ -51,6 +51,16 @@ export class Metrics {
     'Time to store one group commit (all updates of one event-loop turn, one fsync).',
   );
   readonly compactSeconds = this.histogram('tandem_relay_compact_seconds', 'Time to compact one room document into a snapshot.');
+  readonly fanoutMessages = this.counter(
+    'tandem_relay_fanout_messages_total',
+    'Messages exchanged with the other relay instances through Redis, by direction (in, out) and kind (update, awareness, sync).',
+    ['direction', 'kind'],
+  );
+  readonly redisUp = new Gauge({
+    name: 'tandem_relay_redis_up',
+    help: 'Whether both connections to Redis are up (1) or not (0); always 0 without --redis.',
+    registers: [this.registry],
+  });
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   constructor(sources: GaugeSources) {

@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import { Gatekeeper } from './auth.js';
 import { validateSettings, type RelayConfig, type RelayOptions } from './config.js';
 import { AddressBudgets, serveConnection, startSweeping, type Connection } from './connection.js';
+import { Fanout } from './fanout.js';
 import { createRelayServer } from './http.js';
 import { stdoutLogger, type Logger } from '../src/node/log.js';
 import { limitedLog } from './log-limit.js';
@@ -69,7 +70,23 @@ export async function startRelay(
     roomsActive: () => rooms.activeCount,
     roomsLoaded: () => rooms.loadedCount(),
   });
+  const fanout = config.redis
+    ? new Fanout({
+        url: config.redis,
+        logger,
+        sharedStore: store.kind === 'postgres',
+        whenStored: (fn) => rooms.whenStored(fn),
+        onLink: (up) => {
+          metrics.redisUp.set(up ? 1 : 0);
+          if (up) logger.info('redis reachable: sharing rooms with the other relay instances');
+          else logger.warn('redis unreachable: serving only the clients connected here until it returns');
+        },
+        onMessage: (direction, kind) => metrics.fanoutMessages.inc({ direction, kind }),
+      })
+    : null;
   const rooms = new Rooms(store, {
+    observer: fanout ?? undefined,
+    storedElsewhere: fanout ? (origin) => fanout.storedElsewhere(origin) : undefined,
     compactAfter: config.compactAfter,
     idleUnloadMs: config.idleUnloadMs,
     maxRoomBytes: config.maxRoomBytes,
@@ -119,7 +136,7 @@ export async function startRelay(
       roomsPerMinute: config.roomsPerMinute,
     },
     accepting: () => !stopping,
-    ready: () => store.available(),
+    unready: () => (!store.available() ? 'store unreachable' : fanout && !fanout.ready() ? 'redis unreachable' : null),
     roomSize: (room) => rooms.size(room),
     holdRoom: (room, secretHash) => rooms.hold(room, secretHash),
     onConnection: (ws, room, address) => serveConnection(ws, room, address, connectionContext),
@@ -134,6 +151,7 @@ export async function startRelay(
       });
     });
   } catch (error) {
+    await fanout?.close();
     await store.close();
     throw error;
   }
@@ -186,6 +204,7 @@ export async function startRelay(
     const unstored = await roomsClosed;
     // Never confirmed to their senders, who keep them and send them again to whichever relay they reach next.
     if (unstored > 0) logger.error({ unstored }, 'updates could not be stored before stopping');
+    await fanout?.close();
     await Promise.all([store.close(), scans.close()]);
     logger.info('stopped');
   };

@@ -35,6 +35,8 @@ export interface RoomDocsOptions {
   /** Bytes of updates that may wait for the store before changes are refused. */
   maxBacklogBytes: number;
   onUpdate(room: string, update: Uint8Array, origin: unknown): void;
+  /** Whether an update from this origin is already in the store (another relay sharing it stored it): passed on, not stored again. */
+  storedElsewhere?(origin: unknown): boolean;
   onStoreFailed(room: string, error: Error): void;
   onCompactFailed(room: string, error: Error): void;
   onStored(ms: number): void;
@@ -167,14 +169,17 @@ export class RoomDocs {
   }
 
   private updated(room: string, entry: Entry, update: Uint8Array, origin: unknown): void {
+    // Counted before it is handed on, so whoever is handed it can wait for it to be stored (whenStored).
+    if (!this.options.storedElsewhere?.(origin)) {
+      this.unstored.push({ room, update });
+      this.received++;
+      this.backlog += update.byteLength;
+      entry.bytes += update.byteLength;
+      entry.pending++;
+      this.commitSoon ??= setImmediate(() => void this.commit());
+      if (entry.pending >= this.options.compactAfter) void this.compact(room, entry);
+    }
     this.options.onUpdate(room, update, origin);
-    this.unstored.push({ room, update });
-    this.received++;
-    this.backlog += update.byteLength;
-    entry.bytes += update.byteLength;
-    entry.pending++;
-    this.commitSoon ??= setImmediate(() => void this.commit());
-    if (entry.pending >= this.options.compactAfter) void this.compact(room, entry);
   }
 
   private hasUnstored(room: string): boolean {

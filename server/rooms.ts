@@ -103,6 +103,11 @@ export class Room {
     applyAwarenessUpdate(this.awareness, update, origin);
   }
 
+  /** The presences this relay's own peers speak for (not those heard from other relay instances). */
+  ownedPresences(): number[] {
+    return [...this.peers.values()].flatMap((ids) => (ids ? [...ids] : []));
+  }
+
   /** Every known presence, for a newcomer; null when nobody has any. */
   awarenessSnapshot(): Uint8Array | null {
     const clients = [...this.awareness.getStates().keys()];
@@ -147,7 +152,17 @@ export class Room {
   }
 }
 
+/** Told of each room as it opens and closes here and of every update applied to it (the fan-out between relay instances). */
+export interface RoomObserver {
+  opened(room: Room): void;
+  closed(room: Room): void;
+  updated(room: Room, update: Uint8Array, origin: unknown): void;
+}
+
 export interface RoomsOptions {
+  observer?: RoomObserver;
+  /** See RoomDocsOptions.storedElsewhere. */
+  storedElsewhere?(origin: unknown): boolean;
   compactAfter: number;
   idleUnloadMs: number;
   maxRoomBytes: number;
@@ -166,13 +181,16 @@ export class Rooms {
   private readonly loaded = new Set<string>();
   private closed = false;
   readonly quota: RoomQuota;
+  private readonly observer: RoomObserver | undefined;
 
   constructor(store: RoomStore, options: RoomsOptions) {
+    this.observer = options.observer;
     this.quota = { maxRoomBytes: options.maxRoomBytes, storageFull: false, backlogFull: (bytes) => this.docs.backlogFull(bytes) };
     this.docs = new RoomDocs(store, {
       compactAfter: options.compactAfter,
       idleUnloadMs: options.idleUnloadMs,
       maxBacklogBytes: options.maxBacklogBytes,
+      storedElsewhere: options.storedElsewhere,
       onCompacted: options.onCompacted,
       onCompactFailed: options.onCompactFailed,
       onStored: options.onStored,
@@ -181,7 +199,12 @@ export class Rooms {
         const room = this.active.get(name);
         if (room) this.fail(room, 'the relay could not save a change', Close.internalError);
       },
-      onUpdate: (name, update, origin) => this.active.get(name)?.broadcastUpdate(update, origin),
+      onUpdate: (name, update, origin) => {
+        const room = this.active.get(name);
+        if (!room) return;
+        room.broadcastUpdate(update, origin);
+        this.observer?.updated(room, update, origin);
+      },
     });
   }
 
@@ -205,6 +228,7 @@ export class Rooms {
       const { doc, bytes } = this.docs.acquire(name);
       room = new Room(name, doc, bytes, this.quota);
       this.active.set(name, room);
+      this.observer?.opened(room);
     }
     room.add(peer);
     return room;
@@ -274,6 +298,7 @@ export class Rooms {
 
   private retire(room: Room): void {
     this.active.delete(room.name);
+    this.observer?.closed(room);
     room.destroy();
   }
 }

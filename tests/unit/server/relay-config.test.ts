@@ -19,6 +19,19 @@ describe('relay configuration', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
     expect(parseCommandLine(['--data', '/tmp/c', '--synchronous', 'normal'], {}).synchronous).toBe('normal');
   });
 
+  it('takes the Redis URL from --redis or TANDEM_RELAY_REDIS_URL, and stands alone without one', () => {
+    expect(parseCommandLine(['--data', '/tmp/a', '--redis', 'redis://10.0.0.5:6379'], {}).redis).toBe('redis://10.0.0.5:6379');
+    expect(parseCommandLine(['--data', '/tmp/a'], { TANDEM_RELAY_REDIS_URL: 'rediss://:pw@cache:6380/2' }).redis).toBe(
+      'rediss://:pw@cache:6380/2',
+    );
+    expect(parseCommandLine(['--data', '/tmp/a'], {}).redis).toBeUndefined();
+  });
+
+  it.each(['http://cache:6379', 'cache:6379', ''])('rejects the Redis URL %j without echoing it', (url) => {
+    const attempt = () => parseCommandLine(['--data', '/tmp/x', '--redis', url], {});
+    expect(attempt).toThrow(/^--redis \(TANDEM_RELAY_REDIS_URL\) must be a redis:\/\/ or rediss:\/\/ URL$/);
+  });
+
   it.each([
     [['--port', 'abc', '--data', '/tmp/x'], /--port .*whole number/],
     [['--port', '', '--data', '/tmp/x'], /--port .*whole number/],

@@ -1,0 +1,417 @@
+/**
+ * Several relay instances sharing rooms through a real redis-server: stock y-websocket clients on
+ * different instances edit live, see each other's presence, keep working while Redis is down and
+ * converge when it returns.
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import * as encoding from 'lib0/encoding';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import { startRelay, type Relay } from '../../../server/relay.js';
+import { silentLogger } from '../../../src/node/log.js';
+import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
+import {
+  SPAWNED_RELAY_TIMEOUT_MS,
+  connectClient,
+  metric,
+  newRoom,
+  newSecret,
+  spawnRelay,
+  synced,
+  tempDir,
+  waitFor,
+  type Client,
+  type RelayProcess,
+} from './helpers.js';
+import { postgresSkipReason, startPostgres, type PostgresServer } from './postgres-server.js';
+import { redisMissing, startRedis, type RedisServer } from './redis-server.js';
+
+describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () => {
+  let redis: RedisServer;
+  const relays: Relay[] = [];
+  const dirs: ReturnType<typeof tempDir>[] = [];
+  const clients: Client[] = [];
+
+  beforeEach(async () => {
+    redis = await startRedis();
+  });
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await Promise.all(relays.splice(0).map((r) => r.close()));
+    for (const d of dirs.splice(0)) d.remove();
+    await redis.remove();
+  });
+
+  /** A relay instance with its own SQLite file, as instances on separate machines would have. */
+  const instance = async (redisUrl = redis.url) => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const relay = await startRelay({ port: 0, data: dir.path, redis: redisUrl }, silentLogger);
+    relays.push(relay);
+    return relay;
+  };
+
+  const client = (relay: { url: string }, room: string, secret: string) => {
+    const c = connectClient(relay.url, room, { secret });
+    clients.push(c);
+    return c;
+  };
+
+  const metrics = async (relay: Relay) => (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+
+  it('carries edits both ways between clients on three different instances, and gives a latecomer everything', async () => {
+    const [one, two, three] = await Promise.all([instance(), instance(), instance()]);
+    for (const r of [one!, two!, three!]) await waitForReady(r);
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(one!, room, secret);
+    const b = client(two!, room, secret);
+    await Promise.all([synced(a), synced(b)]);
+    a.text.insert(0, 'from one');
+    await waitFor(() => b.text.toString() === 'from one', 'the client on instance two to see the edit made on one');
+    b.text.insert(b.text.length, ', from two');
+    await waitFor(() => a.text.toString() === 'from one, from two', 'the client on instance one to see the edit made on two');
+    // Instance three has never loaded the room: it learns it from the others when it joins the channel.
+    const late = client(three!, room, secret);
+    await waitFor(() => late.text.toString() === 'from one, from two', 'a latecomer on instance three to catch up');
+    late.text.insert(0, '> ');
+    await waitFor(() => a.text.toString() === '> from one, from two' && b.text.toString() === a.text.toString(), 'all three to agree');
+  });
+
+  it('shows presence across instances and takes it away when its owner drops', async () => {
+    const [one, two] = await Promise.all([instance(), instance()]);
+    await Promise.all([waitForReady(one), waitForReady(two)]);
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(one, room, secret);
+    const b = client(two, room, secret);
+    await Promise.all([synced(a), synced(b)]);
+    a.provider.awareness.setLocalStateField('user', { name: 'Ada' });
+    const adaOnB = () => (b.provider.awareness.getStates().get(a.doc.clientID) as { user?: { name: string } } | undefined)?.user?.name;
+    await waitFor(() => adaOnB() === 'Ada', "Ada's presence to reach the client on the other instance");
+    // Her connection drops without a goodbye (a closed laptop): her instance takes her presence away for her.
+    a.provider.shouldConnect = false;
+    (a.provider.ws as unknown as WebSocket).terminate();
+    await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID), "Ada's presence to go when her connection drops");
+  });
+
+  it('sends an edit through Redis once: the instance that receives it never publishes it again', async () => {
+    const [one, two] = await Promise.all([instance(), instance()]);
+    await Promise.all([waitForReady(one), waitForReady(two)]);
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(one, room, secret);
+    const b = client(two, room, secret);
+    await Promise.all([synced(a), synced(b)]);
+    const published = async (relay: Relay) =>
+      metric(await metrics(relay), 'tandem_relay_fanout_messages_total{direction="out",kind="update"}');
+    // A counter appears on /metrics once it has counted something.
+    const [fromOne, fromTwo] = [await published(one).catch(() => 0), await published(two).catch(() => 0)];
+    for (let i = 0; i < 5; i++) a.text.insert(i, String(i));
+    await waitFor(() => b.text.toString() === '01234', 'the edits to cross');
+    expect((await published(one)) - fromOne).toBe(5);
+    expect((await published(two).catch(() => 0)) - fromTwo).toBe(0);
+  });
+
+  it('keeps serving its own clients while Redis is down, says so on /readyz, and converges when Redis returns', async () => {
+    const [one, two] = await Promise.all([instance(), instance()]);
+    await Promise.all([waitForReady(one), waitForReady(two)]);
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(one, room, secret);
+    const a2 = client(one, room, secret);
+    const b = client(two, room, secret);
+    await Promise.all([synced(a), synced(a2), synced(b)]);
+    a.text.insert(0, 'before.');
+    await waitFor(() => b.text.toString() === 'before.', 'the first edit to cross');
+
+    await redis.stop();
+    await pollUntil(async () => (await readyz(one)) === '503 not ready: redis unreachable', 'instance one to report redis unreachable');
+    await pollUntil(async () => (await readyz(two)) === '503 not ready: redis unreachable', 'instance two to report redis unreachable');
+    // Each side edits apart; clients on the same instance still see each other live.
+    a.text.insert(a.text.length, ' one apart.');
+    b.text.insert(0, 'two apart. ');
+    await waitFor(() => a2.text.toString() === a.text.toString(), 'the neighbour on instance one to see the edit');
+    expect(a.text.toString()).not.toContain('two apart');
+
+    await redis.start();
+    await Promise.all([waitForReady(one), waitForReady(two)]);
+    await waitFor(
+      () => a.text.toString() === b.text.toString() && a.text.toString().includes('one apart') && b.text.toString().includes('two apart'),
+      'both sides to converge after Redis returns',
+      10_000,
+    );
+    expect(a2.text.toString()).toBe(a.text.toString());
+    // And live editing resumes.
+    b.text.insert(b.text.length, ' after');
+    await waitFor(() => a.text.toString().endsWith(' after'), 'a live edit after the outage');
+  });
+
+  it('starts while Redis is unreachable, serves clients, and is not ready until Redis answers', async () => {
+    await redis.stop();
+    const relay = await instance();
+    expect(await readyz(relay)).toBe('503 not ready: redis unreachable');
+    const c = client(relay, newRoom(), newSecret());
+    await synced(c);
+    await redis.start();
+    await waitForReady(relay);
+  });
+
+  it(
+    'loses nothing when an instance is killed mid-edit: its clients reconnect through the balancer to another instance',
+    { timeout: SPAWNED_RELAY_TIMEOUT_MS * 4 },
+    async () => {
+      const [firstDir, secondDir] = [tempDir(), tempDir()];
+      dirs.push(firstDir, secondDir);
+      const start = (dir: { path: string }) => spawnRelay(['--port', '0', '--data', dir.path, '--redis', redis.url]);
+      // One after the other: two starting at once on a busy machine can each take longer than a start is given.
+      const first = await start(firstDir);
+      const second = await start(secondDir);
+      const processes: RelayProcess[] = [first, second];
+      const balancer = await tcpBalancer(first.port);
+      try {
+        for (const p of processes) await waitForReady(p);
+        const room = newRoom();
+        const secret = newSecret();
+        const writer = client({ url: `ws://127.0.0.1:${balancer.port}` }, room, secret);
+        const reader = client(second, room, secret);
+        await Promise.all([synced(writer), synced(reader)]);
+        let typed = 0;
+        const typing = setInterval(() => {
+          if (typed < 200) writer.text.insert(writer.text.length, String(typed++ % 10));
+        }, 2);
+        try {
+          await waitFor(() => reader.text.length >= 50, 'the first edits to reach the other instance', 10_000);
+          balancer.target = second.port;
+          await first.stop('SIGKILL');
+          await waitFor(() => typed === 200, 'the writer to finish typing', 10_000);
+        } finally {
+          clearInterval(typing);
+        }
+        await waitFor(() => reader.text.toString() === writer.text.toString(), 'the reader to have every edit', 10_000);
+        expect(reader.text.length).toBe(200);
+        // The writer goes away and the surviving instance is killed too (no shutdown compaction to
+        // save what memory held): what it got through Redis and from the writer must be in its store.
+        writer.destroy();
+        reader.destroy();
+        await second.stop('SIGKILL');
+        const restarted = await start(secondDir);
+        processes.push(restarted);
+        const fresh = client(restarted, room, secret);
+        await waitFor(() => fresh.text.length === 200, 'a fresh client to find every edit after the restart', 10_000);
+      } finally {
+        balancer.close();
+        await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+      }
+    },
+  );
+});
+
+/** Resolves once the client's relay answers Tandem's state-vector query, which it does once everything it received is stored. */
+function confirmed(c: Client): Promise<void> {
+  return new Promise((resolve) => {
+    c.provider.messageHandlers[MESSAGE_STATE_VECTOR] = () => resolve();
+    const query = encoding.createEncoder();
+    encoding.writeVarUint(query, MESSAGE_STATE_VECTOR);
+    c.provider.ws!.send(encoding.toUint8Array(query));
+  });
+}
+
+async function readyz(relay: { port: number }): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${relay.port}/readyz`);
+  return `${res.status} ${await res.text()}`;
+}
+
+async function waitForReady(relay: { port: number }): Promise<void> {
+  await pollUntil(async () => (await readyz(relay)) === '200 ready', 'the relay to be ready');
+}
+
+describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing one PostgreSQL store and Redis', () => {
+  let postgres: PostgresServer;
+  let redis: RedisServer;
+  let database: string;
+  const relays: Relay[] = [];
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    postgres = await startPostgres();
+  });
+  afterAll(async () => {
+    await postgres.destroy();
+  });
+  beforeEach(async () => {
+    [redis, database] = await Promise.all([startRedis(), postgres.createDatabase()]);
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await Promise.all(relays.splice(0).map((r) => r.close()));
+    await redis.remove();
+  });
+
+  const instance = async () => {
+    const relay = await startRelay({ port: 0, postgres: database, redis: redis.url }, silentLogger);
+    relays.push(relay);
+    await waitForReady(relay);
+    return relay;
+  };
+  const client = (relay: { url: string }, room: string, secret: string) => {
+    const c = connectClient(relay.url, room, { secret });
+    clients.push(c);
+    return c;
+  };
+  const storedUpdates = async (room: string) => {
+    const db = new pg.Client({ connectionString: database });
+    await db.connect();
+    try {
+      return Number((await db.query('select count(*) as n from doc_updates where doc_id = $1', [room])).rows[0].n);
+    } finally {
+      await db.end();
+    }
+  };
+
+  it('stores a client’s update once: the instance it reaches through Redis does not store it again', async () => {
+    const [one, two] = [await instance(), await instance()];
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(one, room, secret);
+    const b = client(two, room, secret);
+    await Promise.all([synced(a), synced(b)]);
+    const before = await storedUpdates(room);
+    for (let i = 0; i < 5; i++) a.text.insert(i, String(i));
+    await waitFor(() => b.text.toString() === '01234', 'the edits to cross');
+    // An instance answers a state-vector query once it has stored what it received: then the count is final.
+    await Promise.all([confirmed(a), confirmed(b)]);
+    expect((await storedUpdates(room)) - before).toBe(5);
+  });
+
+  it(
+    'loses no confirmed update when an instance is killed mid-edit and its clients reconnect to another',
+    { timeout: SPAWNED_RELAY_TIMEOUT_MS * 4 },
+    async () => {
+      const start = () => spawnRelay(['--port', '0', '--postgres', database, '--redis', redis.url]);
+      const first = await start();
+      const second = await start();
+      const processes: RelayProcess[] = [first, second];
+      const balancer = await tcpBalancer(first.port);
+      try {
+        for (const p of processes) await waitForReady(p);
+        const room = newRoom();
+        const secret = newSecret();
+        const writer = client({ url: `ws://127.0.0.1:${balancer.port}` }, room, secret);
+        const reader = client(second, room, secret);
+        await Promise.all([synced(writer), synced(reader)]);
+        const typeSome = async (count: number) => {
+          for (let i = 0; i < count; i++) {
+            writer.text.insert(writer.text.length, String(i % 10));
+            if (i % 10 === 9) await new Promise((r) => setImmediate(r));
+          }
+        };
+        await typeSome(100);
+        await waitFor(() => reader.text.length === 100, 'the first edits to reach the other instance', 10_000);
+        // The first instance cannot store for now (the log is locked): what it receives now is on no store when it is killed.
+        const lock = new pg.Client({ connectionString: database });
+        await lock.connect();
+        await lock.query('begin');
+        await lock.query('lock table doc_updates in access exclusive mode');
+        const received = async () =>
+          metric(await (await fetch(`http://127.0.0.1:${first.port}/metrics`)).text(), 'tandem_relay_messages_in_total');
+        const before = await received();
+        writer.text.insert(writer.text.length, '!');
+        await pollUntil(async () => (await received()) > before, 'the first instance to receive the unstored edit');
+        balancer.target = second.port;
+        await first.stop('SIGKILL');
+        // Its session still waits on the lock and would store the edit once it is free, as if the instance had lived on.
+        await lock.query(
+          "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+        );
+        await lock.query('rollback');
+        await lock.end();
+        // The writer carries on, reconnected through the balancer to the second instance.
+        await typeSome(100);
+        await waitFor(() => writer.provider.wsconnected && writer.provider.synced, 'the writer to be back, on the second instance', 10_000);
+        await waitFor(() => reader.text.toString() === writer.text.toString(), 'the reader to have every edit', 10_000);
+        await confirmed(writer);
+        writer.destroy();
+        reader.destroy();
+        // The survivor is killed too: what it held only in memory is gone, and a new instance reads the store alone.
+        await second.stop('SIGKILL');
+        const third = await start();
+        processes.push(third);
+        const fresh = client(third, room, secret);
+        await waitFor(() => fresh.text.length === 201, 'a new instance to give every confirmed edit from the store', 10_000);
+        expect(fresh.text.toString()).toContain('!');
+      } finally {
+        balancer.close();
+        await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+      }
+    },
+  );
+
+  it('carries on through a PostgreSQL restart: each instance keeps its clients, and edits made apart converge and are stored', async () => {
+    const [one, two] = [await instance(), await instance()];
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(one, room, secret);
+    const a2 = client(one, room, secret);
+    const b = client(two, room, secret);
+    await Promise.all([synced(a), synced(a2), synced(b)]);
+    a.text.insert(0, 'before.');
+    await waitFor(() => b.text.toString() === 'before.', 'the first edit to cross');
+
+    await postgres.stop('fast');
+    a.text.insert(a.text.length, ' one apart.');
+    b.text.insert(0, 'two apart. ');
+    await waitFor(() => a2.text.toString() === a.text.toString(), 'the neighbour on the same instance to see the edit at once');
+    await pollUntil(async () => (await readyz(one)) === '503 not ready: store unreachable', 'instance one to report its store unreachable');
+
+    await postgres.start();
+    await waitFor(
+      () => a.text.toString() === b.text.toString() && a.text.toString().includes('one apart') && b.text.toString().includes('two apart'),
+      'both sides to converge once PostgreSQL is back',
+      15_000,
+    );
+    const final = a.text.toString();
+    for (const c of clients.splice(0)) c.destroy();
+    await Promise.all(relays.splice(0).map((r) => r.close()));
+    const fresh = client(await instance(), room, secret);
+    await waitFor(() => fresh.text.toString() === final, 'a new instance to give every edit from the store', 10_000);
+  });
+});
+
+async function pollUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A load balancer's part in miniature: forwards each TCP connection to the instance `target` names at the time. */
+async function tcpBalancer(target: number): Promise<{ port: number; target: number; close(): void }> {
+  const sockets = new Set<Socket>();
+  const state = { port: 0, target, close: () => {} };
+  const server: Server = createServer((downstream) => {
+    const upstream = connect(state.target, '127.0.0.1');
+    for (const [from, to] of [
+      [downstream, upstream],
+      [upstream, downstream],
+    ] as const) {
+      sockets.add(from);
+      from.pipe(to);
+      from.on('error', () => to.destroy());
+      from.on('close', () => {
+        sockets.delete(from);
+        to.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.port = (server.address() as { port: number }).port;
+  state.close = () => {
+    server.close();
+    for (const s of sockets) s.destroy();
+  };
+  return state;
+}
