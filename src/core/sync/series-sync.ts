@@ -101,7 +101,7 @@ export class SeriesSync {
   readonly provider: WebsocketProvider;
   private status: SyncStatus = 'connecting';
   private failedSinceConnect = false;
-  /** Why the last attempt failed, and when the next is due (while offline). */
+  /** Why the last attempt failed, and when the next is due: set while offline, and only then. */
   private offline: { reason: OfflineReason; retryAt: string } | null = null;
   private attemptError: OfflineReason | null = null;
   private pending: PendingChange[] = [];
@@ -154,13 +154,11 @@ export class SeriesSync {
         this.failedSinceConnect = false;
         this.offline = null;
       }
-      if (status === 'disconnected') this.failedSinceConnect = true;
       this.queries = [];
-      this.setStatus(status === 'disconnected' || this.failedSinceConnect ? 'offline' : 'connecting');
+      this.setStatus(this.failedSinceConnect ? 'offline' : 'connecting');
     });
     this.provider.on('connection-close', () => {
       this.failedSinceConnect = true;
-      this.queries = [];
       // Emitted before y-websocket counts this failure and schedules the next attempt with
       // min(2^failures × 100 ms, max backoff): the same delay, counted one ahead.
       const delay = Math.min(2 ** (this.provider.wsUnsuccessfulReconnects + 1) * 100, timing.maxBackoffMs);
@@ -187,7 +185,7 @@ export class SeriesSync {
 
   state(): SyncState {
     const state: SyncState = { seriesId: this.share.seriesId, status: this.status, unsent: this.pending.length };
-    return this.status === 'offline' && this.offline ? { ...state, ...this.offline } : state;
+    return this.offline ? { ...state, ...this.offline } : state;
   }
 
   /** Tries the relay now instead of at the next scheduled attempt; nothing if connected or trying. */

@@ -35,6 +35,8 @@ export interface ScriptedRelay {
   readonly open: ScriptedSocket[];
   /** Every socket accepted so far, in order. */
   readonly accepted: ScriptedSocket[];
+  /** State-vector queries received so far. */
+  asked: number;
   /** Queries held (answering 'held'); each answers with the room's state when released, or with `stateVector`. */
   readonly held: ((stateVector?: Uint8Array) => void)[];
   room(name: string): Y.Doc;
@@ -72,6 +74,7 @@ export async function startScriptedRelay(answering: Answering = 'at-once'): Prom
     open: [],
     accepted: [],
     held: [],
+    asked: 0,
     room(name) {
       let doc = rooms.get(name);
       if (!doc) {
@@ -113,6 +116,7 @@ export async function startScriptedRelay(answering: Answering = 'at-once'): Prom
         syncProtocol.readSyncMessage(decoder, e, doc, ws);
         if (encoding.length(e) > 1) ws.send(encoding.toUint8Array(e));
       } else if (type === MESSAGE_STATE_VECTOR) {
+        relay.asked++;
         if (relay.answering === 'at-once') ws.send(stateVectorAnswer(Y.encodeStateVector(doc)));
         else if (relay.answering === 'held') relay.held.push((sv) => ws.send(stateVectorAnswer(sv ?? Y.encodeStateVector(doc))));
       }

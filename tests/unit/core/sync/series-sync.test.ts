@@ -9,6 +9,8 @@ import { afterEach, expect, test, vi } from 'vitest';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { startRelay, type Relay } from '../../../../server/relay.js';
+import { Awareness } from 'y-protocols/awareness';
+import { SeriesSync } from '../../../../src/core/sync/series-sync.js';
 import type { TandemCore } from '../../../../src/core/tandem-core.js';
 import type { SyncState } from '../../../../src/shared/api.js';
 import { archiveDocId } from '../../../../src/shared/domain/archive.js';
@@ -186,6 +188,7 @@ test('a relay that never answers (a stock server) has changes counted as sent on
   expect(titles(r.room(seriesId))).toEqual(['Before the probe']);
 
   const states = announced(c, seriesId);
+  const asked = r.asked;
   add(c, seriesId, 'While synced');
   expect(states).toEqual([]);
   expect(stateOf(c, seriesId)).toEqual({ seriesId, status: 'synced', unsent: 0 });
@@ -200,6 +203,10 @@ test('a relay that never answers (a stock server) has changes counted as sent on
   await until(() => stateOf(c, seriesId).status === 'synced', 'synced again');
   expect(stateOf(c, seriesId).unsent).toBe(0);
   expect(titles(r.room(seriesId))).toEqual(['Before the probe', 'While offline', 'While synced']);
+  // A relay taken for a stock server is asked nothing more, on this connection or the next.
+  add(c, seriesId, 'After reconnecting');
+  await until(() => titles(r.room(seriesId)).includes('After reconnecting'), 'the change to reach the relay');
+  expect(r.asked).toBe(asked);
 });
 
 test('a relay that drops the connection before answering is not taken for a stock server', async () => {
@@ -260,6 +267,8 @@ test('a relay closing with 1011 keeps the change unsent, and the reconnection de
   socket.ws.close(1011, 'internal error');
   await until(() => stateOf(c, seriesId).status === 'offline', 'offline');
   expect(states.find((s) => s.status === 'offline')).toMatchObject({ status: 'offline', unsent: 1, reason: 'unreachable' });
+  // Offline from the close on: never "synced" again until a new connection syncs.
+  expect(states.map((s) => s.status).slice(states.findIndex((s) => s.status === 'offline'))).not.toContain('synced');
   expect(stateOf(c, seriesId).unsent).toBe(1);
 
   r.answering = 'at-once';
@@ -456,6 +465,7 @@ test('a share whose relay address is invalid is refused with a sentence that nev
   const secret = newSecret();
   const added = shareTo(c, 'ws://a:b', { secret });
   await expect(added).rejects.toThrow('This 1:1 cannot connect to its relay. That relay address has no valid host and port');
+  await expect(added).rejects.toMatchObject({ code: 'invalid-input' });
   await expect(added).rejects.not.toThrow(secret);
 });
 
@@ -464,4 +474,34 @@ test('a relay access key travels with the connection', async () => {
   const c = await core();
   const seriesId = await shareTo(c, keyed.url, { key: KEY, titles: ['Keyed'] });
   await until(() => stateOf(c, seriesId).status === 'synced', 'synced through a keyed relay');
+});
+
+test('a device the relay refuses gets nothing of the room, not even from another device in the same process', async () => {
+  const r = await relay();
+  const dana = await core();
+  const seriesId = await shareTo(dana, r.url, { titles: ['Private agenda'] });
+  await until(() => stateOf(dana, seriesId).status === 'synced', 'synced');
+  const intruder = await core();
+  await shareTo(intruder, r.url, { seriesId });
+  await until(() => stateOf(intruder, seriesId).reason === 'forbidden', 'refused by the relay');
+  expect(titlesAt(intruder, seriesId)).toEqual([]);
+});
+
+test('a new connection says connecting, with nothing unsent, before the relay has answered anything', async () => {
+  const r = await scripted();
+  r.quiet = true;
+  const doc = new Y.Doc();
+  const states: SyncState[] = [];
+  const sync = new SeriesSync(
+    doc,
+    new Awareness(doc),
+    { seriesId: 'fresh', relayUrl: r.url, key: null, secret: newSecret() },
+    (s) => states.push(s),
+    silentLogger,
+  );
+  cleanup.push(() => sync.destroy());
+  expect(sync.state()).toEqual({ seriesId: 'fresh', status: 'connecting', unsent: 0 });
+  await r.connection(0);
+  await until(() => sync.provider.wsconnected, 'connected');
+  expect(states).toEqual([]);
 });
