@@ -27,6 +27,7 @@ import { openSession, type CoreSession, type SessionState } from './session.js';
 import { openStore, type Store } from './store/database.js';
 import { ReminderService } from './reminders/reminder-service.js';
 import { PresenceHub } from './sync/presence.js';
+import type { SyncTiming } from './sync/series-sync.js';
 import { SyncManager } from './sync/sync-manager.js';
 
 export type { CoreSession } from './session.js';
@@ -52,6 +53,8 @@ export interface CoreOptions {
   clock?: () => Date;
   /** Keep a daily backup in the data dir, the newest seven (the shells turn this on). */
   autoBackup?: boolean;
+  /** How long a relay has to answer the first query, and the longest pause between attempts (tests shorten them). */
+  syncTiming?: SyncTiming;
   /** Connect shared 1:1s to their relays (default true; the command line does not). */
   sync?: boolean;
 }
@@ -100,6 +103,7 @@ export class TandemCore implements CoreServices {
       (state) => this.broadcast({ type: 'sync-state', state }),
       () => this.profile?.name ?? 'Tandem',
       options.log ?? silentLogger,
+      options.syncTiming,
     );
     this.archives = new Archives(
       docs,

@@ -8,7 +8,7 @@
  * vector covers it. WebSocket messages are ordered, so such an answer proves the relay applied
  * and stored everything sent before the query.
  *
- * A stock y-websocket server ignores the query. When no answer comes within CONFIRM_PROBE_MS,
+ * A stock y-websocket server ignores the query. When no answer comes within `confirmProbeMs`,
  * the relay is taken to be such a server: changes then count as sent once a synced connection
  * carries them, the best such a server allows.
  */
@@ -28,8 +28,13 @@ import { RelayUrl, explainZodError } from '../../shared/schemas.js';
 
 import type { Share } from './share.js';
 
-const CONFIRM_PROBE_MS = 5000;
-const MAX_BACKOFF_MS = 5000;
+/** How long a relay has to answer the first query, and the longest pause between attempts to reach it. */
+export interface SyncTiming {
+  confirmProbeMs: number;
+  maxBackoffMs: number;
+}
+
+export const SYNC_TIMING: SyncTiming = { confirmProbeMs: 5000, maxBackoffMs: 5000 };
 /** y-websocket's message type for auth; its own handler logs the URL, room secret included. */
 const MESSAGE_AUTH = 2;
 
@@ -77,6 +82,14 @@ const guardedWebSocket = (log: Logger, seriesId: string) =>
     }
   };
 
+/**
+ * The state vector a local change needs the relay to reach: each client's clock after it, for the
+ * clients it added to. (Y.encodeStateVectorFromUpdate would not do: it counts only structs from
+ * clock 0, so it is empty for every change but a client's first.)
+ */
+const addedClocks = (t: Y.Transaction): Map<number, number> =>
+  new Map([...t.afterState].filter(([client, clock]) => clock > (t.beforeState.get(client) ?? 0)));
+
 interface PendingChange {
   /** Highest clock per client the change contains; empty for deletion-only changes. */
   clocks: Map<number, number>;
@@ -88,7 +101,7 @@ export class SeriesSync {
   readonly provider: WebsocketProvider;
   private status: SyncStatus = 'connecting';
   private failedSinceConnect = false;
-  /** Why the last attempt failed, and when the next is due (while offline). */
+  /** Why the last attempt failed, and when the next is due: set while offline, and only then. */
   private offline: { reason: OfflineReason; retryAt: string } | null = null;
   private attemptError: OfflineReason | null = null;
   private pending: PendingChange[] = [];
@@ -99,7 +112,8 @@ export class SeriesSync {
   /** Whether the relay answers state-vector queries; null until known. */
   private confirms: boolean | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
-  private readonly onUpdate: (update: Uint8Array, origin: unknown) => void;
+  private destroyed = false;
+  private readonly onUpdate: (update: Uint8Array, origin: unknown, doc: Y.Doc, transaction: Y.Transaction) => void;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -107,6 +121,7 @@ export class SeriesSync {
     readonly share: Share,
     private readonly onState: (state: SyncState) => void,
     log: Logger,
+    private readonly timing: SyncTiming = SYNC_TIMING,
   ) {
     // Checked here, not left to the WebSocket: its errors quote the whole address, room secret included.
     const relay = RelayUrl.safeParse(share.relayUrl);
@@ -118,7 +133,7 @@ export class SeriesSync {
       awareness,
       params,
       disableBc: true,
-      maxBackoffTime: MAX_BACKOFF_MS,
+      maxBackoffTime: timing.maxBackoffMs,
     });
     // y-websocket applies a relay's updates as it reads them; one nesting types past what Yjs can
     // delete again is refused first (nesting.ts), and the guarded socket then drops the connection.
@@ -139,16 +154,14 @@ export class SeriesSync {
         this.failedSinceConnect = false;
         this.offline = null;
       }
-      if (status === 'disconnected') this.failedSinceConnect = true;
       this.queries = [];
-      this.setStatus(status === 'disconnected' || this.failedSinceConnect ? 'offline' : 'connecting');
+      this.setStatus(this.failedSinceConnect ? 'offline' : 'connecting');
     });
     this.provider.on('connection-close', () => {
       this.failedSinceConnect = true;
-      this.queries = [];
       // Emitted before y-websocket counts this failure and schedules the next attempt with
       // min(2^failures × 100 ms, max backoff): the same delay, counted one ahead.
-      const delay = Math.min(2 ** (this.provider.wsUnsuccessfulReconnects + 1) * 100, MAX_BACKOFF_MS);
+      const delay = Math.min(2 ** (this.provider.wsUnsuccessfulReconnects + 1) * 100, timing.maxBackoffMs);
       this.offline = { reason: this.attemptError ?? 'unreachable', retryAt: new Date(Date.now() + delay).toISOString() };
       this.status = 'offline';
       this.emit();
@@ -160,10 +173,10 @@ export class SeriesSync {
       this.emit();
       this.query();
     });
-    this.onUpdate = (update, origin) => {
+    this.onUpdate = (_update, origin, _doc, transaction) => {
       if (origin === this.provider) return;
       if (this.confirms === false && this.provider.synced) return;
-      this.pending.push({ clocks: Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update)), index: this.localCount++ });
+      this.pending.push({ clocks: addedClocks(transaction), index: this.localCount++ });
       this.emit();
       this.scheduleQuery();
     };
@@ -172,7 +185,7 @@ export class SeriesSync {
 
   state(): SyncState {
     const state: SyncState = { seriesId: this.share.seriesId, status: this.status, unsent: this.pending.length };
-    return this.status === 'offline' && this.offline ? { ...state, ...this.offline } : state;
+    return this.offline ? { ...state, ...this.offline } : state;
   }
 
   /** Tries the relay now instead of at the next scheduled attempt; nothing if connected or trying. */
@@ -195,7 +208,9 @@ export class SeriesSync {
     });
   }
 
+  /** Disconnects for good, announcing nothing more: the share is gone or replaced, not offline. */
   destroy(): void {
+    this.destroyed = true;
     if (this.queryTimer) clearTimeout(this.queryTimer);
     if (this.probeTimer) clearTimeout(this.probeTimer);
     this.doc.off('update', this.onUpdate);
@@ -209,7 +224,7 @@ export class SeriesSync {
   }
 
   private emit(): void {
-    this.onState(this.state());
+    if (!this.destroyed) this.onState(this.state());
   }
 
   private scheduleQuery(): void {
@@ -234,7 +249,7 @@ export class SeriesSync {
         this.confirms = false;
         this.pending = [];
         this.emit();
-      }, CONFIRM_PROBE_MS);
+      }, this.timing.confirmProbeMs);
       this.probeTimer.unref();
     }
   }

@@ -13,7 +13,7 @@ import type { DocRegistry } from '../../node/docstore/doc-registry.js';
 import type { Logger } from '../../node/log.js';
 import type { Database } from '../store/schema.js';
 import type { PresenceHub } from './presence.js';
-import { SeriesSync } from './series-sync.js';
+import { SYNC_TIMING, SeriesSync, type SyncTiming } from './series-sync.js';
 import type { Share } from './share.js';
 
 export class SyncManager {
@@ -31,6 +31,7 @@ export class SyncManager {
     private readonly onState: (state: SyncState) => void,
     private readonly deviceName: () => string,
     private readonly log: Logger,
+    private readonly timing: SyncTiming = SYNC_TIMING,
   ) {}
 
   /**
@@ -174,7 +175,7 @@ export class SyncManager {
     relayAwareness.setLocalState({ device: { name: this.deviceName() } });
     let sync: SeriesSync;
     try {
-      sync = new SeriesSync(doc, relayAwareness, share, this.onState, this.log);
+      sync = new SeriesSync(doc, relayAwareness, share, this.onState, this.log, this.timing);
     } catch (error) {
       relayAwareness.destroy();
       this.docs.release(share.seriesId);
