@@ -68,6 +68,8 @@ export async function startRelay(
     connections: () => wss.clients.size,
     roomsActive: () => rooms.activeCount,
     roomsLoaded: () => rooms.loadedCount(),
+    storeUp: () => store.available(),
+    storeBacklogBytes: () => rooms.backlogBytes,
   });
   const rooms = new Rooms(store, {
     compactAfter: config.compactAfter,
