@@ -6,7 +6,8 @@
  * forwarding first loses nothing and spares every update the wait for its own commit.
  *
  * When the store cannot be reached, updates wait in memory, in order, and the commit is retried
- * until the store answers; nothing waiting is confirmed meanwhile. The waiting bytes are bounded
+ * until the store answers; nothing waiting is confirmed meanwhile. A commit whose answer was lost
+ * may thus store an update twice, which loading ignores (Yjs applies an update once). The waiting bytes are bounded
  * (`backlogFull`): past the bound the relay refuses changes rather than hold more than it may.
  * A room with unstored updates is not unloaded. A commit that fails for another reason drops the
  * documents it held (the next use reloads what is stored) and reports each to `onStoreFailed`.

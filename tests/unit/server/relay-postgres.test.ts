@@ -169,6 +169,8 @@ describe.skipIf(skip)('the relay on PostgreSQL', { timeout: SPAWNED_RELAY_TIMEOU
       b.text.insert(0, 'from b;');
       await waitFor(() => b.text.toString() === a.text.toString() && b.text.toString().includes('during 19;'), 'edits to keep flowing');
       expect(await upgradeStatus(`${relay.url}/${newRoom()}?secret=${newSecret()}`)).toBe(503);
+      // The loaded room still checks its secret, against the hash it was loaded with.
+      expect(await upgradeStatus(`${relay.url}/${room}?secret=${newSecret()}`)).toBe(403);
       const third = client(relay.url, room, secret);
       await synced(third);
       expect(third.text.toString()).toBe(a.text.toString());
