@@ -11,8 +11,11 @@
  * (`backlogFull`): past the bound the relay refuses changes rather than hold more than it may.
  * A room with unstored updates is not unloaded. A commit that fails for another reason drops the
  * documents it held (the next use reloads what is stored) and reports each to `onStoreFailed`.
+ *
+ * A store shared with other relays may have changed while a room sat idle here: taking up an idle
+ * room first brings in what the store has that the loaded document lacks.
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { StoreUnavailable, type RoomStore, type RoomUpdate } from './store/room-store.js';
 
 interface Entry {
@@ -44,6 +47,8 @@ export interface RoomDocsOptions {
 
 /** How soon a commit the store could not take is tried again. */
 const RETRY_MS = 200;
+/** The origin of what a refresh brings in from the store: forwarded to peers, never stored again. */
+const FROM_STORE = Symbol('from the store');
 
 export class RoomDocs {
   private readonly entries = new Map<string, Entry>();
@@ -79,8 +84,19 @@ export class RoomDocs {
         this.loading.set(room, load);
       }
       entry = await load;
+      this.take(entry);
+    } else {
+      const idle = entry.refs === 0;
+      this.take(entry);
+      if (idle && this.store.shared) {
+        try {
+          await this.refresh(room, entry);
+        } catch (error) {
+          this.release(room);
+          throw error;
+        }
+      }
     }
-    this.take(entry);
     let held = true;
     return () => {
       if (held) this.release(room);
@@ -152,6 +168,23 @@ export class RoomDocs {
     return entry;
   }
 
+  /** Applies what the store has that the loaded room lacks; while the store cannot be reached, the room goes on as it is. */
+  private async refresh(room: string, entry: Entry): Promise<void> {
+    let stored;
+    try {
+      stored = await this.store.open(room);
+    } catch (error) {
+      if (error instanceof StoreUnavailable) return;
+      throw error;
+    }
+    if (this.entries.get(room) === entry) {
+      Y.applyUpdate(entry.doc, Y.encodeStateAsUpdate(stored.doc, Y.encodeStateVector(entry.doc)), FROM_STORE);
+      entry.pending = stored.pending;
+      entry.bytes = stored.bytes;
+    }
+    stored.doc.destroy();
+  }
+
   private take(entry: Entry): void {
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = null;
@@ -169,6 +202,7 @@ export class RoomDocs {
 
   private updated(room: string, entry: Entry, update: Uint8Array, origin: unknown): void {
     this.options.onUpdate(room, update, origin);
+    if (origin === FROM_STORE) return;
     this.unstored.push({ room, update });
     this.received++;
     this.backlog += update.byteLength;

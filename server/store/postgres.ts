@@ -169,6 +169,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   return {
     kind: 'postgres',
+    shared: true,
     logKey,
     available: () => up,
     open: (room: string) =>

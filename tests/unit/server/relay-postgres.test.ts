@@ -148,6 +148,29 @@ describe.skipIf(skip)('the relay on PostgreSQL', { timeout: SPAWNED_RELAY_TIMEOU
     expect(reader.text.toString()).toBe('written through one');
   });
 
+  it('a room idle on one relay and changed through another is brought up to date when it is used again', async () => {
+    const url = await server.createDatabase();
+    const [one, two] = [await relayOn(url), await relayOn(url)];
+    const room = newRoom();
+    const secret = newSecret();
+    const writeVia = async (relay: Relay, text: string) => {
+      const c = client(relay.url, room, secret);
+      await synced(c);
+      c.text.insert(c.text.length, text);
+      const asked = askStored(c);
+      await waitFor(() => confirmsAll(c, asked.answer()), 'the edit to be confirmed');
+      const seen = c.text.toString();
+      c.destroy();
+      return seen;
+    };
+    await writeVia(one, 'through one;');
+    const both = await writeVia(two, 'through two;');
+    expect(both).toBe('through one;through two;');
+    const back = client(one.url, room, secret);
+    await synced(back);
+    await waitFor(() => back.text.toString() === both, 'relay one to serve what relay two stored');
+  });
+
   it('while PostgreSQL is down: edits keep flowing unconfirmed, new rooms get 503, /readyz is not ready; all is written when it returns', async () => {
     const url = await server.createDatabase();
     const relay = await relayOn(url);
