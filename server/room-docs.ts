@@ -97,10 +97,12 @@ export class RoomDocs {
         }
       }
     }
-    let held = true;
+    const held = entry;
+    let released = false;
     return () => {
-      if (held) this.release(room);
-      held = false;
+      // A room dropped meanwhile (a failed commit) may have been loaded again: that one is not this hold's.
+      if (!released && this.entries.get(room) === held) this.release(room);
+      released = true;
     };
   }
 
