@@ -16,6 +16,8 @@ import { silentLogger } from '../../../src/node/log.js';
 import {
   closeCode,
   connectClient,
+  freePort,
+  memoryLogger,
   metric,
   newRoom,
   newSecret,
@@ -210,6 +212,37 @@ describe.skipIf(skip)('the relay on PostgreSQL', { timeout: SPAWNED_RELAY_TIMEOU
     expect(expected).toContain('during 19;');
     expect(await storedText(url, room)).toBe(expected);
     expect(await upgradeStatus(`${relay.url}/${newRoom()}?secret=${newSecret()}`)).toBe(101);
+  });
+
+  it('stopped while PostgreSQL is down, a relay loses only unconfirmed edits, which its clients send again to the next relay', async () => {
+    const url = await server.createDatabase();
+    const port = await freePort();
+    const log = memoryLogger();
+    const first = await startRelay({ port, postgres: url }, log.logger);
+    const room = newRoom();
+    const secret = newSecret();
+    const [a, b] = [client(first.url, room, secret), client(first.url, room, secret)];
+    await Promise.all([synced(a), synced(b)]);
+    a.text.insert(0, 'confirmed;');
+    const asked = askStored(a);
+    await waitFor(() => confirmsAll(a, asked.answer()), 'the first edit to be confirmed');
+    await server.stop('immediate');
+    try {
+      await waitReady(port, false);
+      a.text.insert(a.text.length, 'held;');
+      await waitFor(() => b.text.toString() === 'confirmed;held;', 'the held edit to reach B');
+      await first.close();
+    } finally {
+      await server.start();
+    }
+    expect(log.lines().find((l) => l.msg === 'updates could not be stored before stopping')).toMatchObject({ unstored: 1 });
+    relays.push(await startRelay({ port, postgres: url }, silentLogger));
+    await waitFor(() => a.provider.synced && b.provider.synced, 'the clients to reconnect', 15_000);
+    const deadline = Date.now() + 15_000;
+    while ((await storedText(url, room)) !== 'confirmed;held;') {
+      if (Date.now() > deadline) throw new Error('the unconfirmed edit was not stored by the next relay');
+      await new Promise((r) => setTimeout(r, 50));
+    }
   });
 
   it('refuses changes past the bound held for PostgreSQL with 1013 and a reason, and writes all it accepted when PostgreSQL returns', async () => {
