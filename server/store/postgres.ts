@@ -112,8 +112,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     if (!up) options.onAvailability?.(true);
     up = true;
   };
-  // An idle connection the server drops is reported here; unhandled, it would end the process.
+  // A connection the server drops reports it as an 'error' event; unhandled, that would end the
+  // process. The pool listens only while a connection is idle, so each also gets a listener of its
+  // own for while it is checked out between two statements of a transaction.
   pool.on('error', (error) => markDown(error));
+  pool.on('connect', (client) => client.on('error', (error) => markDown(error)));
   const health = setInterval(() => {
     if (up) pool.query('select 1').catch((error: Error) => isUnavailable(error) && markDown(error));
   }, HEALTH_MS);
