@@ -22,6 +22,9 @@ interface Entry {
   doc: Y.Doc;
   /** Log entries not yet folded into the snapshot. */
   pending: number;
+  /** This room's updates stored since it was loaded, and how many of them the last compaction covered. */
+  stored: number;
+  folded: number;
   /** Bytes the room takes in the store, counted on as updates arrive. */
   bytes: number;
   /** The secret hash the room was admitted with, for admissions while the store cannot be asked. */
@@ -164,7 +167,7 @@ export class RoomDocs {
 
   private async load(room: string, secretHash: Buffer): Promise<Entry> {
     const stored = await this.store.open(room);
-    const entry: Entry = { ...stored, secretHash, refs: 0, idleTimer: null, compacting: null };
+    const entry: Entry = { ...stored, stored: 0, folded: 0, secretHash, refs: 0, idleTimer: null, compacting: null };
     this.entries.set(room, entry);
     stored.doc.on('update', (update: Uint8Array, origin: unknown) => this.updated(room, entry, update, origin));
     return entry;
@@ -257,6 +260,10 @@ export class RoomDocs {
   }
 
   private settle(rows: RoomUpdate[]): void {
+    for (const { room } of rows) {
+      const entry = this.entries.get(room);
+      if (entry) entry.stored++;
+    }
     this.settled += rows.length;
     this.backlog -= rows.reduce((sum, r) => sum + r.update.byteLength, 0);
     const ready = this.waiters.filter((w) => w.upTo <= this.settled);
@@ -271,20 +278,26 @@ export class RoomDocs {
 
   private compact(room: string, entry: Entry): Promise<void> {
     entry.compacting ??= (async () => {
+      let again = false;
       try {
         // The snapshot must cover the room's log: its updates go in first.
         await this.stored();
         if (this.entries.get(room) !== entry || entry.pending === 0) return;
         const start = performance.now();
-        const pending = entry.pending;
+        // What is stored now is what the snapshot covers; updates still on their way are not.
+        const covered = entry.stored;
         if (await this.store.compact(room, entry.doc)) this.options.onCompacted(performance.now() - start);
-        entry.pending = Math.max(0, entry.pending - pending);
+        entry.pending = Math.max(0, entry.pending - (covered - entry.folded));
+        entry.folded = covered;
+        // Updates that arrived meanwhile may already be past the threshold, and none may follow.
+        again = entry.pending >= this.options.compactAfter;
       } catch (error) {
         // An unreachable store is tried again as the log grows or the room unloads.
         if (!(error instanceof StoreUnavailable)) this.options.onCompactFailed(room, error as Error);
       } finally {
         entry.compacting = null;
       }
+      if (again) void this.compact(room, entry);
     })();
     return entry.compacting;
   }

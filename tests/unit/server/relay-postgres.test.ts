@@ -7,6 +7,7 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import pg from 'pg';
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type Relay } from '../../../server/relay.js';
@@ -97,7 +98,7 @@ describe.skipIf(skip)('the relay on PostgreSQL', { timeout: SPAWNED_RELAY_TIMEOU
     clients.push(c);
     return c;
   };
-  const relayOn = async (postgres: string, options: { storeBacklogBytes?: number } = {}) => {
+  const relayOn = async (postgres: string, options: { storeBacklogBytes?: number; compactAfter?: number } = {}) => {
     const relay = await startRelay({ port: 0, postgres, ...options }, silentLogger);
     relays.push(relay);
     return relay;
@@ -122,6 +123,39 @@ describe.skipIf(skip)('the relay on PostgreSQL', { timeout: SPAWNED_RELAY_TIMEOU
     const later = client(relay.url, room, secret);
     await synced(later);
     expect(later.text.toString()).toBe('kept in PostgreSQL');
+  });
+
+  it('compacts a room in PostgreSQL as its log grows, and loads back the same text', async () => {
+    const url = await server.createDatabase();
+    const relay = await relayOn(url, { compactAfter: 5 });
+    const room = newRoom();
+    const secret = newSecret();
+    const a = client(relay.url, room, secret);
+    await synced(a);
+    for (let i = 0; i < 23; i++) a.text.insert(a.text.length, `${i};`);
+    const asked = askStored(a);
+    await waitFor(() => confirmsAll(a, asked.answer()), 'the edits to be confirmed');
+    const rows = async () => {
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      try {
+        const { rows } = await db.query<{ snapshot: boolean; updates: number }>(
+          `select (select snapshot is not null from docs where doc_id = $1) as snapshot,
+                  (select count(*)::int from doc_updates where doc_id = $1) as updates`,
+          [room],
+        );
+        return rows[0]!;
+      } finally {
+        await db.end();
+      }
+    };
+    const deadline = Date.now() + 10_000;
+    while ((await rows()).updates >= 5) {
+      if (Date.now() > deadline) throw new Error(`the room was not compacted: ${JSON.stringify(await rows())}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await rows()).snapshot).toBe(true);
+    expect(await storedText(url, room)).toBe(a.text.toString());
   });
 
   it('two relay processes share rooms: written through one, loaded by the other, with the secret the first registered', async () => {
