@@ -18,6 +18,7 @@ export default defineConfig({
     emptyOutDir: true,
     minify: false,
     target: 'node20',
-    rollupOptions: { external: NODE_BUNDLE_EXTERNAL, output: { entryFileNames: 'relay.js' } },
+    // One file still: the PostgreSQL store, loaded on demand, goes inside it.
+    rollupOptions: { external: NODE_BUNDLE_EXTERNAL, output: { entryFileNames: 'relay.js', codeSplitting: false } },
   },
 });

@@ -78,7 +78,13 @@ export async function measureMessageCost(): Promise<MessageCost> {
     onStored: (ms) => commits.push(ms),
     onCompacted: () => {},
   });
-  const metrics = new Metrics({ connections: () => 0, roomsActive: () => rooms.activeCount, roomsLoaded: () => 0 });
+  const metrics = new Metrics({
+    connections: () => 0,
+    roomsActive: () => rooms.activeCount,
+    roomsLoaded: () => 0,
+    storeUp: () => true,
+    storeBacklogBytes: () => rooms.backlogBytes,
+  });
   const budget = { bytesPerSecond: 1 << 20, bytesBurst: 10 << 20, structsPerSecond: 20_000, structsBurst: 50_000 };
   const clientLog = limitedLog(silentLogger, () => {});
   const ctx: ConnectionContext = {

@@ -12,6 +12,8 @@ export interface GaugeSources {
   connections: () => number;
   roomsActive: () => number;
   roomsLoaded: () => number;
+  storeUp: () => boolean;
+  storeBacklogBytes: () => number;
 }
 
 /**
@@ -95,6 +97,10 @@ export class Metrics {
     gauge('tandem_relay_connections', 'Open WebSocket connections.', sources.connections);
     gauge('tandem_relay_rooms_active', 'Rooms with at least one connection.', sources.roomsActive);
     gauge('tandem_relay_rooms_loaded', 'Room documents held in memory, including idle ones not yet unloaded.', sources.roomsLoaded);
+    gauge('tandem_relay_store_up', 'Whether the store answered its last call (1) or cannot be reached (0).', () =>
+      Number(sources.storeUp()),
+    );
+    gauge('tandem_relay_store_backlog_bytes', 'Bytes of updates held in memory, waiting for the store.', sources.storeBacklogBytes);
     gauge('tandem_relay_event_loop_lag_p99_seconds', 'Event-loop delay, 99th percentile since the last scrape.', () => {
       const p99 = this.loopDelay.percentile(99) / 1e9;
       this.loopDelay.reset();

@@ -16,7 +16,6 @@ import { Close, DEFAULT_MESSAGE_LIMITS } from './protocol.js';
 import { roomTagger } from './room-tag.js';
 import { Rooms } from './rooms.js';
 import { ScanPool } from './scan-pool.js';
-import { openPostgresStore } from './store/postgres.js';
 import type { RoomStore } from './store/room-store.js';
 import { openSqliteStore } from './store/sqlite.js';
 
@@ -42,9 +41,13 @@ const STORAGE_CHECK_MS = 5000;
 const OFFLOAD_BYTES = 16 * 1024;
 const SCAN_POOL = { workers: 1, maxJobs: 16, maxHeapMb: 512 };
 
-/** PostgreSQL when a URL is given (rooms shared with other relays), else DIR/relay.db. */
-function openStore(config: RelayConfig, logger: Logger): Promise<RoomStore> {
+/**
+ * PostgreSQL when a URL is given (rooms shared with other relays), else DIR/relay.db. The
+ * PostgreSQL client is loaded only then, so a relay on SQLite starts and idles as it always did.
+ */
+async function openStore(config: RelayConfig, logger: Logger): Promise<RoomStore> {
   if (config.postgres === undefined) return openSqliteStore(config.data!, config.synchronous);
+  const { openPostgresStore } = await import('./store/postgres.js');
   return openPostgresStore({
     url: config.postgres,
     onAvailability: (available, error) =>
@@ -69,6 +72,8 @@ export async function startRelay(
     connections: () => wss.clients.size,
     roomsActive: () => rooms.activeCount,
     roomsLoaded: () => rooms.loadedCount(),
+    storeUp: () => store.available(),
+    storeBacklogBytes: () => rooms.backlogBytes,
   });
   const fanout = config.redis
     ? new Fanout({

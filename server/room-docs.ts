@@ -6,18 +6,25 @@
  * forwarding first loses nothing and spares every update the wait for its own commit.
  *
  * When the store cannot be reached, updates wait in memory, in order, and the commit is retried
- * until the store answers; nothing waiting is confirmed meanwhile. The waiting bytes are bounded
+ * until the store answers; nothing waiting is confirmed meanwhile. A commit whose answer was lost
+ * may thus store an update twice, which loading ignores (Yjs applies an update once). The waiting bytes are bounded
  * (`backlogFull`): past the bound the relay refuses changes rather than hold more than it may.
  * A room with unstored updates is not unloaded. A commit that fails for another reason drops the
  * documents it held (the next use reloads what is stored) and reports each to `onStoreFailed`.
+ *
+ * A store shared with other relays may have changed while a room sat idle here: taking up an idle
+ * room first brings in what the store has that the loaded document lacks.
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { StoreUnavailable, type RoomStore, type RoomUpdate } from './store/room-store.js';
 
 interface Entry {
   doc: Y.Doc;
   /** Log entries not yet folded into the snapshot. */
   pending: number;
+  /** This room's updates stored since it was loaded, and how many of them the last compaction covered. */
+  stored: number;
+  folded: number;
   /** Bytes the room takes in the store, counted on as updates arrive. */
   bytes: number;
   /** The secret hash the room was admitted with, for admissions while the store cannot be asked. */
@@ -45,6 +52,8 @@ export interface RoomDocsOptions {
 
 /** How soon a commit the store could not take is tried again. */
 const RETRY_MS = 200;
+/** The origin of what a refresh brings in from the store: forwarded to peers, never stored again. */
+const FROM_STORE = Symbol('from the store');
 
 export class RoomDocs {
   private readonly entries = new Map<string, Entry>();
@@ -80,12 +89,25 @@ export class RoomDocs {
         this.loading.set(room, load);
       }
       entry = await load;
+      this.take(entry);
+    } else {
+      const idle = entry.refs === 0;
+      this.take(entry);
+      if (idle && this.store.shared) {
+        try {
+          await this.refresh(room, entry);
+        } catch (error) {
+          this.release(room);
+          throw error;
+        }
+      }
     }
-    this.take(entry);
-    let held = true;
+    const held = entry;
+    let released = false;
     return () => {
-      if (held) this.release(room);
-      held = false;
+      // A room dropped meanwhile (a failed commit) may have been loaded again: that one is not this hold's.
+      if (!released && this.entries.get(room) === held) this.release(room);
+      released = true;
     };
   }
 
@@ -147,10 +169,27 @@ export class RoomDocs {
 
   private async load(room: string, secretHash: Buffer): Promise<Entry> {
     const stored = await this.store.open(room);
-    const entry: Entry = { ...stored, secretHash, refs: 0, idleTimer: null, compacting: null };
+    const entry: Entry = { ...stored, stored: 0, folded: 0, secretHash, refs: 0, idleTimer: null, compacting: null };
     this.entries.set(room, entry);
     stored.doc.on('update', (update: Uint8Array, origin: unknown) => this.updated(room, entry, update, origin));
     return entry;
+  }
+
+  /** Applies what the store has that the loaded room lacks; while the store cannot be reached, the room goes on as it is. */
+  private async refresh(room: string, entry: Entry): Promise<void> {
+    let stored;
+    try {
+      stored = await this.store.open(room);
+    } catch (error) {
+      if (error instanceof StoreUnavailable) return;
+      throw error;
+    }
+    if (this.entries.get(room) === entry) {
+      Y.applyUpdate(entry.doc, Y.encodeStateAsUpdate(stored.doc, Y.encodeStateVector(entry.doc)), FROM_STORE);
+      entry.pending = stored.pending;
+      entry.bytes = stored.bytes;
+    }
+    stored.doc.destroy();
   }
 
   private take(entry: Entry): void {
@@ -170,7 +209,8 @@ export class RoomDocs {
 
   private updated(room: string, entry: Entry, update: Uint8Array, origin: unknown): void {
     // Counted before it is handed on, so whoever is handed it can wait for it to be stored (whenStored).
-    if (!this.options.storedElsewhere?.(origin)) {
+    // What came from the store, or was stored by another relay, is not stored again.
+    if (origin !== FROM_STORE && !this.options.storedElsewhere?.(origin)) {
       this.unstored.push({ room, update });
       this.received++;
       this.backlog += update.byteLength;
@@ -225,6 +265,10 @@ export class RoomDocs {
   }
 
   private settle(rows: RoomUpdate[]): void {
+    for (const { room } of rows) {
+      const entry = this.entries.get(room);
+      if (entry) entry.stored++;
+    }
     this.settled += rows.length;
     this.backlog -= rows.reduce((sum, r) => sum + r.update.byteLength, 0);
     const ready = this.waiters.filter((w) => w.upTo <= this.settled);
@@ -239,20 +283,26 @@ export class RoomDocs {
 
   private compact(room: string, entry: Entry): Promise<void> {
     entry.compacting ??= (async () => {
+      let again = false;
       try {
         // The snapshot must cover the room's log: its updates go in first.
         await this.stored();
         if (this.entries.get(room) !== entry || entry.pending === 0) return;
         const start = performance.now();
-        const pending = entry.pending;
+        // What is stored now is what the snapshot covers; updates still on their way are not.
+        const covered = entry.stored;
         if (await this.store.compact(room, entry.doc)) this.options.onCompacted(performance.now() - start);
-        entry.pending = Math.max(0, entry.pending - pending);
+        entry.pending = Math.max(0, entry.pending - (covered - entry.folded));
+        entry.folded = covered;
+        // Updates that arrived meanwhile may already be past the threshold, and none may follow.
+        again = entry.pending >= this.options.compactAfter;
       } catch (error) {
         // An unreachable store is tried again as the log grows or the room unloads.
         if (!(error instanceof StoreUnavailable)) this.options.onCompactFailed(room, error as Error);
       } finally {
         entry.compacting = null;
       }
+      if (again) void this.compact(room, entry);
     })();
     return entry.compacting;
   }

@@ -56,6 +56,8 @@ export const postgresMigrations: Record<string, Migration> = {
 const LOCK_SPACE = 0x544e524c;
 /** How often an unavailable store tries the server again. */
 const PROBE_MS = 250;
+/** How often an available store checks the server still answers, so /readyz tells the truth in a quiet relay too. */
+const HEALTH_MS = 2000;
 
 /** SQLSTATE classes that mean the server went away or is not accepting work yet, rather than that the call was wrong. */
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
@@ -110,8 +112,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     if (!up) options.onAvailability?.(true);
     up = true;
   };
-  // An idle connection the server drops is reported here; unhandled, it would end the process.
+  // A connection the server drops reports it as an 'error' event; unhandled, that would end the
+  // process. The pool listens only while a connection is idle, so each also gets a listener of its
+  // own for while it is checked out between two statements of a transaction.
   pool.on('error', (error) => markDown(error));
+  pool.on('connect', (client) => client.on('error', (error) => markDown(error)));
+  const health = setInterval(() => {
+    if (up) pool.query('select 1').catch((error: Error) => isUnavailable(error) && markDown(error));
+  }, HEALTH_MS);
+  health.unref();
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
 
   /** Runs a call, turning connection failures into StoreUnavailable. */
@@ -163,6 +172,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   return {
     kind: 'postgres',
+    shared: true,
     logKey,
     available: () => up,
     open: (room: string) =>
@@ -259,6 +269,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       run(async () => Number((await sql<{ size: string }>`select pg_database_size(current_database()) as size`.execute(db)).rows[0]!.size)),
     async close() {
       closed = true;
+      clearInterval(health);
       if (probe) clearInterval(probe);
       await db.destroy();
     },

@@ -30,6 +30,8 @@ export class StoreUnavailable extends Error {
 
 export interface RoomStore {
   readonly kind: 'sqlite' | 'postgres';
+  /** Whether other relays write to the same store, so a room loaded here may change behind it. */
+  readonly shared: boolean;
   /** The key of the hash that names rooms in logs: made once per store, so names stay stable across restarts and instances. */
   readonly logKey: Buffer;
   /** Whether the store answered its last call (a store that failed checks on its own until it answers again). */

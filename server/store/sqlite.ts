@@ -94,6 +94,7 @@ export async function openSqliteStore(dataDir: string, synchronous: 'full' | 'no
   // The calls below run synchronously: an async function turns their throws into rejections.
   return {
     kind: 'sqlite',
+    shared: false,
     file,
     sqlite,
     logKey: logKey(sqlite),

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
@@ -17,6 +18,18 @@ export const ROOT = new URL('../../../', import.meta.url).pathname;
 
 /** Tests that start relay processes: a tsx start takes about a second, several on a loaded machine. */
 export const SPAWNED_RELAY_TIMEOUT_MS = 30_000;
+
+/** A port that was free a moment ago, so a restarted server comes back where its clients reconnect. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 export function tempDir(): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), 'tandem-relay-test-'));

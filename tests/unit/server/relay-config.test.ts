@@ -32,6 +32,17 @@ describe('relay configuration', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
     expect(attempt).toThrow(/^--redis \(TANDEM_RELAY_REDIS_URL\) must be a redis:\/\/ or rediss:\/\/ URL$/);
   });
 
+  it('takes a PostgreSQL URL from --postgres or TANDEM_RELAY_POSTGRES_URL instead of a data directory', () => {
+    const url = 'postgres://relay@db.internal:5432/tandem';
+    const config = parseCommandLine(['--postgres', url], {});
+    expect(config).toMatchObject({ postgres: url, storeBacklogBytes: 64 * 1024 * 1024 });
+    expect(config.data).toBeUndefined();
+    expect(parseCommandLine(['--store-backlog-bytes', '2097152'], { TANDEM_RELAY_POSTGRES_URL: url })).toMatchObject({
+      postgres: url,
+      storeBacklogBytes: 2 * 1024 * 1024,
+    });
+  });
+
   it.each([
     [['--port', 'abc', '--data', '/tmp/x'], /--port .*whole number/],
     [['--port', '', '--data', '/tmp/x'], /--port .*whole number/],
@@ -40,6 +51,8 @@ describe('relay configuration', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
     [['--data', '/tmp/x', '--max-connections', '0'], /--max-connections .*at least 1/],
     [['--data', '/tmp/x', '--colour', 'blue'], /Unknown option '--colour'/],
     [['--data', '/tmp/x', '--synchronous', 'off'], /--synchronous .*'full' or 'normal'/],
+    [['--postgres', 'mysql://db/tandem'], /--postgres .*postgres:\/\/ or postgresql:\/\/ URL/],
+    [['--postgres', 'postgres://db/t', '--store-backlog-bytes', '1'], /--store-backlog-bytes .*at least/],
   ])('rejects %j with a message naming the setting', (argv, message) => {
     expect(() => parseCommandLine(argv, {})).toThrow(ConfigError);
     expect(() => parseCommandLine(argv, {})).toThrow(message);

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import * as decoding from 'lib0/decoding';
@@ -8,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   closeCode,
   connectClient,
+  freePort,
   newRoom,
   newSecret,
   openSocket,
@@ -21,18 +21,6 @@ import {
   SPAWNED_RELAY_TIMEOUT_MS,
 } from './helpers.js';
 import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
-
-/** A port that was free a moment ago, so a restarted relay comes back where the clients reconnect. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function docRows(dataDir: string, room: string): { snapshot: boolean; updates: number } {
   const db = new SQLite(join(dataDir, 'relay.db'), { readonly: true });

@@ -229,6 +229,42 @@ describe.skipIf(skipPostgres)('the PostgreSQL room store shared by several relay
     expect(text(loaded.doc)).toBe('one');
   });
 
+  test('a connection the server drops between two statements of a compaction is reported, and does not end the process', async () => {
+    const url = await server!.createDatabase();
+    const store = await openPostgresStore({ url });
+    onTestFinished(() => store.close());
+    const room = newRoom();
+    const doc = (await store.open(room)).doc;
+    await store.append(Array.from({ length: 3000 }, (_, i) => ({ room, update: edit(doc, `${i},`) })));
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    onTestFinished(() => admin.end());
+    // The compaction folds 3000 entries between its read and its write: end its session right then,
+    // as a dying server process would. Its connection is then checked out, not idle in the pool.
+    const compaction = store.compact(room, doc);
+    let settled = false;
+    compaction.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    let ended = false;
+    while (!ended && !settled) {
+      const { rowCount } = await admin.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity
+          where datname = current_database() and state = 'idle in transaction' and pid <> pg_backend_pid()`,
+      );
+      ended = (rowCount ?? 0) > 0;
+    }
+    expect(ended, 'the compaction was caught between two statements').toBe(true);
+    await expect(compaction).rejects.toBeInstanceOf(StoreUnavailable);
+    const deadline = Date.now() + 5000;
+    while (!store.available()) {
+      if (Date.now() > deadline) throw new Error('the store did not find the server again');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(text((await store.open(room)).doc)).toBe(text(doc));
+  });
+
   test('a stopped server is reported unavailable, nothing is written meanwhile, and it is found again by itself', async () => {
     const url = await server!.createDatabase();
     const store = await openPostgresStore({ url });

@@ -1,0 +1,78 @@
+/**
+ * The relay's group commit over its real SQLite store: updates are forwarded at once, stored
+ * together after the event-loop turn, and confirmations wait for the store; a commit that fails
+ * drops the rooms it held.
+ */
+import SQLite from 'better-sqlite3';
+import { expect, onTestFinished, test } from 'vitest';
+import { RoomDocs } from '../../../server/room-docs.js';
+import { openSqliteStore } from '../../../server/store/sqlite.js';
+import { tempDir } from './helpers.js';
+
+const hash = Buffer.alloc(32, 1);
+
+async function groupCommit(onStoreFailed: (room: string, error: Error) => void = () => {}) {
+  const dir = tempDir();
+  const store = await openSqliteStore(dir.path, 'full');
+  const forwarded: Uint8Array[] = [];
+  const docs = new RoomDocs(store, {
+    compactAfter: 1000,
+    idleUnloadMs: 60_000,
+    maxBacklogBytes: 1024 * 1024,
+    onStoreFailed,
+    onCompactFailed: () => {},
+    onStored: () => {},
+    onCompacted: () => {},
+    onUpdate: (_room, update) => forwarded.push(update),
+  });
+  // A second connection sees only what is committed, as a relay restarted after a crash would.
+  const disk = new SQLite(store.file, { readonly: true });
+  onTestFinished(async () => {
+    disk.close();
+    await docs.closeAll();
+    await store.close();
+    dir.remove();
+  });
+  const storedRows = (room: string) =>
+    (disk.prepare('select count(*) as n from doc_updates where doc_id = ?').get(room) as { n: number }).n;
+  return { store, docs, forwarded, storedRows };
+}
+
+test('updates of several rooms are forwarded at once and stored together after the turn; confirmations wait for the store', async () => {
+  const { docs, forwarded, storedRows } = await groupCommit();
+  await docs.hold('room-a', hash);
+  await docs.hold('room-b', hash);
+  const a = docs.acquire('room-a').doc;
+  const b = docs.acquire('room-b').doc;
+  a.getText('t').insert(0, 'one');
+  b.getText('t').insert(0, 'two');
+  a.getText('t').insert(3, ' three');
+  expect(forwarded).toHaveLength(3);
+  expect(storedRows('room-a') + storedRows('room-b')).toBe(0);
+  const confirmed = new Promise<number>((resolve) => docs.whenStored(() => resolve(storedRows('room-a') + storedRows('room-b'))));
+  expect(await confirmed).toBe(3);
+  // Nothing pending: a confirmation is immediate.
+  let now = false;
+  docs.whenStored(() => (now = true));
+  expect(now).toBe(true);
+});
+
+test('a commit that fails drops the rooms it held, reports each, and the next hold reloads what is on disk', async () => {
+  const failed: string[] = [];
+  const { store, docs } = await groupCommit((room, error) => {
+    expect(error.message).toContain('could not save');
+    failed.push(room);
+  });
+  await docs.hold('room-a', hash);
+  const doc = docs.acquire('room-a').doc;
+  doc.getText('t').insert(0, 'kept');
+  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  store.sqlite.exec(`create trigger full_disk before insert on doc_updates begin select raise(abort, 'disk full'); end`);
+  doc.getText('t').insert(4, ' lost');
+  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  expect(failed).toEqual(['room-a']);
+  expect(docs.isLoaded('room-a')).toBe(false);
+  store.sqlite.exec('drop trigger full_disk');
+  await docs.hold('room-a', hash);
+  expect(docs.acquire('room-a').doc.getText('t').toString()).toBe('kept');
+});
