@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type * as Y from 'yjs';
 import type { ExportResult, Profile, RelayConfig, ReminderNotice, SearchResult, SyncState, TandemEvent } from '../shared/api.js';
 import { joinSeries } from '../shared/domain/commands.js';
+import { parseArchiveDocId } from '../shared/domain/archive.js';
 import { seriesOfPrivateDoc } from '../shared/domain/private-notes.js';
 import { hasMeta } from '../shared/domain/series-doc.js';
 import { TandemError } from '../shared/errors.js';
@@ -306,11 +307,13 @@ export class TandemCore implements CoreServices {
 
   /** Sends an update to every session that has the series open, except the one it came from. */
   private routeUpdate(seriesId: string, update: Uint8Array, origin: unknown, transaction: Y.Transaction): void {
-    // Archives are listed from their series' index; private notes are nobody's list, and only
-    // search, on this device, reads them.
+    // Archives are listed from their series' index and private notes are nobody's list: only
+    // search reads them (private notes on this device only).
     const ofPrivate = seriesOfPrivateDoc(seriesId);
+    const archive = parseArchiveDocId(seriesId);
     if (isSeriesDoc(seriesId)) this.projector.markDirty(seriesId, transaction);
     else if (ofPrivate !== null) this.projector.markPrivateDirty(ofPrivate, transaction);
+    else if (archive) this.projector.markArchiveDirty(archive.seriesId, archive.year, transaction);
     for (const s of this.sessions) if (s !== origin) s.deliver(seriesId, update);
   }
 

@@ -32,7 +32,9 @@ export async function searchIndex(db: Kysely<Database>, input: SearchInput): Pro
   const { query, seriesId, purpose, from, to, limit } = SearchInput.parse(input);
   const match = ftsQuery(query);
   if (!match) return [];
-  const at = sql<string>`coalesce(m.scheduled_for, e.created_at)`;
+  const at = sql<string>`coalesce(m.scheduled_for, am.scheduled_for, e.created_at)`;
+  // A meeting moved to an archive is dated by the series' index of what moved.
+  const archivedJoin = sql`left join archived_meetings am on am.series_id = e.series_id and am.id = e.meeting_id`;
   const filtered = Boolean(seriesId || purpose || from || to);
   // Ranking every match costs a bm25 computation per row (half a second for 40,000 items all
   // titled "Topic …"): the newest CANDIDATES matches (rows are rewritten when their entry
@@ -52,7 +54,7 @@ export async function searchIndex(db: Kysely<Database>, input: SearchInput): Pro
     with candidates as materialized (
       select search_fts.rowid as n, search_fts.rank as score
       from search_fts
-      ${filtered ? sql`join search_entries e on e.n = search_fts.rowid left join meetings m on m.series_id = e.series_id and m.id = e.meeting_id` : sql``}
+      ${filtered ? sql`join search_entries e on e.n = search_fts.rowid left join meetings m on m.series_id = e.series_id and m.id = e.meeting_id ${archivedJoin}` : sql``}
       where search_fts match ${match}
         ${seriesId ? sql`and e.series_id = ${seriesId}` : sql``}
         ${purpose ? sql`and e.purpose = ${purpose}` : sql``}
@@ -71,6 +73,7 @@ export async function searchIndex(db: Kysely<Database>, input: SearchInput): Pro
     join search_entries e on e.n = top.n
     join series s on s.id = e.series_id
     left join meetings m on m.series_id = e.series_id and m.id = e.meeting_id
+    ${archivedJoin}
     where search_fts match ${match}
     order by top.score, ${at} desc
   `.execute(db);
