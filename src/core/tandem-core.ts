@@ -212,7 +212,9 @@ export class TandemCore implements CoreServices {
     return { file, name: inFolder ? basename(file) : null, createdAt: manifest.createdAt, bytes: statSync(file).size };
   }
 
-  listBackups(): BackupList {
+  /** After any backup being written (today's daily one at start), so the list holds it. */
+  async listBackups(): Promise<BackupList> {
+    await this.backingUp;
     return listBackups(this.dataDir);
   }
 

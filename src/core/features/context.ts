@@ -90,7 +90,7 @@ export interface CoreServices {
   /** Writes a backup of all local data, to a file or into the data directory's backups folder. */
   backupNow(input: BackupNowInput): Promise<BackupWritten>;
   /** The backups in the data directory's backups folder (daily and asked for), newest first. */
-  listBackups(): BackupList;
+  listBackups(): Promise<BackupList>;
   /** Restores a backup into another, empty data directory. */
   restoreInto(input: RestoreInput): RestoreResult;
   now(): Date;
