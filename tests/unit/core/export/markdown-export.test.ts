@@ -1,15 +1,16 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, test } from 'vitest';
+import type * as Y from 'yjs';
 import { addAgendaItem } from '../../../../src/shared/domain/commands.js';
-import { currentMeeting, endMeeting } from '../../../../src/shared/domain/meetings.js';
+import { currentMeeting, endMeeting, listNextSteps } from '../../../../src/shared/domain/meetings.js';
 import { ensurePrivateNotes, privateDocId } from '../../../../src/shared/domain/private-notes.js';
-import { meetingNotes } from '../../../../src/shared/domain/series-doc.js';
+import { actionsMap, meetingNotes } from '../../../../src/shared/domain/series-doc.js';
 import { openCore, tempDir } from '../../helpers/core.js';
 import { writeParagraph } from '../../helpers/notes.js';
 import { HISTORY_DATES, MOVABLE, fillHistory } from '../../helpers/history.js';
 import { until } from '../sync/sync-fixtures.js';
-import { readArchived } from '../../../../src/shared/domain/archive.js';
+import { archiveDocId, readArchived } from '../../../../src/shared/domain/archive.js';
 
 async function heldMeetings() {
   const opened = await openCore();
@@ -88,6 +89,11 @@ test('a 1:1 whose old years moved into archive documents exports every meeting, 
     const { id } = await api.createSeries({ partnerName: 'Sam', kind: 'manager-report', myRole: 'manager' });
     core.docs.with(id, (doc) => fillHistory(doc));
     await until(() => core.docs.with(id, (doc) => readArchived(doc).length === MOVABLE.length), 'the old years moved');
+    // The history's two next steps of a meeting are made at one instant, listed by their random ids: make one earlier.
+    core.docs.with(archiveDocId(id, 2022), (doc) => {
+      const done = listNextSteps(doc).find((s) => s.meetingId === 'meeting-2022-03')!;
+      (actionsMap(doc).get(done.id) as Y.Map<unknown>).set('createdAt', '2022-02-28T10:00:00.000Z');
+    });
     const out = join(tempDir(), 'archived');
     const result = await api.exportMarkdown({ seriesId: id, dir: out });
     const folder = join(out, `sam-${id.slice(0, 8)}`);
