@@ -4,14 +4,27 @@
  * and document frames out to the connected UI sessions. What Tandem does lives in the handlers
  * (features/<feature>/handlers.ts) and the domain commands (shared/domain/commands.ts).
  */
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type * as Y from 'yjs';
-import type { ExportResult, Profile, RelayConfig, ReminderNotice, SearchResult, SyncState, TandemEvent } from '../shared/api.js';
+import type {
+  BackupList,
+  BackupWritten,
+  ExportResult,
+  Profile,
+  RestoreResult,
+  RelayConfig,
+  ReminderNotice,
+  SearchResult,
+  SyncState,
+  TandemEvent,
+} from '../shared/api.js';
 import { joinSeries } from '../shared/domain/commands.js';
+import { parseArchiveDocId } from '../shared/domain/archive.js';
 import { seriesOfPrivateDoc } from '../shared/domain/private-notes.js';
 import { hasMeta } from '../shared/domain/series-doc.js';
 import { TandemError } from '../shared/errors.js';
-import { SetProfileInput, type ExportInput, type SearchInput } from '../shared/schemas.js';
+import { SetProfileInput, type BackupNowInput, type ExportInput, type RestoreInput, type SearchInput } from '../shared/schemas.js';
 import { DocRegistry } from '../node/docstore/doc-registry.js';
 import { silentLogger, type Logger } from '../node/log.js';
 import { UpdateLog } from '../node/docstore/update-log.js';
@@ -19,7 +32,16 @@ import type { CoreServices } from './features/context.js';
 import { prepareDataDir } from './data-dir.js';
 import { Archives, isSeriesDoc } from './history/archives.js';
 import { lockDataDir } from './data-lock.js';
-import { BACKUPS_FOLDER, createBackup, dailyBackup, type BackupManifest } from './backup/backup.js';
+import {
+  BACKUPS_FOLDER,
+  createBackup,
+  dailyBackup,
+  isBackupName,
+  listBackups,
+  manualBackupFile,
+  restoreBackup,
+  type BackupManifest,
+} from './backup/backup.js';
 import { Projector, storedDocuments } from './projection/projector.js';
 import { searchIndex } from './projection/search-query.js';
 import { exportMarkdown } from './export/markdown-export.js';
@@ -80,6 +102,7 @@ export class TandemCore implements CoreServices {
   readonly db: Store['db'];
   readonly defaultRelay: RelayConfig | null;
   readonly joinTimeoutMs: number;
+  readonly dataDir: string;
 
   private constructor(
     readonly store: Store,
@@ -89,6 +112,7 @@ export class TandemCore implements CoreServices {
     private readonly unlock: () => void,
   ) {
     this.db = store.db;
+    this.dataDir = options.dataDir;
     this.defaultRelay = options.defaultRelay ?? null;
     this.joinTimeoutMs = options.joinTimeoutMs ?? 15_000;
     this.log = options.log ?? silentLogger;
@@ -180,6 +204,40 @@ export class TandemCore implements CoreServices {
     const run = this.backingUp.then(() => createBackup(this.store.sqlite, file));
     this.backingUp = run.catch(() => undefined);
     return run;
+  }
+
+  /** A backup now, to `file` or into the data directory's backups folder. */
+  async backupNow(input: BackupNowInput): Promise<BackupWritten> {
+    if (input.file !== undefined && !isAbsolute(input.file))
+      throw new TandemError('invalid-input', 'Choose where to save the backup by its full path.');
+    const file = input.file ?? manualBackupFile(this.dataDir, this.now());
+    const manifest = await this.backup(file);
+    const inFolder = dirname(file) === join(this.dataDir, BACKUPS_FOLDER) && isBackupName(basename(file));
+    return { file, name: inFolder ? basename(file) : null, createdAt: manifest.createdAt, bytes: statSync(file).size };
+  }
+
+  /** After any backup being written (today's daily one at start), so the list holds it. */
+  async listBackups(): Promise<BackupList> {
+    await this.backingUp;
+    return listBackups(this.dataDir);
+  }
+
+  /** Restores a backup into another, empty data directory: a running Tandem never replaces its own data. */
+  restoreInto(input: RestoreInput): RestoreResult {
+    for (const [path, what] of [
+      [input.file, 'the backup file'],
+      [input.dataDir, 'the folder to restore into'],
+    ] as const) {
+      if (!isAbsolute(path)) throw new TandemError('invalid-input', `Choose ${what} by its full path.`);
+    }
+    if (resolve(input.dataDir) === resolve(this.dataDir)) {
+      throw new TandemError(
+        'invalid-input',
+        'Tandem is running on that data directory: restore into an empty folder, then start Tandem on it. Nothing was changed.',
+      );
+    }
+    const manifest = restoreBackup(input.file, input.dataDir);
+    return { dataDir: input.dataDir, createdAt: manifest.createdAt };
   }
 
   /** Today's backup now if it is missing, then a look every hour (the app may run for days). */
@@ -310,11 +368,13 @@ export class TandemCore implements CoreServices {
 
   /** Sends an update to every session that has the series open, except the one it came from. */
   private routeUpdate(seriesId: string, update: Uint8Array, origin: unknown, transaction: Y.Transaction): void {
-    // Archives are listed from their series' index; private notes are nobody's list, and only
-    // search, on this device, reads them.
+    // Archives are listed from their series' index and private notes are nobody's list: only
+    // search reads them (private notes on this device only).
     const ofPrivate = seriesOfPrivateDoc(seriesId);
+    const archive = parseArchiveDocId(seriesId);
     if (isSeriesDoc(seriesId)) this.projector.markDirty(seriesId, transaction);
     else if (ofPrivate !== null) this.projector.markPrivateDirty(ofPrivate, transaction);
+    else if (archive) this.projector.markArchiveDirty(archive.seriesId, archive.year, transaction);
     for (const s of this.sessions) if (s !== origin) s.deliver(seriesId, update);
   }
 

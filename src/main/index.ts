@@ -15,6 +15,7 @@ import { createRpcClient, type RpcClient } from '../shared/rpc-client.js';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol.js';
 import { DesktopLife } from './desktop-life.js';
 import { messagePortMain } from './message-port-main.js';
+import { serveShellDialogs } from './shell-dialogs.js';
 import { hardenApp, hardenSession } from './window-security.js';
 
 const CONNECT_CHANNEL = 'tandem:connect';
@@ -162,6 +163,7 @@ if (!app.requestSingleInstanceLock()) {
       if (!fromOurWindow || !event.senderFrame?.url.startsWith(`${APP_ORIGIN}/`)) return;
       event.sender.postMessage(PORT_CHANNEL, null, [connectToCore()]);
     });
+    serveShellDialogs();
 
     desktop = new DesktopLife(shellApi, { showMain, webPreferences });
     void desktop.start().catch((error: unknown) => dialog.showErrorBox('Tandem could not start its tray', (error as Error).message));

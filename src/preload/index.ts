@@ -8,6 +8,7 @@ import { contextBridge, ipcRenderer } from 'electron';
 import { settleForBridge } from '../shared/bridge.js';
 import type { Port } from '../shared/protocol.js';
 import { createRpcClient } from '../shared/rpc-client.js';
+import { SHELL_DIALOG_CHANNELS, type ShellDialogs } from '../shared/shell-dialogs.js';
 
 function deferredPort(): Port {
   let port: MessagePort | null = null;
@@ -30,5 +31,11 @@ function deferredPort(): Port {
   };
 }
 
-// The page gets the contract and nothing else: no close(), no port, no ipcRenderer.
+// The page gets the contract and the file dialogs, nothing else: no close(), no port, no ipcRenderer.
 contextBridge.exposeInMainWorld('tandem', settleForBridge(createRpcClient(deferredPort())));
+const dialogs: ShellDialogs = {
+  pickFolder: (request) => ipcRenderer.invoke(SHELL_DIALOG_CHANNELS.pickFolder, request) as Promise<string | null>,
+  pickFile: (request) => ipcRenderer.invoke(SHELL_DIALOG_CHANNELS.pickFile, request) as Promise<string | null>,
+  saveFile: (request) => ipcRenderer.invoke(SHELL_DIALOG_CHANNELS.saveFile, request) as Promise<string | null>,
+};
+contextBridge.exposeInMainWorld('tandemShell', dialogs);

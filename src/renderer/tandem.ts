@@ -4,11 +4,13 @@
  */
 import type { TandemApi } from '../shared/api.js';
 import { unsettleFromBridge, type BridgedApi } from '../shared/bridge.js';
+import type { ShellDialogs } from '../shared/shell-dialogs.js';
 import { connectToWebShell } from '../web/browser-client.js';
 
 declare global {
   interface Window {
     tandem?: BridgedApi;
+    tandemShell?: ShellDialogs;
   }
 }
 

@@ -49,6 +49,36 @@ export interface ExportResult {
   skipped: number;
 }
 
+/** A backup file in the data directory's backups folder. */
+export interface BackupFile {
+  /** Its file name, which also names it for download in the web shell. */
+  name: string;
+  file: string;
+  /** Written by itself once a day (the newest seven are kept), or by the person. */
+  kind: 'daily' | 'manual';
+  createdAt: string;
+  bytes: number;
+}
+
+export interface BackupList {
+  folder: string;
+  backups: BackupFile[];
+}
+
+export interface BackupWritten {
+  file: string;
+  /** Set when the file is in the backups folder (and can be downloaded by that name in the web shell). */
+  name: string | null;
+  createdAt: string;
+  bytes: number;
+}
+
+export interface RestoreResult {
+  dataDir: string;
+  /** When the restored backup was made. */
+  createdAt: string;
+}
+
 export interface SeriesSummary {
   id: string;
   kind: SeriesKind;

@@ -42,6 +42,9 @@ export const OPERATION_NAMES = [
   'removeOwnQuestion',
   'search',
   'exportMarkdown',
+  'backupNow',
+  'listBackups',
+  'restoreBackup',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

@@ -264,3 +264,28 @@ export const ExportInput = z
   .strict()
   .refine((v) => !v.meetingId || v.seriesId, { message: say('A meeting is exported from its 1:1: name the 1:1 too.') });
 export type ExportInput = z.output<typeof ExportInput>;
+
+/** A path the core is asked to read or write, typed or picked; the core requires it in full (absolute). */
+const PathInput = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, say(`Choose ${what}.`))
+    .max(4096);
+
+export const BackupNowInput = z
+  .object({
+    /** Where to write it; absent: a new file in the data directory's backups folder. */
+    file: PathInput('where to save the backup').optional(),
+  })
+  .strict();
+export type BackupNowInput = z.output<typeof BackupNowInput>;
+
+export const RestoreInput = z
+  .object({
+    file: PathInput('the backup file'),
+    /** An empty data directory (created if missing): a running Tandem never restores over its own data. */
+    dataDir: PathInput('an empty folder to restore into'),
+  })
+  .strict();
+export type RestoreInput = z.output<typeof RestoreInput>;

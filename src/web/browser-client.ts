@@ -12,6 +12,15 @@ export const RPC_PATH = '/rpc';
 export const RPC_PROTOCOL = 'tandem';
 /** Followed by the session token: the subprotocol that authenticates a socket. */
 export const TOKEN_PROTOCOL_PREFIX = 'tandem.token.';
+/** Followed by a backup's file name: where the shell serves the backups folder for download. */
+export const BACKUP_DOWNLOAD_PATH = '/backups/';
+
+const tokenOf = (location: Location) => new URLSearchParams(location.search).get('token') ?? '';
+
+/** The address a backup of the backups folder downloads from, behind the session token. */
+export function backupDownloadUrl(name: string, location: Location = window.location): string {
+  return `${BACKUP_DOWNLOAD_PATH}${encodeURIComponent(name)}?token=${encodeURIComponent(tokenOf(location))}`;
+}
 
 function browserSocketPort(url: string, protocols: string[]): Port {
   const socket = new WebSocket(url, protocols);
@@ -41,6 +50,7 @@ function browserSocketPort(url: string, protocols: string[]): Port {
 
 export function connectToWebShell(location: Location = window.location): RpcClient {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const token = new URLSearchParams(location.search).get('token') ?? '';
-  return createRpcClient(browserSocketPort(`${scheme}//${location.host}${RPC_PATH}`, [RPC_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token]));
+  return createRpcClient(
+    browserSocketPort(`${scheme}//${location.host}${RPC_PATH}`, [RPC_PROTOCOL, TOKEN_PROTOCOL_PREFIX + tokenOf(location)]),
+  );
 }

@@ -16,9 +16,10 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
 import { contentType, resolveInside } from '../node/static-files.js';
+import { BACKUPS_FOLDER, isBackupName } from '../core/backup/backup.js';
 import { serveSession } from '../core/rpc-server.js';
 import type { TandemCore } from '../core/tandem-core.js';
-import { RPC_PATH, RPC_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from './browser-client.js';
+import { BACKUP_DOWNLOAD_PATH, RPC_PATH, RPC_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from './browser-client.js';
 import { wsPort } from './ws-port.js';
 
 export interface WebShellOptions {
@@ -80,11 +81,34 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end(`${text}\n`);
   };
 
+  /**
+   * A browser cannot be handed a file by the core: a backup in the data directory's backups folder
+   * (written daily, or by "Backup now") is downloaded from here, behind the session token.
+   */
+  const downloadBackup = async (url: URL, res: ServerResponse) => {
+    if (!matches(url.searchParams.get('token'))) return respond(res, 401, 'This download lacks Tandem’s session token.');
+    const name = url.pathname.slice(BACKUP_DOWNLOAD_PATH.length);
+    if (!isBackupName(name)) return respond(res, 404, 'Not found.');
+    try {
+      const body = await readFile(join(options.core.dataDir, BACKUPS_FOLDER, name));
+      res
+        .writeHead(200, {
+          ...SECURITY_HEADERS,
+          'content-type': 'application/octet-stream',
+          'content-disposition': `attachment; filename="${name}"`,
+        })
+        .end(body);
+    } catch {
+      respond(res, 404, 'That backup is no longer in the backups folder.');
+    }
+  };
+
   const server = createServer(async (req, res) => {
     if (req.headers.host !== host)
       return respond(res, 421, `This is Tandem at ${origin}: open the address Tandem printed when it started.`);
     if (req.method !== 'GET' && req.method !== 'HEAD') return respond(res, 405, 'Tandem serves pages only.');
     const url = target(req, origin);
+    if (url?.pathname.startsWith(BACKUP_DOWNLOAD_PATH)) return downloadBackup(url, res);
     const path = url && resolveInside(rendererDir, url.pathname);
     if (!url || !path) return respond(res, 404, 'Not found.');
     if (extname(path) === '.html' && !matches(url.searchParams.get('token'))) {

@@ -16,10 +16,24 @@
  * a truncated, tampered or newer-format file is refused with one sentence and nothing changes.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync, fsyncSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { z } from 'zod';
+import type { BackupFile, BackupList } from '../../shared/api.js';
 import { TandemError } from '../../shared/errors.js';
 import { APPLICATION_ID } from '../store/database.js';
 
@@ -123,7 +137,7 @@ export function restoreBackup(file: string, dataDir: string): BackupManifest {
   if (hasData(dataDir)) {
     throw new TandemError(
       'invalid-input',
-      `${dataDir} already holds Tandem data: restore into an empty data directory (--data-dir or TANDEM_DATA_DIR). Nothing was changed.`,
+      `${dataDir} already holds Tandem data: restore into an empty data directory. Nothing was changed.`,
     );
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -150,6 +164,51 @@ export function restoreBackup(file: string, dataDir: string): BackupManifest {
 export const BACKUPS_FOLDER = 'backups';
 export const KEEP_DAILY = 7;
 const DAILY = /^tandem-(\d{4}-\d{2}-\d{2})\.tandem-backup$/;
+/** A backup the person asked for ("Backup now"), kept until they delete it. */
+const MANUAL = /^tandem-(\d{4}-\d{2}-\d{2})-(\d{6})\.tandem-backup$/;
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+const localDay = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+
+/** Whether `name` is the name of a backup Tandem writes in the backups folder (daily or asked for). */
+export const isBackupName = (name: string): boolean => DAILY.test(name) || MANUAL.test(name);
+
+/** The file a backup asked for now is written to, in `<dataDir>/backups`. */
+export function manualBackupFile(dataDir: string, now = new Date()): string {
+  const time = `${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+  return join(dataDir, BACKUPS_FOLDER, `tandem-${localDay(now)}-${time}.tandem-backup`);
+}
+
+/** The backups in `<dataDir>/backups`, newest first, each dated by its manifest. */
+export function listBackups(dataDir: string): BackupList {
+  const folder = join(dataDir, BACKUPS_FOLDER);
+  const names = existsSync(folder) ? readdirSync(folder).filter(isBackupName) : [];
+  const backups: BackupFile[] = [];
+  for (const name of names) {
+    const file = join(folder, name);
+    const createdAt = manifestDate(file);
+    if (createdAt) backups.push({ name, file, kind: DAILY.test(name) ? 'daily' : 'manual', createdAt, bytes: statSync(file).size });
+  }
+  return { folder, backups: backups.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };
+}
+
+/** When a backup file says it was made, reading its first line alone; null when that does not read. */
+function manifestDate(file: string): string | null {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const read = readSync(fd, head, 0, head.length, 0);
+    const text = head.subarray(0, read).toString('utf8');
+    if (!text.startsWith(MAGIC)) return null;
+    const line = text.slice(MAGIC.length, text.indexOf('\n', MAGIC.length));
+    const parsed = Manifest.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data.createdAt : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * Today's automatic backup in `<dataDir>/backups`, once a day (local date), keeping the newest
@@ -157,8 +216,7 @@ const DAILY = /^tandem-(\d{4}-\d{2}-\d{2})\.tandem-backup$/;
  */
 export async function dailyBackup(sqlite: SQLite.Database, dataDir: string, now = new Date()): Promise<string | null> {
   const folder = join(dataDir, BACKUPS_FOLDER);
-  const day = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-  const file = join(folder, `tandem-${day}.tandem-backup`);
+  const file = join(folder, `tandem-${localDay(now)}.tandem-backup`);
   if (existsSync(file)) return null;
   await createBackup(sqlite, file, now);
   const daily = readdirSync(folder)

@@ -1,6 +1,7 @@
 /**
  * Writes meetings as Markdown files (shared/domain/markdown.ts) into a folder: one folder per 1:1,
- * one file per meeting. Private notes are included only when asked for. A meeting a peer damaged
+ * one file per meeting, the meetings moved into archive documents (shared/domain/archive.ts)
+ * included. Private notes are included only when asked for. A meeting a peer damaged
  * is skipped and counted, never allowed to stop the rest of the export.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,19 +10,21 @@ import type * as Y from 'yjs';
 import type { ExportResult } from '../../shared/api.js';
 import { meetingFileName, meetingMarkdown, readSeriesForMarkdown, seriesFolderName } from '../../shared/domain/markdown.js';
 import { privateDocId } from '../../shared/domain/private-notes.js';
-import { listMeetings, perspective, readMeta } from '../../shared/domain/series-doc.js';
+import { archiveDocId, archivedYears, readArchived } from '../../shared/domain/archive.js';
+import { listMeetings, perspective, readMeta, type Meeting } from '../../shared/domain/series-doc.js';
 import { TandemError } from '../../shared/errors.js';
 import type { ExportInput } from '../../shared/schemas.js';
 import type { DocRegistry } from '../../node/docstore/doc-registry.js';
 
 export interface ExportSource {
-  docs: Pick<DocRegistry, 'with' | 'exists'>;
+  docs: Pick<DocRegistry, 'with' | 'exists' | 'acquire' | 'release'>;
   seriesIds(): Promise<string[]>;
   userId: string;
 }
 
 function exportSeries(
   doc: Y.Doc,
+  archives: readonly Y.Doc[],
   seriesId: string,
   input: ExportInput,
   privateDoc: Y.Doc | null,
@@ -30,14 +33,21 @@ function exportSeries(
 ): void {
   const meta = readMeta(doc);
   const folder = join(input.dir, seriesFolderName(meta.title || perspective(meta, userId).partnerName, seriesId));
-  const meetings = listMeetings(doc).filter((m) => !input.meetingId || m.id === input.meetingId);
-  if (input.meetingId && !meetings.length) throw new TandemError('not-found', 'That meeting is not in this 1:1.');
+  // Each meeting from the document holding it; one caught mid-move, in two, is written once.
+  const meetings = new Map<string, { meeting: Meeting; holder: Y.Doc }>();
+  for (const holder of [doc, ...archives]) {
+    for (const meeting of listMeetings(holder)) if (!meetings.has(meeting.id)) meetings.set(meeting.id, { meeting, holder });
+  }
+  const wanted = [...meetings.values()].filter(({ meeting }) => !input.meetingId || meeting.id === input.meetingId);
+  if (input.meetingId && !wanted.length) throw new TandemError('not-found', 'That meeting is not in this 1:1.');
+  // Moved meetings whose archive has not arrived from the relay yet cannot be written.
+  if (!input.meetingId) result.skipped += readArchived(doc).filter((m) => !meetings.has(m.id)).length;
   mkdirSync(folder, { recursive: true, mode: 0o700 });
-  const series = readSeriesForMarkdown(doc);
-  for (const meeting of meetings) {
+  const series = readSeriesForMarkdown(doc, archives);
+  for (const { meeting, holder } of wanted.sort((a, b) => a.meeting.scheduledFor.localeCompare(b.meeting.scheduledFor))) {
     let text: string;
     try {
-      text = meetingMarkdown(doc, meeting.id, { userId, privateDoc }, series);
+      text = meetingMarkdown(holder, meeting.id, { userId, privateDoc }, series);
     } catch {
       result.skipped++;
       continue;
@@ -45,6 +55,24 @@ function exportSeries(
     const file = join(folder, meetingFileName(meeting.scheduledFor, meeting.status, meeting.id));
     writeFileSync(file, text, { mode: 0o600 });
     result.files.push(file);
+  }
+}
+
+/** Runs `fn` with the archive documents of a series that are on this device loaded. */
+function withArchives<T>(docs: ExportSource['docs'], seriesId: string, series: Y.Doc, fn: (archives: Y.Doc[]) => T): T {
+  const ids = archivedYears(series)
+    .map((year) => archiveDocId(seriesId, year))
+    .filter((id) => docs.exists(id));
+  const held: string[] = [];
+  try {
+    const archives = ids.map((id) => {
+      const archive = docs.acquire(id);
+      held.push(id);
+      return archive;
+    });
+    return fn(archives);
+  } finally {
+    for (const id of held) docs.release(id);
   }
 }
 
@@ -59,7 +87,9 @@ export async function exportMarkdown(source: ExportSource, input: ExportInput): 
       const withPrivate = <T>(fn: (p: Y.Doc | null) => T): T =>
         input.includePrivate && source.docs.exists(privateDocId(seriesId)) ? source.docs.with(privateDocId(seriesId), fn) : fn(null);
       source.docs.with(seriesId, (doc) =>
-        withPrivate((privateDoc) => exportSeries(doc, seriesId, input, privateDoc, source.userId, result)),
+        withArchives(source.docs, seriesId, doc, (archives) =>
+          withPrivate((privateDoc) => exportSeries(doc, archives, seriesId, input, privateDoc, source.userId, result)),
+        ),
       );
     }
   } catch (error) {

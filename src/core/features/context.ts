@@ -7,8 +7,18 @@
  */
 import type { Kysely } from 'kysely';
 import type * as Y from 'yjs';
-import type { ExportResult, Profile, RelayConfig, SearchResult, SyncState, TandemEvent } from '../../shared/api.js';
-import type { ExportInput, SearchInput } from '../../shared/schemas.js';
+import type {
+  BackupList,
+  BackupWritten,
+  ExportResult,
+  Profile,
+  RelayConfig,
+  RestoreResult,
+  SearchResult,
+  SyncState,
+  TandemEvent,
+} from '../../shared/api.js';
+import type { BackupNowInput, ExportInput, RestoreInput, SearchInput } from '../../shared/schemas.js';
 import type { Database } from '../store/schema.js';
 import type { Share } from '../sync/share.js';
 
@@ -77,6 +87,12 @@ export interface CoreServices {
   search(input: SearchInput): Promise<SearchResult[]>;
   /** Writes meetings as Markdown files into a folder. */
   exportMarkdown(input: ExportInput): Promise<ExportResult>;
+  /** Writes a backup of all local data, to a file or into the data directory's backups folder. */
+  backupNow(input: BackupNowInput): Promise<BackupWritten>;
+  /** The backups in the data directory's backups folder (daily and asked for), newest first. */
+  listBackups(): Promise<BackupList>;
+  /** Restores a backup into another, empty data directory. */
+  restoreInto(input: RestoreInput): RestoreResult;
   now(): Date;
 }
 

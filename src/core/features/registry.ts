@@ -7,6 +7,7 @@ import { insightsHandlers } from './insights/handlers.js';
 import { historyHandlers } from './history/handlers.js';
 import { nextStepsHandlers } from './next-steps/handlers.js';
 import { privateNotesHandlers } from './private-notes/handlers.js';
+import { backupHandlers } from './backup/handlers.js';
 import { exportHandlers } from './export/handlers.js';
 import { searchHandlers } from './search/handlers.js';
 import { questionsHandlers } from './questions/handlers.js';
@@ -28,6 +29,7 @@ export const operations = {
   ...questionsHandlers,
   ...searchHandlers,
   ...exportHandlers,
+  ...backupHandlers,
 };
 
 export type Operations = typeof operations;

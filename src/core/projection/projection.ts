@@ -17,7 +17,8 @@ export const silentLog: ProjectionLog = { warn: () => {}, error: () => {} };
 
 /**
  * What changed in one series since it was last projected: the touched keys of each top-level map
- * (`agenda` → item ids, `meetings` → meeting ids, ...), or 'all' when that is unknown.
+ * (`agenda` → item ids, `meetings` → meeting ids, ...), or 'all' when that is unknown. Changes to
+ * the 1:1's other documents come under roots of their own (`archiveRoot`, search's PRIVATE_NOTES).
  */
 export type Changes = 'all' | ReadonlyMap<string, ReadonlySet<string>>;
 
@@ -30,6 +31,10 @@ export interface ProjectContext {
   log: ProjectionLog;
   /** Runs `fn` with the 1:1's private notes loaded (null: it has none). Only search reads them. */
   withPrivateNotes<T>(fn: (doc: Y.Doc | null) => T): T;
+  /** The years of the 1:1's archive documents on this device (listed for a full projection only). */
+  archiveYears: readonly number[];
+  /** Runs `fn` with one of the 1:1's archive documents loaded (null: it is not here). Only search reads them. */
+  withArchive<T>(year: number, fn: (doc: Y.Doc | null) => T): T;
 }
 
 /** Writes what a projection read, inside the one transaction that projects a series. */
@@ -75,6 +80,17 @@ export function touchedKeys(transaction: Y.Transaction): Map<string, Set<string>
     if (!(entry.parent instanceof Y.AbstractType) || !add(entry.parent, entry.parentSub)) return null;
   }
   return touched;
+}
+
+const ARCHIVE_ROOT = /^archive\.(\d{4})\.(.+)$/;
+
+/** The root under which the changes to a top-level map of a 1:1's archive document of `year` reach the projections. */
+export const archiveRoot = (year: number, root: string): string => `archive.${year}.${root}`;
+
+/** The year and the archive document's own root of a root named by `archiveRoot`, or null. */
+export function parseArchiveRoot(name: string): { year: number; root: string } | null {
+  const m = ARCHIVE_ROOT.exec(name);
+  return m ? { year: Number(m[1]), root: m[2]! } : null;
 }
 
 /** The name a top-level type has in its document. */

@@ -14,10 +14,11 @@ import type * as Y from 'yjs';
 import { TandemError } from '../../shared/errors.js';
 import type { DocRegistry } from '../../node/docstore/doc-registry.js';
 import type { Database } from '../store/schema.js';
-import { mergeChanges, silentLog, touchedKeys, type Changes, type Projection, type ProjectionLog } from './projection.js';
+import { archiveRoot, mergeChanges, silentLog, touchedKeys, type Changes, type Projection, type ProjectionLog } from './projection.js';
 import { PROJECTIONS } from './registry.js';
 import { PRIVATE_NOTES } from './search.js';
 import { privateDocId } from '../../shared/domain/private-notes.js';
+import { ARCHIVE_DOC_KIND, archiveDocId, parseArchiveDocId } from '../../shared/domain/archive.js';
 
 /** The layout of the projector's own bookkeeping (projection_meta, how rows are keyed): a change rebuilds every projection. */
 export const PROJECTION_VERSION = '2';
@@ -29,6 +30,10 @@ export interface ProjectionSource {
   withDoc<T>(seriesId: string, fn: (doc: Y.Doc) => T): T;
   /** Runs `fn` with the series' private notes loaded, or with null when it has none. */
   withPrivate<T>(seriesId: string, fn: (doc: Y.Doc | null) => T): T;
+  /** The years of the series' archive documents on disk. */
+  archiveYears(seriesId: string): Promise<number[]>;
+  /** Runs `fn` with an archive document of the series loaded, or with null when it is not here. */
+  withArchive<T>(seriesId: string, year: number, fn: (doc: Y.Doc | null) => T): T;
   updatedAt(seriesId: string): Promise<string>;
   userId(): string;
 }
@@ -47,6 +52,20 @@ export function storedDocuments(db: Kysely<Database>, docs: Pick<DocRegistry, 'w
     seriesIds: async () => (await db.selectFrom('docs').select('doc_id').where('kind', '=', 'series').execute()).map((r) => r.doc_id),
     withDoc: (id, fn) => docs.with(id, fn),
     withPrivate: (id, fn) => (docs.exists(privateDocId(id)) ? docs.with(privateDocId(id), fn) : fn(null)),
+    archiveYears: async (id) =>
+      (
+        await db
+          .selectFrom('docs')
+          .select('doc_id')
+          .where('kind', '=', ARCHIVE_DOC_KIND)
+          .where('doc_id', 'like', `${id}.archive.%`)
+          .execute()
+      )
+        .map((r) => parseArchiveDocId(r.doc_id))
+        .filter((a) => a?.seriesId === id)
+        .map((a) => a!.year)
+        .sort((a, b) => a - b),
+    withArchive: (id, year, fn) => (docs.exists(archiveDocId(id, year)) ? docs.with(archiveDocId(id, year), fn) : fn(null)),
     updatedAt: async (id) =>
       (await db.selectFrom('docs').select('updated_at').where('doc_id', '=', id).executeTakeFirstOrThrow()).updated_at,
     userId,
@@ -105,6 +124,12 @@ export class Projector {
   markPrivateDirty(seriesId: string, transaction: Y.Transaction): void {
     const touched = this.complete.has(seriesId) && touchedKeys(transaction);
     this.enqueue(seriesId, touched ? new Map([[PRIVATE_NOTES, new Set([...touched.values()].flatMap((keys) => [...keys]))]]) : 'all');
+  }
+
+  /** Notes that one of a series' archive documents changed: its touched keys, under that year's archive roots (archiveRoot). */
+  markArchiveDirty(seriesId: string, year: number, transaction: Y.Transaction): void {
+    const touched = this.complete.has(seriesId) && touchedKeys(transaction);
+    this.enqueue(seriesId, touched ? new Map([...touched].map(([root, keys]) => [archiveRoot(year, root), keys])) : 'all');
   }
 
   private enqueue(seriesId: string, changes: Changes): void {
@@ -213,6 +238,8 @@ export class Projector {
       updatedAt: await this.source.updatedAt(seriesId),
       log: this.log,
       withPrivateNotes: <T>(fn: (doc: Y.Doc | null) => T): T => this.source.withPrivate(seriesId, fn),
+      archiveYears: changes === 'all' ? await this.source.archiveYears(seriesId) : [],
+      withArchive: <T>(year: number, fn: (doc: Y.Doc | null) => T): T => this.source.withArchive(seriesId, year, fn),
     };
     const writes = this.source.withDoc(seriesId, (doc) => projections.map((p) => p.read(doc, changes, ctx)));
     await this.db.transaction().execute(async (tx) => {

@@ -32,12 +32,17 @@ export async function searchIndex(db: Kysely<Database>, input: SearchInput): Pro
   const { query, seriesId, purpose, from, to, limit } = SearchInput.parse(input);
   const match = ftsQuery(query);
   if (!match) return [];
-  const at = sql<string>`coalesce(m.scheduled_for, e.created_at)`;
+  const at = sql<string>`coalesce(m.scheduled_for, am.scheduled_for, e.created_at)`;
+  // A meeting moved to an archive is dated by the series' index of what moved.
+  const archivedJoin = sql`left join archived_meetings am on am.series_id = e.series_id and am.id = e.meeting_id`;
   const filtered = Boolean(seriesId || purpose || from || to);
   // Ranking every match costs a bm25 computation per row (half a second for 40,000 items all
   // titled "Topic …"): the newest CANDIDATES matches (rows are rewritten when their entry
   // changes, so the highest row numbers are the most recently written) are ranked, the best
-  // `limit` kept, and only those get their highlighted title and snippet.
+  // `limit` kept, and only those get their highlighted title and snippet. Those come from a second
+  // pass over the matches, bounded below by the lowest row kept: it reads no more than the
+  // candidates (looking each kept row up by rowid instead would set up the whole query again per
+  // row, and an unbounded pass read every match and joined it before dropping it).
   const rows = await sql<{
     series_id: string;
     series_name: string;
@@ -52,7 +57,7 @@ export async function searchIndex(db: Kysely<Database>, input: SearchInput): Pro
     with candidates as materialized (
       select search_fts.rowid as n, search_fts.rank as score
       from search_fts
-      ${filtered ? sql`join search_entries e on e.n = search_fts.rowid left join meetings m on m.series_id = e.series_id and m.id = e.meeting_id` : sql``}
+      ${filtered ? sql`join search_entries e on e.n = search_fts.rowid left join meetings m on m.series_id = e.series_id and m.id = e.meeting_id ${archivedJoin}` : sql``}
       where search_fts match ${match}
         ${seriesId ? sql`and e.series_id = ${seriesId}` : sql``}
         ${purpose ? sql`and e.purpose = ${purpose}` : sql``}
@@ -66,12 +71,13 @@ export async function searchIndex(db: Kysely<Database>, input: SearchInput): Pro
       ${at} as at,
       highlight(search_fts, 0, ${OPEN}, ${CLOSE}) as title,
       snippet(search_fts, 1, ${OPEN}, ${CLOSE}, '…', 16) as snippet
-    from top
-    join search_fts on search_fts.rowid = top.n
-    join search_entries e on e.n = top.n
+    from search_fts
+    join top on top.n = search_fts.rowid
+    join search_entries e on e.n = search_fts.rowid
     join series s on s.id = e.series_id
     left join meetings m on m.series_id = e.series_id and m.id = e.meeting_id
-    where search_fts match ${match}
+    ${archivedJoin}
+    where search_fts match ${match} and search_fts.rowid >= (select min(n) from top)
     order by top.score, ${at} desc
   `.execute(db);
   return rows.rows.map((r) => ({

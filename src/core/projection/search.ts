@@ -1,11 +1,12 @@
 /**
- * Full-text search over every 1:1: agenda items (title and context), shared notes, check-ins
- * (the prompt and each person's line), next steps and, on this device only, private notes. One
- * row per searchable entry in `search_entries`, keyed by 1:1 and `key` (`item:<id>`,
- * `notes:<meetingId>`, `check-in:<meetingId>`, `step:<id>`, `private:<meetingId>`), and an
+ * Full-text search over every 1:1 and its archived years: agenda items (title and context), shared
+ * notes, check-ins (the prompt and each person's line), next steps and, on this device only,
+ * private notes. One row per searchable entry in `search_entries`, keyed by 1:1 and `key`
+ * (`item:<id>`, `notes:<meetingId>`, `check-in:<meetingId>`, `step:<id>`, `private:<meetingId>`;
+ * an archive document's entries prefixed by its year, `2024/notes:<meetingId>`), and an
  * external-content FTS5 index over it kept in step by triggers, so replacing a row by key is an
- * indexed delete and an insert. Private notes live in their own document: the projector passes
- * their changes under the PRIVATE_NOTES root.
+ * indexed delete and an insert. Private notes and archives live in documents of their own: the
+ * projector passes their changes under the PRIVATE_NOTES root and the archive roots (archiveRoot).
  */
 import { sql, type Generated, type Kysely } from 'kysely';
 import * as Y from 'yjs';
@@ -16,7 +17,7 @@ import { notesText } from '../../shared/domain/notes-text.js';
 import { privateNotes } from '../../shared/domain/private-notes.js';
 import { actionsMap, agendaMap, meetingsMap, readItem, readMeeting } from '../../shared/domain/series-doc.js';
 import type { Database } from '../store/schema.js';
-import { chunks, rootName, type Projection } from './projection.js';
+import { chunks, parseArchiveRoot, rootName, type Projection } from './projection.js';
 
 /** The root name under which changes to a 1:1's private notes reach the projections. */
 export const PRIVATE_NOTES = 'privateNotes';
@@ -44,7 +45,7 @@ export interface SearchTables {
 
 type Row = Omit<SearchEntriesTable, 'n'>;
 
-function meetingRows(doc: Y.Doc, seriesId: string, meetingId: string): Row[] {
+function meetingRows(doc: Y.Doc, seriesId: string, prefix: string, meetingId: string): Row[] {
   const meeting = readMeeting(meetingId, meetingsMap(doc).get(meetingId));
   const m = meetingsMap(doc).get(meetingId);
   if ('reason' in meeting || !(m instanceof Y.Map)) return [];
@@ -52,20 +53,26 @@ function meetingRows(doc: Y.Doc, seriesId: string, meetingId: string): Row[] {
   const rows: Row[] = [];
   const notes = m.get('notes');
   const text = notes instanceof Y.XmlFragment ? notesText(notes) : '';
-  if (text) rows.push({ ...base, key: `notes:${meetingId}`, kind: 'notes', body: text });
+  if (text) rows.push({ ...base, key: `${prefix}notes:${meetingId}`, kind: 'notes', body: text });
   const { byUser, shared } = readCheckIns(doc, meetingId);
   const lines = [...Object.values(byUser), shared].filter(Boolean);
   if (lines.length)
-    rows.push({ ...base, key: `check-in:${meetingId}`, kind: 'check-in', title: checkInPromptFor(doc, meetingId), body: lines.join('\n') });
+    rows.push({
+      ...base,
+      key: `${prefix}check-in:${meetingId}`,
+      kind: 'check-in',
+      title: checkInPromptFor(doc, meetingId),
+      body: lines.join('\n'),
+    });
   return rows;
 }
 
-function itemRow(seriesId: string, id: string, value: unknown): Row | null {
+function itemRow(seriesId: string, prefix: string, id: string, value: unknown): Row | null {
   const item = readItem(id, value);
   if ('reason' in item) return null;
   return {
     series_id: seriesId,
-    key: `item:${id}`,
+    key: `${prefix}item:${id}`,
     kind: 'item',
     meeting_id: item.meetingId,
     entry_id: id,
@@ -76,12 +83,12 @@ function itemRow(seriesId: string, id: string, value: unknown): Row | null {
   };
 }
 
-function stepRow(seriesId: string, id: string, value: unknown): Row | null {
+function stepRow(seriesId: string, prefix: string, id: string, value: unknown): Row | null {
   const step = readNextStep(id, value);
   if (!step?.text) return null;
   return {
     series_id: seriesId,
-    key: `step:${id}`,
+    key: `${prefix}step:${id}`,
     kind: 'step',
     meeting_id: step.meetingId,
     entry_id: id,
@@ -92,7 +99,35 @@ function stepRow(seriesId: string, id: string, value: unknown): Row | null {
   };
 }
 
-function privateRow(doc: Y.Doc | null, seriesId: string, meetingId: string, meetingDate: (id: string) => string): Row | null {
+type Keys = 'all' | ReadonlySet<string> | undefined;
+
+/**
+ * The rows of the touched entries of one document of a 1:1 (its series document, or an archive
+ * document with its keys prefixed by the year: a meeting being moved is briefly in both, and each
+ * document's rows must come and go with that document's entries), and the keys they replace.
+ */
+function documentRows(doc: Y.Doc, seriesId: string, prefix: string, keysOf: (root: string) => Keys, rows: Row[], removed: string[]): void {
+  const each = (map: Y.Map<unknown>, fallback: string, fn: (id: string) => void) => {
+    const keys = keysOf(rootName(doc, map) ?? fallback);
+    if (keys) for (const id of keys === 'all' ? map.keys() : keys) fn(id);
+  };
+  const keep = (row: Row | null) => row && rows.push(row);
+  each(agendaMap(doc), 'agenda', (id) => {
+    removed.push(`${prefix}item:${id}`);
+    keep(itemRow(seriesId, prefix, id, agendaMap(doc).get(id)));
+  });
+  each(meetingsMap(doc), 'meetings', (id) => {
+    removed.push(`${prefix}notes:${id}`, `${prefix}check-in:${id}`);
+    rows.push(...meetingRows(doc, seriesId, prefix, id));
+  });
+  each(actionsMap(doc), 'actions', (id) => {
+    removed.push(`${prefix}step:${id}`);
+    keep(stepRow(seriesId, prefix, id, actionsMap(doc).get(id)));
+  });
+}
+
+/** Dated at search time by its meeting (in the series or an archive): a date kept here would go stale when the meeting moves. */
+function privateRow(doc: Y.Doc | null, seriesId: string, meetingId: string): Row | null {
   const fragment = doc && privateNotes(doc, meetingId);
   const text = fragment ? notesText(fragment) : '';
   if (!text) return null;
@@ -103,7 +138,7 @@ function privateRow(doc: Y.Doc | null, seriesId: string, meetingId: string, meet
     meeting_id: meetingId,
     entry_id: null,
     purpose: null,
-    created_at: meetingDate(meetingId),
+    created_at: '',
     title: '',
     body: text,
   };
@@ -111,7 +146,7 @@ function privateRow(doc: Y.Doc | null, seriesId: string, meetingId: string, meet
 
 export const searchProjection: Projection = {
   name: 'search',
-  version: '1',
+  version: '2',
   tables: ['search_entries', 'search_fts'],
   async create(db: Kysely<Database>) {
     await db.schema
@@ -143,44 +178,36 @@ export const searchProjection: Projection = {
     await tx.deleteFrom('search_entries').where('series_id', '=', seriesId).execute();
   },
   read(doc, changes, ctx) {
-    const keysOf = (root: string): 'all' | ReadonlySet<string> | undefined => (changes === 'all' ? 'all' : changes.get(root));
-    const items = keysOf(rootName(doc, agendaMap(doc)) ?? 'agenda');
-    const meetings = keysOf(rootName(doc, meetingsMap(doc)) ?? 'meetings');
-    const steps = keysOf(rootName(doc, actionsMap(doc)) ?? 'actions');
+    const keysOf = (root: string): Keys => (changes === 'all' ? 'all' : changes.get(root));
+    const archived = new Map<number, Map<string, ReadonlySet<string>>>();
+    if (changes !== 'all') {
+      for (const [name, keys] of changes) {
+        const at = parseArchiveRoot(name);
+        if (!at) continue;
+        const roots = archived.get(at.year) ?? new Map<string, ReadonlySet<string>>();
+        archived.set(at.year, roots.set(at.root, keys));
+      }
+    }
+    const years = changes === 'all' ? ctx.archiveYears : [...archived.keys()];
     const privates = keysOf(PRIVATE_NOTES);
-    if (!items && !meetings && !steps && !privates) return null;
-
     const rows: Row[] = [];
     const removed: string[] = [];
-    const each = (map: Y.Map<unknown>, keys: 'all' | ReadonlySet<string> | undefined, fn: (id: string) => void) => {
-      if (keys) for (const id of keys === 'all' ? map.keys() : keys) fn(id);
-    };
-    const keep = (row: Row | null) => row && rows.push(row);
-    each(agendaMap(doc), items, (id) => {
-      removed.push(`item:${id}`);
-      keep(itemRow(ctx.seriesId, id, agendaMap(doc).get(id)));
-    });
-    each(meetingsMap(doc), meetings, (id) => {
-      removed.push(`notes:${id}`, `check-in:${id}`);
-      rows.push(...meetingRows(doc, ctx.seriesId, id));
-    });
-    each(actionsMap(doc), steps, (id) => {
-      removed.push(`step:${id}`);
-      keep(stepRow(ctx.seriesId, id, actionsMap(doc).get(id)));
-    });
+    documentRows(doc, ctx.seriesId, '', keysOf, rows, removed);
+    for (const year of years) {
+      const archiveKeys = (root: string): Keys => (changes === 'all' ? 'all' : archived.get(year)?.get(root));
+      ctx.withArchive(year, (archive) => archive && documentRows(archive, ctx.seriesId, `${year}/`, archiveKeys, rows, removed));
+    }
     if (privates) {
-      const meetingDate = (id: string) => {
-        const m = readMeeting(id, meetingsMap(doc).get(id));
-        return 'reason' in m ? '' : m.scheduledFor;
-      };
       ctx.withPrivateNotes((privateDoc) => {
         const ids = privates === 'all' ? [...(privateDoc?.getMap('notes').keys() ?? [])] : [...privates];
         for (const id of ids) {
           removed.push(`private:${id}`);
-          keep(privateRow(privateDoc, ctx.seriesId, id, meetingDate));
+          const row = privateRow(privateDoc, ctx.seriesId, id);
+          if (row) rows.push(row);
         }
       });
     }
+    if (changes !== 'all' && removed.length === 0) return null;
 
     return async (tx) => {
       if (changes === 'all') await tx.deleteFrom('search_entries').where('series_id', '=', ctx.seriesId).execute();

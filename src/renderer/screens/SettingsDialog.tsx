@@ -1,4 +1,4 @@
-/** Your name, the relay your 1:1s sync through, reminders, the quick-add shortcut, launch at login and the theme. */
+/** Your name, the relay your 1:1s sync through, reminders, the quick-add shortcut, launch at login, backups and the theme. */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../shared/app-settings.js';
 import { Dialog, FormFooter } from '../components/Dialog.js';
@@ -8,6 +8,7 @@ import { useApp } from '../lib/app-context.js';
 import { applyTheme, type ThemeChoice } from '../lib/theme.js';
 import { useFormAction } from '../lib/use-form-action.js';
 import { toTandemError } from '../replica/series-replica.js';
+import { BackupSection } from './BackupSection.js';
 import { RelayFields, relayInput, type RelayDraft } from './RelayFields.js';
 
 const THEMES: readonly { value: ThemeChoice; label: string }[] = [
@@ -130,6 +131,7 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
             <span className="choice__label">Start Tandem when I log in</span>
           </label>
         </section>
+        <BackupSection />
         <fieldset className="choice-group choice-group--inline">
           <legend className="field__label">Theme</legend>
           {THEMES.map((t) => (

@@ -1,9 +1,15 @@
-/** Exports this 1:1 as Markdown, one file per meeting, into a folder; private notes only when ticked. */
+/**
+ * Exports this 1:1 as Markdown, one file per meeting, into a folder; private notes only when ticked.
+ * The desktop app picks the folder with the system's dialog; a browser types its full path (the web
+ * shell runs on this machine, and the core checks the path).
+ */
 import { useState, type FormEvent } from 'react';
 import type { ExportResult } from '../../shared/api.js';
 import { Dialog, FormFooter } from '../components/Dialog.js';
+import { Button } from '../components/Button.js';
 import { TextField } from '../components/TextField.js';
 import { useApp } from '../lib/app-context.js';
+import { shellDialogs } from '../lib/shell.js';
 import { useFormAction } from '../lib/use-form-action.js';
 
 export function ExportDialog({ seriesId, open, onOpenChange }: { seriesId: string; open: boolean; onOpenChange(open: boolean): void }) {
@@ -12,6 +18,11 @@ export function ExportDialog({ seriesId, open, onOpenChange }: { seriesId: strin
   const [includePrivate, setIncludePrivate] = useState(false);
   const [done, setDone] = useState<ExportResult | null>(null);
   const { busy, error, run } = useFormAction();
+  const dialogs = shellDialogs();
+  const pickFolder = async () => {
+    const picked = await dialogs?.pickFolder({ title: 'Choose a folder to export into' });
+    if (picked) setDir(picked);
+  };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -32,6 +43,7 @@ export function ExportDialog({ seriesId, open, onOpenChange }: { seriesId: strin
           value={dir}
           onChange={(e) => setDir(e.target.value)}
         />
+        {dialogs && <Button onClick={() => void pickFolder()}>Choose a folder…</Button>}
         <label className="library__share">
           <input type="checkbox" checked={includePrivate} onChange={(e) => setIncludePrivate(e.target.checked)} /> Include my private notes
         </label>

@@ -1,13 +1,16 @@
 /**
  * Where a search result lands: the meeting it came from, read-only, with the place it was found
- * (an item, the notes, the check-in, a next step, the private notes) marked and scrolled to.
+ * (an item, the notes, the check-in, a next step, the private notes) marked and scrolled to. A
+ * meeting moved to an archive document (shared/domain/archive.ts) is read from there.
  */
 import { useEffect, useRef, type ReactNode } from 'react';
+import type * as Y from 'yjs';
+import { archiveDocId, readArchived } from '../../shared/domain/archive.js';
 import { checkInPromptFor } from '../../shared/domain/check-in-prompts.js';
 import { currentMeeting, listNextSteps, meetingAgenda, readCheckIns } from '../../shared/domain/meetings.js';
 import { notesText } from '../../shared/domain/notes-text.js';
 import { privateDocId, privateNotes } from '../../shared/domain/private-notes.js';
-import { listMeetings, meetingNotes, perspective, readMeta } from '../../shared/domain/series-doc.js';
+import { listMeetings, meetingNotes, perspective, readMeta, type Meeting } from '../../shared/domain/series-doc.js';
 import { Dialog } from '../components/Dialog.js';
 import { useApp } from '../lib/app-context.js';
 import { meetingDate } from '../lib/labels.js';
@@ -49,23 +52,77 @@ export function FoundMeeting({
   at: string | undefined;
   onClose(): void;
 }) {
-  const { profile } = useApp();
   const { doc } = replica;
   const id = meetingId === 'next' ? currentMeeting(doc)?.id : meetingId;
   const meeting = listMeetings(doc).find((m) => m.id === id);
-  if (!meeting) {
-    return (
-      <Dialog open onOpenChange={(open) => !open && onClose()} title="Meeting not found">
-        <p className="muted">That meeting is no longer in this 1:1.</p>
-      </Dialog>
-    );
-  }
-  const meta = readMeta(doc);
+  const archived = meeting ? undefined : readArchived(doc).find((m) => m.id === id);
+  if (meeting) return <MeetingFound doc={doc} series={replica} meeting={meeting} at={at} onClose={onClose} />;
+  if (archived) return <ArchivedFound series={replica} year={archived.year} meetingId={archived.id} at={at} onClose={onClose} />;
+  return (
+    <Dialog open onOpenChange={(open) => !open && onClose()} title="Meeting not found">
+      <p className="muted">That meeting is no longer in this 1:1.</p>
+    </Dialog>
+  );
+}
+
+/** A meeting moved to its year's archive document: loaded for this view alone. */
+function ArchivedFound({
+  series,
+  year,
+  meetingId,
+  at,
+  onClose,
+}: {
+  series: SeriesReplica;
+  year: number;
+  meetingId: string;
+  at: string | undefined;
+  onClose(): void;
+}) {
+  const archive = useSeries(archiveDocId(series.seriesId, year));
+  const meeting = archive.status === 'ready' ? listMeetings(archive.replica.doc).find((m) => m.id === meetingId) : undefined;
+  if (archive.status === 'ready' && meeting)
+    return <MeetingFound doc={archive.replica.doc} series={series} meeting={meeting} at={at} onClose={onClose} />;
+  return (
+    <Dialog open onOpenChange={(open) => !open && onClose()} title={`A meeting of ${year}`}>
+      {archive.status === 'failed' ? (
+        <p role="alert">{archive.error.message}</p>
+      ) : (
+        <p className="muted">
+          {archive.status === 'loading' ? `Loading ${year}…` : `The meetings of ${year} have not arrived from the relay yet.`}
+        </p>
+      )}
+    </Dialog>
+  );
+}
+
+/**
+ * The meeting from the document holding it (the series document, or its year's archive). An
+ * archived meeting's open next steps stay in the series document, and names come from there.
+ */
+function MeetingFound({
+  doc,
+  series,
+  meeting,
+  at,
+  onClose,
+}: {
+  doc: Y.Doc;
+  series: SeriesReplica;
+  meeting: Meeting;
+  at: string | undefined;
+  onClose(): void;
+}) {
+  const { profile } = useApp();
+  const meta = readMeta(series.doc);
   const name = (userId: string) =>
     userId === profile.id ? 'You' : (meta.participants[userId]?.name ?? perspective(meta, profile.id).partnerName);
   const items = meetingAgenda(doc, meeting.id);
   const { byUser, shared } = readCheckIns(doc, meeting.id);
-  const steps = listNextSteps(doc).filter((s) => s.meetingId === meeting.id);
+  const docs = doc === series.doc ? [doc] : [doc, series.doc];
+  const steps = [...new Map(docs.flatMap((d) => listNextSteps(d)).map((s) => [s.id, s])).values()].filter(
+    (s) => s.meetingId === meeting.id,
+  );
   return (
     <Dialog open onOpenChange={(open) => !open && onClose()} title={`Meeting of ${meetingDate(meeting.scheduledFor)}`}>
       <div className="found-meeting">
@@ -109,7 +166,7 @@ export function FoundMeeting({
             <p className="muted">None.</p>
           )}
         </Place>
-        {at === 'private' && <FoundPrivate seriesId={replica.seriesId} meetingId={meeting.id} />}
+        {at === 'private' && <FoundPrivate seriesId={series.seriesId} meetingId={meeting.id} />}
       </div>
     </Dialog>
   );

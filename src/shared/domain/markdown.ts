@@ -184,21 +184,38 @@ export interface SeriesForMarkdown {
   steps: NextStep[];
 }
 
-export function readSeriesForMarkdown(doc: Y.Doc): SeriesForMarkdown {
+/**
+ * Reads it from the series document and, for a 1:1 whose old years moved, its archive documents
+ * (archive.ts): an archived meeting's items and done next steps are in its archive, the items it
+ * carried on and its open next steps in a later document. An entry found in two documents (a
+ * meeting caught mid-move) counts once.
+ */
+export function readSeriesForMarkdown(doc: Y.Doc, archives: readonly Y.Doc[] = []): SeriesForMarkdown {
   const nextId = currentMeeting(doc)?.id ?? null;
   const agenda = new Map<string, AgendaItem[]>();
   const carried = new Map<string, AgendaItem[]>();
+  const steps = new Map<string, NextStep>();
+  const seen = new Set<string>();
   const add = (map: Map<string, AgendaItem[]>, key: string, item: AgendaItem) => map.set(key, [...(map.get(key) ?? []), item]);
-  for (const item of listAgenda(doc)) {
-    const meetingId = item.meetingId ?? nextId;
-    if (meetingId) add(agenda, meetingId, item);
-    const from = readItemTiming(doc, item.id).carriedFrom;
-    if (from && from !== item.meetingId) add(carried, from, item);
+  for (const d of [doc, ...archives]) {
+    for (const item of listAgenda(d)) {
+      if (seen.has(item.id)) continue;
+      seen.add(item.id);
+      const meetingId = item.meetingId ?? (d === doc ? nextId : null);
+      if (meetingId) add(agenda, meetingId, item);
+      const from = readItemTiming(d, item.id).carriedFrom;
+      if (from && from !== item.meetingId) add(carried, from, item);
+    }
+    for (const step of listNextSteps(d)) if (!steps.has(step.id)) steps.set(step.id, step);
   }
-  return { meta: readMeta(doc), agenda, carried, steps: listNextSteps(doc) };
+  const byCreation = (a: NextStep, b: NextStep) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+  return { meta: readMeta(doc), agenda, carried, steps: [...steps.values()].sort(byCreation) };
 }
 
-/** One meeting as a Markdown document (`series`: what readSeriesForMarkdown read, when exporting many). */
+/**
+ * One meeting as a Markdown document, from `doc`, the document holding it (`series`: what
+ * readSeriesForMarkdown read, when exporting many or when `doc` is an archive).
+ */
 export function meetingMarkdown(
   doc: Y.Doc,
   meetingId: string,

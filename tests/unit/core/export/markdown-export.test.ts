@@ -1,12 +1,16 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { expect, test } from 'vitest';
+import type * as Y from 'yjs';
 import { addAgendaItem } from '../../../../src/shared/domain/commands.js';
-import { currentMeeting, endMeeting } from '../../../../src/shared/domain/meetings.js';
+import { currentMeeting, endMeeting, listNextSteps } from '../../../../src/shared/domain/meetings.js';
 import { ensurePrivateNotes, privateDocId } from '../../../../src/shared/domain/private-notes.js';
-import { meetingNotes } from '../../../../src/shared/domain/series-doc.js';
+import { actionsMap, meetingNotes } from '../../../../src/shared/domain/series-doc.js';
 import { openCore, tempDir } from '../../helpers/core.js';
 import { writeParagraph } from '../../helpers/notes.js';
+import { HISTORY_DATES, MOVABLE, fillHistory } from '../../helpers/history.js';
+import { until } from '../sync/sync-fixtures.js';
+import { archiveDocId, readArchived } from '../../../../src/shared/domain/archive.js';
 
 async function heldMeetings() {
   const opened = await openCore();
@@ -77,4 +81,34 @@ test('a relative folder or one that is a file is refused with a sentence, and no
     'That meeting is not in this 1:1.',
   );
   await core.close();
+});
+
+test('a 1:1 whose old years moved into archive documents exports every meeting, one file each; an archived one as in the golden file', async () => {
+  const { core, api } = await openCore();
+  try {
+    const { id } = await api.createSeries({ partnerName: 'Sam', kind: 'manager-report', myRole: 'manager' });
+    core.docs.with(id, (doc) => fillHistory(doc));
+    await until(() => core.docs.with(id, (doc) => readArchived(doc).length === MOVABLE.length), 'the old years moved');
+    // The history's two next steps of a meeting are made at one instant, listed by their random ids: make one earlier.
+    core.docs.with(archiveDocId(id, 2022), (doc) => {
+      const done = listNextSteps(doc).find((s) => s.meetingId === 'meeting-2022-03')!;
+      (actionsMap(doc).get(done.id) as Y.Map<unknown>).set('createdAt', '2022-02-28T10:00:00.000Z');
+    });
+    const out = join(tempDir(), 'archived');
+    const result = await api.exportMarkdown({ seriesId: id, dir: out });
+    const folder = join(out, `sam-${id.slice(0, 8)}`);
+    expect(readdirSync(folder).sort()).toEqual(
+      HISTORY_DATES.map((d, i) => `${d.slice(0, 10)}-${i < 5 ? 'held' : 'scheduled'}-meeting-.md`),
+    );
+    expect(result).toMatchObject({ skipped: 0 });
+    // Its item and done next step from its archive, the step still open from the series document.
+    const archived = readFileSync(join(folder, '2022-03-01-held-meeting-.md'), 'utf8');
+    expect(archived).toBe(readFileSync(join(import.meta.dirname, 'golden', 'archived-meeting.md'), 'utf8'));
+
+    const one = await api.exportMarkdown({ seriesId: id, meetingId: 'meeting-2021-09', dir: join(tempDir(), 'one') });
+    expect(one.files.map((f) => basename(f))).toEqual(['2021-09-01-held-meeting-.md']);
+    expect(readAll(one.files)).toContain('Notes of 2021-09.');
+  } finally {
+    await core.close();
+  }
 });

@@ -93,7 +93,7 @@ export async function openProjectionFixture(
   };
 }
 
-export const PROJECTED_TABLES = ['series', 'meetings', 'agenda_items', 'actions'] as const;
+export const PROJECTED_TABLES = ['series', 'meetings', 'archived_meetings', 'agenda_items', 'actions'] as const;
 
 /**
  * Every projected row, table by table, in a stable order; search entries without their row

@@ -1,7 +1,8 @@
 /**
  * Property: whatever happens to the 1:1s — agenda edits made in the core and edits arriving from a
- * peer's replica (concurrent with the core's, malformed ones included), projected as they come in
- * any batching — the incrementally maintained tables equal a full rebuild into a fresh database.
+ * peer's replica (concurrent with the core's, malformed ones included), old years moving into
+ * archive documents and edits made there, projected as they come in any batching — the
+ * incrementally maintained tables equal a full rebuild into a fresh database.
  */
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
@@ -20,6 +21,7 @@ import {
   setItemState,
   type CommandContext,
 } from '../../../../src/shared/domain/commands.js';
+import { archiveDocId, readArchived } from '../../../../src/shared/domain/archive.js';
 import { writeCheckIn } from '../../../../src/shared/domain/meetings.js';
 import { ensurePrivateNotes, privateDocId } from '../../../../src/shared/domain/private-notes.js';
 import {
@@ -49,6 +51,8 @@ type Op =
   | { kind: 'notes'; who: Who; series: number; pick: number; text: string; clear: boolean }
   | { kind: 'check-in'; who: Who; series: number; pick: number; text: string }
   | { kind: 'private'; series: number; pick: number; text: string }
+  | { kind: 'archive'; who: Who; series: number; years: number }
+  | { kind: 'archived-notes'; series: number; pick: number; text: string }
   | { kind: 'malformed'; series: number; pick: number; what: 'not-a-map' | 'purpose' | 'order' | 'date' | 'meta' }
   | { kind: 'reuse-id'; series: number; pick: number }
   | { kind: 'sync'; series: number }
@@ -74,6 +78,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('notes'), who, series, pick, text: words, clear: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('check-in'), who, series, pick, text: words }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('private'), series, pick, text: words }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('archive'), who, series, years: fc.integer({ min: 1, max: 3 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('archived-notes'), series, pick, text: words }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -149,6 +155,17 @@ function apply(doc: Y.Doc, o: Op & { who: Who }): void {
         if (meeting) writeCheckIn(doc, { meetingId: meeting.id, value: o.text }, ctx);
         break;
       }
+      case 'archive': {
+        // Everything before a meeting held in a later year: the core moves those years into archives.
+        const year = 2030 + o.years;
+        doc.transact(() => {
+          for (const m of listMeetings(doc))
+            if (new Date(m.scheduledFor).getUTCFullYear() < year) entry(meetingsMap(doc), m.id).set('status', 'held');
+        });
+        const id = addMeeting(doc, { scheduledFor: new Date(Date.UTC(year, 5, 1, 10)).toISOString() }, ctx);
+        entry(meetingsMap(doc), id).set('status', 'held');
+        break;
+      }
       case 'action': {
         const existing = nth([...actionsMap(doc).keys()].sort(), o.pick);
         if (existing && o.pick % 2) entry(actionsMap(doc), existing).set('done', o.done);
@@ -194,8 +211,14 @@ function peerToCore(w: World, s: number): void {
   w.core.docs.with(id, (d) => Y.applyUpdate(d, missing, 'peer'));
 }
 
+/** Lets the core move what became archivable (it does so once the transaction's observers are done). */
+const archivesMoved = () => new Promise((resolve) => setImmediate(resolve));
+
 async function run(w: World, o: Op): Promise<void> {
-  if (o.kind === 'flush') return void (await w.core.projector.flush());
+  if (o.kind === 'flush') {
+    await archivesMoved();
+    return void (await w.core.projector.flush());
+  }
   const id = w.ids[o.series]!;
   const peer = w.peers[o.series]!;
   if (o.kind === 'sync') {
@@ -231,6 +254,13 @@ async function run(w: World, o: Op): Promise<void> {
     w.core.docs.with(docId, (d) =>
       writeParagraph(ensurePrivateNotes(d, { meetingId: meeting.id }, { now: new Date(), userId: 'core' }), o.text),
     );
+  } else if (o.kind === 'archived-notes') {
+    const moved = nth(
+      w.core.docs.with(id, (d) => readArchived(d)),
+      o.pick,
+    );
+    if (!moved) return;
+    w.core.docs.with(archiveDocId(id, moved.year), (d) => writeParagraph(meetingNotes(d, moved.id), o.text));
   } else if (o.who === 'core') w.core.docs.with(id, (d) => apply(d, o));
   else {
     // Edits a peer made on its own (possibly stale) replica arrive as one remote update.
@@ -256,6 +286,7 @@ test('incremental projection equals a full rebuild into a fresh database, after 
         });
         const world = { core, ids, peers };
         for (const o of ops) await run(world, o);
+        await archivesMoved();
         await core.projector.flush();
 
         const fresh = await openStore(join(tempDir(), 'oracle.db'));
