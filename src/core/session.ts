@@ -96,12 +96,14 @@ export class SessionState implements SessionAccess {
     if (!this.isOpen(seriesId))
       throw new TandemError('invalid-input', `This 1:1 (${seriesId}) is not open in this window any more: open it again to keep editing.`);
     this.core.docs.with(seriesId, (doc) => {
+      let decoded: ReturnType<typeof applyChecked>;
       try {
-        applyChecked(doc, update, this);
+        decoded = applyChecked(doc, update, this);
       } catch (error) {
         if (error instanceof TandemError) throw error;
         throw new TandemError('invalid-input', `sendDocUpdate: the update does not decode (${(error as Error).message})`);
       }
+      this.core.archives.fromWindow(seriesId, doc, decoded);
     });
   }
 

@@ -189,14 +189,17 @@ export function replayStored(
 
 /**
  * Applies an update after checking that it decodes, since a bad one can otherwise half-apply, and
- * that it nests no type too deeply for Yjs to handle (nesting.ts).
+ * that it nests no type too deeply for Yjs to handle (nesting.ts). Returns it decoded.
  */
-export function applyChecked(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
+export function applyChecked(doc: Y.Doc, update: Uint8Array, origin: unknown): ReturnType<typeof Y.decodeUpdate> {
+  let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
-    checkNesting(Y.decodeUpdate(update), doc);
+    decoded = Y.decodeUpdate(update);
+    checkNesting(decoded, doc);
   } catch (error) {
     if (!(error instanceof NestingTooDeep)) throw error;
     throw new TandemError('invalid-input', `The change was refused and nothing of it applied: ${error.message}.`);
   }
   Y.applyUpdate(doc, update, origin);
+  return decoded;
 }

@@ -15,6 +15,8 @@
  *                    createdAt, meetingId (null = next meeting), targetMeetingId (a later meeting
  *                    it waits for), state, order, carriedCount, closedIn (the meeting it was
  *                    discussed or settled in), settledAt, settledBy, `reply:<id>`: {by, at, text} }
+ *   removedItems Y.Map  item id → { meetingId }: items of a meeting that were removed (not moved to
+ *                    an archive), see removeAgendaItem
  *   actions   Y.Map  id → Y.Map { text: Y.Text, ownerId, due, done, doneAt, meetingId }
  *   notesAuthors Y.Map  clientID → userId: whose client wrote which notes text (see notesAuthorsMap)
  *   questions Y.Map  id → { category, text, when, by, at }: questions shared in this 1:1 (questions.ts)
@@ -116,6 +118,8 @@ export const meetingChangesMap = (doc: Y.Doc) => doc.getMap<unknown>('meetingCha
  * character with the client that inserted it, so the notes can be counted per person.
  */
 export const notesAuthorsMap = (doc: Y.Doc) => doc.getMap<unknown>('notesAuthors');
+/** Items pinned to a meeting that `removeAgendaItem` removed, with their meeting. */
+export const removedItemsMap = (doc: Y.Doc) => doc.getMap<unknown>('removedItems');
 /** Questions shared in this 1:1 (questions.ts). */
 export const questionsMap = (doc: Y.Doc) => doc.getMap<unknown>('questions');
 
