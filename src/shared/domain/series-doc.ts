@@ -128,6 +128,8 @@ const ParticipantSchema = z.object({ name: z.string().max(200), role: Role });
 // than checking a value with it.
 const TextOrEmpty = z.string().catch('');
 const InviteeOrUnknown = ParticipantSchema.catch({ name: '', role: 'peer' });
+const TitleOrEmpty = z.string().max(200).catch('');
+const StateOrActive = SeriesState.catch('active');
 const PurposeOrNone = Purpose.nullable().default(null);
 const StateOrOpen = AgendaState.default('open');
 const MeetingRef = z.string().nullable().default(null);
@@ -169,9 +171,9 @@ export function readMeta(doc: Y.Doc): SeriesMeta {
   }
   return {
     kind: kind.data,
-    cadence: readCadence(meta.get('cadence'), firstMeetingDate(doc)),
-    title: z.string().max(200).catch('').parse(meta.get('title')),
-    state: SeriesState.catch('active').parse(meta.get('state')),
+    cadence: readCadence(meta.get('cadence'), () => firstMeetingDate(doc)),
+    title: TitleOrEmpty.parse(meta.get('title')),
+    state: StateOrActive.parse(meta.get('state')),
     createdAt: TextOrEmpty.parse(meta.get('createdAt')),
     createdBy: TextOrEmpty.parse(meta.get('createdBy')),
     invitee: InviteeOrUnknown.parse(meta.get('invitee')),
