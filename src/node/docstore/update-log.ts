@@ -42,6 +42,7 @@ export class UpdateLog {
   private readonly deleteDoc: SQLite.Statement<[string]>;
   private readonly selectSize: SQLite.Statement<[string, string], { bytes: number }>;
   private readonly selectSeq: SQLite.Statement<[string, string], { seq: number }>;
+  private readonly selectSnapshotAlone: SQLite.Statement<[string], { snapshot: Uint8Array | null }>;
 
   constructor(
     private readonly sqlite: SQLite.Database,
@@ -59,6 +60,9 @@ export class UpdateLog {
     );
     this.deleteUpdates = sqlite.prepare('delete from doc_updates where doc_id = ?');
     this.deleteDoc = sqlite.prepare('delete from docs where doc_id = ?');
+    this.selectSnapshotAlone = sqlite.prepare(
+      'select snapshot from docs d where doc_id = ? and not exists (select 1 from doc_updates u where u.doc_id = d.doc_id and u.seq > d.snapshot_seq)',
+    );
     this.selectSize = sqlite.prepare(
       'select coalesce((select length(snapshot) from docs where doc_id = ?), 0) + coalesce((select sum(length("update")) from doc_updates where doc_id = ?), 0) as bytes',
     );
@@ -75,6 +79,11 @@ export class UpdateLog {
   /** Bytes the document takes on disk: its snapshot and its log. */
   storedBytes(docId: string): number {
     return this.selectSize.get(docId, docId)?.bytes ?? 0;
+  }
+
+  /** The stored snapshot when nothing was logged after it (then it is the document's whole state), else null. */
+  snapshotAlone(docId: string): Uint8Array | null {
+    return this.selectSnapshotAlone.get(docId)?.snapshot ?? null;
   }
 
   /** Marks the document as used now, whether or not it changed. */
