@@ -24,6 +24,11 @@
  * written offline in it) are moved by the next pass. A window's keystroke that crosses the move on
  * its way to the core is re-homed by the core (`rehomeLateEdits`), and an item removed by someone who
  * had not yet learnt its meeting moved is removed from the archive too (`watchMoves`).
+ *
+ * The tombstones stay: each moved entry leaves an item with its key in the series document (about
+ * 47 bytes), since a late write to that key has it as its origin and every replica must integrate
+ * that write the same way; docs/architecture.md says why no other layout or compaction can drop
+ * them without breaking devices that were offline, and what they cost.
  */
 import { writeVarUint } from 'lib0/encoding';
 import * as Y from 'yjs';
