@@ -113,7 +113,7 @@ function paragraph(text: string): Y.XmlElement {
 }
 
 /** Fills one series with its weekly meetings, notes and agenda items, in one transaction. */
-function fillSeries(doc: Y.Doc, firstMeetingId: string, start: number, items: number, authorId: string): number {
+export function fillSeries(doc: Y.Doc, firstMeetingId: string, start: number, items: number, authorId: string): number {
   let meetings = 0;
   doc.transact(() => {
     for (let week = 0; week < WEEKS; week++) {
