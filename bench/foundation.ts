@@ -25,7 +25,9 @@
  *                   the same on the child's own clock (performance.now(), from process start);
  *                   and, inside the child, from before TandemCore.open() to the list.
  *      open a 1:1   inside the child, core already open: openSeries() on a series not loaded
- *                   (load snapshot and log, encode the full state the UI receives).
+ *                   (the full state the UI receives: the stored snapshot when it is the whole
+ *                   state, else the document loaded and encoded). Also the time until the core
+ *                   has loaded its own copy too, which it does once the reply has gone out.
  *                   Then ("process warm") openSeries() on a second unloaded 1:1 in the same process.
  *                   Then openArchive() on the newest archived year (52 weekly meetings) of the first
  *                   1:1, not loaded before: what the History loads when that year is shown.
@@ -250,6 +252,10 @@ async function probe(kind: ProbeKind, dataDir: string, seriesId: string): Promis
     const state = await api.openSeries({ seriesId });
     const ms = performance.now() - t0;
     const cpuMs = cpuSince(cpu);
+    // The core loads its own copy once the state has gone out: the whole work of opening, with that.
+    while (!core.docs.isLoaded(seriesId)) await new Promise((resolve) => setImmediate(resolve));
+    const loadedMs = performance.now() - t0;
+    const loadedCpuMs = cpuSince(cpu);
     // The same for another unloaded 1:1, now that the process and its code paths are warm.
     const other = core.store.db.selectFrom('docs').select('doc_id').where('kind', '=', 'series').where('doc_id', '!=', seriesId);
     const { doc_id: warmId } = await other.executeTakeFirstOrThrow();
@@ -271,6 +277,8 @@ async function probe(kind: ProbeKind, dataDir: string, seriesId: string): Promis
     report({
       ms,
       cpuMs,
+      loadedMs,
+      loadedCpuMs,
       warmMs,
       warmCpuMs,
       historyYearCpuMs,
@@ -328,6 +336,9 @@ interface ProbeResult {
   historyYearMs?: number;
   /** CPU time (user + system) of this process during the same span: the work, without waiting for a busy machine. */
   cpuMs?: number;
+  /** From the same start until the core has loaded its own copy of the 1:1 (after the reply). */
+  loadedMs?: number;
+  loadedCpuMs?: number;
   warmCpuMs?: number;
   historyYearCpuMs?: number;
   historyYearBytes?: number;
@@ -427,6 +438,8 @@ export async function runFoundationBench(): Promise<Figures> {
       { label: 'open a 1:1 (unloaded, process warm)', values: open.map((r) => r.result.warmMs!), target: TARGETS.openSeriesMs },
       { label: 'open one archived year (unloaded)', values: open.map((r) => r.result.historyYearMs!), target: TARGETS.openHistoryYearMs },
       { label: 'open a 1:1, CPU time of the process', values: open.map((r) => r.result.cpuMs!) },
+      { label: 'open a 1:1, until the core loaded it too', values: open.map((r) => r.result.loadedMs!) },
+      { label: 'open a 1:1, core loaded too, CPU time', values: open.map((r) => r.result.loadedCpuMs!) },
       { label: 'open a 1:1, process warm, CPU time', values: open.map((r) => r.result.warmCpuMs!) },
       { label: 'open one archived year, CPU time', values: open.map((r) => r.result.historyYearCpuMs!) },
       { label: 'add an agenda item, persisted (first)', values: add.map((r) => r.result.ms!), target: TARGETS.addItemMs },
@@ -465,6 +478,8 @@ export async function runFoundationBench(): Promise<Figures> {
       series_doc_load_encode_after_moving_ms: moved.afterMs,
       open_history_year_ms: medianOf(open, (r) => r.result.historyYearMs!),
       open_series_5y_cold_cpu_ms: medianOf(open, (r) => r.result.cpuMs!),
+      open_series_5y_core_loaded_ms: medianOf(open, (r) => r.result.loadedMs!),
+      open_series_5y_core_loaded_cpu_ms: medianOf(open, (r) => r.result.loadedCpuMs!),
       open_series_5y_warm_cpu_ms: medianOf(open, (r) => r.result.warmCpuMs!),
       open_history_year_cpu_ms: medianOf(open, (r) => r.result.historyYearCpuMs!),
       open_history_year_max_ms: maxOf(open, (r) => r.result.historyYearMs!),

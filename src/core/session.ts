@@ -54,6 +54,8 @@ export function openSession(core: TandemCore, sessions: Set<SessionState>): Core
 export class SessionState implements SessionAccess {
   /** Series this UI has open, with how many openSeries calls are not yet closed (a quick reopen overlaps its close). */
   private readonly opened = new Map<string, number>();
+  /** Open documents whose core copy this session holds loaded (see `open`). */
+  private readonly held = new Set<string>();
   readonly frameListeners = new Set<FrameListener>();
   readonly eventListeners = new Set<EventListener>();
   readonly awarenessListeners = new Set<FrameListener>();
@@ -63,17 +65,27 @@ export class SessionState implements SessionAccess {
     private readonly onDispose: (session: SessionState) => void,
   ) {}
 
-  open(seriesId: string) {
-    const count = this.opened.get(seriesId) ?? 0;
-    const doc = count ? this.core.docs.with(seriesId, (d) => d) : this.core.docs.acquire(seriesId);
-    this.opened.set(seriesId, count + 1);
-    this.core.presence.awareness(seriesId, doc);
-    // After the state reply has gone out, tell the window who is already here.
-    setImmediate(() => {
-      const present = this.core.presence.snapshot(seriesId);
-      if (present) this.deliverAwareness(seriesId, present);
-    });
-    return doc;
+  /**
+   * Opens a document for this UI and returns its whole state. The core's own copy is loaded after
+   * the reply has gone out (`hold`), or at the UI's first message if that comes sooner: a stored
+   * snapshot is the state already, so the UI does not wait for the core to decode it as well.
+   */
+  open(docId: string): Uint8Array {
+    const count = this.opened.get(docId) ?? 0;
+    const state = this.core.docs.state(docId);
+    this.opened.set(docId, count + 1);
+    if (count === 0) setImmediate(() => this.hold(docId));
+    return state;
+  }
+
+  /** Loads and holds an open document, with its presence; tells the window who is already here. */
+  private hold(docId: string): void {
+    if (!this.opened.has(docId) || this.held.has(docId)) return;
+    const doc = this.core.docs.acquire(docId);
+    this.held.add(docId);
+    this.core.presence.awareness(docId, doc);
+    const present = this.core.presence.snapshot(docId);
+    if (present) this.deliverAwareness(docId, present);
   }
 
   close(seriesId: string): void {
@@ -85,7 +97,7 @@ export class SessionState implements SessionAccess {
     }
     this.opened.delete(seriesId);
     this.core.presence.leave(this, seriesId);
-    this.core.docs.release(seriesId);
+    if (this.held.delete(seriesId)) this.core.docs.release(seriesId);
   }
 
   isOpen(seriesId: string): boolean {
@@ -95,19 +107,23 @@ export class SessionState implements SessionAccess {
   applyUpdate(seriesId: string, update: Uint8Array): void {
     if (!this.isOpen(seriesId))
       throw new TandemError('invalid-input', `This 1:1 (${seriesId}) is not open in this window any more: open it again to keep editing.`);
+    this.hold(seriesId);
     this.core.docs.with(seriesId, (doc) => {
+      let decoded: ReturnType<typeof applyChecked>;
       try {
-        applyChecked(doc, update, this);
+        decoded = applyChecked(doc, update, this);
       } catch (error) {
         if (error instanceof TandemError) throw error;
         throw new TandemError('invalid-input', `sendDocUpdate: the update does not decode (${(error as Error).message})`);
       }
+      this.core.archives.fromWindow(seriesId, doc, decoded);
     });
   }
 
   applyAwareness(seriesId: string, update: Uint8Array): void {
     if (!this.isOpen(seriesId))
       throw new TandemError('invalid-input', `This 1:1 (${seriesId}) is not open in this window any more: open it again to keep editing.`);
+    this.hold(seriesId);
     this.core.presence.apply(seriesId, update, this);
   }
 

@@ -36,13 +36,18 @@ export type AgendaState = z.infer<typeof AgendaState>;
 export const CadencePattern = z.enum(['weekly', 'biweekly', 'every-4-weeks', 'monthly-nth-weekday']);
 export type CadencePattern = z.infer<typeof CadencePattern>;
 
+/** Zones already checked: building a formatter costs about a millisecond, and every read of a cadence checks its zone. */
+const knownTimeZones = new Set<string>();
+
 function isTimeZone(value: string): boolean {
+  if (knownTimeZones.has(value)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
   } catch {
     return false;
   }
+  knownTimeZones.add(value);
+  return true;
 }
 
 /**

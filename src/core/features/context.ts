@@ -29,8 +29,8 @@ export interface DocAccess {
   release(docId: string): void;
   /** Whether the document is stored here (loaded or not). */
   exists(docId: string): boolean;
-  /** The whole state of a loaded document as one update. */
-  encodeState(docId: string): Uint8Array;
+  /** The whole state of a document as one update, loaded or not (DocRegistry.state). */
+  state(docId: string): Uint8Array;
   /** Runs `fn` with the document loaded, releasing it afterwards. */
   with<T>(docId: string, fn: (doc: Y.Doc) => T): T;
   /** A name for the document's content as it is now, loaded or not (DocRegistry.version). */
@@ -98,8 +98,8 @@ export interface CoreServices {
 
 /** What one UI session keeps: the 1:1s it has open. */
 export interface SessionAccess {
-  /** Loads the series for this session (again, if already open) and returns its document. */
-  open(seriesId: string): Y.Doc;
+  /** Opens a document for this session (again, if already open) and returns its whole state. */
+  open(docId: string): Uint8Array;
   close(seriesId: string): void;
   isOpen(seriesId: string): boolean;
 }

@@ -8,13 +8,14 @@
 import type * as Y from 'yjs';
 import {
   ARCHIVE_DOC_KIND,
-  applyExtraction,
   archiveDocId,
   archiveOldYears,
   archivedMap,
   archivedYears,
   parseArchiveDocId,
+  rehomeLateEdits,
   watchMoves,
+  type DecodedUpdate,
 } from '../../shared/domain/archive.js';
 import { seriesOfPrivateDoc } from '../../shared/domain/private-notes.js';
 import { meetingsMap } from '../../shared/domain/series-doc.js';
@@ -41,12 +42,29 @@ export class Archives {
   /** For DocRegistry's onLoad: watches a series document as soon as it is in memory. */
   loaded(docId: string, doc: Y.Doc): void {
     if (!isSeriesDoc(docId)) return;
-    watchMoves(doc, (year, update) => this.copy(docId, year, update));
+    watchMoves(doc, (year, fn) => this.write(docId, year, fn), ARCHIVE_COPY);
     doc.on('afterTransaction', (transaction: Y.Transaction) => {
       if (transaction.changed.has(archivedMap(doc) as never)) this.onYears(docId, archivedYears(doc));
       if (transaction.changed.has(meetingsMap(doc) as never)) this.schedule(docId);
     });
     this.schedule(docId);
+  }
+
+  /**
+   * For a window's update just applied to a document: hands what it carried for meetings that
+   * had moved to their archive meanwhile to that archive (`rehomeLateEdits`).
+   */
+  fromWindow(docId: string, doc: Y.Doc, update: DecodedUpdate): void {
+    if (!isSeriesDoc(docId)) return;
+    rehomeLateEdits(
+      doc,
+      update,
+      (year, fn) => {
+        // An archive not here yet holds nothing to re-home into; whoever has it does.
+        if (this.docs.exists(archiveDocId(docId, year))) this.write(docId, year, fn);
+      },
+      ARCHIVE_COPY,
+    );
   }
 
   /** The archive document of a year, created empty when it is not here yet (it fills by sync or by a move). */
@@ -76,14 +94,14 @@ export class Archives {
   }
 
   /**
-   * Runs inside the series document's transaction, before its tombstone is stored: should the copy
-   * fail to be stored (a full disk), the tombstone fails the same way and the series document is
-   * reloaded from disk with the meetings still in it, to move at the next pass.
+   * Writes to a year's archive. A copy runs inside the series document's transaction, before its
+   * tombstone is stored: should the copy fail to be stored (a full disk), the tombstone fails the
+   * same way and the series document is reloaded from disk with the meetings still in it, to move
+   * at the next pass.
    */
-  private copy(seriesId: string, year: number, update: Uint8Array): void {
+  private write(seriesId: string, year: number, fn: (archive: Y.Doc) => void): void {
     try {
-      const id = this.ensure(seriesId, year);
-      this.docs.with(id, (archive) => applyExtraction(archive, update, ARCHIVE_COPY));
+      this.docs.with(this.ensure(seriesId, year), fn);
     } catch (error) {
       this.log.error({ seriesId, year, error: (error as Error).message }, 'a move could not be copied into its archive');
     }

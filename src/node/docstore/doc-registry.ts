@@ -96,14 +96,15 @@ export class DocRegistry {
   }
 
   /**
-   * The document's whole state as one update (it must be loaded). Right after a load from a
-   * snapshot alone, that is the stored snapshot, so opening a 1:1 does not encode again what
-   * compaction encoded when it was last unloaded.
+   * The document's whole state as one update. A document not in memory whose snapshot is all it
+   * has on disk (the usual case: unloading compacts) is not loaded for it: the snapshot is that
+   * state. Right after a load from a snapshot alone, it is that snapshot too, so opening a 1:1 does
+   * not encode again what compaction encoded when it was last unloaded.
    */
-  encodeState(docId: string): Uint8Array {
+  state(docId: string): Uint8Array {
     const entry = this.entries.get(docId);
-    if (!entry) throw new TandemError('internal', `document ${docId} is not loaded`);
-    return entry.state ?? Y.encodeStateAsUpdate(entry.doc);
+    if (entry) return entry.state ?? Y.encodeStateAsUpdate(entry.doc);
+    return this.log.snapshotAlone(docId) ?? this.with(docId, () => this.state(docId));
   }
 
   /** Runs `fn` with the document loaded, whether or not anyone else holds it. */

@@ -42,6 +42,7 @@ export class UpdateLog {
   private readonly deleteDoc: SQLite.Statement<[string]>;
   private readonly selectSize: SQLite.Statement<[string, string], { bytes: number }>;
   private readonly selectSeq: SQLite.Statement<[string, string], { seq: number }>;
+  private readonly selectSnapshotAlone: SQLite.Statement<[string], { snapshot: Uint8Array | null }>;
 
   constructor(
     private readonly sqlite: SQLite.Database,
@@ -59,6 +60,9 @@ export class UpdateLog {
     );
     this.deleteUpdates = sqlite.prepare('delete from doc_updates where doc_id = ?');
     this.deleteDoc = sqlite.prepare('delete from docs where doc_id = ?');
+    this.selectSnapshotAlone = sqlite.prepare(
+      'select snapshot from docs d where doc_id = ? and not exists (select 1 from doc_updates u where u.doc_id = d.doc_id and u.seq > d.snapshot_seq)',
+    );
     this.selectSize = sqlite.prepare(
       'select coalesce((select length(snapshot) from docs where doc_id = ?), 0) + coalesce((select sum(length("update")) from doc_updates where doc_id = ?), 0) as bytes',
     );
@@ -75,6 +79,11 @@ export class UpdateLog {
   /** Bytes the document takes on disk: its snapshot and its log. */
   storedBytes(docId: string): number {
     return this.selectSize.get(docId, docId)?.bytes ?? 0;
+  }
+
+  /** The stored snapshot when nothing was logged after it (then it is the document's whole state), else null. */
+  snapshotAlone(docId: string): Uint8Array | null {
+    return this.selectSnapshotAlone.get(docId)?.snapshot ?? null;
   }
 
   /** Marks the document as used now, whether or not it changed. */
@@ -189,14 +198,17 @@ export function replayStored(
 
 /**
  * Applies an update after checking that it decodes, since a bad one can otherwise half-apply, and
- * that it nests no type too deeply for Yjs to handle (nesting.ts).
+ * that it nests no type too deeply for Yjs to handle (nesting.ts). Returns it decoded.
  */
-export function applyChecked(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
+export function applyChecked(doc: Y.Doc, update: Uint8Array, origin: unknown): ReturnType<typeof Y.decodeUpdate> {
+  let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
-    checkNesting(Y.decodeUpdate(update), doc);
+    decoded = Y.decodeUpdate(update);
+    checkNesting(decoded, doc);
   } catch (error) {
     if (!(error instanceof NestingTooDeep)) throw error;
     throw new TandemError('invalid-input', `The change was refused and nothing of it applied: ${error.message}.`);
   }
   Y.applyUpdate(doc, update, origin);
+  return decoded;
 }

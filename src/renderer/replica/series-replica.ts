@@ -14,7 +14,7 @@ import { COMMAND, type CommandContext } from '../../shared/domain/commands.js';
 import { claimNotesAuthorship } from '../../shared/domain/meetings.js';
 import { parseArchiveDocId } from '../../shared/domain/archive.js';
 import { seriesOfPrivateDoc } from '../../shared/domain/private-notes.js';
-import { agendaMap } from '../../shared/domain/series-doc.js';
+import { agendaMap, removedItemsMap } from '../../shared/domain/series-doc.js';
 import { TandemError } from '../../shared/errors.js';
 
 /** Origin of changes that came from the core: applied locally, never sent back. */
@@ -50,7 +50,7 @@ export class SeriesReplica {
    * Undo and redo of this user's own agenda commands only: a peer's changes arrive with the REMOTE
    * origin and are never undone, and undoing ours leaves theirs in place.
    */
-  readonly undoManager = new Y.UndoManager(agendaMap(this.doc), { trackedOrigins: new Set([COMMAND]) });
+  readonly undoManager = new Y.UndoManager([agendaMap(this.doc), removedItemsMap(this.doc)], { trackedOrigins: new Set([COMMAND]) });
   /** Settles once the full state has arrived from the core. */
   readonly ready: Promise<void>;
 

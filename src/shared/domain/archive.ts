@@ -21,13 +21,29 @@
  * it had moved is still in their series document when the deletion arrives: their extraction takes
  * it along into the archive, instead of it vanishing into a deleted type (the loss the move would
  * otherwise cause). Entries that reach the series document for a meeting already moved (a next step
- * written offline in it) are moved by the next pass.
+ * written offline in it) are moved by the next pass. A window's keystroke that crosses the move on
+ * its way to the core is re-homed by the core (`rehomeLateEdits`), and an item removed by someone who
+ * had not yet learnt its meeting moved is removed from the archive too (`watchMoves`).
+ *
+ * The tombstones stay: each moved entry leaves an item with its key in the series document (about
+ * 47 bytes), since a late write to that key has it as its origin and every replica must integrate
+ * that write the same way; docs/architecture.md says why no other layout or compaction can drop
+ * them without breaking devices that were offline, and what they cost.
  */
 import { writeVarUint } from 'lib0/encoding';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { run, type CommandContext } from './commands.js';
-import { MeetingStatus, actionsMap, agendaMap, listMeetings, meetingChangesMap, meetingsMap, type Meeting } from './series-doc.js';
+import {
+  MeetingStatus,
+  actionsMap,
+  agendaMap,
+  listMeetings,
+  meetingChangesMap,
+  meetingsMap,
+  removedItemsMap,
+  type Meeting,
+} from './series-doc.js';
 
 export const ARCHIVE_DOC_KIND = 'archive';
 const INFIX = '.archive.';
@@ -163,12 +179,14 @@ function collectType(type: Y.AbstractType<unknown>, into: Y.Item[]): void {
   for (const last of type._map.values()) collect(last, into);
 }
 
+type Ranges = Map<number, [number, number][]>;
+
 /**
- * Encodes `items` as one update (v1) with the ids they have: each client's clocks from 0, the
- * clocks of items not taken written as GC (as if collected), and as deletions only the items
- * deleted before `transaction` (its own deletions are the tombstone, not edits).
+ * Encodes `items` as one update (v1) with the ids they have: each client's structs from `from`
+ * (its first item's clock at most), the clocks between the items taken written as GC (as if
+ * collected), and `deleted` as the update's deletions.
  */
-function encodeItems(items: Y.Item[], transaction: Y.Transaction): Uint8Array {
+function encodeItems(items: Y.Item[], deleted: Ranges, from: (client: number, first: number) => number): Uint8Array {
   const byClient = new Map<number, Y.Item[]>();
   for (const item of items) {
     let list = byClient.get(item.id.client);
@@ -179,25 +197,20 @@ function encodeItems(items: Y.Item[], transaction: Y.Transaction): Uint8Array {
   const rest = encoder.restEncoder;
   const clients = [...byClient.keys()].sort((a, b) => b - a);
   writeVarUint(rest, clients.length);
-  const deleted = new Map<number, [number, number][]>();
   for (const client of clients) {
     const list = byClient.get(client)!.sort((a, b) => a.id.clock - b.id.clock);
+    const start = Math.min(from(client, list[0]!.id.clock), list[0]!.id.clock);
     const structs: (Y.Item | Y.GC)[] = [];
-    let clock = 0;
+    let clock = start;
     for (const item of list) {
       if (item.id.clock < clock) continue;
       if (item.id.clock > clock) structs.push(new Y.GC(Y.createID(client, clock), item.id.clock - clock));
       structs.push(item);
       clock = item.id.clock + item.length;
-      if (item.deleted && !Y.isDeleted(transaction.deleteSet, item.id)) {
-        const ranges = deleted.get(client) ?? [];
-        ranges.push([item.id.clock, item.length]);
-        deleted.set(client, ranges);
-      }
     }
     writeVarUint(rest, structs.length);
     encoder.writeClient(client);
-    writeVarUint(rest, 0);
+    writeVarUint(rest, start);
     for (const s of structs) s.write(encoder, 0);
   }
   const dsClients = [...deleted.keys()].sort((a, b) => b - a);
@@ -213,6 +226,12 @@ function encodeItems(items: Y.Item[], transaction: Y.Transaction): Uint8Array {
     }
   }
   return encoder.toUint8Array();
+}
+
+function addRange(ranges: Ranges, client: number, clock: number, len: number): void {
+  let list = ranges.get(client);
+  if (!list) ranges.set(client, (list = []));
+  list.push([clock, len]);
 }
 
 /**
@@ -243,7 +262,15 @@ export function extractArchived(doc: Y.Doc, transaction: Y.Transaction): Map<num
       collect(item, items);
     }
   }
-  return new Map([...byYear].map(([year, items]) => [year, encodeItems(items, transaction)]));
+  return new Map(
+    [...byYear].map(([year, items]) => {
+      // Only the deletions made before this transaction: its own are the tombstone, not edits.
+      const deleted: Ranges = new Map();
+      for (const i of items)
+        if (i.deleted && !Y.isDeleted(transaction.deleteSet, i.id)) addRange(deleted, i.id.client, i.id.clock, i.length);
+      return [year, encodeItems(items, deleted, () => 0)];
+    }),
+  );
 }
 
 /**
@@ -267,15 +294,141 @@ export function applyExtraction(archive: Y.Doc, update: Uint8Array, origin: unkn
   }, origin);
 }
 
+/** Runs `fn` on the archive document of a year of the series (loading or creating it as needed). */
+export type WithArchive = (year: number, fn: (archive: Y.Doc) => void) => void;
+
 /**
- * Watches a series document for moves (its own, or a peer's arriving) and hands each year's copy
- * to `apply` (which applies it to that year's archive with `applyExtraction`). Returns the unwatch.
+ * Watches a series document for moves (its own, or a peer's arriving) and applies each year's
+ * copy to that year's archive (`applyExtraction`). An item recorded as removed (removeAgendaItem)
+ * once its meeting had moved here is removed from the archive as well: the other person removed
+ * it before they learnt of the move, and their removal is the later word. Returns the unwatch.
  */
-export function watchMoves(doc: Y.Doc, apply: (year: number, update: Uint8Array) => void): () => void {
+export function watchMoves(doc: Y.Doc, withArchive: WithArchive, origin: unknown): () => void {
+  // Typed now: a root first asked for as a map inside a transaction that changed it is a new
+  // object, and the transaction's changes, listed under the old one, would go unseen.
+  for (const [, map] of ROOTS) map(doc);
+  archivedMap(doc);
+  removedItemsMap(doc);
   const onTransaction = (transaction: Y.Transaction) => {
     if (!transaction.changed.size) return;
-    for (const [year, update] of extractArchived(doc, transaction)) apply(year, update);
+    for (const [year, update] of extractArchived(doc, transaction))
+      withArchive(year, (archive) => applyExtraction(archive, update, origin));
+    const removed = transaction.changed.get(removedItemsMap(doc) as never);
+    if (!removed) return;
+    const index = new Map(readArchived(doc).map((m) => [m.id, m.year]));
+    for (const key of removed) {
+      const meetingId = (removedItemsMap(doc).get(key as string) as { meetingId?: unknown } | undefined)?.meetingId;
+      const year = typeof meetingId === 'string' ? index.get(meetingId) : undefined;
+      if (year === undefined) continue;
+      withArchive(year, (archive) => {
+        if (agendaMap(archive).has(key as string)) archive.transact(() => agendaMap(archive).delete(key as string), origin);
+      });
+    }
   };
   doc.on('afterTransaction', onTransaction);
   return () => doc.off('afterTransaction', onTransaction);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Late edits: what reaches a series document for content already moved out of it.
+
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
+/** The struct a document holds at `id`, or null when it has not reached that clock yet. */
+function structAt(doc: Y.Doc, id: Y.ID): Y.Item | Y.GC | null {
+  if (id.clock >= Y.getState(doc.store, id.client)) return null;
+  return Y.getItem(doc.store, id) as Y.Item | Y.GC;
+}
+
+/** What an item hangs from: its parent when the update names it, else a neighbour (whose parent it shares). */
+const anchorOf = (item: Y.Item): Y.ID | null => (item.parent instanceof Y.ID ? item.parent : (item.origin ?? item.rightOrigin));
+
+const holds = (items: Iterable<Y.Item>, id: Y.ID) => {
+  for (const i of items) if (i.id.client === id.client && id.clock >= i.id.clock && id.clock < i.id.clock + i.length) return true;
+  return false;
+};
+
+/**
+ * Re-homes the late edits of a window's update just applied to its core's series document: items
+ * Yjs collected on arrival (stored as GC, their content dropped) because what they were typed into
+ * had moved to an archive document while the keystroke was on its way. Windows keep replicas that
+ * copy nothing (every other edit made before a move reached a core is in that core's series
+ * document when the move does, and `extractArchived` takes it along), so this is where such an edit
+ * would be lost; and it can be lost nowhere else, since every other replica (the relay's among
+ * them) collects it the same way and passes on only the GC. The archive holds the very items the
+ * edit was typed into (same ids: the copy keeps them), so the late items are handed to it as they
+ * are and integrate there as they would have in the series document: applying them twice, or on
+ * two devices, is one edit.
+ *
+ * A late deletion is made in the archive too. Returns the years written to.
+ */
+export function rehomeLateEdits(doc: Y.Doc, update: DecodedUpdate, withArchive: WithArchive, origin: unknown): number[] {
+  if (archivedMap(doc).size === 0) return [];
+  let late = update.structs.filter((s): s is Y.Item => s instanceof Y.Item && structAt(doc, s.id) instanceof Y.GC);
+  const lateDeletes: [number, number, number][] = [];
+  update.ds.clients.forEach((ranges, client) => {
+    for (const { clock, len } of ranges)
+      if (structAt(doc, Y.createID(client, clock)) instanceof Y.GC) lateDeletes.push([client, clock, len]);
+  });
+  if (late.length === 0 && lateDeletes.length === 0) return [];
+  const written: number[] = [];
+  for (const year of archivedYears(doc)) {
+    if (late.length === 0 && lateDeletes.length === 0) break;
+    withArchive(year, (archive) => {
+      const home = homeIn(archive, late);
+      const deleted = deletionsIn(archive, lateDeletes);
+      if (home.length === 0 && deleted.size === 0) return;
+      late = late.filter((i) => !home.includes(i));
+      const inHome: Ranges = new Map();
+      for (const i of home) {
+        for (const { clock, len } of update.ds.clients.get(i.id.client) ?? []) {
+          const from = Math.max(clock, i.id.clock);
+          const to = Math.min(clock + len, i.id.clock + i.length);
+          if (from < to) addRange(inHome, i.id.client, from, to - from);
+        }
+      }
+      deleted.forEach((ranges, client) => ranges.forEach(([clock, len]) => addRange(inHome, client, clock, len)));
+      Y.applyUpdate(
+        archive,
+        encodeItems(home, inHome, (client) => Y.getState(archive.store, client)),
+        origin,
+      );
+      written.push(year);
+    });
+  }
+  return written;
+}
+
+/** The late items that hang from something this archive holds, or from one another. */
+function homeIn(archive: Y.Doc, late: Y.Item[]): Y.Item[] {
+  const home = new Set<Y.Item>();
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const item of late) {
+      const anchor = anchorOf(item);
+      if (home.has(item) || !anchor) continue;
+      const there = structAt(archive, anchor);
+      const fits = there instanceof Y.Item && (!(item.parent instanceof Y.ID) || there.content instanceof Y.ContentType);
+      if (fits || holds(home, anchor)) {
+        home.add(item);
+        grew = true;
+      }
+    }
+  }
+  return [...home];
+}
+
+/** The late deletions of items this archive holds. */
+function deletionsIn(archive: Y.Doc, lateDeletes: [number, number, number][]): Ranges {
+  const deleted: Ranges = new Map();
+  for (const [client, clock, len] of lateDeletes) {
+    for (let c = clock; c < clock + len;) {
+      const there = structAt(archive, Y.createID(client, c));
+      if (!there) break;
+      const end = Math.min(clock + len, there.id.clock + there.length);
+      if (there instanceof Y.Item) addRange(deleted, client, c, end - c);
+      c = end;
+    }
+  }
+  return deleted;
 }

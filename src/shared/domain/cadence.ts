@@ -109,13 +109,14 @@ const LEGACY_PATTERN = { weekly: 'weekly', biweekly: 'biweekly', monthly: 'month
 
 /**
  * The cadence stored in a document. An older document holds only `weekly`, `biweekly` or
- * `monthly`: it reads as that pattern on the weekday and local time of `firstMeeting` (its
- * first meeting), in this device's time zone, 30 minutes long, until someone saves a cadence.
+ * `monthly`: it reads as that pattern on the weekday and local time of `firstMeeting()` (its
+ * first meeting, asked only then), in this device's time zone, 30 minutes long, until someone saves a cadence.
  * Anything unreadable reads as weekly the same way.
  */
-export function readCadence(stored: unknown, firstMeeting: Date, timeZone = deviceTimeZone()): Cadence {
+export function readCadence(stored: unknown, firstMeeting: () => Date, timeZone?: string): Cadence {
   const full = Cadence.safeParse(stored);
   if (full.success) return full.data;
   const legacy = LegacyCadence.catch('weekly').parse(stored);
-  return cadenceFrom(LEGACY_PATTERN[legacy], firstMeeting, timeZone);
+  // The device's zone only now: finding it builds a formatter, and a cadence is read very often.
+  return cadenceFrom(LEGACY_PATTERN[legacy], firstMeeting(), timeZone ?? deviceTimeZone());
 }

@@ -19,6 +19,7 @@ import {
   readItem,
   readMeeting,
   readMeta,
+  removedItemsMap,
   type AgendaItem,
   type MeetingOrigin,
   type Participant,
@@ -255,8 +256,20 @@ export function setItemAsync(doc: Y.Doc, input: { itemId: string; async: boolean
   run(doc, () => itemMap(doc, input.itemId).set('async', input.async));
 }
 
+/**
+ * An item pinned to a meeting is recorded as removed, in the same transaction: its meeting may be
+ * moving to an archive at that moment on the other side (archive.ts), where a deletion alone would
+ * look like the move and the item come back in the archive. The record is a root entry, since
+ * anything written inside the item is collected with it. Undo (the window's undo manager covers
+ * both maps) takes the record back with the removal.
+ */
 export function removeAgendaItem(doc: Y.Doc, input: { itemId: string }, _ctx: CommandContext): void {
-  run(doc, () => agendaMap(doc).delete(input.itemId));
+  run(doc, () => {
+    const item = agendaMap(doc).get(input.itemId);
+    const meetingId = item instanceof Y.Map ? item.get('meetingId') : null;
+    if (typeof meetingId === 'string') removedItemsMap(doc).set(input.itemId, { meetingId });
+    agendaMap(doc).delete(input.itemId);
+  });
 }
 
 /**

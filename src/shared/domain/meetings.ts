@@ -73,8 +73,9 @@ export function readMeetingState(doc: Y.Doc, meetingId: string): MeetingState | 
 
 /** The meeting being held or about to be: one started and not ended, else the next scheduled one. */
 export function currentMeeting(doc: Y.Doc): MeetingState | null {
-  const meetings = listMeetings(doc);
-  const states = meetings.map((m) => readMeetingState(doc, m.id)).filter((m): m is MeetingState => m !== null);
+  // Only the scheduled ones can be current: a long history holds hundreds of others.
+  const scheduled = listMeetings(doc).filter((m) => m.status === 'scheduled');
+  const states = scheduled.map((m) => readMeetingState(doc, m.id)).filter((m): m is MeetingState => m !== null);
   return states.find((m) => m.status === 'scheduled' && m.startedAt) ?? states.find((m) => m.status === 'scheduled') ?? null;
 }
 

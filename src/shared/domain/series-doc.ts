@@ -15,6 +15,8 @@
  *                    createdAt, meetingId (null = next meeting), targetMeetingId (a later meeting
  *                    it waits for), state, order, carriedCount, closedIn (the meeting it was
  *                    discussed or settled in), settledAt, settledBy, `reply:<id>`: {by, at, text} }
+ *   removedItems Y.Map  item id → { meetingId }: items of a meeting that were removed (not moved to
+ *                    an archive), see removeAgendaItem
  *   actions   Y.Map  id → Y.Map { text: Y.Text, ownerId, due, done, doneAt, meetingId }
  *   notesAuthors Y.Map  clientID → userId: whose client wrote which notes text (see notesAuthorsMap)
  *   questions Y.Map  id → { category, text, when, by, at }: questions shared in this 1:1 (questions.ts)
@@ -116,6 +118,8 @@ export const meetingChangesMap = (doc: Y.Doc) => doc.getMap<unknown>('meetingCha
  * character with the client that inserted it, so the notes can be counted per person.
  */
 export const notesAuthorsMap = (doc: Y.Doc) => doc.getMap<unknown>('notesAuthors');
+/** Items pinned to a meeting that `removeAgendaItem` removed, with their meeting. */
+export const removedItemsMap = (doc: Y.Doc) => doc.getMap<unknown>('removedItems');
 /** Questions shared in this 1:1 (questions.ts). */
 export const questionsMap = (doc: Y.Doc) => doc.getMap<unknown>('questions');
 
@@ -124,6 +128,8 @@ const ParticipantSchema = z.object({ name: z.string().max(200), role: Role });
 // than checking a value with it.
 const TextOrEmpty = z.string().catch('');
 const InviteeOrUnknown = ParticipantSchema.catch({ name: '', role: 'peer' });
+const TitleOrEmpty = z.string().max(200).catch('');
+const StateOrActive = SeriesState.catch('active');
 const PurposeOrNone = Purpose.nullable().default(null);
 const StateOrOpen = AgendaState.default('open');
 const MeetingRef = z.string().nullable().default(null);
@@ -165,9 +171,9 @@ export function readMeta(doc: Y.Doc): SeriesMeta {
   }
   return {
     kind: kind.data,
-    cadence: readCadence(meta.get('cadence'), firstMeetingDate(doc)),
-    title: z.string().max(200).catch('').parse(meta.get('title')),
-    state: SeriesState.catch('active').parse(meta.get('state')),
+    cadence: readCadence(meta.get('cadence'), () => firstMeetingDate(doc)),
+    title: TitleOrEmpty.parse(meta.get('title')),
+    state: StateOrActive.parse(meta.get('state')),
     createdAt: TextOrEmpty.parse(meta.get('createdAt')),
     createdBy: TextOrEmpty.parse(meta.get('createdBy')),
     invitee: InviteeOrUnknown.parse(meta.get('invitee')),

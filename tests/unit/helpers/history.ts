@@ -3,6 +3,7 @@
  * 2021 and 2022 meetings can move to archive documents. Each held meeting has one item discussed,
  * one next step done and one still open, and a paragraph of notes.
  */
+import SQLite from 'better-sqlite3';
 import * as Y from 'yjs';
 import { addAgendaItem, addMeeting, type CommandContext } from '../../../src/shared/domain/commands.js';
 import { addNextStep, endMeeting, markDiscussed, setNextStepDone } from '../../../src/shared/domain/meetings.js';
@@ -34,4 +35,30 @@ export function fillHistory(doc: Y.Doc): Y.Doc {
     endMeeting(doc, { meetingId }, at(d));
   }
   return doc;
+}
+
+/**
+ * Writes that history into a stored series document as a Tandem from before archives wrote it:
+ * straight into its update log, nothing moved. Returns the document as it then stands.
+ */
+export function writeOldHistory(dbFile: string, seriesId: string): Y.Doc {
+  const db = new SQLite(dbFile);
+  try {
+    const row = db.prepare('select snapshot, snapshot_seq from docs where doc_id = ?').get(seriesId) as {
+      snapshot: Buffer;
+      snapshot_seq: number;
+    };
+    const old = new Y.Doc();
+    Y.applyUpdate(old, row.snapshot);
+    const before = Y.encodeStateVector(old);
+    fillHistory(old);
+    db.prepare('insert into doc_updates (doc_id, seq, "update") values (?, ?, ?)').run(
+      seriesId,
+      row.snapshot_seq + 1,
+      Y.encodeStateAsUpdate(old, before),
+    );
+    return old;
+  } finally {
+    db.close();
+  }
 }

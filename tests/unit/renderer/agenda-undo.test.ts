@@ -4,7 +4,8 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { addAgendaItem, editItemText, removeAgendaItem, setItemState } from '../../../src/shared/domain/commands.js';
-import { agendaFor, listAgenda } from '../../../src/shared/domain/series-doc.js';
+import { markDiscussed } from '../../../src/shared/domain/meetings.js';
+import { agendaFor, listAgenda, nextMeeting, removedItemsMap } from '../../../src/shared/domain/series-doc.js';
 import { SeriesReplica } from '../../../src/renderer/replica/series-replica.js';
 import { converged, edit, pair, share, until, type Person } from '../core/sync/sync-fixtures.js';
 
@@ -69,5 +70,18 @@ describe('undo and redo of agenda commands', () => {
     await until(() => converged(a, b, seriesId), 'both sides to converge');
     // Where B's item lands among them is the report-first rule's business, not undo's.
     expect(titles(b, seriesId).sort()).toEqual(['Feedback on the launch||open', 'Hiring plan for Q3||open', 'Vacation||open']);
+  });
+
+  test('the Undo of removing an item of a meeting takes back the record of its removal with it', async () => {
+    const { window } = await setup();
+    const item = window.run(addAgendaItem, { title: 'Promotion timeline' });
+    window.run(markDiscussed, { meetingId: nextMeeting(window.doc)!.id, itemId: item, discussed: true });
+    window.undoManager.stopCapturing();
+    const undoRemove = window.runUndoable(removeAgendaItem, { itemId: item });
+    expect(removedItemsMap(window.doc).has(item)).toBe(true);
+    undoRemove();
+    expect(listAgenda(window.doc).map((i) => i.title)).toEqual(['Promotion timeline']);
+    // Left behind, the record would remove the item from its archive once its meeting moved there.
+    expect(removedItemsMap(window.doc).has(item)).toBe(false);
   });
 });

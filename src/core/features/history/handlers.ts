@@ -13,7 +13,6 @@ export const historyHandlers = {
     await requireSeries(core, seriesId);
     const id = core.archives.ensure(seriesId, year);
     core.sync.syncArchives(seriesId, [year]);
-    session.open(id);
-    return core.docs.encodeState(id);
+    return session.open(id);
   }),
 };

@@ -17,7 +17,6 @@ export const privateNotesHandlers = {
       core.docs.create(docId, PRIVATE_DOC_KIND);
       core.docs.release(docId);
     }
-    session.open(docId);
-    return core.docs.encodeState(docId);
+    return session.open(docId);
   }),
 };

@@ -60,8 +60,7 @@ export const seriesHandlers = {
   /** Loads the series document and returns its full state as one Yjs update; frames follow. */
   openSeries: handler(SeriesRef, async ({ core, session }, { seriesId }) => {
     await requireSeries(core, seriesId);
-    session.open(seriesId);
-    return core.docs.encodeState(seriesId);
+    return session.open(seriesId);
   }),
 
   /** Closes a series or its private notes (whichever document id the window opened). */

@@ -8,30 +8,15 @@ import { archiveDocId, readArchived } from '../../../../src/shared/domain/archiv
 import { listNextSteps } from '../../../../src/shared/domain/meetings.js';
 import { listMeetings, meetingNotes } from '../../../../src/shared/domain/series-doc.js';
 import { until } from '../sync/sync-fixtures.js';
-import { openCore, rawDb } from '../../helpers/core.js';
-import { MOVABLE, fillHistory } from '../../helpers/history.js';
+import { openCore } from '../../helpers/core.js';
+import { MOVABLE, writeOldHistory } from '../../helpers/history.js';
 
 test('a document with years of history moves its old years into archive documents when loaded, losing nothing', async () => {
   const first = await openCore();
   const { id: seriesId } = await first.api.createSeries({ partnerName: 'Sam', kind: 'manager-report', myRole: 'manager' });
   await first.core.close();
 
-  // The history written as an older Tandem wrote it: straight into the update log, with no archive.
-  const db = rawDb(first.dbFile);
-  const row = db.prepare('select snapshot, snapshot_seq from docs where doc_id = ?').get(seriesId) as {
-    snapshot: Buffer;
-    snapshot_seq: number;
-  };
-  const old = new Y.Doc();
-  Y.applyUpdate(old, row.snapshot);
-  const before = Y.encodeStateVector(old);
-  fillHistory(old);
-  db.prepare('insert into doc_updates (doc_id, seq, "update") values (?, ?, ?)').run(
-    seriesId,
-    row.snapshot_seq + 1,
-    Y.encodeStateAsUpdate(old, before),
-  );
-  db.close();
+  writeOldHistory(first.dbFile, seriesId);
 
   const { core, api } = await openCore({ dataDir: first.dataDir });
   try {

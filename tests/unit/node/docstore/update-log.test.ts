@@ -435,13 +435,36 @@ describe('the state a document is opened with', () => {
     first.docs.closeAll();
     const snapshot = (first.store.sqlite.prepare('select snapshot from docs where doc_id = ?').get('s') as { snapshot: Buffer }).snapshot;
 
+    expect(Buffer.from(first.docs.state('s')).equals(snapshot)).toBe(true);
+    // Not loaded for it: its snapshot is all it has.
+    expect(first.docs.isLoaded('s')).toBe(false);
     const doc = first.docs.acquire('s');
-    expect(Buffer.from(first.docs.encodeState('s')).equals(snapshot)).toBe(true);
+    expect(Buffer.from(first.docs.state('s')).equals(snapshot)).toBe(true);
     addAgendaItem(doc, { title: 'After the load' }, { now: new Date(), userId: 'me' });
     const opened = new Y.Doc();
-    Y.applyUpdate(opened, first.docs.encodeState('s'));
+    Y.applyUpdate(opened, first.docs.state('s'));
     expect(listAgenda(opened).map((i) => i.title)).toEqual(['After the load']);
     first.docs.release('s');
+    await first.store.close();
+  });
+
+  test('is read from the disk whole when the document is not in memory and its log holds changes after the snapshot', async () => {
+    const file = join(tempDir(), 'logged.db');
+    const first = await openLog(file);
+    first.docs.create('s', 'series');
+    first.docs.with('s', (doc) => seed(doc));
+    first.docs.closeAll();
+    // A change logged after the snapshot, as a crash before compaction leaves it.
+    const later = new Y.Doc();
+    Y.applyUpdate(later, first.docs.state('s'));
+    const before = Y.encodeStateVector(later);
+    addAgendaItem(later, { title: 'Logged' }, { now: new Date(), userId: 'me' });
+    first.store.sqlite
+      .prepare('insert into doc_updates (doc_id, seq, "update") values (?, (select snapshot_seq + 1 from docs where doc_id = ?), ?)')
+      .run('s', 's', Y.encodeStateAsUpdate(later, before));
+    const opened = new Y.Doc();
+    Y.applyUpdate(opened, first.docs.state('s'));
+    expect(listAgenda(opened).map((i) => i.title)).toEqual(['Logged']);
     await first.store.close();
   });
 });

@@ -1,59 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { applyExtraction, archiveOldYears, archivedYears, readArchived, watchMoves } from '../../../../src/shared/domain/archive.js';
+import { archiveOldYears, archivedYears, readArchived } from '../../../../src/shared/domain/archive.js';
 import { listNextSteps, nextStepsFor } from '../../../../src/shared/domain/meetings.js';
-import { agendaMap, listMeetings, meetingNotes, meetingsMap } from '../../../../src/shared/domain/series-doc.js';
+import { agendaMap, listMeetings } from '../../../../src/shared/domain/series-doc.js';
+import { Peer, sync } from '../../helpers/archive-peers.js';
 import { MOVABLE, at, fillHistory } from '../../helpers/history.js';
 import { seedSeries } from '../../helpers/series-doc.js';
 
 function history(): Y.Doc {
   return fillHistory(seedSeries(new Y.Doc(), 'manager-report', at('2021-01-01T00:00:00.000Z')));
-}
-
-/** One person's Tandem: the series document and the archive documents its moves are copied into. */
-class Peer {
-  readonly live = new Y.Doc();
-  readonly archives = new Map<number, Y.Doc>();
-  constructor(state: Uint8Array) {
-    watchMoves(this.live, (year, update) => applyExtraction(this.archive(year), update, 'copy'));
-    Y.applyUpdate(this.live, state);
-  }
-  archive(year: number): Y.Doc {
-    let doc = this.archives.get(year);
-    if (!doc) this.archives.set(year, (doc = new Y.Doc()));
-    return doc;
-  }
-  /** The documents holding a meeting. */
-  holders(meetingId: string): Y.Doc[] {
-    return [this.live, ...this.archives.values()].filter((d) => meetingsMap(d).get(meetingId) instanceof Y.Map);
-  }
-  notes(meetingId: string): string {
-    const [doc] = this.holders(meetingId);
-    return doc ? meetingNotes(doc, meetingId).toString() : '';
-  }
-  /** Appends to a meeting's notes wherever this Tandem holds it now. */
-  edit(meetingId: string, text: string): void {
-    const [doc] = this.holders(meetingId);
-    const notes = meetingNotes(doc!, meetingId);
-    const first = notes.get(0) as Y.XmlElement;
-    const t = first.get(0) as Y.XmlText;
-    t.insert(t.length, text);
-  }
-}
-
-/** Exchanges every document both ways, the archives first or last. */
-function sync(a: Peer, b: Peer, archivesFirst: boolean): void {
-  const pair = (x: Y.Doc, y: Y.Doc) => {
-    Y.applyUpdate(y, Y.encodeStateAsUpdate(x, Y.encodeStateVector(y)));
-    Y.applyUpdate(x, Y.encodeStateAsUpdate(y, Y.encodeStateVector(x)));
-  };
-  const archives = () => {
-    for (const year of new Set([...a.archives.keys(), ...b.archives.keys()])) pair(a.archive(year), b.archive(year));
-  };
-  if (archivesFirst) archives();
-  pair(a.live, b.live);
-  if (!archivesFirst) archives();
 }
 
 const MOVING = MOVABLE;
