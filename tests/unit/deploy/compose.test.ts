@@ -10,7 +10,7 @@ import { z } from 'zod';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const read = (path: string) => readFileSync(`${ROOT}${path}`, 'utf8');
-// js-yaml (a dependency of the linter) reads YAML 1.2 with merge keys, as Compose does.
+// js-yaml reads YAML 1.2 with merge keys, as Compose does.
 const { load } = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
 
 const Healthcheck = z.object({ test: z.array(z.string()).min(2), interval: z.string(), retries: z.number().int().positive() });

@@ -151,13 +151,18 @@ describe('relay rooms', () => {
     const secret = newSecret();
     const a = client(room, secret);
     await synced(a);
+    // A silent peer that sees Ada's presence go by proves the relay holds it before the newcomer arrives.
+    const watcher = await socket(room, secret);
     a.provider.awareness.setLocalStateField('user', { name: 'Ada' });
+    await waitFor(() => watcher.received.some((m) => m[0] === MESSAGE_AWARENESS && Buffer.from(m).includes('Ada')), "Ada's presence");
     const newcomer = await socket(room, secret);
     const presence = (await receivedBeforeNow(newcomer)).filter((m) => m[0] === MESSAGE_AWARENESS);
     expect(presence).toHaveLength(1);
     const states = decoding.createDecoder(decoding.readVarUint8Array(decoding.createDecoder(presence[0]!.subarray(1))));
     expect(decoding.readVarUint(states)).toBe(1);
     expect(decoding.readVarUint(states)).toBe(a.doc.clientID);
+    decoding.readVarUint(states);
+    expect(JSON.parse(decoding.readVarString(states))).toEqual({ user: { name: 'Ada' } });
   });
 
   it('keeps a room while anyone is in it and retires it when the last one leaves, keeping its document loaded until idle', async () => {
