@@ -56,6 +56,8 @@ export class SessionState implements SessionAccess {
   private readonly opened = new Map<string, number>();
   /** Open documents whose core copy this session holds loaded (see `open`). */
   private readonly held = new Set<string>();
+  /** Set once the session is gone: a load deferred by `open` must not touch a core that may be closed by then. */
+  private disposed = false;
   readonly frameListeners = new Set<FrameListener>();
   readonly eventListeners = new Set<EventListener>();
   readonly awarenessListeners = new Set<FrameListener>();
@@ -80,7 +82,7 @@ export class SessionState implements SessionAccess {
 
   /** Loads and holds an open document, with its presence; tells the window who is already here. */
   private hold(docId: string): void {
-    if (!this.opened.has(docId) || this.held.has(docId)) return;
+    if (this.disposed || !this.opened.has(docId) || this.held.has(docId)) return;
     const doc = this.core.docs.acquire(docId);
     this.held.add(docId);
     this.core.presence.awareness(docId, doc);
@@ -147,8 +149,10 @@ export class SessionState implements SessionAccess {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.core.presence.leave(this);
-    for (const id of this.opened.keys()) this.core.docs.release(id);
+    for (const id of this.held) this.core.docs.release(id);
+    this.held.clear();
     this.opened.clear();
     this.frameListeners.clear();
     this.eventListeners.clear();
