@@ -120,3 +120,17 @@ export function readCadence(stored: unknown, firstMeeting: () => Date, timeZone?
   // The device's zone only now: finding it builds a formatter, and a cadence is read very often.
   return cadenceFrom(LEGACY_PATTERN[legacy], firstMeeting(), timeZone ?? deviceTimeZone());
 }
+
+const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+const NTH_NAMES = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth', last: 'last' } as const;
+const EVERY = { weekly: 'Every week', biweekly: 'Every two weeks', 'every-4-weeks': 'Every four weeks' } as const;
+
+/** "Every two weeks on Tuesday at 09:00 (Europe/Berlin), 30 minutes, from 2026-01-06": a cadence for people. */
+export function describeCadence(cadence: Cadence): string {
+  const day = DAY_NAMES[cadence.weekday]!;
+  const when =
+    cadence.pattern === 'monthly-nth-weekday'
+      ? `Monthly on the ${NTH_NAMES[cadence.nth ?? 1]} ${day}`
+      : `${EVERY[cadence.pattern]} on ${day}`;
+  return `${when} at ${cadence.time} (${cadence.timeZone}), ${cadence.lengthMinutes} minutes, from ${cadence.startsOn}`;
+}
