@@ -308,13 +308,21 @@ describe('export: moved, cancelled and extra meetings', () => {
     ]);
   });
 
-  test('a paused 1:1 repeats until now: nothing after it, the planned next meeting included', () => {
+  test('a paused 1:1 repeats until now: nothing after it, neither a moved meeting nor an ad hoc one', () => {
     const doc = plannedSeries();
-    const now = new Date('2030-01-16T12:00:00Z');
+    const now = new Date('2030-01-10T12:00:00Z');
+    moveMeeting(
+      doc,
+      { meetingId: scheduledOn(doc, '2030-01-14'), to: '2030-01-15T14:00:00.000Z', reason: 'offsite' },
+      at(now.toISOString()),
+    );
+    addAdHocMeeting(doc, { scheduledFor: '2030-01-23T16:00:00.000Z' }, at(now.toISOString()));
     setSeriesState(doc, { state: 'paused' }, at(now.toISOString()));
     const ics = writeCalendar([seriesCalendar(doc, 'series-1', 'me', 'Dana')], 'Test', now);
-    expect(ics).toContain('RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20300116T120000Z');
-    expect(occurrences(ics, new Date('2031-01-01T00:00:00Z')).map((o) => o.at.slice(0, 10))).toEqual(['2030-01-07', '2030-01-14']);
+    expect(ics).toContain('RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20300110T120000Z');
+    // ical.js ignores an override of a date past UNTIL; other calendars show it as a meeting.
+    expect(ics).not.toContain('RECURRENCE-ID');
+    expect(occurrences(ics, new Date('2031-01-01T00:00:00Z')).map((o) => o.at.slice(0, 10))).toEqual(['2030-01-07']);
   });
 
   test('an ended 1:1 repeats until its last meeting held; one that never met before it ended is cancelled', () => {
