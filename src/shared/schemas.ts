@@ -296,7 +296,7 @@ export const RestoreInput = z
 export type RestoreInput = z.output<typeof RestoreInput>;
 
 /** Absent: the combined feed of every 1:1 not ended. */
-export const CalendarExportInput = z.object({ seriesId: Id.optional() }).strict();
+export const CalendarExportInput = z.object({ seriesId: Id.optional() }).strict().default({});
 export type CalendarExportInput = z.input<typeof CalendarExportInput>;
 
 /** The largest calendar file read: far more than a few repeating events, far less than a whole calendar's history. */
