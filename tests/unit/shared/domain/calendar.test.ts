@@ -181,9 +181,9 @@ const ZONES = [
 
 const anyCadence: fc.Arbitrary<Cadence> = fc
   .record({
-    pattern: fc.constantFrom('weekly', 'biweekly', 'every-4-weeks', 'monthly-nth-weekday'),
+    pattern: fc.constantFrom<Cadence['pattern']>('weekly', 'biweekly', 'every-4-weeks', 'monthly-nth-weekday'),
     weekday: fc.integer({ min: 0, max: 6 }),
-    nth: fc.constantFrom(1, 2, 3, 4, 'last'),
+    nth: fc.constantFrom<NonNullable<Cadence['nth']>>(1, 2, 3, 4, 'last'),
     hour: fc.integer({ min: 0, max: 23 }),
     minute: fc.constantFrom(0, 15, 30, 45, 59),
     lengthMinutes: fc.integer({ min: 5, max: 480 }),
