@@ -34,6 +34,11 @@ function atTime(day: TZDate, time: string): TZDate {
   return set(day, { hours, minutes, seconds: 0, milliseconds: 0 });
 }
 
+/** When the cadence's meeting time falls on a local date, whether or not the cadence meets that day. */
+export function timeOnDay(cadence: Cadence, year: number, month: number, day: number): Date {
+  return new Date(atTime(new TZDate(year, month - 1, day, cadence.timeZone), cadence.time).getTime());
+}
+
 /** The local midnight of `startsOn` in the cadence's zone. */
 function startDay(cadence: Cadence): TZDate {
   const [y, m, d] = cadence.startsOn.split('-').map(Number) as [number, number, number];

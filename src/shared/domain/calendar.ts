@@ -25,7 +25,7 @@ import type * as Y from 'yjs';
 import { TandemError } from '../errors.js';
 import { CALENDAR_MAX_CHARS, CALENDAR_TOO_LARGE, Cadence, explainZodError } from '../schemas.js';
 import { readArchived } from './archive.js';
-import { describeCadence, nextOccurrence } from './cadence.js';
+import { describeCadence, nextOccurrence, timeOnDay } from './cadence.js';
 import { listMeetings, perspective, readMeta, type MeetingStatus, type SeriesState } from './series-doc.js';
 import { vtimezone } from './vtimezone.js';
 
@@ -70,9 +70,29 @@ interface LocalTime {
   minute: number;
 }
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The wall-clock time of an instant in a zone. One formatter per zone: a feed reads thousands of
+ * meetings, and a TZDate costs a few hundred microseconds where this costs a few.
+ */
 function localTime(instant: Date, timeZone: string): LocalTime {
-  const t = new TZDate(instant.getTime(), timeZone);
-  return { year: t.getFullYear(), month: t.getMonth() + 1, day: t.getDate(), hour: t.getHours(), minute: t.getMinutes() };
+  let format = formats.get(timeZone);
+  if (!format) {
+    const numeric = 'numeric';
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: numeric,
+      month: numeric,
+      day: numeric,
+      hour: numeric,
+      minute: numeric,
+    });
+    formats.set(timeZone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, Number(p.value)]));
+  return { year: part.year!, month: part.month!, day: part.day!, hour: part.hour!, minute: part.minute! };
 }
 
 /**
@@ -99,6 +119,18 @@ function cadenceRule(cadence: Cadence, until: Date | null): ICAL.Recur {
   return new ICAL.Recur({ freq: 'WEEKLY', interval: WEEK_INTERVAL[cadence.pattern], byday: [day], ...end });
 }
 
+const dayKey = (t: Pick<LocalTime, 'year' | 'month' | 'day'>) => `${t.year}-${t.month}-${t.day}`;
+
+/** The local dates the cadence's rule gives from its first meeting to the last of `meetings`. */
+function ruleDates(cadence: Cadence, first: Date, meetings: readonly CalendarMeeting[]): Set<string> {
+  const last = Math.max(0, ...meetings.map((m) => Math.max(Date.parse(m.scheduledFor), m.slot ? Date.parse(m.slot) : 0)));
+  const dates = new Set<string>();
+  const iterator = cadenceRule(cadence, null).iterator(ICAL.Time.fromData({ ...instanceTime(first, cadence), isDate: false }));
+  // A day of margin: the rule's times are local, `last` is UTC.
+  for (let t = iterator.next(); t && Date.UTC(t.year, t.month - 1, t.day) <= last + 86_400_000; t = iterator.next()) dates.add(dayKey(t));
+  return dates;
+}
+
 /** The first meeting of the cadence: its first date on or after the day it starts. */
 export const firstOccurrence = (cadence: Cadence): Date => nextOccurrence(cadence, new Date(0));
 
@@ -122,8 +154,16 @@ function seriesEvents(series: SeriesCalendar, now: Date): Built {
   const first = firstOccurrence(cadence);
   const until = repeatsUntil(series, now);
   const within = (at: Date) => until === null || at.getTime() <= until.getTime();
-  const isInstance = (at: Date) =>
-    at.getTime() >= first.getTime() && nextOccurrence(cadence, new Date(at.getTime() - 1)).getTime() === at.getTime();
+  const instances = ruleDates(cadence, first, series.meetings);
+  // A date the exported rule gives, at the time the cadence meets that day (an instance is named
+  // by its date in EXDATE and RECURRENCE-ID, so ical.js's own expansion decides which dates count).
+  const [hour, minute] = cadence.time.split(':').map(Number) as [number, number];
+  const isInstance = (at: Date) => {
+    const day = localTime(at, cadence.timeZone);
+    if (!instances.has(dayKey(day))) return false;
+    // At the cadence's time it is the instance; otherwise only if the time is one a DST change skips that day.
+    return (day.hour === hour && day.minute === minute) || timeOnDay(cadence, day.year, day.month, day.day).getTime() === at.getTime();
+  };
   const years = [first.getUTCFullYear(), now.getUTCFullYear()];
   const description = `${describeCadence(cadence)}. The agenda and notes are in Tandem.`;
   const common = (event: ICAL.Component, uid: string) => {

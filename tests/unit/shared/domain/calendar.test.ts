@@ -237,6 +237,7 @@ describe('round trip', () => {
 const CTX: CommandContext = { now: new Date('2030-01-01T00:00:00.000Z'), userId: 'me' };
 const at = (iso: string, userId = 'me'): CommandContext => ({ now: new Date(iso), userId });
 
+const WEEKLY_UTC: Cadence = { pattern: 'weekly', weekday: 1, time: '10:00', lengthMinutes: 30, timeZone: 'UTC', startsOn: '2030-01-07' };
 const markHeld = (doc: Y.Doc, meetingId: string) => (meetingsMap(doc).get(meetingId) as Y.Map<unknown>).set('status', 'held');
 
 /** Dana and Sam, weekly on Mondays 10:00 UTC from 2030-01-07, its first meeting held and the next one planned. */
@@ -307,6 +308,25 @@ describe('export: moved, cancelled and extra meetings', () => {
       '2030-02-21T15:00:00 series',
     ]);
   });
+
+  test.each([
+    ['another time of the same day', { weekday: 1, time: '15:00' }, ['2029-12-31T15:00', '2030-01-07T15:00', '2030-01-14T15:00']],
+    ['the same time of another day', { weekday: 2, time: '10:00' }, ['2030-01-01T10:00', '2030-01-08T10:00', '2030-01-15T10:00']],
+  ])(
+    'a meeting held before a cadence that reaches back past it (%s) is its own event, not one of the new rule',
+    (_name, change, series) => {
+      const doc = plannedSeries();
+      // An imported event can start long before: the new rule covers the week of the meeting held under the old one.
+      setCadence(doc, { cadence: { ...WEEKLY_UTC, ...change, startsOn: '2029-12-31' } }, at('2030-01-10T00:00:00Z'));
+      const shown = occurrences(
+        writeCalendar([seriesCalendar(doc, 'series-1', 'me', 'Dana')], 'Test', NOW),
+        new Date('2030-01-16T00:00:00Z'),
+      );
+      expect(shown.map((o) => `${o.at.slice(0, 16)} ${o.uid === 'series-1@tandem' ? 'series' : 'single'}`)).toEqual(
+        [...series.map((at) => `${at} series`), '2030-01-07T10:00 single'].sort(),
+      );
+    },
+  );
 
   test('a paused 1:1 repeats until now: nothing after it, neither a moved meeting nor an ad hoc one', () => {
     const doc = plannedSeries();
