@@ -15,7 +15,6 @@ import {
   lastDayOfMonth,
   nextDay,
   previousDay,
-  set,
   startOfDay,
   startOfMonth,
   type Day,
@@ -30,8 +29,10 @@ const onOrNext = (day: TZDate, weekday: number): TZDate => (getDay(day) === week
 const onOrPrevious = (day: TZDate, weekday: number): TZDate => (getDay(day) === weekday ? day : previousDay(day, weekday as Day));
 
 function atTime(day: TZDate, time: string): TZDate {
-  const [hours, minutes] = time.split(':').map(Number);
-  return set(day, { hours, minutes, seconds: 0, milliseconds: 0 });
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  // Built from its fields rather than with date-fns's set(), which puts a time an hour late on the
+  // day of a change that is not on the hour (03:59 on Chatham's spring day came out as 04:59).
+  return new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), hours, minutes, day.timeZone!);
 }
 
 /** When the cadence's meeting time falls on a local date, whether or not the cadence meets that day. */
