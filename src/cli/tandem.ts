@@ -13,14 +13,16 @@
  *   tandem export [--series ID] --out DIR [--private]
  *   tandem search QUERY [--json]
  *   tandem insights [--series ID] [--json] [--out FILE]
+ *   tandem calendar [--series ID] --out FILE
+ *   tandem calendar import FILE --series ID [--event N]
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { SearchResult, SeriesSummary } from '../shared/api.js';
-import { cadenceFrom, deviceTimeZone } from '../shared/domain/cadence.js';
+import { cadenceFrom, describeCadence, deviceTimeZone } from '../shared/domain/cadence.js';
 import { TandemError } from '../shared/errors.js';
-import { CadencePattern, SeriesKind, explainZodError } from '../shared/schemas.js';
+import { CALENDAR_MAX_CHARS, CALENDAR_TOO_LARGE, CadencePattern, SeriesKind, explainZodError } from '../shared/schemas.js';
 import { addFromCommandLine } from './quick-add-command.js';
 import { restoreBackup } from '../core/backup/backup.js';
 import { flagValue, prepareDataDir, resolveDataDir } from '../core/data-dir.js';
@@ -41,9 +43,13 @@ export const USAGE = `usage: tandem <command> [--data-dir DIR]
   search QUERY [--json]                 words across every 1:1
   insights [--series ID] [--json] [--out FILE]
                                         the health report of one 1:1 or all running ones,
-                                        as Markdown (or JSON), on standard output or into FILE`;
+                                        as Markdown (or JSON), on standard output or into FILE
+  calendar [--series ID] --out FILE     the cadence of a 1:1 (or of all, as one feed) as an .ics file;
+                                        FILE may be a folder
+  calendar import FILE --series ID [--event N]
+                                        a repeating event of an .ics file as the 1:1's cadence`;
 
-const FLAGS_WITH_VALUES = new Set(['data-dir', 'with', 'kind', 'role', 'cadence', 'me', 'series', 'out']);
+const FLAGS_WITH_VALUES = new Set(['data-dir', 'with', 'kind', 'role', 'cadence', 'me', 'series', 'out', 'event']);
 const SWITCHES = new Set(['json', 'private', 'help']);
 
 /** The words that are not flags or flag values, after checking every flag is known. */
@@ -92,6 +98,61 @@ const seriesLine = (s: SeriesSummary) =>
     s.nextMeetingAt ? s.nextMeetingAt.slice(0, 16).replace('T', ' ') : '-',
     `${s.openItemCount} open`,
   ].join('\t');
+
+/** A file's text, or one line saying why it cannot be read. */
+function readCalendarFile(file: string): string {
+  try {
+    // UTF-8 takes at most four bytes a character: anything larger is refused without reading it.
+    if (statSync(file).size > CALENDAR_MAX_CHARS * 4) throw new TandemError('invalid-input', CALENDAR_TOO_LARGE);
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof TandemError) throw error;
+    throw new TandemError('invalid-input', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+/** Where `--out` puts a calendar file: the path itself, or the file's own name inside it when it is a folder. */
+function calendarPath(out: string, fileName: string): string {
+  const path = resolve(out);
+  try {
+    return statSync(path).isDirectory() ? join(path, fileName) : path;
+  } catch {
+    return path;
+  }
+}
+
+async function calendarCommand(argv: readonly string[], rest: string[], dataDir: string, out: Out): Promise<void> {
+  const seriesId = flagValue(argv, 'series');
+  if (rest[0] === 'import') {
+    if (rest.length !== 2) throw new TandemError('invalid-input', 'calendar import needs the .ics FILE to read (see tandem --help)');
+    if (!seriesId) throw new TandemError('invalid-input', 'calendar import needs --series ID, the 1:1 to set (see tandem list)');
+    const event = flagValue(argv, 'event');
+    const pick = event === undefined ? undefined : parsed(z.coerce.number().int().min(1), event, '--event') - 1;
+    const ics = readCalendarFile(resolve(rest[1]!));
+    const result = await withCore(dataDir, (api) => api.importCalendarCadence({ seriesId, ics, ...(pick === undefined ? {} : { pick }) }));
+    if (result.status === 'choose') {
+      const choices = result.candidates.map((c, i) => `${i + 1} "${c.summary}" (${describeCadence(c.cadence)})`).join('; ');
+      throw new TandemError(
+        'invalid-input',
+        `The file holds ${result.candidates.length} repeating events: choose one with --event N: ${choices}`,
+      );
+    }
+    out(`Set the cadence to: ${describeCadence(result.candidate.cadence)} (from "${result.candidate.summary}")`);
+    for (const note of result.candidate.notes) out(note);
+    return;
+  }
+  if (rest.length) throw new TandemError('invalid-input', `calendar takes no argument "${rest[0]}" (see tandem --help)`);
+  const target = flagValue(argv, 'out');
+  if (!target) throw new TandemError('invalid-input', 'calendar needs --out FILE, the .ics file to write (see tandem --help)');
+  const file = await withCore(dataDir, (api) => api.exportCalendar(seriesId ? { seriesId } : {}));
+  const path = calendarPath(target, file.fileName);
+  try {
+    writeFileSync(path, file.ics);
+  } catch (error) {
+    throw new TandemError('invalid-input', `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  out(`Wrote ${file.series} 1:1${file.series === 1 ? '' : 's'} to ${path}${file.skipped ? ` (${file.skipped} too damaged to write)` : ''}`);
+}
 
 const resultLine = (r: SearchResult) =>
   [
@@ -208,6 +269,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, ou
       out(`Wrote the health report to ${path}`);
       return;
     }
+    case 'calendar':
+      return calendarCommand(argv, rest, dataDir, out);
     default:
       throw new TandemError('invalid-input', `unknown command "${command}" (see tandem --help)`);
   }

@@ -45,6 +45,9 @@ export const OPERATION_NAMES = [
   'backupNow',
   'listBackups',
   'restoreBackup',
+  'exportCalendar',
+  'readCalendarFile',
+  'importCalendarCadence',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

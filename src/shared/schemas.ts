@@ -294,3 +294,25 @@ export const RestoreInput = z
   })
   .strict();
 export type RestoreInput = z.output<typeof RestoreInput>;
+
+/** Absent: the combined feed of every 1:1 not ended. */
+export const CalendarExportInput = z.object({ seriesId: Id.optional() }).strict().default({});
+export type CalendarExportInput = z.input<typeof CalendarExportInput>;
+
+/** The largest calendar file read: far more than a few repeating events, far less than a whole calendar's history. */
+export const CALENDAR_MAX_CHARS = 1_000_000;
+export const CALENDAR_TOO_LARGE = say('That calendar file is larger than 1 MB: export only the event you need.');
+const IcsText = z.string({ message: say('A calendar file is text.') }).max(CALENDAR_MAX_CHARS, CALENDAR_TOO_LARGE);
+
+export const CalendarReadInput = z.object({ seriesId: Id, ics: IcsText }).strict();
+export type CalendarReadInput = z.input<typeof CalendarReadInput>;
+
+export const CalendarImportInput = z
+  .object({
+    seriesId: Id,
+    ics: IcsText,
+    /** Which of the file's candidate events (readCalendarFile's order); needed when there are several. */
+    pick: z.number().int().min(0).max(10_000).optional(),
+  })
+  .strict();
+export type CalendarImportInput = z.input<typeof CalendarImportInput>;

@@ -3,6 +3,7 @@
  * each call's input with its handler's schema; `TandemApi` is derived from this object.
  */
 import { agendaHandlers } from './agenda/handlers.js';
+import { calendarHandlers } from './calendar/handlers.js';
 import { insightsHandlers } from './insights/handlers.js';
 import { historyHandlers } from './history/handlers.js';
 import { nextStepsHandlers } from './next-steps/handlers.js';
@@ -30,6 +31,7 @@ export const operations = {
   ...searchHandlers,
   ...exportHandlers,
   ...backupHandlers,
+  ...calendarHandlers,
 };
 
 export type Operations = typeof operations;

@@ -8,6 +8,7 @@ import { useToasts } from '../components/Toasts.js';
 import { useApp } from '../lib/app-context.js';
 import { initials } from '../lib/initials.js';
 import { meetingDate, relationshipLabel } from '../lib/labels.js';
+import { saveTextFile } from '../lib/save-file.js';
 import { landHere } from '../lib/landing-focus.js';
 import { hrefFor } from '../lib/route.js';
 import { OpenNextSteps } from '../meeting/OpenNextSteps.js';
@@ -27,6 +28,18 @@ function useSeriesList(): SeriesSummary[] | null {
   return list;
 }
 
+/** The calendar feed of every 1:1 not ended, as one .ics file. */
+function CalendarFeedButton() {
+  const { api } = useApp();
+  const { showError, showInfo } = useToasts();
+  const save = () =>
+    api.exportCalendar().then((file) => {
+      saveTextFile({ fileName: file.fileName, mimeType: 'text/calendar', content: file.ics });
+      showInfo(`Saved ${file.fileName}: ${file.series} 1:1${file.series === 1 ? '' : 's'}.`);
+    }, showError);
+  return <Button onClick={() => void save()}>Calendar feed (.ics)</Button>;
+}
+
 export function SeriesList() {
   const list = useSeriesList();
   const [creating, setCreating] = useState(false);
@@ -44,6 +57,7 @@ export function SeriesList() {
             <a className="btn btn--secondary" href={hrefFor({ name: 'health' })}>
               1:1 health
             </a>
+            {list?.some((s) => s.state !== 'ended') && <CalendarFeedButton />}
             <Button onClick={() => setJoining(true)}>Join a 1:1</Button>
             <Button variant="primary" onClick={() => setCreating(true)}>
               <PlusIcon /> New 1:1

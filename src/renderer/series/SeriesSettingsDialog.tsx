@@ -17,6 +17,7 @@ import { useFormAction } from '../lib/use-form-action.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { useMeta } from '../replica/use-doc-part.js';
 import { CadenceFields, cadenceOf, draftOf, type CadenceDraft } from './CadenceFields.js';
+import { CalendarSection } from './CalendarSection.js';
 
 export function SeriesSettingsDialog({
   replica,
@@ -71,6 +72,12 @@ export function SeriesSettingsDialog({
           </>
         )}
       </form>
+      <CalendarSection
+        seriesId={replica.seriesId}
+        readOnly={readOnly}
+        // The form's draft would otherwise put back the cadence it was opened with on Save.
+        onImported={(cadence) => setDraft(draftOf(cadence, nextOccurrence(cadence, new Date())))}
+      />
       {!readOnly && reminders.on !== null && (
         <section className="settings-section" aria-labelledby="series-reminders-heading">
           <h3 id="series-reminders-heading">Reminders</h3>

@@ -15,7 +15,6 @@ import {
   lastDayOfMonth,
   nextDay,
   previousDay,
-  set,
   startOfDay,
   startOfMonth,
   type Day,
@@ -30,8 +29,15 @@ const onOrNext = (day: TZDate, weekday: number): TZDate => (getDay(day) === week
 const onOrPrevious = (day: TZDate, weekday: number): TZDate => (getDay(day) === weekday ? day : previousDay(day, weekday as Day));
 
 function atTime(day: TZDate, time: string): TZDate {
-  const [hours, minutes] = time.split(':').map(Number);
-  return set(day, { hours, minutes, seconds: 0, milliseconds: 0 });
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  // Built from its fields rather than with date-fns's set(), which puts a time an hour late on the
+  // day of a change that is not on the hour (03:59 on Chatham's spring day came out as 04:59).
+  return new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), hours, minutes, day.timeZone!);
+}
+
+/** When the cadence's meeting time falls on a local date, whether or not the cadence meets that day. */
+export function timeOnDay(cadence: Cadence, year: number, month: number, day: number): Date {
+  return new Date(atTime(new TZDate(year, month - 1, day, cadence.timeZone), cadence.time).getTime());
 }
 
 /** The local midnight of `startsOn` in the cadence's zone. */
@@ -119,4 +125,18 @@ export function readCadence(stored: unknown, firstMeeting: () => Date, timeZone?
   const legacy = LegacyCadence.catch('weekly').parse(stored);
   // The device's zone only now: finding it builds a formatter, and a cadence is read very often.
   return cadenceFrom(LEGACY_PATTERN[legacy], firstMeeting(), timeZone ?? deviceTimeZone());
+}
+
+const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+const NTH_NAMES = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth', last: 'last' } as const;
+const EVERY = { weekly: 'Every week', biweekly: 'Every two weeks', 'every-4-weeks': 'Every four weeks' } as const;
+
+/** "Every two weeks on Tuesday at 09:00 (Europe/Berlin), 30 minutes, from 2026-01-06": a cadence for people. */
+export function describeCadence(cadence: Cadence): string {
+  const day = DAY_NAMES[cadence.weekday]!;
+  const when =
+    cadence.pattern === 'monthly-nth-weekday'
+      ? `Monthly on the ${NTH_NAMES[cadence.nth ?? 1]} ${day}`
+      : `${EVERY[cadence.pattern]} on ${day}`;
+  return `${when} at ${cadence.time} (${cadence.timeZone}), ${cadence.lengthMinutes} minutes, from ${cadence.startsOn}`;
 }

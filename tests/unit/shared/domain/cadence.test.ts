@@ -161,3 +161,15 @@ describe('reading a stored cadence', () => {
     expect(readCadence(full, () => first, 'UTC')).toEqual(full);
   });
 });
+
+test('a time just after a DST change that is not on the hour is that time (Chatham moves 02:45 to 03:45)', () => {
+  const cadence = {
+    pattern: 'weekly',
+    weekday: 0,
+    time: '03:59',
+    lengthMinutes: 30,
+    timeZone: 'Pacific/Chatham',
+    startsOn: '2020-09-01',
+  } as const;
+  expect(nextOccurrence(cadence, new Date('2020-09-21T00:00:00Z')).toISOString()).toBe('2020-09-26T14:14:00.000Z');
+});
