@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
 import { TandemCore } from '../../src/core/tandem-core.js';
+import { BERLIN_WEEKLY } from '../unit/helpers/cadence.js';
 import { startWebShell, tempDir } from './support/processes.js';
 import { checkScreen } from './support/screens.js';
 import { openSeries } from './support/tandem-page.js';
@@ -12,15 +13,7 @@ async function weeklyWithSam(dataDir: string): Promise<string> {
   try {
     const api = core.connect();
     await api.setProfile({ name: 'Dana' });
-    const cadence = {
-      pattern: 'weekly',
-      weekday: 1,
-      time: '09:00',
-      lengthMinutes: 30,
-      timeZone: 'Europe/Berlin',
-      startsOn: '2026-01-05',
-    } as const;
-    return (await api.createSeries({ partnerName: 'Sam', kind: 'manager-report', myRole: 'manager', cadence })).id;
+    return (await api.createSeries({ partnerName: 'Sam', kind: 'manager-report', myRole: 'manager', cadence: BERLIN_WEEKLY })).id;
   } finally {
     await core.close();
   }

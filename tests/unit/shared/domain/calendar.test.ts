@@ -29,6 +29,7 @@ import {
 import { listMeetings, meetingsMap } from '../../../../src/shared/domain/series-doc.js';
 import type { Cadence } from '../../../../src/shared/schemas.js';
 import { seedSeries } from '../../helpers/series-doc.js';
+import { BERLIN_WEEKLY } from '../../helpers/cadence.js';
 
 const NOW = new Date('2026-01-01T12:00:00.000Z');
 const READ = { floatingTimeZone: 'Europe/Berlin', now: NOW };
@@ -76,14 +77,6 @@ function cadenceDates(cadence: Cadence, until: Date): string[] {
   return dates;
 }
 
-const BERLIN_WEEKLY: Cadence = {
-  pattern: 'weekly',
-  weekday: 1,
-  time: '09:00',
-  lengthMinutes: 30,
-  timeZone: 'Europe/Berlin',
-  startsOn: '2026-01-05',
-};
 const NEW_YORK_MONTHLY: Cadence = {
   pattern: 'monthly-nth-weekday',
   weekday: 2,

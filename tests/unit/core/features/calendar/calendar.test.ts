@@ -10,23 +10,16 @@ import { setSeriesState } from '../../../../../src/shared/domain/series-commands
 import { nextMeeting, readMeta } from '../../../../../src/shared/domain/series-doc.js';
 import type { Cadence } from '../../../../../src/shared/schemas.js';
 import { openCore } from '../../../helpers/core.js';
+import { BERLIN_WEEKLY } from '../../../helpers/cadence.js';
 
 const NOW = new Date('2026-01-01T12:00:00.000Z');
-const BERLIN: Cadence = {
-  pattern: 'weekly',
-  weekday: 1,
-  time: '09:00',
-  lengthMinutes: 30,
-  timeZone: 'Europe/Berlin',
-  startsOn: '2026-01-05',
-};
 
 async function withSeries() {
   const opened = await openCore({ clock: () => NOW });
   const { api } = opened;
-  const sam = await api.createSeries({ kind: 'manager-report', myRole: 'manager', partnerName: 'Sam', cadence: BERLIN });
-  const alex = await api.createSeries({ kind: 'peer', partnerName: 'Alex', cadence: { ...BERLIN, weekday: 3 } });
-  const lee = await api.createSeries({ kind: 'peer', partnerName: 'Lee', cadence: { ...BERLIN, weekday: 4 } });
+  const sam = await api.createSeries({ kind: 'manager-report', myRole: 'manager', partnerName: 'Sam', cadence: BERLIN_WEEKLY });
+  const alex = await api.createSeries({ kind: 'peer', partnerName: 'Alex', cadence: { ...BERLIN_WEEKLY, weekday: 3 } });
+  const lee = await api.createSeries({ kind: 'peer', partnerName: 'Lee', cadence: { ...BERLIN_WEEKLY, weekday: 4 } });
   return { ...opened, sam, alex, lee };
 }
 
