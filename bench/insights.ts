@@ -9,8 +9,11 @@
  * - insights_all_ms: the overview (`listHealth`: every signal and flag of all 30 1:1s) after one
  *   1:1 changed (a title edit in its next agenda, a different 1:1 each run, projected into the
  *   list tables before the overview is timed): what the overview computes each time a 1:1
- *   changes. Also, once, the first overview after the core opened (every
- *   document loaded and read), and the overview after every document unloaded.
+ *   changes. Also, once, the first overview after the core opened on data no Tandem had read
+ *   health from (every document loaded and read), and the overview after every document unloaded.
+ * - insights_first_after_restart_ms (and _cpu_ms, its CPU time): once, the first overview after
+ *   the core is closed and opened again on the same data: each document's part is read from the
+ *   parts kept on disk, no document loaded.
  * - health_panel_open_ms: what opening the health panel of the longest 1:1 computes: the core's
  *   archived years (`archivedHealth`, through JSON as the window's transport carries them), then
  *   React's renderToString of the panel body on the window's replica of the series document
@@ -23,6 +26,7 @@
  * (the web config gives the renderer's .tsx files their JSX runtime; `npm run bench` passes it too).
  */
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
@@ -85,7 +89,8 @@ async function until(what: string, check: () => boolean): Promise<void> {
 
 export async function runInsightsBench(): Promise<Figures> {
   const history = await buildHistory(addSteps);
-  const core = await TandemCore.open({ dataDir: history.dataDir, sync: false, idleUnloadMs: IDLE_UNLOAD_MS });
+  const open = () => TandemCore.open({ dataDir: history.dataDir, sync: false, idleUnloadMs: IDLE_UNLOAD_MS });
+  let core = await open();
   try {
     const api = core.connect();
     const me = core.requireProfile().id;
@@ -122,6 +127,16 @@ export async function runInsightsBench(): Promise<Figures> {
       return renderToString(createElement(HealthBody, { doc: replica, archived }));
     });
 
+    await core.close();
+    core = await open();
+    const loadBefore = loadavg()[0]!;
+    c = process.cpuUsage();
+    t = performance.now();
+    const again = await core.connect().listHealth();
+    const restarted = { wall: performance.now() - t, cpu: cpuSince(c) };
+    const loaded = family.filter((id) => core.docs.isLoaded(id)).length;
+    if (again.length !== first.length) throw new Error('the overview after the restart lists other 1:1s');
+
     const flags = first.reduce((n, e) => n + e.flags.length, 0);
     console.log(
       `\n1:1 health, ${ids.length} 1:1s, ${history.meetings} meetings, ${history.items} items, four years of each archived, ${flags} flags raised (bench/insights.ts)`,
@@ -136,7 +151,15 @@ export async function runInsightsBench(): Promise<Figures> {
       `  first overview after the core opened   ${cold.wall.toFixed(0)} ms, CPU ${cold.cpu.toFixed(0)} ms (loads every document)`,
     );
     console.log(`  overview after every document unloaded ${unloaded.wall.toFixed(1)} ms, CPU ${unloaded.cpu.toFixed(1)} ms`);
-    return { insights_all_ms: median(all.wall), health_panel_open_ms: median(panel.wall) };
+    console.log(
+      `  first overview after a restart         ${restarted.wall.toFixed(1)} ms, CPU ${restarted.cpu.toFixed(1)} ms, ${loaded} of ${family.length} documents loaded (load average ${loadBefore.toFixed(1)})`,
+    );
+    return {
+      insights_all_ms: median(all.wall),
+      health_panel_open_ms: median(panel.wall),
+      insights_first_after_restart_ms: restarted.wall,
+      insights_first_after_restart_cpu_ms: restarted.cpu,
+    };
   } finally {
     await core.close();
     rmSync(history.dataDir, { recursive: true, force: true });

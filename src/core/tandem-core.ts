@@ -31,6 +31,7 @@ import { UpdateLog } from '../node/docstore/update-log.js';
 import type { CoreServices } from './features/context.js';
 import { prepareDataDir } from './data-dir.js';
 import { Archives, isSeriesDoc } from './history/archives.js';
+import { HealthParts } from './insights/health-parts.js';
 import { lockDataDir } from './data-lock.js';
 import {
   BACKUPS_FOLDER,
@@ -99,6 +100,7 @@ export class TandemCore implements CoreServices {
   readonly presence: PresenceHub;
   readonly sync: SyncManager;
   readonly archives: Archives;
+  readonly healthParts: HealthParts;
   readonly db: Store['db'];
   readonly defaultRelay: RelayConfig | null;
   readonly joinTimeoutMs: number;
@@ -129,6 +131,7 @@ export class TandemCore implements CoreServices {
       options.log ?? silentLogger,
       options.syncTiming,
     );
+    this.healthParts = new HealthParts(store.sqlite, this.log);
     this.archives = new Archives(
       docs,
       () => this.now(),
@@ -194,6 +197,7 @@ export class TandemCore implements CoreServices {
     this.sync.stopAll();
     await this.projector.flush();
     await this.backingUp;
+    this.healthParts.flush();
     this.docs.closeAll();
     await this.store.close();
     this.unlock();
@@ -357,7 +361,8 @@ export class TandemCore implements CoreServices {
 
   async removeSeries(seriesId: string): Promise<void> {
     await this.sync.remove(seriesId);
-    this.docs.remove(seriesId);
+    // Their kept health parts leave the disk with the documents (a cascade), and memory here.
+    this.healthParts.forget(this.docs.remove(seriesId));
     await this.projector.forget(seriesId);
     this.broadcast({ type: 'series-changed' });
   }

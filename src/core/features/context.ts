@@ -7,6 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type * as Y from 'yjs';
+import type { z } from 'zod';
 import type {
   BackupList,
   BackupWritten,
@@ -55,11 +56,25 @@ export interface ArchiveAccess {
   ensure(seriesId: string, year: number): string;
 }
 
+/**
+ * Values derived from documents, kept on this device only (in no document, so never synced) under
+ * a key naming everything each was computed from, the document's version among it
+ * (core/insights/health-parts.ts).
+ */
+export interface HealthPartAccess {
+  /**
+   * The value kept for `docId` under exactly `key`: from memory, else from disk when the stored one
+   * fits `schema`, else `compute()`'s, then kept.
+   */
+  get<T>(docId: string, key: string, schema: z.ZodType<T>, compute: () => T): T;
+}
+
 export interface CoreServices {
   readonly db: Kysely<Database>;
   readonly docs: DocAccess;
   readonly sync: SyncAccess;
   readonly archives: ArchiveAccess;
+  readonly healthParts: HealthPartAccess;
   readonly currentProfile: Profile | null;
   requireProfile(): Profile;
   saveProfile(name: string): Promise<Profile>;

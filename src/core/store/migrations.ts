@@ -29,4 +29,18 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_health_parts': {
+    async up(db: Kysely<unknown>) {
+      // Derived from the documents and private to this device: a row names the document's
+      // version it was read at, and goes with the document (the cascade runs in the very
+      // transaction that removes it, so a document created again under the same id never meets
+      // a part of its earlier life).
+      await db.schema
+        .createTable('health_parts')
+        .addColumn('doc_id', 'text', (c) => c.primaryKey().references('docs.doc_id').onDelete('cascade'))
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('part', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

@@ -119,14 +119,16 @@ export class DocRegistry {
 
   /**
    * Deletes a document and those belonging to it (see UpdateLog.removeFamily) from memory and
-   * disk, whoever holds them: nothing of them is written again.
+   * disk, whoever holds them: nothing of them is written again. Returns their ids.
    */
-  remove(docId: string): void {
-    for (const id of this.log.removeFamily(docId)) {
+  remove(docId: string): string[] {
+    const ids = this.log.removeFamily(docId);
+    for (const id of ids) {
       this.removals.set(id, (this.removals.get(id) ?? 0) + 1);
       const entry = this.entries.get(id);
       if (entry) this.drop(id, entry);
     }
+    return ids;
   }
 
   /** Compacts and unloads every document. */

@@ -4,16 +4,17 @@
  * document alone or from it and its archives (`combineHistories`), and tests can write one by hand.
  */
 import * as Y from 'yjs';
-import type { Purpose, Role, SeriesKind } from '../schemas.js';
+import { z } from 'zod';
+import { AgendaState, Purpose, Role, SeriesKind } from '../schemas.js';
 import { listNextSteps, readItemTiming, readMeetingState } from '../domain/meetings.js';
 import {
+  MeetingStatus,
   meetingsMap,
   notesAuthorsMap,
   readAgenda,
   readMeetingChanges,
   readMeta,
   type AgendaItem,
-  type MeetingStatus,
 } from '../domain/series-doc.js';
 
 export interface MeetingRecord {
@@ -78,13 +79,37 @@ export interface HealthHistory {
   changes: ChangeRecord[];
 }
 
-function authorsOf(doc: Y.Doc): Map<number, string> {
-  const authors = new Map<number, string>();
-  notesAuthorsMap(doc).forEach((userId, client) => {
-    const id = Number(client);
-    if (typeof userId === 'string' && userId.length <= 200 && Number.isSafeInteger(id)) authors.set(id, userId);
+/**
+ * What a history takes from its series document besides meetings, items, next steps and changes:
+ * the same for the series document and each of its archives, so an archive can be read without
+ * its series document loaded. Keys are sorted, so the same facts always serialise the same.
+ */
+export interface SeriesFacts {
+  kind: SeriesKind;
+  createdAt: string;
+  timeZone: string;
+  people: Record<string, Role>;
+  /** Who wrote notes from which Yjs client: clientID (as text) → user id. */
+  authors: Record<string, string>;
+}
+
+const sortedRecord = <T>(entries: [string, T][]): Record<string, T> =>
+  Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+export function readSeriesFacts(series: Y.Doc): SeriesFacts {
+  const meta = readMeta(series);
+  const authors: [string, string][] = [];
+  notesAuthorsMap(series).forEach((userId, client) => {
+    if (typeof userId === 'string' && userId.length <= 200 && Number.isSafeInteger(Number(client)))
+      authors.push([String(Number(client)), userId]);
   });
-  return authors;
+  return {
+    kind: meta.kind,
+    createdAt: meta.createdAt,
+    timeZone: meta.cadence.timeZone,
+    people: sortedRecord(Object.entries(meta.participants).map(([id, p]) => [id, p.role])),
+    authors: sortedRecord(authors),
+  };
 }
 
 /** Characters of live text in `fragment`, by author; `any` counts every character. */
@@ -113,14 +138,19 @@ function countNotes(fragment: Y.XmlFragment, authors: Map<number, string>): { by
 }
 
 /**
- * The history of one series document, or of one of its archive documents with `series` its series
- * document: an archive holds meetings, items, next steps and changes only, so kind, people, time
- * zone and who wrote the notes come from the series. What does not fit the layout is left out, as
- * every read does.
+ * The version of what readHealthHistory and readSeriesFacts make of a document: raise it whenever
+ * they read a document differently, so that parts kept from an earlier reading are read again.
  */
-export function readHealthHistory(doc: Y.Doc, series: Y.Doc = doc): HealthHistory {
-  const meta = readMeta(series);
-  const authors = authorsOf(series);
+export const HEALTH_READ_VERSION = 1;
+
+/**
+ * The history of one series document, or of one of its archive documents with `facts` those of
+ * its series document: an archive holds meetings, items, next steps and changes only, so kind,
+ * people, time zone and who wrote the notes come from the series. What does not fit the layout is
+ * left out, as every read does.
+ */
+export function readHealthHistory(doc: Y.Doc, facts: SeriesFacts = readSeriesFacts(doc)): HealthHistory {
+  const authors = new Map(Object.entries(facts.authors).map(([client, userId]) => [Number(client), userId]));
   const meetings: MeetingRecord[] = [];
   meetingsMap(doc).forEach((raw, id) => {
     const state = readMeetingState(doc, id);
@@ -166,10 +196,10 @@ export function readHealthHistory(doc: Y.Doc, series: Y.Doc = doc): HealthHistor
     ...(to ? { to } : {}),
   }));
   return {
-    kind: meta.kind,
-    createdAt: meta.createdAt,
-    timeZone: meta.cadence.timeZone,
-    people: Object.fromEntries(Object.entries(meta.participants).map(([id, p]) => [id, p.role])),
+    kind: facts.kind,
+    createdAt: facts.createdAt,
+    timeZone: facts.timeZone,
+    people: facts.people,
     meetings,
     items,
     steps,
@@ -194,3 +224,73 @@ export function combineHistories(first: HealthHistory, ...rest: HealthHistory[])
     changes: byId(all.map((h) => h.changes)).sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id)),
   };
 }
+
+/*
+ * Histories and facts kept outside a document (the core keeps each document's part on the device)
+ * are checked against these when read back: whatever does not fit is read from the document again.
+ * They ask no more than the reads above guarantee, so a part read from a document always fits.
+ */
+const Counts = z.record(z.string(), z.number());
+
+export const SeriesFactsSchema: z.ZodType<SeriesFacts> = z.object({
+  kind: SeriesKind,
+  createdAt: z.string(),
+  timeZone: z.string(),
+  people: z.record(z.string(), Role),
+  authors: z.record(z.string(), z.string()),
+});
+
+export const HealthHistorySchema: z.ZodType<HealthHistory> = z.object({
+  kind: SeriesKind,
+  createdAt: z.string(),
+  timeZone: z.string(),
+  people: z.record(z.string(), Role),
+  meetings: z.array(
+    z.object({
+      id: z.string(),
+      scheduledFor: z.string(),
+      status: MeetingStatus,
+      startedAt: z.string().nullable(),
+      endedAt: z.string().nullable(),
+      notesBy: Counts,
+      hasNotes: z.boolean(),
+    }),
+  ),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      meetingId: z.string().nullable(),
+      purpose: Purpose.nullable(),
+      state: AgendaState,
+      authorId: z.string(),
+      createdAt: z.string(),
+      discussedAt: z.string().nullable(),
+      carriedFrom: z.string().nullable(),
+      carriedCount: z.number(),
+      hasContext: z.boolean(),
+      contextAt: z.string().nullable(),
+      contextBy: z.string().nullable(),
+      async: z.boolean(),
+    }),
+  ),
+  steps: z.array(
+    z.object({
+      id: z.string(),
+      ownerId: z.string().nullable(),
+      due: z.string().nullable(),
+      done: z.boolean(),
+      doneAt: z.string().nullable(),
+      meetingId: z.string().nullable(),
+    }),
+  ),
+  changes: z.array(
+    z.object({
+      id: z.string(),
+      meetingId: z.string(),
+      kind: z.enum(['moved', 'canceled']),
+      at: z.string(),
+      from: z.string().optional(),
+      to: z.string().optional(),
+    }),
+  ),
+});

@@ -2,11 +2,21 @@
  * Health insights, computed here on the device from the 1:1's own documents and handed only to
  * this device's windows: never written to a document, never sent to the relay.
  */
+import { z } from 'zod';
 import { activeDismissals, Dismissals } from '../../../shared/insights/dismissals.js';
 import { assessHealth, nudgeFlag, nudgeText, type HealthReport } from '../../../shared/insights/flags.js';
 import { archiveDocId, archivedYears } from '../../../shared/domain/archive.js';
-import { metaMap, notesAuthorsMap, perspective, readMeta } from '../../../shared/domain/series-doc.js';
-import { combineHistories, readHealthHistory, type HealthHistory } from '../../../shared/insights/history.js';
+import { perspective, readMeta } from '../../../shared/domain/series-doc.js';
+import {
+  combineHistories,
+  HEALTH_READ_VERSION,
+  HealthHistorySchema,
+  readHealthHistory,
+  readSeriesFacts,
+  SeriesFactsSchema,
+  type HealthHistory,
+  type SeriesFacts,
+} from '../../../shared/insights/history.js';
 import type { SeriesHealthReport } from '../../../shared/insights/report.js';
 import type { CoreServices } from '../context.js';
 
@@ -19,55 +29,40 @@ export async function readDismissals(core: CoreServices): Promise<Dismissals> {
 /**
  * Reading five years of a 1:1 takes milliseconds, loading an archive year more, and the overview
  * computes every 1:1 again whenever one changes. So each document's part of a history is kept
- * under the document's version (DocAccess.version: it changes with every update, deletions
- * included), loaded or not: an unchanged document is neither loaded nor read again, even after it
- * was unloaded. An archive's part also depends on what its series document tells of it (people,
- * time zone, who wrote the notes), so it is kept under that too. Kept per core (two cores in one
- * process hold different copies of the same documents).
+ * (core.healthParts: in memory, and on this device's disk across restarts) under the document's
+ * version (DocAccess.version: it changes with every update, deletions included, whether made here,
+ * synced from the other person or re-homed into an archive) and the read's version: an unchanged
+ * document is neither loaded nor read again. An archive's part also depends on what its series
+ * document tells of it (SeriesFacts: people, time zone, who wrote the notes), so it is kept under
+ * those too, and is read without the series document loaded.
  */
 interface SeriesPart {
-  version: string | null;
   history: HealthHistory;
   /** The archived years the series' index names, oldest first. */
   years: number[];
-  /** What an archive's history takes from the series document. */
-  forArchives: string;
+  facts: SeriesFacts;
 }
-interface ArchivePart {
-  version: string;
-  forArchives: string;
-  history: HealthHistory;
-}
+const SeriesPartSchema: z.ZodType<SeriesPart> = z.object({
+  history: HealthHistorySchema,
+  years: z.array(z.number().int()),
+  facts: SeriesFactsSchema,
+});
+
 interface Joined {
-  own: HealthHistory;
   parts: HealthHistory[];
   history: HealthHistory;
 }
-interface HealthCache {
-  series: Map<string, SeriesPart>;
-  archives: Map<string, ArchivePart>;
-  joined: Map<string, Joined>;
-}
-
-const caches = new WeakMap<CoreServices['docs'], HealthCache>();
-function cacheOf(core: CoreServices): HealthCache {
-  let cache = caches.get(core.docs);
-  if (!cache) caches.set(core.docs, (cache = { series: new Map(), archives: new Map(), joined: new Map() }));
-  return cache;
-}
+/** The last whole history joined, by the series part's own history (a new one whenever the series document changes). */
+const joined = new WeakMap<HealthHistory, Joined>();
 
 function seriesPart(core: CoreServices, seriesId: string): SeriesPart {
-  const cache = cacheOf(core);
-  const kept = cache.series.get(seriesId);
-  if (kept && kept.version === core.docs.version(seriesId)) return kept;
-  const part = core.docs.with(seriesId, (series) => ({
-    version: core.docs.version(seriesId),
-    history: readHealthHistory(series),
-    years: archivedYears(series).reverse(),
-    forArchives: JSON.stringify([metaMap(series).toJSON(), notesAuthorsMap(series).toJSON()]),
-  }));
-  cache.series.set(seriesId, part);
-  return part;
+  const key = JSON.stringify([HEALTH_READ_VERSION, core.docs.version(seriesId)]);
+  return core.healthParts.get(seriesId, key, SeriesPartSchema, () =>
+    core.docs.with(seriesId, (series) => {
+      const facts = readSeriesFacts(series);
+      return { history: readHealthHistory(series, facts), years: archivedYears(series).reverse(), facts };
+    }),
+  );
 }
 
 /**
@@ -76,32 +71,28 @@ function seriesPart(core: CoreServices, seriesId: string): SeriesPart {
  * left out until it does.
  */
 function archiveParts(core: CoreServices, seriesId: string, series: SeriesPart): HealthHistory[] {
-  const cache = cacheOf(core);
+  const facts = JSON.stringify(series.facts);
   const parts: HealthHistory[] = [];
   for (const year of series.years) {
     const id = archiveDocId(seriesId, year);
     const version = core.docs.version(id);
     if (version === null) continue;
-    let kept = cache.archives.get(id);
-    if (!kept || kept.version !== version || kept.forArchives !== series.forArchives) {
-      const history = core.docs.with(seriesId, (doc) => core.docs.with(id, (archive) => readHealthHistory(archive, doc)));
-      kept = { version, forArchives: series.forArchives, history };
-      cache.archives.set(id, kept);
-    }
-    parts.push(kept.history);
+    const key = JSON.stringify([HEALTH_READ_VERSION, version, facts]);
+    parts.push(
+      core.healthParts.get(id, key, HealthHistorySchema, () => core.docs.with(id, (archive) => readHealthHistory(archive, series.facts))),
+    );
   }
   return parts;
 }
 
 /** The whole history of one 1:1: its series document joined with its archive documents. */
 export function seriesHistory(core: CoreServices, seriesId: string): HealthHistory {
-  const cache = cacheOf(core);
   const series = seriesPart(core, seriesId);
   const parts = archiveParts(core, seriesId, series);
-  const last = cache.joined.get(seriesId);
-  if (last && last.own === series.history && sameParts(last.parts, parts)) return last.history;
+  const last = joined.get(series.history);
+  if (last && sameParts(last.parts, parts)) return last.history;
   const history = combineHistories(series.history, ...parts);
-  cache.joined.set(seriesId, { own: series.history, parts, history });
+  joined.set(series.history, { parts, history });
   return history;
 }
 

@@ -7,7 +7,7 @@ import { migrations } from '../../../../src/core/store/migrations.js';
 import { tempDir } from '../../helpers/core.js';
 
 const names = Object.keys(migrations);
-const DURABLE_TABLES = ['settings', 'docs', 'doc_updates', 'shares'];
+const DURABLE_TABLES = ['settings', 'docs', 'doc_updates', 'shares', 'health_parts'];
 
 function tableNames(sqlite: SQLite.Database): string[] {
   return (sqlite.prepare(`select name from sqlite_schema where type = 'table'`).all() as { name: string }[]).map((r) => r.name);
