@@ -1,8 +1,9 @@
 /**
  * Health insights stay on the device: through a real relay process, with every byte between one
  * core and the relay recorded, neither the flags computed for a 1:1, a dismissed nudge nor an
- * exported health report ever reach the relay, its files or the other person's device; exporting
- * writes nothing to the 1:1's document, and the dismissal is kept in this device's settings.
+ * exported health report, nor the history parts kept to compute them, ever reach the relay, its
+ * files or the other person's device; exporting writes nothing to the 1:1's document, and the
+ * dismissal and the kept parts are in this device's database.
  */
 import { afterEach, expect, test } from 'vitest';
 import * as Y from 'yjs';
@@ -22,9 +23,11 @@ afterEach(async () => {
 });
 
 const WEEK = 7 * 86_400_000;
+/** What only a kept history part holds: its field names as JSON writes them (a document encodes its keys otherwise). */
+const KEPT_PART_TEXT = ['"hasNotes":', '"notesBy":', '"years":', '"authors":'];
 
 test(
-  'flags, dismissed nudges and exported reports never reach the relay or the other person; the dismissal stays in local settings',
+  'flags, dismissed nudges, exported reports and kept history parts never reach the relay or the other person; the dismissal and the parts stay in the local database',
   async () => {
     const server = await relay();
     cleanups.push(() => server.stop());
@@ -63,6 +66,8 @@ test(
     ];
     expect(exported[0]!.content).toContain(flag.headline);
     expect(stateVector()).toBe(before);
+    // The history parts read for all that, written to this device's database now rather than later.
+    dana.core.healthParts.flush();
 
     // A marker edit after all that: the relay stores in order, so once it has the marker it has
     // everything this core sent before.
@@ -81,6 +86,7 @@ test(
       'tandem-health-report',
       'Cancelled, last 90 days',
       ...exported.map((e) => e.fileName),
+      ...KEPT_PART_TEXT,
     ];
     for (const text of leaks) {
       expect(proxy.bytes().includes(text), `relay traffic holds "${text}"`).toBe(false);
@@ -91,6 +97,12 @@ test(
       .prepare("select value from settings where key = 'insights.dismissedNudges'")
       .get() as { value: string } | undefined;
     expect(JSON.parse(settings!.value)).toMatchObject({ [seriesId]: { 'cancellation-cascade': expect.any(String) } });
+    const parts = rawDb(join(dana.dataDir, DATABASE_FILE)).prepare('select doc_id, part from health_parts').all() as {
+      doc_id: string;
+      part: string;
+    }[];
+    expect(parts.map((p) => p.doc_id)).toEqual([seriesId]);
+    for (const text of KEPT_PART_TEXT) expect(parts[0]!.part).toContain(text);
   },
   SPAWNED_RELAY_TIMEOUT_MS,
 );
