@@ -10,7 +10,7 @@ import { expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { archiveDocId, archivedYears, readArchived } from '../../../../src/shared/domain/archive.js';
 import { setItemPurpose } from '../../../../src/shared/domain/commands.js';
-import { agendaMap, readAgenda } from '../../../../src/shared/domain/series-doc.js';
+import { agendaMap, notesAuthorsMap, readAgenda } from '../../../../src/shared/domain/series-doc.js';
 import { assessHealth, type HealthReport } from '../../../../src/shared/insights/flags.js';
 import { combineHistories, HealthHistorySchema, readHealthHistory, readSeriesFacts } from '../../../../src/shared/insights/history.js';
 import { archivedHistories, seriesHealth } from '../../../../src/core/features/insights/queries.js';
@@ -162,6 +162,21 @@ test("a window's late edit re-homed into an archive reads that archive again, an
     expect(report).toEqual(freshReport(core, seriesId));
   } finally {
     await core.close();
+  }
+});
+
+test('a change to what the series document tells its archives (who wrote the notes) reads every archive again', async () => {
+  const opened = await openCore({ clock });
+  try {
+    const seriesId = await newLongSeries(opened);
+    const { core } = opened;
+    const notesBy = () => archivedHistories(core, seriesId).flatMap((part) => part.meetings.map((m) => m.notesBy));
+    expect(notesBy()).toEqual(MOVABLE.map(() => ({})));
+    // The notes were typed by this core's client: naming its writer credits every archived meeting's notes.
+    core.docs.with(seriesId, (doc) => notesAuthorsMap(doc).set(String(doc.clientID), 'dana'));
+    expect(notesBy()).toEqual(MOVABLE.map((id) => ({ dana: `Notes of ${id.slice('meeting-'.length)}.`.length })));
+  } finally {
+    await opened.core.close();
   }
 });
 
