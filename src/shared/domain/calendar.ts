@@ -49,16 +49,34 @@ export interface SeriesCalendar {
   meetings: CalendarMeeting[];
 }
 
-/** The part of a 1:1 its calendar events are made from, as `userId` sees it ("1:1 Dana / Sam"). */
-export function seriesCalendar(doc: Y.Doc, seriesId: string, userId: string, myName: string): SeriesCalendar {
+/**
+ * The part of a 1:1 its calendar events are made from, as `userId` sees it ("1:1 Dana / Sam"):
+ * its meetings from the series document and from the `archives` of its held years, which keep
+ * the cadence date each moved or cancelled meeting stood for.
+ */
+export function seriesCalendar(
+  doc: Y.Doc,
+  seriesId: string,
+  userId: string,
+  myName: string,
+  archives: readonly Y.Doc[] = [],
+): SeriesCalendar {
   const meta = readMeta(doc);
   const me = meta.participants[userId]?.name || myName;
-  const meetings: CalendarMeeting[] = listMeetings(doc);
-  const here = new Set(meetings.map((m) => m.id));
-  // The archive index keeps no slot: an archived meeting is taken to have met when it was scheduled.
+  const meetings = new Map<string, CalendarMeeting>();
+  // Each meeting from the document holding it; one caught mid-move, in two, is taken once.
+  for (const holder of [doc, ...archives]) for (const m of listMeetings(holder)) if (!meetings.has(m.id)) meetings.set(m.id, m);
+  // A year whose archive document has not arrived yet is known by its index alone, which keeps no
+  // slot: its meetings are taken to have met when they were scheduled.
   for (const a of readArchived(doc))
-    if (!here.has(a.id)) meetings.push({ id: a.id, scheduledFor: a.scheduledFor, status: a.status, slot: a.scheduledFor });
-  return { seriesId, summary: `1:1 ${me} / ${perspective(meta, userId).partnerName}`, cadence: meta.cadence, state: meta.state, meetings };
+    if (!meetings.has(a.id)) meetings.set(a.id, { id: a.id, scheduledFor: a.scheduledFor, status: a.status, slot: a.scheduledFor });
+  return {
+    seriesId,
+    summary: `1:1 ${me} / ${perspective(meta, userId).partnerName}`,
+    cadence: meta.cadence,
+    state: meta.state,
+    meetings: [...meetings.values()],
+  };
 }
 
 const SEQUENCE_EPOCH = Date.UTC(2020, 0, 1);
