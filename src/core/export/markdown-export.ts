@@ -10,12 +10,11 @@ import type * as Y from 'yjs';
 import type { ExportResult } from '../../shared/api.js';
 import { meetingFileName, meetingMarkdown, readSeriesForMarkdown, seriesFolderName } from '../../shared/domain/markdown.js';
 import { privateDocId } from '../../shared/domain/private-notes.js';
-import { readArchived } from '../../shared/domain/archive.js';
+import { readArchived, withArchiveDocs } from '../../shared/domain/archive.js';
 import { listMeetings, perspective, readMeta, type Meeting } from '../../shared/domain/series-doc.js';
 import { TandemError } from '../../shared/errors.js';
 import type { ExportInput } from '../../shared/schemas.js';
 import type { DocRegistry } from '../../node/docstore/doc-registry.js';
-import { withArchiveDocs } from '../history/archive-docs.js';
 
 export interface ExportSource {
   docs: Pick<DocRegistry, 'with' | 'exists' | 'acquire' | 'release'>;

@@ -10,11 +10,11 @@ import {
   type CalendarRefusal,
   type SeriesCalendar,
 } from '../../../shared/domain/calendar.js';
+import { withArchiveDocs } from '../../../shared/domain/archive.js';
 import { setCadence } from '../../../shared/domain/series-commands.js';
 import { readMeta } from '../../../shared/domain/series-doc.js';
 import { TandemError } from '../../../shared/errors.js';
 import { CalendarExportInput, CalendarImportInput, CalendarReadInput } from '../../../shared/schemas.js';
-import { withArchiveDocs } from '../../history/archive-docs.js';
 import type { CoreServices } from '../context.js';
 import { handler } from '../define.js';
 import { listSeries, requireSeries } from '../series/queries.js';
