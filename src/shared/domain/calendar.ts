@@ -329,11 +329,11 @@ function zonesByCity(): Map<string, string> {
 const COMPARED_DAYS = 366;
 
 /**
- * The meetings of a rule in the year from `now` (the first date when it has none then), as the
- * file's own definition of their zone places them.
+ * The meetings of a rule in its first year from `now` on (the first date, when it has ended), as
+ * the file's own definition of their zone places them.
  */
 function comingDates(rule: ICAL.Recur, start: ICAL.Time, now: Date): ICAL.Time[] {
-  const from = now.getTime();
+  const from = Math.max(now.getTime(), start.toJSDate().getTime());
   const to = from + COMPARED_DAYS * 86_400_000;
   const dates: ICAL.Time[] = [];
   const iterator = rule.iterator(start);

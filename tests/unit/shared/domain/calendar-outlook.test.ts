@@ -134,6 +134,11 @@ describe("names Tandem does not know: the file's own VTIMEZONE", () => {
     // No city named: the first of CLDR's zones that keeps these times.
     expect(readOne(customized).cadence.timeZone).toBe('Europe/Berlin');
     expect(readOne(customized, 'Europe/Paris').cadence.timeZone).toBe('Europe/Paris');
+    // One starting next winter is compared over its first year, not at its first date alone (in winter, Casablanca too is at +01:00).
+    expect(readOne(customized.replaceAll('\r\n ', '').replaceAll('20260130T', '20271126T')).cadence).toMatchObject({
+      timeZone: 'Europe/Berlin',
+      startsOn: '2027-11-26',
+    });
   });
 
   test('a zone defined by rules no known zone follows is refused, saying so; a name neither known nor defined likewise', () => {
