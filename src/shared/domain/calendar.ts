@@ -443,6 +443,9 @@ function readEvent(vevent: ICAL.Component, hasExceptions: boolean, options: Read
   const { pattern, weekday, nth } = patternOf(rule, start.dayOfWeek() - 1);
   const timeZone = zoneOf(startProperty, start, rule, options);
   const notes: string[] = [];
+  const tzid = startProperty.getFirstParameter('tzid');
+  // A name that is not the zone's own (a Windows or display name) is said, so nobody wonders where Europe/Berlin came from.
+  if (tzid && !tzid.endsWith(timeZone)) notes.push(`Its time zone "${tzid}" is taken as ${timeZone}.`);
 
   const event = new ICAL.Event(vevent);
   let lengthMinutes = 30;

@@ -56,7 +56,10 @@ describe('Windows zone names', () => {
       timeZone: 'Europe/Berlin',
       startsOn: '2026-02-03',
     });
-    expect(notes).toEqual(['Its moved or cancelled dates are not taken: only the cadence is.']);
+    expect(notes).toEqual([
+      'Its time zone "W. Europe Standard Time" is taken as Europe/Berlin.',
+      'Its moved or cancelled dates are not taken: only the cadence is.',
+    ]);
 
     const until = new Date('2026-12-31T00:00:00.000Z');
     const planned = cadenceDates(cadence, until);
@@ -111,6 +114,9 @@ describe("names Tandem does not know: the file's own VTIMEZONE", () => {
       timeZone: 'Europe/Amsterdam',
       startsOn: '2026-01-30',
     });
+    expect(monthly.notes).toEqual([
+      'Its time zone "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna" is taken as Europe/Amsterdam.',
+    ]);
     expect(readOne(DISPLAY_NAME, 'Europe/Rome').cadence.timeZone).toBe('Europe/Rome');
     expect(readOne(DISPLAY_NAME, 'America/New_York').cadence.timeZone).toBe('Europe/Amsterdam');
 
