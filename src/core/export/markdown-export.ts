@@ -10,7 +10,7 @@ import type * as Y from 'yjs';
 import type { ExportResult } from '../../shared/api.js';
 import { meetingFileName, meetingMarkdown, readSeriesForMarkdown, seriesFolderName } from '../../shared/domain/markdown.js';
 import { privateDocId } from '../../shared/domain/private-notes.js';
-import { archiveDocId, archivedYears, readArchived } from '../../shared/domain/archive.js';
+import { readArchived, withArchiveDocs } from '../../shared/domain/archive.js';
 import { listMeetings, perspective, readMeta, type Meeting } from '../../shared/domain/series-doc.js';
 import { TandemError } from '../../shared/errors.js';
 import type { ExportInput } from '../../shared/schemas.js';
@@ -58,24 +58,6 @@ function exportSeries(
   }
 }
 
-/** Runs `fn` with the archive documents of a series that are on this device loaded. */
-function withArchives<T>(docs: ExportSource['docs'], seriesId: string, series: Y.Doc, fn: (archives: Y.Doc[]) => T): T {
-  const ids = archivedYears(series)
-    .map((year) => archiveDocId(seriesId, year))
-    .filter((id) => docs.exists(id));
-  const held: string[] = [];
-  try {
-    const archives = ids.map((id) => {
-      const archive = docs.acquire(id);
-      held.push(id);
-      return archive;
-    });
-    return fn(archives);
-  } finally {
-    for (const id of held) docs.release(id);
-  }
-}
-
 export async function exportMarkdown(source: ExportSource, input: ExportInput): Promise<ExportResult> {
   if (!isAbsolute(input.dir)) throw new TandemError('invalid-input', 'Choose the export folder by its full path.');
   const ids = input.seriesId ? [input.seriesId] : await source.seriesIds();
@@ -87,7 +69,7 @@ export async function exportMarkdown(source: ExportSource, input: ExportInput): 
       const withPrivate = <T>(fn: (p: Y.Doc | null) => T): T =>
         input.includePrivate && source.docs.exists(privateDocId(seriesId)) ? source.docs.with(privateDocId(seriesId), fn) : fn(null);
       source.docs.with(seriesId, (doc) =>
-        withArchives(source.docs, seriesId, doc, (archives) =>
+        withArchiveDocs(source.docs, seriesId, doc, (archives) =>
           withPrivate((privateDoc) => exportSeries(doc, archives, seriesId, input, privateDoc, source.userId, result)),
         ),
       );

@@ -94,6 +94,34 @@ export const archivedYears = (doc: Y.Doc): number[] => [...new Set(readArchived(
 
 const yearOf = (m: Pick<Meeting, 'scheduledFor'>) => new Date(m.scheduledFor).getUTCFullYear();
 
+/** Where archive documents are loaded from: the core's documents, reference-counted. */
+export interface ArchiveDocSource {
+  exists(docId: string): boolean;
+  acquire(docId: string): Y.Doc;
+  release(docId: string): void;
+}
+
+/**
+ * Runs `fn` with the archive documents of a series that are on this device loaded (a year the
+ * other person moved may not have arrived yet), releasing them afterwards.
+ */
+export function withArchiveDocs<T>(docs: ArchiveDocSource, seriesId: string, series: Y.Doc, fn: (archives: Y.Doc[]) => T): T {
+  const ids = archivedYears(series)
+    .map((year) => archiveDocId(seriesId, year))
+    .filter((id) => docs.exists(id));
+  const held: string[] = [];
+  try {
+    const archives = ids.map((id) => {
+      const archive = docs.acquire(id);
+      held.push(id);
+      return archive;
+    });
+    return fn(archives);
+  } finally {
+    for (const id of held) docs.release(id);
+  }
+}
+
 /** Years whose meetings can move: before the year of the meeting held last, with nothing still to come. */
 export function archivableYears(meetings: Meeting[]): number[] {
   const held = meetings.filter((m) => m.status === 'held');

@@ -18,9 +18,10 @@
  *   (agenda, notes, reasons for moves) ever goes into the file: calendars are often shared.
  * - SEQUENCE counts seconds since 2020, so each export supersedes the one before.
  */
-import { TZDate } from '@date-fns/tz';
+import { TZDate, tzOffset } from '@date-fns/tz';
 import { format } from 'date-fns';
 import ICAL from 'ical.js';
+import { IANA_ALIAS_MAP, WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import type * as Y from 'yjs';
 import { TandemError } from '../errors.js';
 import { CALENDAR_MAX_CHARS, CALENDAR_TOO_LARGE, Cadence, explainZodError } from '../schemas.js';
@@ -48,16 +49,34 @@ export interface SeriesCalendar {
   meetings: CalendarMeeting[];
 }
 
-/** The part of a 1:1 its calendar events are made from, as `userId` sees it ("1:1 Dana / Sam"). */
-export function seriesCalendar(doc: Y.Doc, seriesId: string, userId: string, myName: string): SeriesCalendar {
+/**
+ * The part of a 1:1 its calendar events are made from, as `userId` sees it ("1:1 Dana / Sam"):
+ * its meetings from the series document and from the `archives` of its held years, which keep
+ * the cadence date each moved or cancelled meeting stood for.
+ */
+export function seriesCalendar(
+  doc: Y.Doc,
+  seriesId: string,
+  userId: string,
+  myName: string,
+  archives: readonly Y.Doc[] = [],
+): SeriesCalendar {
   const meta = readMeta(doc);
   const me = meta.participants[userId]?.name || myName;
-  const meetings: CalendarMeeting[] = listMeetings(doc);
-  const here = new Set(meetings.map((m) => m.id));
-  // The archive index keeps no slot: an archived meeting is taken to have met when it was scheduled.
+  const meetings = new Map<string, CalendarMeeting>();
+  // Each meeting from the document holding it; one caught mid-move, in two, is taken once.
+  for (const holder of [doc, ...archives]) for (const m of listMeetings(holder)) if (!meetings.has(m.id)) meetings.set(m.id, m);
+  // A year whose archive document has not arrived yet is known by its index alone, which keeps no
+  // slot: its meetings are taken to have met when they were scheduled.
   for (const a of readArchived(doc))
-    if (!here.has(a.id)) meetings.push({ id: a.id, scheduledFor: a.scheduledFor, status: a.status, slot: a.scheduledFor });
-  return { seriesId, summary: `1:1 ${me} / ${perspective(meta, userId).partnerName}`, cadence: meta.cadence, state: meta.state, meetings };
+    if (!meetings.has(a.id)) meetings.set(a.id, { id: a.id, scheduledFor: a.scheduledFor, status: a.status, slot: a.scheduledFor });
+  return {
+    seriesId,
+    summary: `1:1 ${me} / ${perspective(meta, userId).partnerName}`,
+    cadence: meta.cadence,
+    state: meta.state,
+    meetings: [...meetings.values()],
+  };
 }
 
 const SEQUENCE_EPOCH = Date.UTC(2020, 0, 1);
@@ -256,6 +275,12 @@ export interface CalendarReading {
   refused: CalendarRefusal[];
 }
 
+export interface ReadOptions {
+  /** The zone of a time given without one: the 1:1's own. */
+  floatingTimeZone: string;
+  now: Date;
+}
+
 class Refusal extends Error {}
 const refuse = (reason: string): never => {
   throw new Refusal(reason);
@@ -273,20 +298,93 @@ function isTimeZone(name: string): boolean {
 }
 
 /**
- * The IANA zone of a start time: its TZID, or the zone named at the end of it (some calendars
- * prefix their own path: "/mozilla.org/20070129_1/Europe/Berlin"); UTC for a time in UTC; for a
- * "floating" time (no zone), `floating`.
+ * Windows time zone names (Outlook, Exchange) and the IANA zone CLDR takes as each one's primary
+ * zone (territory "001"): "W. Europe Standard Time" is Europe/Berlin. Keyed in lower case.
  */
-function zoneOf(property: ICAL.Property, start: ICAL.Time, floating: string): string {
+const WINDOWS_ZONES = new Map(
+  WINDOWS_TO_IANA_MAP.filter((z) => z.territory === '001').map((z) => [z.windowsName.toLowerCase(), z.iana[0]]),
+);
+
+/** The regions of IANA names named by a city (not the old links such as US/Eastern). */
+const CITY_REGION = /^(Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)\//;
+let cityZones: Map<string, string> | undefined;
+
+/** IANA zones by their city in lower case ("new york": America/New_York), every alias CLDR lists. */
+function zonesByCity(): Map<string, string> {
+  if (!cityZones) {
+    cityZones = new Map();
+    for (const { alias } of IANA_ALIAS_MAP)
+      for (const name of alias) {
+        const city = name
+          .slice(name.lastIndexOf('/') + 1)
+          .replace(/_/g, ' ')
+          .toLowerCase();
+        if (CITY_REGION.test(name) && !cityZones.has(city)) cityZones.set(city, name);
+      }
+  }
+  return cityZones;
+}
+
+/** How far ahead the meetings are compared when a zone is taken from the file's own definition. */
+const COMPARED_DAYS = 366;
+
+/**
+ * The meetings of a rule in its first year from `now` on (the first date, when it has ended), as
+ * the file's own definition of their zone places them.
+ */
+function comingDates(rule: ICAL.Recur, start: ICAL.Time, now: Date): ICAL.Time[] {
+  const from = Math.max(now.getTime(), start.toJSDate().getTime());
+  const to = from + COMPARED_DAYS * 86_400_000;
+  const dates: ICAL.Time[] = [];
+  const iterator = rule.iterator(start);
+  for (let t = iterator.next(), n = 0; t && n < MAX_DATES; t = iterator.next(), n++) {
+    const at = t.toJSDate().getTime();
+    if (at > to) break;
+    if (at >= from) dates.push(t.clone());
+  }
+  return dates.length ? dates : [start];
+}
+
+/**
+ * The IANA zone that puts every one of `dates` at the offset the file's own VTIMEZONE gives it:
+ * the 1:1's own zone when it does, else a zone named by a city in the TZID ("(UTC+01:00)
+ * Amsterdam, Berlin, ..."), else CLDR's primary zone of a Windows zone; null when none does.
+ */
+function zoneFollowing(tzid: string, dates: ICAL.Time[], own: string): string | null {
+  const cities = zonesByCity();
+  const named = tzid.split(/[,;()&/]+/).flatMap((part) => cities.get(part.trim().toLowerCase()) ?? []);
+  for (const zone of new Set([own, ...named, ...WINDOWS_ZONES.values()]))
+    if (dates.every((t) => tzOffset(zone, t.toJSDate()) * 60 === t.utcOffset())) return zone;
+  return null;
+}
+
+/**
+ * The IANA zone of a start time: its TZID, or the zone named at the end of it (some calendars
+ * prefix their own path: "/mozilla.org/20070129_1/Europe/Berlin"), or CLDR's zone for a Windows
+ * name (Outlook: "W. Europe Standard Time"); for a name neither, the zone that follows the
+ * file's own definition of it (VTIMEZONE) at the rule's coming dates. UTC for a time in UTC; for
+ * a "floating" time (no zone), the 1:1's own zone.
+ */
+function zoneOf(property: ICAL.Property, start: ICAL.Time, rule: ICAL.Recur, options: ReadOptions): string {
   if (start.zone === ICAL.Timezone.utcTimezone) return 'UTC';
   const tzid = property.getFirstParameter('tzid');
-  if (!tzid) return floating;
+  if (!tzid) return options.floatingTimeZone;
   const parts = tzid.split('/').filter(Boolean);
   for (let k = Math.min(3, parts.length); k >= 1; k--) {
     const name = parts.slice(-k).join('/');
     if (isTimeZone(name)) return name;
   }
-  return refuse(`its time zone "${tzid}" is not one Tandem knows (a name such as Europe/Berlin)`);
+  const windows = WINDOWS_ZONES.get(tzid.trim().toLowerCase());
+  if (windows) return windows;
+  // ical.js gives a time the zone the file defines under its TZID, and a floating one otherwise.
+  if (!start.zone?.component)
+    return refuse(
+      `its time zone "${tzid}" is not one Tandem knows (a name such as Europe/Berlin or W. Europe Standard Time) and the file does not define it`,
+    );
+  return (
+    zoneFollowing(tzid, comingDates(rule, start, options.now), options.floatingTimeZone) ??
+    refuse(`its time zone "${tzid}" is defined in the file by rules no time zone Tandem knows follows`)
+  );
 }
 
 const FREQUENCY_WORDS: Record<string, string> = {
@@ -335,16 +433,19 @@ const CHECKED_DATES = 12;
 /** How far a finite rule is followed to find its end. */
 const MAX_DATES = 5000;
 
-function readEvent(vevent: ICAL.Component, hasExceptions: boolean, floating: string, now: Date): CalendarCandidate {
+function readEvent(vevent: ICAL.Component, hasExceptions: boolean, options: ReadOptions): CalendarCandidate {
   const rules = vevent.getAllProperties('rrule');
   if (rules.length > 1) refuse('it has several repeat rules');
   const rule = rules[0]!.getFirstValue() as ICAL.Recur;
   const startProperty = vevent.getFirstProperty('dtstart') ?? refuse('it has no start (DTSTART)');
   const start = startProperty.getFirstValue() as ICAL.Time;
   if (start.isDate) refuse('it lasts all day; a 1:1 has a time of day');
-  const timeZone = zoneOf(startProperty, start, floating);
   const { pattern, weekday, nth } = patternOf(rule, start.dayOfWeek() - 1);
+  const timeZone = zoneOf(startProperty, start, rule, options);
   const notes: string[] = [];
+  const tzid = startProperty.getFirstParameter('tzid');
+  // A name that is not the zone's own (a Windows or display name) is said, so nobody wonders where Europe/Berlin came from.
+  if (tzid && !tzid.endsWith(timeZone)) notes.push(`Its time zone "${tzid}" is taken as ${timeZone}.`);
 
   const event = new ICAL.Event(vevent);
   let lengthMinutes = 30;
@@ -387,7 +488,7 @@ function readEvent(vevent: ICAL.Component, hasExceptions: boolean, floating: str
 
   if (rule.isFinite()) {
     const last = dates.at(-1)!;
-    if (last < dayInZone(now, timeZone)) refuse(`it ended on ${last}`);
+    if (last < dayInZone(options.now, timeZone)) refuse(`it ended on ${last}`);
     notes.push(`It ends on ${last}; the cadence goes on until the 1:1 is paused or ended.`);
   }
   if (hasExceptions) notes.push('Its moved or cancelled dates are not taken: only the cadence is.');
@@ -401,7 +502,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value.trim().slice
  * Throws a TandemError for a file too large or not a calendar, or one with no repeating event
  * Tandem can keep (saying why not). A floating time (no zone) is read in `floatingTimeZone`.
  */
-export function readCalendar(ics: string, options: { floatingTimeZone: string; now: Date }): CalendarReading {
+export function readCalendar(ics: string, options: ReadOptions): CalendarReading {
   if (ics.length > CALENDAR_MAX_CHARS) throw new TandemError('invalid-input', CALENDAR_TOO_LARGE);
   let roots: ICAL.Component[];
   try {
@@ -425,7 +526,7 @@ export function readCalendar(ics: string, options: { floatingTimeZone: string; n
     try {
       const hasExceptions =
         event.hasProperty('exdate') || event.hasProperty('rdate') || exceptions.has(text(event.getFirstPropertyValue('uid')));
-      reading.candidates.push({ ...readEvent(event, hasExceptions, options.floatingTimeZone, options.now), summary });
+      reading.candidates.push({ ...readEvent(event, hasExceptions, options), summary });
     } catch (error) {
       const reason =
         error instanceof Refusal ? error.message : `its dates cannot be read (${error instanceof Error ? error.message : String(error)})`;

@@ -10,6 +10,7 @@ import {
   type CalendarRefusal,
   type SeriesCalendar,
 } from '../../../shared/domain/calendar.js';
+import { withArchiveDocs } from '../../../shared/domain/archive.js';
 import { setCadence } from '../../../shared/domain/series-commands.js';
 import { readMeta } from '../../../shared/domain/series-doc.js';
 import { TandemError } from '../../../shared/errors.js';
@@ -43,7 +44,9 @@ const fileNameOf = (summary: string) =>
 
 function calendarOf(core: CoreServices, seriesId: string): SeriesCalendar {
   const me = core.requireProfile();
-  return core.docs.with(seriesId, (doc) => seriesCalendar(doc, seriesId, me.id, me.name));
+  return core.docs.with(seriesId, (doc) =>
+    withArchiveDocs(core.docs, seriesId, doc, (archives) => seriesCalendar(doc, seriesId, me.id, me.name, archives)),
+  );
 }
 
 async function readFile(core: CoreServices, seriesId: string, ics: string) {

@@ -15,7 +15,6 @@ import {
   writeCalendar,
   type SeriesCalendar,
 } from '../../../../src/shared/domain/calendar.js';
-import { nextOccurrence } from '../../../../src/shared/domain/cadence.js';
 import { addAgendaItem, type CommandContext } from '../../../../src/shared/domain/commands.js';
 import { writeCheckIn } from '../../../../src/shared/domain/meetings.js';
 import {
@@ -30,51 +29,13 @@ import { listMeetings, meetingsMap } from '../../../../src/shared/domain/series-
 import type { Cadence } from '../../../../src/shared/schemas.js';
 import { seedSeries } from '../../helpers/series-doc.js';
 import { BERLIN_WEEKLY } from '../../helpers/cadence.js';
+import { cadenceDates, occurrences } from '../../helpers/calendar.js';
 
 const NOW = new Date('2026-01-01T12:00:00.000Z');
 const READ = { floatingTimeZone: 'Europe/Berlin', now: NOW };
 
 function calendarOf(cadence: Cadence, rest: Partial<SeriesCalendar> = {}, now = NOW): string {
   return writeCalendar([{ seriesId: 'series-1', summary: '1:1 Dana / Sam', cadence, state: 'active', meetings: [], ...rest }], 'Test', now);
-}
-
-interface Occurrence {
-  uid: string;
-  /** The instant, as UTC ISO. */
-  at: string;
-  /** The local time in the event's zone. */
-  local: string;
-  status: string;
-}
-
-/** Every meeting a calendar shows up to `until`, expanded by ical.js with the file's own time zones. */
-function occurrences(ics: string, until: Date): Occurrence[] {
-  const calendar = new ICAL.Component(ICAL.parse(ics));
-  const vevents = calendar.getAllSubcomponents('vevent');
-  const masters = new Map<string, ICAL.Event>();
-  for (const v of vevents) if (!v.hasProperty('recurrence-id')) masters.set(String(v.getFirstPropertyValue('uid')), new ICAL.Event(v));
-  for (const v of vevents) if (v.hasProperty('recurrence-id')) masters.get(String(v.getFirstPropertyValue('uid')))!.relateException(v);
-  const out: Occurrence[] = [];
-  for (const [uid, event] of masters) {
-    const status = String(event.component.getFirstPropertyValue('status') ?? 'CONFIRMED');
-    if (!event.isRecurring()) {
-      out.push({ uid, at: event.startDate.toJSDate().toISOString(), local: event.startDate.toString(), status });
-      continue;
-    }
-    const iterator = event.iterator();
-    for (let next = iterator.next(); next && next.toJSDate() <= until; next = iterator.next()) {
-      const details = event.getOccurrenceDetails(next);
-      out.push({ uid, at: details.startDate.toJSDate().toISOString(), local: details.startDate.toString(), status });
-    }
-  }
-  return out.sort((a, b) => a.at.localeCompare(b.at));
-}
-
-/** The cadence's own dates from its start, as UTC ISO. */
-function cadenceDates(cadence: Cadence, until: Date): string[] {
-  const dates: string[] = [];
-  for (let at = firstOccurrence(cadence); at <= until; at = nextOccurrence(cadence, at)) dates.push(at.toISOString());
-  return dates;
 }
 
 const NEW_YORK_MONTHLY: Cadence = {
@@ -512,9 +473,9 @@ describe('import: what is refused, and why', () => {
     ['yearly', event('FREQ=YEARLY'), /repeats yearly/],
     ['all day', event('FREQ=WEEKLY', 'DTSTART;VALUE=DATE:20260113', 'DTEND;VALUE=DATE:20260114'), /lasts all day/],
     [
-      'a Windows time zone',
-      event('FREQ=WEEKLY', 'DTSTART;TZID=W. Europe Standard Time:20260113T093000'),
-      /time zone "W. Europe Standard Time" is not one Tandem knows/,
+      'a time zone neither known nor defined in the file',
+      event('FREQ=WEEKLY', 'DTSTART;TZID=Lunar Standard Time:20260113T093000'),
+      /time zone "Lunar Standard Time" is not one Tandem knows \(a name such as Europe\/Berlin or W. Europe Standard Time\) and the file does not define it/,
     ],
     ['longer than 8 hours', event('FREQ=WEEKLY', undefined, 'DURATION:PT9H'), /lasts 540 minutes/],
     ['ended already', event('FREQ=WEEKLY;COUNT=3', 'DTSTART;TZID=Europe/Berlin:20251007T093000', 'DURATION:PT30M'), /ended on 2025-10-21/],

@@ -3,14 +3,20 @@
  * a file without changing anything, and importing a cadence (which re-plans the next meeting), or
  * refusing with the 1:1 left exactly as it was.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import ICAL from 'ical.js';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { setSeriesState } from '../../../../../src/shared/domain/series-commands.js';
-import { nextMeeting, readMeta } from '../../../../../src/shared/domain/series-doc.js';
+import { archiveDocId, readArchived } from '../../../../../src/shared/domain/archive.js';
+import { endMeeting } from '../../../../../src/shared/domain/meetings.js';
+import { moveMeeting, setSeriesState, skipMeeting } from '../../../../../src/shared/domain/series-commands.js';
+import { listMeetings, nextMeeting, readMeta } from '../../../../../src/shared/domain/series-doc.js';
 import type { Cadence } from '../../../../../src/shared/schemas.js';
 import { openCore } from '../../../helpers/core.js';
 import { BERLIN_WEEKLY } from '../../../helpers/cadence.js';
+import { occurrences } from '../../../helpers/calendar.js';
+import { until } from '../../sync/sync-fixtures.js';
 
 const NOW = new Date('2026-01-01T12:00:00.000Z');
 
@@ -83,6 +89,45 @@ describe('exportCalendar', () => {
     expect(feed.ics).toContain('UNTIL=20260101T120000Z');
   });
 
+  test('moved and cancelled meetings of a year moved into its archive document are still a changed and a left-out date', async () => {
+    let now = new Date('2024-11-01T12:00:00.000Z');
+    const { core, api } = await openCore({ clock: () => now });
+    const weekly: Cadence = { ...BERLIN_WEEKLY, time: '10:00', startsOn: '2024-11-04' };
+    const sam = await api.createSeries({ kind: 'manager-report', myRole: 'manager', partnerName: 'Sam', cadence: weekly });
+    const userId = (await api.getProfile())!.id;
+    const at = (iso: string) => ({ now: new Date(iso), userId });
+    const next = (doc: Y.Doc) => nextMeeting(doc)!;
+    const [moved, cancelled] = core.docs.with(sam.id, (doc) => {
+      endMeeting(doc, { meetingId: next(doc).id }, at('2024-11-04T09:30:00.000Z'));
+      const moved = next(doc).id;
+      moveMeeting(doc, { meetingId: moved, to: '2024-11-12T13:00:00.000Z', reason: 'offsite' }, at('2024-11-08T12:00:00.000Z'));
+      endMeeting(doc, { meetingId: moved }, at('2024-11-12T13:30:00.000Z'));
+      const cancelled = next(doc).id;
+      skipMeeting(doc, { meetingId: cancelled, reason: 'holiday' }, at('2024-11-15T12:00:00.000Z'));
+      // Every other meeting is held, up to the first of 2025: the meetings of 2024 can then move.
+      while (next(doc).scheduledFor < '2025-01-07') endMeeting(doc, { meetingId: next(doc).id }, at(next(doc).scheduledFor));
+      return [moved, cancelled];
+    });
+    await until(() => core.docs.with(sam.id, (doc) => readArchived(doc).some((m) => m.id === moved)), 'the year 2024 moved');
+    core.docs.with(sam.id, (doc) => expect(listMeetings(doc).map((m) => m.id)).not.toContain(cancelled));
+    core.docs.with(archiveDocId(sam.id, 2024), (archive) =>
+      expect(listMeetings(archive).filter((m) => m.id === moved || m.id === cancelled)).toHaveLength(2),
+    );
+
+    now = new Date('2025-01-10T12:00:00.000Z');
+    const { ics } = await api.exportCalendar({ seriesId: sam.id });
+    expect(ics).toContain('RECURRENCE-ID;TZID=Europe/Berlin:20241111T100000');
+    expect(ics).toContain('EXDATE;TZID=Europe/Berlin:20241118T100000');
+    const shown = occurrences(ics, new Date('2024-12-03T00:00:00.000Z'));
+    expect(shown.map((o) => `${o.local} ${o.uid === `${sam.id}@tandem` ? 'series' : 'single'}`)).toEqual([
+      '2024-11-04T10:00:00 series',
+      '2024-11-12T14:00:00 series',
+      '2024-11-25T10:00:00 series',
+      '2024-12-02T10:00:00 series',
+    ]);
+    await core.close();
+  });
+
   test('an unknown 1:1 is refused', async () => {
     const { api } = await withSeries();
     expect(await refusal(() => api.exportCalendar({ seriesId: crypto.randomUUID() }))).toMatch(/^This 1:1 is not on this device/);
@@ -117,6 +162,17 @@ describe('importing a cadence', () => {
     // The exported file is the imported event again.
     const { ics } = await api.exportCalendar({ seriesId: sam.id });
     expect((await api.readCalendarFile({ seriesId: sam.id, ics })).candidates.map((c) => c.cadence)).toEqual([cadence]);
+  });
+
+  test('an Outlook file in "W. Europe Standard Time" sets a Europe/Berlin cadence; the next meeting is at 09:30 in Berlin', async () => {
+    const { core, api, sam } = await withSeries();
+    const ics = readFileSync(join(import.meta.dirname, '../../../shared/domain/outlook/weekly-w-europe.ics'), 'utf8');
+    const applied = await api.importCalendarCadence({ seriesId: sam.id, ics });
+    expect(applied.status === 'applied' && applied.candidate.summary).toBe('Mira / Jonas 1:1');
+    core.docs.with(sam.id, (doc) => {
+      expect(readMeta(doc).cadence).toMatchObject({ pattern: 'weekly', weekday: 2, time: '09:30', timeZone: 'Europe/Berlin' });
+      expect(nextMeeting(doc)!.scheduledFor).toBe('2026-02-03T08:30:00.000Z');
+    });
   });
 
   test('several repeating events: the candidates come back to choose from, then `pick` takes one', async () => {
