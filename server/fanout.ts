@@ -19,7 +19,8 @@
  *
  * Storing. With a store of its own (SQLite) each instance stores everything it applies, whoever
  * sent it. With a shared store (PostgreSQL) an instance publishes a client's update only once it
- * has stored it, and the others apply it without storing it again: an instance killed between
+ * has stored it (never one its store refused: RoomDocs' `onDurable`), and the others apply it
+ * without storing it again: an instance killed between
  * passing an update on and storing it must not leave another holding it in memory alone, which
  * would then confirm it to the client (the client reconnects there and finds it known) although no
  * store has it. The price is one commit (about a millisecond) on the way between instances, and
@@ -68,8 +69,6 @@ export interface FanoutOptions {
   logger: Logger;
   /** Whether the relays share one store (PostgreSQL) rather than each keeping its own (SQLite). */
   sharedStore: boolean;
-  /** Runs `fn` once every update received so far is stored (Rooms.whenStored). */
-  whenStored(fn: () => void): void;
   /** Told each time the link to Redis goes down or comes back. */
   onLink?(up: boolean): void;
   /** Told of each message sent or received, by what it carries (a document update, presence, or a resync's state vector). */
@@ -133,9 +132,14 @@ export class Fanout implements RoomObserver {
   }
 
   updated(room: Room, update: Uint8Array, origin: unknown): void {
-    if (origin === FROM_REDIS || origin === STORED_BY_SENDER) return;
-    if (this.options.sharedStore) this.options.whenStored(() => this.publish(room.name, Kind.update, update));
-    else this.publish(room.name, Kind.update, update);
+    if (this.options.sharedStore || origin === FROM_REDIS || origin === STORED_BY_SENDER) return;
+    this.publish(room.name, Kind.update, update);
+  }
+
+  /** With a shared store a client's update is published here, once stored, and never when its store refused it. */
+  stored(room: string, update: Uint8Array, origin: unknown): void {
+    if (!this.options.sharedStore || origin === FROM_REDIS || origin === STORED_BY_SENDER) return;
+    this.publish(room, Kind.update, update);
   }
 
   /** Whether an update applied with this origin is in the shared store already (RoomsOptions.storedElsewhere). */

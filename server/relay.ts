@@ -80,7 +80,6 @@ export async function startRelay(
         url: config.redis,
         logger,
         sharedStore: store.kind === 'postgres',
-        whenStored: (fn) => rooms.whenStored(fn),
         onLink: (up) => {
           metrics.redisUp.set(up ? 1 : 0);
           if (up) logger.info('redis reachable: sharing rooms with the other relay instances');

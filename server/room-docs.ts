@@ -9,8 +9,15 @@
  * until the store answers; nothing waiting is confirmed meanwhile. A commit whose answer was lost
  * may thus store an update twice, which loading ignores (Yjs applies an update once). The waiting bytes are bounded
  * (`backlogFull`): past the bound the relay refuses changes rather than hold more than it may.
- * A room with unstored updates is not unloaded. A commit that fails for another reason drops the
- * documents it held (the next use reloads what is stored) and reports each to `onStoreFailed`.
+ * A room with unstored updates is not unloaded.
+ *
+ * A commit that fails for another reason (a constraint, a trigger, a full disk, a serialization
+ * failure) is tried again room by room, so that one room's fault fails that room alone: each room
+ * whose own commit fails is dropped (the next use reloads what is stored), its updates not stored
+ * since are discarded with it, and it is reported to `onStoreFailed` (its connections are closed
+ * and nothing of it confirmed: its clients keep their changes and send them again). Only an update
+ * that is stored is reported to `onDurable`, which is what a relay sharing its store passes on to
+ * the others: what the others hold must be what any relay can load.
  *
  * A store shared with other relays may have changed while a room sat idle here: taking up an idle
  * room first brings in what the store has that the loaded document lacks.
@@ -42,6 +49,8 @@ export interface RoomDocsOptions {
   /** Bytes of updates that may wait for the store before changes are refused. */
   maxBacklogBytes: number;
   onUpdate(room: string, update: Uint8Array, origin: unknown): void;
+  /** Told of each update once it is stored, in the order it arrived; never of one that was not. */
+  onDurable?(room: string, update: Uint8Array, origin: unknown): void;
   /** Whether an update from this origin is already in the store (another relay sharing it stored it): passed on, not stored again. */
   storedElsewhere?(origin: unknown): boolean;
   onStoreFailed(room: string, error: Error): void;
@@ -55,14 +64,21 @@ const RETRY_MS = 200;
 /** The origin of what a refresh brings in from the store: forwarded to peers, never stored again. */
 const FROM_STORE = Symbol('from the store');
 
+/** An update waiting for the store: `seq` counts updates as they arrive; `entry` is the loaded room it belongs to. */
+interface Unstored extends RoomUpdate {
+  seq: number;
+  entry: Entry;
+  origin: unknown;
+}
+
 export class RoomDocs {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry>>();
   /** Updates received and not yet stored, oldest first; `committing` are being stored now. */
-  private unstored: RoomUpdate[] = [];
-  private committing: RoomUpdate[] = [];
+  private unstored: Unstored[] = [];
+  private committing: Unstored[] = [];
   private backlog = 0;
-  /** Updates received in all, and how many of the oldest are stored (or dropped with their room). */
+  /** Updates received in all, and how many of the oldest are settled: stored, or dropped with their room. */
   private received = 0;
   private settled = 0;
   private waiters: { upTo: number; fn: () => void }[] = [];
@@ -211,8 +227,7 @@ export class RoomDocs {
     // Counted before it is handed on, so whoever is handed it can wait for it to be stored (whenStored).
     // What came from the store, or was stored by another relay, is not stored again.
     if (origin !== FROM_STORE && !this.options.storedElsewhere?.(origin)) {
-      this.unstored.push({ room, update });
-      this.received++;
+      this.unstored.push({ room, update, seq: ++this.received, entry, origin });
       this.backlog += update.byteLength;
       entry.bytes += update.byteLength;
       entry.pending++;
@@ -234,43 +249,67 @@ export class RoomDocs {
     if (this.flushing || this.unstored.length === 0) return this.flushing ?? Promise.resolve();
     const rows = (this.committing = this.unstored);
     this.unstored = [];
-    const start = performance.now();
-    this.flushing = this.store
-      .append(rows)
-      .then(
-        () => {
-          this.options.onStored(performance.now() - start);
-          this.settle(rows);
-        },
-        (error: unknown) => {
-          if (error instanceof StoreUnavailable) {
-            this.unstored = rows.concat(this.unstored);
-            if (!this.closed) this.retryTimer = setTimeout(() => void this.commit(), RETRY_MS);
-            return;
-          }
-          for (const room of new Set(rows.map((r) => r.room))) {
-            this.drop(room);
-            this.options.onStoreFailed(room, new Error(`the relay could not save a change: ${(error as Error).message}`));
-          }
-          // Waiters on rooms that failed have been told so (their connections are closed); the others' updates are stored.
-          this.settle(rows);
-        },
-      )
-      .finally(() => {
-        this.committing = [];
-        this.flushing = null;
-        if (this.unstored.length > 0 && !this.retryTimer && !this.closed) this.commitSoon ??= setImmediate(() => void this.commit());
-      });
+    this.flushing = this.storeRows(rows).finally(() => {
+      this.committing = [];
+      this.flushing = null;
+      this.settle();
+      if (this.unstored.length > 0 && !this.retryTimer && !this.closed) this.commitSoon ??= setImmediate(() => void this.commit());
+    });
     return this.flushing;
   }
 
-  private settle(rows: RoomUpdate[]): void {
-    for (const { room } of rows) {
-      const entry = this.entries.get(room);
-      if (entry) entry.stored++;
+  private async storeRows(rows: Unstored[]): Promise<void> {
+    // The updates of a room dropped since they arrived go with it: they were never confirmed.
+    const live = rows.filter((r) => this.entries.get(r.room) === r.entry);
+    this.backlog -= bytesOf(rows.filter((r) => this.entries.get(r.room) !== r.entry));
+    const error = await this.append(live);
+    if (error === null) return;
+    if (error instanceof StoreUnavailable) return this.requeue(live);
+    const byRoom = new Map<string, Unstored[]>();
+    for (const row of live) byRoom.set(row.room, [...(byRoom.get(row.room) ?? []), row]);
+    if (byRoom.size === 1) return this.fail(live, error);
+    const rooms = [...byRoom.values()];
+    for (const [i, roomRows] of rooms.entries()) {
+      const alone = await this.append(roomRows);
+      if (alone instanceof StoreUnavailable) return this.requeue(rooms.slice(i).flat());
+      if (alone) this.fail(roomRows, alone);
     }
-    this.settled += rows.length;
-    this.backlog -= rows.reduce((sum, r) => sum + r.update.byteLength, 0);
+  }
+
+  /** Appends the rows in one commit; returns what failed it, or null once they are stored. */
+  private async append(rows: Unstored[]): Promise<unknown> {
+    if (rows.length === 0) return null;
+    const start = performance.now();
+    try {
+      await this.store.append(rows.map(({ room, update }) => ({ room, update })));
+    } catch (error) {
+      return error;
+    }
+    this.options.onStored(performance.now() - start);
+    this.backlog -= bytesOf(rows);
+    for (const row of rows) {
+      row.entry.stored++;
+      this.options.onDurable?.(row.room, row.update, row.origin);
+    }
+    return null;
+  }
+
+  /** Puts rows the store could not take back in front of the waiting ones, in the order they arrived, and tries again soon. */
+  private requeue(rows: Unstored[]): void {
+    this.unstored = rows.sort((a, b) => a.seq - b.seq).concat(this.unstored);
+    if (!this.closed) this.retryTimer = setTimeout(() => void this.commit(), RETRY_MS);
+  }
+
+  private fail(rows: Unstored[], error: unknown): void {
+    const room = rows[0]!.room;
+    this.backlog -= bytesOf(rows);
+    this.drop(room);
+    this.options.onStoreFailed(room, new Error(`the relay could not save a change: ${(error as Error).message}`));
+  }
+
+  /** Runs the waiters whose updates are all settled: every update older than the oldest still waiting. */
+  private settle(): void {
+    this.settled = this.unstored.length > 0 ? this.unstored[0]!.seq - 1 : this.received;
     const ready = this.waiters.filter((w) => w.upTo <= this.settled);
     this.waiters = this.waiters.filter((w) => w.upTo > this.settled);
     for (const w of ready) w.fn();
@@ -327,3 +366,5 @@ export class RoomDocs {
     entry.doc.destroy();
   }
 }
+
+const bytesOf = (rows: readonly RoomUpdate[]) => rows.reduce((sum, r) => sum + r.update.byteLength, 0);

@@ -157,6 +157,8 @@ export interface RoomObserver {
   opened(room: Room): void;
   closed(room: Room): void;
   updated(room: Room, update: Uint8Array, origin: unknown): void;
+  /** Told of each update once the store holds it (RoomDocsOptions.onDurable), whether or not its room is still open. */
+  stored(room: string, update: Uint8Array, origin: unknown): void;
 }
 
 export interface RoomsOptions {
@@ -199,6 +201,7 @@ export class Rooms {
         const room = this.active.get(name);
         if (room) this.fail(room, 'the relay could not save a change', Close.internalError);
       },
+      onDurable: (name, update, origin) => this.observer?.stored(name, update, origin),
       onUpdate: (name, update, origin) => {
         const room = this.active.get(name);
         if (!room) return;

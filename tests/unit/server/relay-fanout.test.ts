@@ -8,17 +8,21 @@ import * as encoding from 'lib0/encoding';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import { silentLogger } from '../../../src/node/log.js';
 import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 import {
   SPAWNED_RELAY_TIMEOUT_MS,
+  closeCode,
   connectClient,
   metric,
   newRoom,
   newSecret,
+  openSocket,
   spawnRelay,
   synced,
+  syncUpdateMessage,
   tempDir,
   waitFor,
   type Client,
@@ -58,8 +62,6 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
     clients.push(c);
     return c;
   };
-
-  const metrics = async (relay: Relay) => (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
 
   it('carries edits both ways between clients on three different instances, and gives a latecomer everything', async () => {
     const [one, two, three] = await Promise.all([instance(), instance(), instance()]);
@@ -213,10 +215,24 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
 function confirmed(c: Client): Promise<void> {
   return new Promise((resolve) => {
     c.provider.messageHandlers[MESSAGE_STATE_VECTOR] = () => resolve();
-    const query = encoding.createEncoder();
-    encoding.writeVarUint(query, MESSAGE_STATE_VECTOR);
-    c.provider.ws!.send(encoding.toUint8Array(query));
+    c.provider.ws!.send(stateVectorQuery());
   });
+}
+
+function stateVectorQuery(): Uint8Array {
+  const query = encoding.createEncoder();
+  encoding.writeVarUint(query, MESSAGE_STATE_VECTOR);
+  return encoding.toUint8Array(query);
+}
+
+function textUpdate(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('notes').insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+async function metrics(relay: { port: number }): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
 }
 
 async function readyz(relay: { port: number }): Promise<string> {
@@ -284,6 +300,64 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
     // An instance answers a state-vector query once it has stored what it received: then the count is final.
     await Promise.all([confirmed(a), confirmed(b)]);
     expect((await storedUpdates(room)) - before).toBe(5);
+  });
+
+  it('publishes an update only once stored: one its store refuses never reaches the other instance, is not confirmed, and other rooms carry on', async () => {
+    const [one, two] = [await instance(), await instance()];
+    const [refused, other, third] = [newRoom(), newRoom(), newRoom()];
+    const secret = newSecret();
+    const reader = client(two, refused, secret);
+    const [otherWriter, otherReader, thirdWriter] = [client(one, other, secret), client(two, other, secret), client(one, third, secret)];
+    await Promise.all([reader, otherWriter, otherReader, thirdWriter].map((c) => synced(c)));
+    // A raw connection, which does not reconnect and send its change again when the relay closes it.
+    const writer = await openSocket(`${one.url}/${refused}?secret=${secret}`);
+    const kinds: number[] = [];
+    writer.on('message', (data: Buffer) => kinds.push(data[0]!));
+    writer.send(syncUpdateMessage(textUpdate('stored;')));
+    await waitFor(() => reader.text.toString() === 'stored;', 'the first edit to cross');
+
+    const admin = new pg.Client({ connectionString: database });
+    const watch = new pg.Client({ connectionString: database });
+    await Promise.all([admin.connect(), watch.connect()]);
+    const messagesIn = async () => metric(await metrics(one), 'tandem_relay_messages_in_total');
+    const writerClosed = closeCode(writer);
+    const dropped: string[] = [];
+    for (const [name, c] of Object.entries({ otherWriter, thirdWriter })) c.provider.on('connection-close', () => dropped.push(name));
+    try {
+      await admin.query(`create function refuse() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`);
+      await admin.query(
+        `create trigger refuse before insert on doc_updates for each row when (new.doc_id = '${refused}') execute function refuse()`,
+      );
+      // The log is held for a moment, so the refused room's update and another room's go into one commit: one fault must not fail both.
+      await admin.query('begin');
+      await admin.query('lock table doc_updates in access exclusive mode');
+      thirdWriter.text.insert(0, 'waits for the lock;');
+      const waiting = async () =>
+        Number(
+          (await watch.query(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))
+            .rows[0].n,
+        );
+      await pollUntil(async () => (await waiting()) > 0, 'the first commit to wait for the lock');
+      const before = await messagesIn();
+      writer.send(syncUpdateMessage(textUpdate('never stored;')));
+      writer.send(stateVectorQuery());
+      otherWriter.text.insert(0, 'same commit;');
+      await pollUntil(async () => (await messagesIn()) >= before + 3, 'both updates and the query to reach instance one');
+      await admin.query('rollback');
+    } finally {
+      await Promise.all([admin.end(), watch.end()]);
+    }
+    expect(await writerClosed).toBe(1011);
+    expect(kinds).not.toContain(MESSAGE_STATE_VECTOR);
+    await waitFor(() => otherReader.text.toString() === 'same commit;', "the other room's update to cross");
+    await confirmed(otherWriter);
+    // Redis keeps one publisher's order: once a later edit has crossed, anything published before it has too.
+    otherWriter.text.insert(otherWriter.text.length, 'later;');
+    await waitFor(() => otherReader.text.toString() === 'same commit;later;', 'a later edit to cross');
+    const fresh = client(two, refused, secret);
+    await synced(fresh);
+    expect([reader.text.toString(), fresh.text.toString()]).toEqual(['stored;', 'stored;']);
+    expect(dropped).toEqual([]);
   });
 
   it(
