@@ -25,8 +25,10 @@
  * would then confirm it to the client (the client reconnects there and finds it known) although no
  * store has it. The price is one commit (about a millisecond) on the way between instances, and
  * while the store is unreachable updates cross instances only once it returns. What a resync
- * sends may include updates not yet stored, so the receiver stores those (the log takes a
- * duplicate, which compaction folds away). Awareness travels the same way; presences an instance owns are
+ * sends comes from the sender's memory and may include updates it has not stored yet, or never
+ * will (its store refused them), so the receiver stores what is new to it first and only then
+ * applies it and passes it to its clients: tried again while the store cannot be reached, dropped
+ * when the store refuses it (the log may take a duplicate, which compaction folds away). Awareness travels the same way; presences an instance owns are
  * re-sent with its state vector answer, and those of an instance that died expire on the others
  * after the awareness timeout (30 s), as a client's do.
  *
@@ -41,6 +43,7 @@ import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awarene
 import * as Y from 'yjs';
 import type { Logger } from '../src/node/log.js';
 import type { Room, RoomObserver } from './rooms.js';
+import { StoreUnavailable } from './store/room-store.js';
 
 /** The origin of what is applied from Redis: never published again, and stored here like a client's update. */
 const FROM_REDIS = Symbol('from-redis');
@@ -48,6 +51,8 @@ const FROM_REDIS = Symbol('from-redis');
 const STORED_BY_SENDER = Symbol('stored-by-sender');
 
 const ID_BYTES = 16;
+/** How soon what a resync brought is offered again to a store that could not be reached. */
+const STORE_RETRY_MS = 200;
 const Kind = {
   update: 0,
   awareness: 1,
@@ -69,6 +74,8 @@ export interface FanoutOptions {
   logger: Logger;
   /** Whether the relays share one store (PostgreSQL) rather than each keeping its own (SQLite). */
   sharedStore: boolean;
+  /** With a shared store: stores what a resync brought before it is applied here (see the module's doc). */
+  storeUpdate?(room: string, update: Uint8Array): Promise<void>;
   /** Told each time the link to Redis goes down or comes back. */
   onLink?(up: boolean): void;
   /** Told of each message sent or received, by what it carries (a document update, presence, or a resync's state vector). */
@@ -200,6 +207,7 @@ export class Fanout implements RoomObserver {
         case Kind.update:
           return Y.applyUpdate(room.doc, payload, this.options.sharedStore ? STORED_BY_SENDER : FROM_REDIS);
         case Kind.missing:
+          if (this.options.storeUpdate) return void this.storeThenApply(room, payload.slice(), this.options.storeUpdate);
           return Y.applyUpdate(room.doc, payload, FROM_REDIS);
         case Kind.awareness:
           return applyAwarenessUpdate(room.awareness, payload, FROM_REDIS);
@@ -216,5 +224,23 @@ export class Fanout implements RoomObserver {
     } catch (error) {
       this.options.logger.error({ error: (error as Error).message, kind }, 'message from redis could not be applied');
     }
+  }
+
+  private async storeThenApply(room: Room, update: Uint8Array, store: (room: string, update: Uint8Array) => Promise<void>): Promise<void> {
+    const open = () => !this.stopped && this.rooms.get(room.name) === room;
+    for (;;) {
+      if (!open() || Y.snapshotContainsUpdate(Y.snapshot(room.doc), update)) return;
+      try {
+        await store(room.name, update);
+        break;
+      } catch (error) {
+        if (!(error instanceof StoreUnavailable)) {
+          this.options.logger.warn({ error: (error as Error).message }, 'what a resync brought could not be stored: dropped');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, STORE_RETRY_MS));
+      }
+    }
+    if (open()) Y.applyUpdate(room.doc, update, STORED_BY_SENDER);
   }
 }

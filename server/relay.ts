@@ -79,7 +79,8 @@ export async function startRelay(
     ? new Fanout({
         url: config.redis,
         logger,
-        sharedStore: store.kind === 'postgres',
+        sharedStore: store.shared,
+        storeUpdate: store.shared ? (room, update) => store.append([{ room, update }]) : undefined,
         onLink: (up) => {
           metrics.redisUp.set(up ? 1 : 0);
           if (up) logger.info('redis reachable: sharing rooms with the other relay instances');

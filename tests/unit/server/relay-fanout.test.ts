@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { startRelay, type Relay } from '../../../server/relay.js';
+import { openPostgresStore } from '../../../server/store/postgres.js';
 import { silentLogger } from '../../../src/node/log.js';
 import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 import {
@@ -219,6 +220,16 @@ function confirmed(c: Client): Promise<void> {
   });
 }
 
+/** What a relay loading the room from the store would give. */
+async function storedText(url: string, room: string): Promise<string> {
+  const store = await openPostgresStore({ url });
+  try {
+    return (await store.open(room)).doc.getText('notes').toString();
+  } finally {
+    await store.close();
+  }
+}
+
 function stateVectorQuery(): Uint8Array {
   const query = encoding.createEncoder();
   encoding.writeVarUint(query, MESSAGE_STATE_VECTOR);
@@ -358,6 +369,50 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
     await synced(fresh);
     expect([reader.text.toString(), fresh.text.toString()]).toEqual(['stored;', 'stored;']);
     expect(dropped).toEqual([]);
+  });
+
+  it('stores what a resync brings before its clients see it: an update held unstored on one instance never reaches another through a resync', async () => {
+    const [one, two] = [await instance(), await instance()];
+    const room = newRoom();
+    const secret = newSecret();
+    const writer = await openSocket(`${one.url}/${room}?secret=${secret}`);
+    writer.send(syncUpdateMessage(textUpdate('stored;')));
+    const admin = new pg.Client({ connectionString: database });
+    const watch = new pg.Client({ connectionString: database });
+    await Promise.all([admin.connect(), watch.connect()]);
+    const waiting = async () =>
+      Number(
+        (await watch.query(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))
+          .rows[0].n,
+      );
+    let reader: Client;
+    const writerClosed = closeCode(writer);
+    try {
+      await pollUntil(async () => (await storedText(database, room)) === 'stored;', 'the first edit to be stored');
+      await admin.query(`create function refuse() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`);
+      await admin.query(
+        `create trigger refuse before insert on doc_updates for each row when (new.doc_id = '${room}') execute function refuse()`,
+      );
+      // Appends wait (reads do not), so instance one holds the next update in memory while instance two loads the room and resyncs.
+      await admin.query('begin');
+      await admin.query('lock table doc_updates in share mode');
+      writer.send(syncUpdateMessage(textUpdate('never stored;')));
+      await pollUntil(async () => (await waiting()) === 1, "instance one's commit to wait");
+      reader = client(two, room, secret);
+      await synced(reader);
+      await pollUntil(
+        async () => (await waiting()) === 2 || reader.text.toString().includes('never'),
+        'instance two to receive the resync and store it first',
+      );
+      await admin.query('rollback');
+      expect(await writerClosed).toBe(1011);
+      await pollUntil(async () => (await waiting()) === 0, 'both appends to be refused');
+    } finally {
+      await Promise.all([admin.end(), watch.end()]);
+    }
+    const fresh = client(two, room, secret);
+    await synced(fresh);
+    expect([reader.text.toString(), fresh.text.toString()]).toEqual(['stored;', 'stored;']);
   });
 
   it(
