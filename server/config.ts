@@ -71,6 +71,8 @@ export const RelaySettings = z.object({
   maxStorageBytes: wholeNumber(MiB, 1024 * 1024 * 1024 * MiB).default(100 * 1024 * MiB),
   /** A room nobody has connected to or written for this many days is deleted; its clients hold copies. */
   roomExpiryDays: wholeNumber(1, 36_500).default(365),
+  /** The same in milliseconds, taking its place: set in-process only, by tests that must see rooms expire. */
+  roomExpiryMs: wholeNumber(100, 36_500 * 24 * 3600 * 1000).optional(),
   /**
    * Redis (redis:// or rediss://) through which several relay instances share their rooms' live
    * updates and presence (fanout.ts); without it the relay stands alone.

@@ -50,12 +50,16 @@ async function openStore(config: RelayConfig, logger: Logger): Promise<RoomStore
   const { openPostgresStore } = await import('./store/postgres.js');
   return openPostgresStore({
     url: config.postgres,
+    // Well inside the shorter expiry, so another relay's sweep always sees the rooms held here as used.
+    heartbeatMs: Math.min(config.emptyRoomExpiryMs / 4, roomExpiryMs(config) / 4, 10 * 60_000),
     onAvailability: (available, error) =>
       available
         ? logger.info('PostgreSQL reachable again: storing the updates held meanwhile')
         : logger.error({ error: error?.message }, 'PostgreSQL unreachable: holding updates in memory, refusing rooms not loaded here'),
   });
 }
+
+const roomExpiryMs = (config: RelayConfig) => config.roomExpiryMs ?? config.roomExpiryDays * DAY_MS;
 
 /** `scans`: where large updates are scanned, by default a pool of its own. */
 export async function startRelay(
@@ -169,7 +173,7 @@ export async function startRelay(
       const inUse = (room: string) => rooms.inUse(room);
       Promise.all([
         store.expireEmpty(new Date(Date.now() - config.emptyRoomExpiryMs), inUse),
-        store.expireUnused(new Date(Date.now() - config.roomExpiryDays * DAY_MS), inUse),
+        store.expireUnused(new Date(Date.now() - roomExpiryMs(config)), inUse),
       ]).then(
         ([empty, unused]) => {
           if (empty || unused) logger.info({ empty, unused }, 'expired rooms');
@@ -177,7 +181,7 @@ export async function startRelay(
         (error: unknown) => logger.warn({ error: (error as Error).message }, 'rooms could not be expired now'),
       );
     },
-    Math.min(config.emptyRoomExpiryMs / 4, 10 * 60_000),
+    Math.min(config.emptyRoomExpiryMs / 4, roomExpiryMs(config) / 4, 10 * 60_000),
   ).unref();
   const storageCheck = setInterval(() => {
     store.storageBytes().then(

@@ -10,6 +10,16 @@
  * A load reads snapshot and log in one statement (one MVCC snapshot): a compaction committing
  * meanwhile cannot make it miss entries.
  *
+ * Expiry across relays. A room is expired when its `updated_at` (set by every load and write) is
+ * older than the expiry, but a relay may hold a room in memory for far longer without writing
+ * (people only reading it): another relay's sweep must not delete it under them. So each store
+ * marks the rooms its relay holds (loaded and not yet released) as used every `heartbeatMs`, one
+ * statement for all of them, and the sweep deletes a room only if it is still stale in the same
+ * statement that deletes it (the row lock orders it against a concurrent mark or load). Marking the
+ * rooms held beats keeping a table of which relay holds what: a relay that dies simply stops
+ * marking, and nothing needs cleaning up after it. Its cost is one UPDATE per interval (a quarter
+ * of the shorter expiry, at most ten minutes) however many rooms are held.
+ *
  * Connection failures become StoreUnavailable and mark the store unavailable until a probe
  * reaches the server again; commits are durable with PostgreSQL's default synchronous_commit.
  */
@@ -83,6 +93,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Told when the server becomes unreachable or reachable again. */
   onAvailability?(available: boolean, error?: Error): void;
+  /** How often the rooms held here are marked used (see the module's doc); well inside the shortest expiry. */
+  heartbeatMs?: number;
 }
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<RoomStore> {
@@ -159,16 +171,31 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   await sql`insert into relay_secrets (name, value) values ('log_key', ${randomBytes(32)}) on conflict (name) do nothing`.execute(db);
   const logKey = (await sql<{ value: Buffer }>`select value from relay_secrets where name = 'log_key'`.execute(db)).rows[0]!.value;
 
-  const expire = async (rooms: string[], inUse: (room: string) => boolean) => {
-    const gone = rooms.filter((room) => !inUse(room));
-    if (gone.length === 0) return 0;
-    await db.transaction().execute(async (trx) => {
+  /** Deletes the rooms unless in use here, or used since `before` by any relay (loaded, written, or marked held). */
+  const expire = async (rooms: string[], before: Date, inUse: (room: string) => boolean) => {
+    const candidates = rooms.filter((room) => !inUse(room));
+    if (candidates.length === 0) return 0;
+    return db.transaction().execute(async (trx) => {
+      await sql`delete from docs where doc_id = any(${candidates}) and updated_at < ${before}`.execute(trx);
+      const kept = await sql<{ room: string }>`select doc_id as room from docs where doc_id = any(${candidates})`.execute(trx);
+      const gone = candidates.filter((room) => !kept.rows.some((r) => r.room === room));
       await sql`delete from rooms where room = any(${gone})`.execute(trx);
-      await sql`delete from docs where doc_id = any(${gone})`.execute(trx);
       await sql`delete from doc_updates where doc_id = any(${gone})`.execute(trx);
+      return gone.length;
     });
-    return gone.length;
   };
+  /** The rooms loaded here and not yet released, which the heartbeat marks used. */
+  const held = new Set<string>();
+  const heartbeat =
+    options.heartbeatMs === undefined
+      ? null
+      : setInterval(() => {
+          if (!up || held.size === 0) return;
+          sql`update docs set updated_at = now() where doc_id = any(${[...held]})`.execute(db).catch((error: Error) => {
+            if (isUnavailable(error)) markDown(error);
+          });
+        }, options.heartbeatMs);
+  heartbeat?.unref();
 
   return {
     kind: 'postgres',
@@ -187,8 +214,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           union all
           select id, "update" from doc_updates where doc_id = ${room}
           order by id`.execute(db);
+        const doc = replay(room, rows);
+        held.add(room);
         return {
-          doc: replay(room, rows),
+          doc,
           pending: rows.length - 1,
           bytes: rows.reduce((sum, r) => sum + (r.data?.byteLength ?? 0), 0),
         };
@@ -227,7 +256,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           return true;
         }),
       ),
-    release: () => undefined,
+    release: (room: string) => void held.delete(room),
     secretHash: (room: string) =>
       run(async () => {
         const { rows } = await sql<{ secret_hash: Buffer }>`select secret_hash from rooms where room = ${room}`.execute(db);
@@ -254,6 +283,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         );
         return expire(
           rows.map((r) => r.room),
+          before,
           inUse,
         );
       }),
@@ -262,6 +292,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         const { rows } = await sql<{ room: string }>`select doc_id as room from docs where updated_at < ${before}`.execute(db);
         return expire(
           rows.map((r) => r.room),
+          before,
           inUse,
         );
       }),
@@ -270,6 +301,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async close() {
       closed = true;
       clearInterval(health);
+      if (heartbeat) clearInterval(heartbeat);
       if (probe) clearInterval(probe);
       await db.destroy();
     },

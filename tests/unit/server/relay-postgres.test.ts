@@ -98,7 +98,10 @@ describe.skipIf(skip)('the relay on PostgreSQL', { timeout: SPAWNED_RELAY_TIMEOU
     clients.push(c);
     return c;
   };
-  const relayOn = async (postgres: string, options: { storeBacklogBytes?: number; compactAfter?: number } = {}) => {
+  const relayOn = async (
+    postgres: string,
+    options: { storeBacklogBytes?: number; compactAfter?: number; roomExpiryMs?: number; idleUnloadMs?: number } = {},
+  ) => {
     const relay = await startRelay({ port: 0, postgres, ...options }, silentLogger);
     relays.push(relay);
     return relay;
@@ -205,6 +208,48 @@ describe.skipIf(skip)('the relay on PostgreSQL', { timeout: SPAWNED_RELAY_TIMEOU
     const back = client(one.url, room, secret);
     await synced(back);
     await waitFor(() => back.text.toString() === both, 'relay one to serve what relay two stored');
+  });
+
+  it('never expires a room another relay holds without writing to it, while rooms nobody holds expire', async () => {
+    const url = await server.createDatabase();
+    const options = { roomExpiryMs: 1500, idleUnloadMs: 0 };
+    const [one, two] = [await relayOn(url, options), await relayOn(url, options)];
+    const [read, forgotten] = [newRoom(), newRoom()];
+    const secret = newSecret();
+    const writeVia = async (room: string, text: string) => {
+      const c = client(one.url, room, secret);
+      await synced(c);
+      c.text.insert(0, text);
+      const asked = askStored(c);
+      await waitFor(() => confirmsAll(c, asked.answer()), 'the edit to be confirmed');
+      c.destroy();
+    };
+    await writeVia(read, 'still read');
+    // Only relay two holds the room from now on, for a reader who never writes.
+    const reader = client(two.url, read, secret);
+    await synced(reader);
+    await writeVia(forgotten, 'nobody reads this');
+    const stored = async (room: string) => {
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      try {
+        return (await db.query('select 1 from docs where doc_id = $1', [room])).rowCount === 1;
+      } finally {
+        await db.end();
+      }
+    };
+    // The room nobody holds was last used after the one relay two holds: once it has expired, relay one's sweep has judged both.
+    const deadline = Date.now() + 15_000;
+    while (await stored(forgotten)) {
+      if (Date.now() > deadline) throw new Error('the room nobody holds did not expire');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await stored(read)).toBe(true);
+    expect(reader.text.toString()).toBe('still read');
+    reader.destroy();
+    const later = client(one.url, read, secret);
+    await synced(later);
+    expect(later.text.toString()).toBe('still read');
   });
 
   it('while PostgreSQL is down: edits keep flowing unconfirmed, new rooms get 503, /readyz is not ready; all is written when it returns', async () => {
