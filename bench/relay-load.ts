@@ -16,7 +16,8 @@
  *
  * Then the same clients spread over 1, 2 and 3 instances behind Redis (bench/relay-scale.ts).
  *
- * Run: npx tsx bench/relay-load.ts [--json FILE] [measureSeconds] [--scale-only]
+ * Run: npx tsx bench/relay-load.ts [--json FILE] [measureSeconds] [--scale-only] [--scale-rooms N] [--scale-seconds S]
+ * (the scale steps' rooms, 300, and measured seconds, 5, each step warming up for a third of that)
  * Idle phase alone, with fewer connections on a shared machine: npx tsx bench/relay-load.ts --idle 3000
  */
 import { readFileSync } from 'node:fs';
@@ -178,14 +179,20 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     process.exit(0);
   }
   const json = jsonFile(args);
-  const seconds = Number(args.find((a) => /^\d+$/.test(a)) ?? 20);
+  // A bare number, not the value of a --scale-… option.
+  const seconds = Number(args.find((a, i) => /^\d+$/.test(a) && !args[i - 1]?.startsWith('--scale-')) ?? 20);
   const figures: Figures = {};
   if (!args.includes('--scale-only')) {
     const results = await measureRelayLoad({ measureMs: seconds * 1000 });
     console.log(formatRelayLoad(results));
     Object.assign(figures, relayLoadFigures(results));
   }
-  const scale = await measureRelayScale();
+  const option = (name: string) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : undefined);
+  const scaleSeconds = option('--scale-seconds');
+  const scale = await measureRelayScale({
+    rooms: option('--scale-rooms'),
+    ...(scaleSeconds ? { warmupMs: (scaleSeconds * 1000) / 3, measureMs: scaleSeconds * 1000 } : {}),
+  });
   console.log(`\n${formatRelayScale(scale)}`);
   Object.assign(figures, relayScaleFigures(scale));
   if (json) writeFigures(json, figures);
