@@ -10,6 +10,7 @@ import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { openPostgresStore } from '../../../server/store/postgres.js';
 import { freePort } from './helpers.js';
 
 export const POSTGRES_BIN = process.env.TANDEM_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -158,4 +159,14 @@ export async function startPostgres(): Promise<PostgresServer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The text of a room's 'notes' as a fresh store on the database reads it: what any relay would load. */
+export async function storedText(url: string, room: string): Promise<string> {
+  const store = await openPostgresStore({ url });
+  try {
+    return (await store.open(room)).doc.getText('notes').toString();
+  } finally {
+    await store.close();
+  }
 }

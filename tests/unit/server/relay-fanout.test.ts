@@ -10,7 +10,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { startRelay, type Relay } from '../../../server/relay.js';
-import { openPostgresStore } from '../../../server/store/postgres.js';
 import { silentLogger } from '../../../src/node/log.js';
 import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 import {
@@ -29,7 +28,7 @@ import {
   type Client,
   type RelayProcess,
 } from './helpers.js';
-import { postgresSkipReason, startPostgres, type PostgresServer } from './postgres-server.js';
+import { postgresSkipReason, startPostgres, storedText, type PostgresServer } from './postgres-server.js';
 import { redisMissing, startRedis, type RedisServer } from './redis-server.js';
 
 describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () => {
@@ -169,48 +168,106 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
       const [firstDir, secondDir] = [tempDir(), tempDir()];
       dirs.push(firstDir, secondDir);
       const start = (dir: { path: string }) => spawnRelay(['--port', '0', '--data', dir.path, '--redis', redis.url]);
-      // One after the other: two starting at once on a busy machine can each take longer than a start is given.
-      const first = await start(firstDir);
-      const second = await start(secondDir);
-      const processes: RelayProcess[] = [first, second];
-      const balancer = await tcpBalancer(first.port);
-      try {
-        for (const p of processes) await waitForReady(p);
-        const room = newRoom();
-        const secret = newSecret();
-        const writer = client({ url: `ws://127.0.0.1:${balancer.port}` }, room, secret);
-        const reader = client(second, room, secret);
-        await Promise.all([synced(writer), synced(reader)]);
-        let typed = 0;
-        const typing = setInterval(() => {
-          if (typed < 200) writer.text.insert(writer.text.length, String(typed++ % 10));
-        }, 2);
-        try {
-          await waitFor(() => reader.text.length >= 50, 'the first edits to reach the other instance', 10_000);
-          balancer.target = second.port;
-          await first.stop('SIGKILL');
-          await waitFor(() => typed === 200, 'the writer to finish typing', 10_000);
-        } finally {
-          clearInterval(typing);
-        }
-        await waitFor(() => reader.text.toString() === writer.text.toString(), 'the reader to have every edit', 10_000);
-        expect(reader.text.length).toBe(200);
-        // The writer goes away and the surviving instance is killed too (no shutdown compaction to
-        // save what memory held): what it got through Redis and from the writer must be in its store.
-        writer.destroy();
-        reader.destroy();
-        await second.stop('SIGKILL');
-        const restarted = await start(secondDir);
-        processes.push(restarted);
-        const fresh = client(restarted, room, secret);
-        await waitFor(() => fresh.text.length === 200, 'a fresh client to find every edit after the restart', 10_000);
-      } finally {
-        balancer.close();
-        await Promise.all(processes.map((p) => p.stop('SIGKILL')));
-      }
+      await withTwoInstances(
+        [() => start(firstDir), () => start(secondDir)],
+        client,
+        async ({ first, second, balancer, writer, reader, room, secret, adopt }) => {
+          let typed = 0;
+          const typing = setInterval(() => {
+            if (typed < 200) writer.text.insert(writer.text.length, String(typed++ % 10));
+          }, 2);
+          try {
+            await waitFor(() => reader.text.length >= 50, 'the first edits to reach the other instance', 10_000);
+            balancer.target = second.port;
+            await first.stop('SIGKILL');
+            await waitFor(() => typed === 200, 'the writer to finish typing', 10_000);
+          } finally {
+            clearInterval(typing);
+          }
+          await waitFor(() => reader.text.toString() === writer.text.toString(), 'the reader to have every edit', 10_000);
+          expect(reader.text.length).toBe(200);
+          // The writer goes away and the surviving instance is killed too (no shutdown compaction to
+          // save what memory held): what it got through Redis and from the writer must be in its store.
+          writer.destroy();
+          reader.destroy();
+          await second.stop('SIGKILL');
+          const restarted = adopt(await start(secondDir));
+          const fresh = client(restarted, room, secret);
+          await waitFor(() => fresh.text.length === 200, 'a fresh client to find every edit after the restart', 10_000);
+        },
+      );
     },
   );
 });
+
+/**
+ * Two spawned relay instances (`starts` says how each starts), a balancer sending new connections to
+ * the first, a writer through the balancer and a reader on the second, both synced; `adopt` takes a
+ * process started later into the clean-up, which kills them all once `body` is done.
+ */
+async function withTwoInstances(
+  starts: [() => Promise<RelayProcess>, () => Promise<RelayProcess>],
+  client: (relay: { url: string }, room: string, secret: string) => Client,
+  body: (setup: {
+    first: RelayProcess;
+    second: RelayProcess;
+    balancer: { port: number; target: number };
+    writer: Client;
+    reader: Client;
+    room: string;
+    secret: string;
+    adopt(process: RelayProcess): RelayProcess;
+  }) => Promise<void>,
+): Promise<void> {
+  // One after the other: two starting at once on a busy machine can each take longer than a start is given.
+  const first = await starts[0]();
+  const processes: RelayProcess[] = [first];
+  let balancer: Awaited<ReturnType<typeof tcpBalancer>> | null = null;
+  try {
+    const second = await starts[1]();
+    processes.push(second);
+    balancer = await tcpBalancer(first.port);
+    for (const p of processes) await waitForReady(p);
+    const room = newRoom();
+    const secret = newSecret();
+    const writer = client({ url: `ws://127.0.0.1:${balancer.port}` }, room, secret);
+    const reader = client(second, room, secret);
+    await Promise.all([synced(writer), synced(reader)]);
+    const adopt = (process: RelayProcess) => (processes.push(process), process);
+    await body({ first, second, balancer, writer, reader, room, secret, adopt });
+  } finally {
+    balancer?.close();
+    await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+  }
+}
+
+/** A session of its own on the database: refuses a room's appends, holds the update log locked, and counts sessions waiting for a lock. */
+async function logAdmin(database: string) {
+  const admin = new pg.Client({ connectionString: database });
+  const watch = new pg.Client({ connectionString: database });
+  await Promise.all([admin.connect(), watch.connect()]);
+  const waitingSessions = `from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+  return {
+    async refuse(room: string) {
+      await admin.query(`create function refuse() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`);
+      await admin.query(
+        `create trigger refuse before insert on doc_updates for each row when (new.doc_id = '${room}') execute function refuse()`,
+      );
+    },
+    async lock(mode: 'access exclusive' | 'share') {
+      await admin.query('begin');
+      await admin.query(`lock table doc_updates in ${mode} mode`);
+    },
+    unlock: () => admin.query('rollback'),
+    waiting: async () => Number((await watch.query(`select count(*) as n ${waitingSessions}`)).rows[0].n),
+    /** Ends the sessions waiting for the lock, then the lock. */
+    async terminateWaiting() {
+      await admin.query(`select pg_terminate_backend(pid) ${waitingSessions}`);
+      await admin.query('rollback');
+    },
+    end: () => Promise.all([admin.end(), watch.end()]),
+  };
+}
 
 /** Resolves once the client's relay answers Tandem's state-vector query, which it does once everything it received is stored. */
 function confirmed(c: Client): Promise<void> {
@@ -218,16 +275,6 @@ function confirmed(c: Client): Promise<void> {
     c.provider.messageHandlers[MESSAGE_STATE_VECTOR] = () => resolve();
     c.provider.ws!.send(stateVectorQuery());
   });
-}
-
-/** What a relay loading the room from the store would give. */
-async function storedText(url: string, room: string): Promise<string> {
-  const store = await openPostgresStore({ url });
-  try {
-    return (await store.open(room)).doc.getText('notes').toString();
-  } finally {
-    await store.close();
-  }
 }
 
 function stateVectorQuery(): Uint8Array {
@@ -327,36 +374,25 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
     writer.send(syncUpdateMessage(textUpdate('stored;')));
     await waitFor(() => reader.text.toString() === 'stored;', 'the first edit to cross');
 
-    const admin = new pg.Client({ connectionString: database });
-    const watch = new pg.Client({ connectionString: database });
-    await Promise.all([admin.connect(), watch.connect()]);
+    const log = await logAdmin(database);
     const messagesIn = async () => metric(await metrics(one), 'tandem_relay_messages_in_total');
     const writerClosed = closeCode(writer);
     const dropped: string[] = [];
     for (const [name, c] of Object.entries({ otherWriter, thirdWriter })) c.provider.on('connection-close', () => dropped.push(name));
     try {
-      await admin.query(`create function refuse() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`);
-      await admin.query(
-        `create trigger refuse before insert on doc_updates for each row when (new.doc_id = '${refused}') execute function refuse()`,
-      );
+      await log.refuse(refused);
       // The log is held for a moment, so the refused room's update and another room's go into one commit: one fault must not fail both.
-      await admin.query('begin');
-      await admin.query('lock table doc_updates in access exclusive mode');
+      await log.lock('access exclusive');
       thirdWriter.text.insert(0, 'waits for the lock;');
-      const waiting = async () =>
-        Number(
-          (await watch.query(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))
-            .rows[0].n,
-        );
-      await pollUntil(async () => (await waiting()) > 0, 'the first commit to wait for the lock');
+      await pollUntil(async () => (await log.waiting()) > 0, 'the first commit to wait for the lock');
       const before = await messagesIn();
       writer.send(syncUpdateMessage(textUpdate('never stored;')));
       writer.send(stateVectorQuery());
       otherWriter.text.insert(0, 'same commit;');
       await pollUntil(async () => (await messagesIn()) >= before + 3, 'both updates and the query to reach instance one');
-      await admin.query('rollback');
+      await log.unlock();
     } finally {
-      await Promise.all([admin.end(), watch.end()]);
+      await log.end();
     }
     expect(await writerClosed).toBe(1011);
     expect(kinds).not.toContain(MESSAGE_STATE_VECTOR);
@@ -377,38 +413,27 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
     const secret = newSecret();
     const writer = await openSocket(`${one.url}/${room}?secret=${secret}`);
     writer.send(syncUpdateMessage(textUpdate('stored;')));
-    const admin = new pg.Client({ connectionString: database });
-    const watch = new pg.Client({ connectionString: database });
-    await Promise.all([admin.connect(), watch.connect()]);
-    const waiting = async () =>
-      Number(
-        (await watch.query(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))
-          .rows[0].n,
-      );
+    const log = await logAdmin(database);
     let reader: Client;
     const writerClosed = closeCode(writer);
     try {
       await pollUntil(async () => (await storedText(database, room)) === 'stored;', 'the first edit to be stored');
-      await admin.query(`create function refuse() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`);
-      await admin.query(
-        `create trigger refuse before insert on doc_updates for each row when (new.doc_id = '${room}') execute function refuse()`,
-      );
+      await log.refuse(room);
       // Appends wait (reads do not), so instance one holds the next update in memory while instance two loads the room and resyncs.
-      await admin.query('begin');
-      await admin.query('lock table doc_updates in share mode');
+      await log.lock('share');
       writer.send(syncUpdateMessage(textUpdate('never stored;')));
-      await pollUntil(async () => (await waiting()) === 1, "instance one's commit to wait");
+      await pollUntil(async () => (await log.waiting()) === 1, "instance one's commit to wait");
       reader = client(two, room, secret);
       await synced(reader);
       await pollUntil(
-        async () => (await waiting()) === 2 || reader.text.toString().includes('never'),
+        async () => (await log.waiting()) === 2 || reader.text.toString().includes('never'),
         'instance two to receive the resync and store it first',
       );
-      await admin.query('rollback');
+      await log.unlock();
       expect(await writerClosed).toBe(1011);
-      await pollUntil(async () => (await waiting()) === 0, 'both appends to be refused');
+      await pollUntil(async () => (await log.waiting()) === 0, 'both appends to be refused');
     } finally {
-      await Promise.all([admin.end(), watch.end()]);
+      await log.end();
     }
     const fresh = client(two, room, secret);
     await synced(fresh);
@@ -420,17 +445,7 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
     { timeout: SPAWNED_RELAY_TIMEOUT_MS * 4 },
     async () => {
       const start = () => spawnRelay(['--port', '0', '--postgres', database, '--redis', redis.url]);
-      const first = await start();
-      const second = await start();
-      const processes: RelayProcess[] = [first, second];
-      const balancer = await tcpBalancer(first.port);
-      try {
-        for (const p of processes) await waitForReady(p);
-        const room = newRoom();
-        const secret = newSecret();
-        const writer = client({ url: `ws://127.0.0.1:${balancer.port}` }, room, secret);
-        const reader = client(second, room, secret);
-        await Promise.all([synced(writer), synced(reader)]);
+      await withTwoInstances([start, start], client, async ({ first, second, balancer, writer, reader, room, secret, adopt }) => {
         const typeSome = async (count: number) => {
           for (let i = 0; i < count; i++) {
             writer.text.insert(writer.text.length, String(i % 10));
@@ -440,23 +455,17 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
         await typeSome(100);
         await waitFor(() => reader.text.length === 100, 'the first edits to reach the other instance', 10_000);
         // The first instance cannot store for now (the log is locked): what it receives now is on no store when it is killed.
-        const lock = new pg.Client({ connectionString: database });
-        await lock.connect();
-        await lock.query('begin');
-        await lock.query('lock table doc_updates in access exclusive mode');
-        const received = async () =>
-          metric(await (await fetch(`http://127.0.0.1:${first.port}/metrics`)).text(), 'tandem_relay_messages_in_total');
+        const log = await logAdmin(database);
+        await log.lock('access exclusive');
+        const received = async () => metric(await metrics(first), 'tandem_relay_messages_in_total');
         const before = await received();
         writer.text.insert(writer.text.length, '!');
         await pollUntil(async () => (await received()) > before, 'the first instance to receive the unstored edit');
         balancer.target = second.port;
         await first.stop('SIGKILL');
         // Its session still waits on the lock and would store the edit once it is free, as if the instance had lived on.
-        await lock.query(
-          "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
-        );
-        await lock.query('rollback');
-        await lock.end();
+        await log.terminateWaiting();
+        await log.end();
         // The writer carries on, reconnected through the balancer to the second instance.
         await typeSome(100);
         await waitFor(() => writer.provider.wsconnected && writer.provider.synced, 'the writer to be back, on the second instance', 10_000);
@@ -466,15 +475,11 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
         reader.destroy();
         // The survivor is killed too: what it held only in memory is gone, and a new instance reads the store alone.
         await second.stop('SIGKILL');
-        const third = await start();
-        processes.push(third);
+        const third = adopt(await start());
         const fresh = client(third, room, secret);
         await waitFor(() => fresh.text.length === 201, 'a new instance to give every confirmed edit from the store', 10_000);
         expect(fresh.text.toString()).toContain('!');
-      } finally {
-        balancer.close();
-        await Promise.all(processes.map((p) => p.stop('SIGKILL')));
-      }
+      });
     },
   );
 

@@ -11,7 +11,6 @@ import pg from 'pg';
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type Relay } from '../../../server/relay.js';
-import { openPostgresStore } from '../../../server/store/postgres.js';
 import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 import { silentLogger } from '../../../src/node/log.js';
 import {
@@ -32,20 +31,10 @@ import {
   type RelayProcess,
   SPAWNED_RELAY_TIMEOUT_MS,
 } from './helpers.js';
-import { postgresSkipReason, startPostgres, type PostgresServer } from './postgres-server.js';
+import { postgresSkipReason, startPostgres, storedText, type PostgresServer } from './postgres-server.js';
 
 const skip = postgresSkipReason();
 if (skip) console.warn(`relay on PostgreSQL tests skipped: ${skip}`);
-
-/** What a fresh store on the database reads for the room: what any relay would load. */
-async function storedText(url: string, room: string): Promise<string> {
-  const store = await openPostgresStore({ url });
-  try {
-    return (await store.open(room)).doc.getText('notes').toString();
-  } finally {
-    await store.close();
-  }
-}
 
 async function ready(port: number): Promise<boolean> {
   return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
