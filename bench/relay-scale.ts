@@ -14,9 +14,9 @@
  * its p99. Every step is printed with its p50, p99 and the CPU of each process (each relay,
  * Redis, each load generator: user+system time over the measured window as a share of one core).
  *
- * When even the lowest rate does not hold, there is no edits-per-second figure (`relay_scale_N_eps`
- * is left out, never 0: nothing was measured at a rate that held); `relay_scale_N_p99_ms` is then the
- * lowest step's p99 and `relay_scale_N_budget_met` is 0, and the text says so. A loaded machine
+ * When even the lowest rate does not hold, `relay_scale_N_eps` is 0 (the name stays in every figures
+ * file) and `relay_scale_N_budget_met` is 0, so a reader can tell "none held" from a measured rate;
+ * `relay_scale_N_p99_ms` is then the lowest step's p99, and the text says so. A loaded machine
  * shows here first: the load average is printed when each count begins and ends.
  *
  * Every process shares this machine's cores: more instances add hops and processes, not cores, so
@@ -143,7 +143,7 @@ export async function measureRelayScale({ rooms = ROOMS, warmupMs = 2000, measur
 /**
  * For N = 1, 2, 3: `relay_scale_N_eps`, the edits per second delivered at the highest rate that
  * held, and `relay_scale_N_p99_ms`, its p99, with `relay_scale_N_budget_met` 1. When even the
- * lowest rate did not hold: no `_eps`, the lowest step's p99, and `_budget_met` 0.
+ * lowest rate did not hold: `_eps` 0, the lowest step's p99, and `_budget_met` 0.
  */
 export function relayScaleFigures(results: ScaleResult[]): Figures {
   return Object.fromEntries(
@@ -156,6 +156,7 @@ export function relayScaleFigures(results: ScaleResult[]): Figures {
           [`${name}_budget_met`, 1],
         ];
       return [
+        [`${name}_eps`, 0],
         [`${name}_p99_ms`, r.steps[0]?.latency.p99 ?? NaN],
         [`${name}_budget_met`, 0],
       ];
