@@ -11,9 +11,15 @@ import { contentType, resolveInside } from '../node/static-files.js';
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://tandem`;
 
-/** Must run before the app is ready. */
+/**
+ * Must run before the app is ready. `codeCache`: V8 keeps the code it compiled from our scripts,
+ * as it does for http(s), so a window opened again (the main window, a re-made quick-add window)
+ * does not compile the renderer anew.
+ */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+  ]);
 }
 
 export function serveRenderer(rendererDir: string): void {

@@ -11,6 +11,7 @@ import { BrowserWindow, Menu, Notification, Tray, app, dialog, globalShortcut, n
 import type { ReminderNotice, TandemApi } from '../shared/api.js';
 import type { AppSettings } from '../shared/app-settings.js';
 import { linuxAutostartEntry, placeNearCursor, suggestShortcut, trayMenu, type TrayEntry } from '../core/desktop/shell-model.js';
+import { QuickAddWindow, type MadeWindow } from '../core/desktop/quick-add-window.js';
 import { APP_ORIGIN } from './app-protocol.js';
 
 export interface ShellWindows {
@@ -22,18 +23,17 @@ export interface ShellWindows {
 
 const QUICK_ADD_SIZE = { width: 560, height: 260 };
 
-interface QuickAddWindow {
-  win: BrowserWindow;
-  /** Resolves once its page has loaded and painted. */
-  ready: Promise<void>;
-  isDestroyed(): boolean;
-}
-
 const resource = (name: string) => (app.isPackaged ? join(process.resourcesPath, name) : join(app.getAppPath(), 'resources', name));
 
 export class DesktopLife {
   private tray: Tray | null = null;
-  private quickAdd: QuickAddWindow | null = null;
+  private readonly quickAdd = new QuickAddWindow(
+    (crashed) => this.makeQuickAdd(crashed),
+    () => {
+      const cursor = screen.getCursorScreenPoint();
+      return placeNearCursor(cursor, QUICK_ADD_SIZE, screen.getDisplayNearestPoint(cursor).workArea);
+    },
+  );
   private quitting = false;
   private shortcut: string | null = null;
   private settings: AppSettings | null = null;
@@ -54,7 +54,6 @@ export class DesktopLife {
     this.tray.setToolTip('Tandem');
     this.tray.on('click', () => this.windows.showMain());
     app.on('before-quit', () => (this.quitting = true));
-    this.quickAdd = this.createQuickAdd();
     this.api.onEvent((event) => {
       if (event.type === 'settings-changed') this.apply(event.settings);
       else if (event.type === 'reminder') this.notify(event.reminder);
@@ -74,22 +73,19 @@ export class DesktopLife {
 
   /** What the global shortcut does: the quick-add window by the cursor, focused. */
   openQuickAdd(): BrowserWindow {
-    if (!this.quickAdd || this.quickAdd.isDestroyed()) this.quickAdd = this.createQuickAdd();
-    const { win, ready } = this.quickAdd;
-    const cursor = screen.getCursorScreenPoint();
-    win.setBounds(placeNearCursor(cursor, QUICK_ADD_SIZE, screen.getDisplayNearestPoint(cursor).workArea));
-    void ready.then(() => {
-      win.show();
-      win.focus();
-    });
-    return win;
+    return this.quickAdd.show();
   }
 
   /**
-   * The quick-add window is made once, hidden, and only hidden again after use: the shortcut then
-   * shows a loaded page instead of starting one. Closing it (Enter, Esc) hides it too, until quit.
+   * Makes the quick-add window, hidden, so that the shortcut only shows it. Called once Tandem is
+   * idle after starting, so the window's page never competes with the main window's first paint.
    */
-  private createQuickAdd(): QuickAddWindow {
+  prepareQuickAdd(): void {
+    this.quickAdd.prepare();
+  }
+
+  /** Closing the window (Enter, Esc, clicking elsewhere) only hides it, until quit. */
+  private makeQuickAdd(crashed: () => void): MadeWindow<BrowserWindow> {
     const win = new BrowserWindow({
       ...QUICK_ADD_SIZE,
       title: 'Quick add — Tandem',
@@ -108,8 +104,11 @@ export class DesktopLife {
     });
     // Like a launcher: clicking elsewhere puts it away; what was saved is already stored.
     win.on('blur', () => win.hide());
+    win.webContents.on('render-process-gone', (_event, details) => {
+      if (!this.quitting && details.reason !== 'clean-exit') crashed();
+    });
     void win.loadURL(`${APP_ORIGIN}/index.html#/quick-add`);
-    return { win, ready, isDestroyed: () => win.isDestroyed() };
+    return { window: win, ready };
   }
 
   /** The tray menu as entries, for the menu itself and for tests. */

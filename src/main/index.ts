@@ -169,8 +169,13 @@ if (!app.requestSingleInstanceLock()) {
     void desktop.start().catch((error: unknown) => dialog.showErrorBox('Tandem could not start its tray', (error as Error).message));
     if (process.env.TANDEM_TEST_HOOKS === '1') Object.assign(globalThis, { tandemShell: { desktop, showMain } });
 
-    // Started at login, Tandem waits in the tray.
-    if (!process.argv.includes('--hidden')) showMain();
+    // Started at login, Tandem waits in the tray. The quick-add window is made once the main
+    // window has painted (at once in the tray), so the two pages never compete for the first paint.
+    if (process.argv.includes('--hidden')) desktop.prepareQuickAdd();
+    else {
+      showMain();
+      mainWindow!.once('ready-to-show', () => desktop?.prepareQuickAdd());
+    }
     const link = inviteIn(process.argv);
     if (link) void openInvite(link);
 

@@ -28,3 +28,10 @@ export function resolveInside(root: string, pathname: string): string | null {
   const path = resolve(base, '.' + (decoded === '/' ? '/index.html' : decoded));
   return path.startsWith(base + sep) ? path : null;
 }
+
+/**
+ * A file the renderer build named after its content (`/assets/<name>-<hash>.js`, Vite's naming):
+ * its address never serves other bytes, so a browser may keep it, and the code V8 compiled from
+ * it, instead of fetching and compiling it again for every page.
+ */
+export const isContentHashed = (pathname: string): boolean => /^\/assets\/[\w.-]+-[\w-]{8}\.(?:js|css)$/.test(pathname);

@@ -1,15 +1,15 @@
 import { StrictMode, type ComponentType } from 'react';
-import { createRoot } from 'react-dom/client';
 import { applyTheme, readThemeChoice } from './lib/theme.js';
 
 // Before the first paint, so a dark-theme user never sees a white flash.
 applyTheme(readThemeChoice());
 
-// The quick-add window needs none of the app's screens: it loads only its own module.
-const loading: Promise<ComponentType> =
+// The entry decides by route and loads the rest side by side: React's DOM renderer and the route's
+// root. The quick-add window needs none of the app's screens, so it loads only its own module.
+const root: Promise<ComponentType> =
   window.location.hash === '#/quick-add' ? import('./QuickAddApp.js').then((m) => m.QuickAddApp) : import('./App.js').then((m) => m.App);
 
-void loading.then((Root) =>
+void Promise.all([import('react-dom/client'), root]).then(([{ createRoot }, Root]) =>
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <Root />

@@ -1,10 +1,9 @@
 /**
  * The names of the contract's operations, for the code that needs them at run time without the
- * core: the protocol's request check, the UI-side client and the Electron preload bridge. The type
+ * core or zod: the protocol's request check, the UI-side client and the Electron preload bridge. The type
  * check below fails when this list and the core's registry differ, and a unit test compares them
  * at run time too.
  */
-import { z } from 'zod';
 import type { OperationName, StreamApi } from './api.js';
 
 export const OPERATION_NAMES = [
@@ -53,8 +52,6 @@ export const OPERATION_NAMES = [
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;
 /** Names an operation of the registry that is missing above (never, when the list is complete). */
 export const everyOperationListed: [Missing] extends [never] ? true : Missing = true;
-
-export const OperationNameSchema = z.enum(OPERATION_NAMES, { message: 'unknown method' });
 
 /** Contract methods that answer asynchronously: the operations plus sending a document update. */
 export const ASYNC_METHODS = [...OPERATION_NAMES, 'sendDocUpdate'] as const;

@@ -14,7 +14,7 @@
  * `openSeries` is answered with a `state` frame carrying its request id.
  */
 import { z } from 'zod';
-import { OperationNameSchema } from './operations.js';
+import { OPERATION_NAMES } from './operations.js';
 
 export const FrameKind = { update: 1, awareness: 2, state: 3 } as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
@@ -60,6 +60,8 @@ export function decodeFrame(data: Uint8Array): Frame {
 export class ProtocolError extends Error {
   override name = 'ProtocolError';
 }
+
+export const OperationNameSchema = z.enum(OPERATION_NAMES, { message: 'unknown method' });
 
 const RequestId = z.number().int().min(1).max(MAX_ID);
 

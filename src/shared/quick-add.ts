@@ -5,8 +5,8 @@
  * item on the meeting after next. Everything else is the title. Browser-safe: the window previews
  * the line as it is typed and the core parses it again when it saves.
  */
-import { z } from 'zod';
-import { Id, ITEM_TITLE_MAX, say, type Purpose } from './schemas.js';
+import { ITEM_TITLE_MAX } from './item-limits.js';
+import type { Purpose } from './schemas.js';
 
 /** The purpose tags, in the order the window suggests them. */
 export const PURPOSE_TAGS = {
@@ -186,15 +186,6 @@ export function completeLine(text: string, targets: readonly QuickAddTarget[]): 
   const tag = TAGS.find((t) => t.startsWith(partial.toLowerCase()));
   return tag ? `${before}#${tag} ` : text;
 }
-
-/** A line to add, and the 1:1 chosen in the window (else `@name`, else the last one used). */
-export const QuickAddInput = z
-  .object({
-    line: z.string().max(2000, say('A quick-add line can be at most 2,000 characters.')),
-    seriesId: Id.optional(),
-  })
-  .strict();
-export type QuickAddInput = z.infer<typeof QuickAddInput>;
 
 /** Where a quick-added item went. */
 export interface QuickAddResult {

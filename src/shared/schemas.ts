@@ -4,6 +4,7 @@
  * contract are inferred from these schemas so the two can never drift apart.
  */
 import { z } from 'zod';
+import { ITEM_CONTEXT_MAX, ITEM_TITLE_MAX } from './item-limits.js';
 
 /**
  * Messages written for people: a sentence about their action. `explainZodError` shows these as
@@ -121,9 +122,6 @@ export const ArchiveRef = z
   })
   .strict();
 
-export const ITEM_TITLE_MAX = 500;
-export const ITEM_CONTEXT_MAX = 10_000;
-
 export const ItemTitle = z
   .string({ message: say('An item title must be text.') })
   .trim()
@@ -141,6 +139,15 @@ export const AddAgendaItemInput = z
   })
   .strict();
 export type AddAgendaItemInput = z.input<typeof AddAgendaItemInput>;
+
+/** A quick-add line (parsed by shared/quick-add.ts), and the 1:1 chosen in the window (else `@name`, else the last one used). */
+export const QuickAddInput = z
+  .object({
+    line: z.string().max(2000, say('A quick-add line can be at most 2,000 characters.')),
+    seriesId: Id.optional(),
+  })
+  .strict();
+export type QuickAddInput = z.infer<typeof QuickAddInput>;
 
 const RELAY_NOT_WS = say("That doesn't look like a relay address: it should start with ws:// or wss://.");
 const RELAY_BAD_HOST = say(

@@ -15,7 +15,7 @@ import { extname, join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
-import { contentType, resolveInside } from '../node/static-files.js';
+import { contentType, isContentHashed, resolveInside } from '../node/static-files.js';
 import { BACKUPS_FOLDER, isBackupName } from '../core/backup/backup.js';
 import { serveSession } from '../core/rpc-server.js';
 import type { TandemCore } from '../core/tandem-core.js';
@@ -42,6 +42,9 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
 };
+
+/** Only for the build's content-hashed files (see isContentHashed); everything else is no-store. */
+const KEEP_FOREVER = 'public, max-age=31536000, immutable';
 
 /** The subprotocols a WebSocket upgrade offers. */
 function offeredProtocols(req: IncomingMessage): string[] {
@@ -120,7 +123,13 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     }
     try {
       const body = await readFile(path);
-      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': contentType(path) }).end(req.method === 'HEAD' ? undefined : body);
+      res
+        .writeHead(200, {
+          ...SECURITY_HEADERS,
+          'content-type': contentType(path),
+          ...(isContentHashed(url.pathname) ? { 'cache-control': KEEP_FOREVER } : {}),
+        })
+        .end(req.method === 'HEAD' ? undefined : body);
     } catch {
       respond(res, 404, 'Not found.');
     }

@@ -29,8 +29,14 @@ let app: ElectronApplication;
 let page: Page;
 
 const visibleWindows = () => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().filter((w) => w.isVisible()).length);
-/** The quick-add window is made at start, hidden, and hidden again after use. */
-const quickAddPage = () => app.windows().find((w) => w.url().endsWith('#/quick-add'))!;
+const quickAddPages = () => app.windows().filter((w) => w.url().endsWith('#/quick-add'));
+/** The quick-add window, made hidden once the main window has painted, and hidden again after use. */
+async function quickAddPage(): Promise<Page> {
+  await expect.poll(() => quickAddPages().length).toBe(1);
+  return quickAddPages()[0]!;
+}
+const openQuickAdd = () =>
+  app.evaluate(() => void (globalThis as unknown as { tandemShell: ShellHooks }).tandemShell.desktop.openQuickAdd());
 
 test.beforeAll(async () => {
   execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
@@ -48,7 +54,7 @@ test.afterAll(async () => {
 });
 
 test('every window, the quick-add window included, is our app:// page with the bridge and without Node', async () => {
-  await app.evaluate(() => (globalThis as unknown as { tandemShell: ShellHooks }).tandemShell.desktop.openQuickAdd());
+  await openQuickAdd();
   await expect.poll(visibleWindows).toBe(2);
   for (const win of app.windows()) {
     await expect
@@ -62,7 +68,7 @@ test('every window, the quick-add window included, is our app:// page with the b
       )
       .toEqual({ node: 'undefined', process: 'undefined', origin: 'app://tandem', bridge: 'object' });
   }
-  await quickAddPage().keyboard.press('Escape');
+  await (await quickAddPage()).keyboard.press('Escape');
   await expect.poll(visibleWindows).toBe(1);
 });
 
@@ -77,8 +83,8 @@ test('the tray menu lists the next 1:1 and quick add, and the sync state', async
 });
 
 test('the global shortcut shows quick add by the cursor; Enter stores the item in the 1:1 and puts the window away', async () => {
-  await app.evaluate(() => (globalThis as unknown as { tandemShell: ShellHooks }).tandemShell.desktop.openQuickAdd());
-  const quick = quickAddPage();
+  await openQuickAdd();
+  const quick = await quickAddPage();
   const line = quick.getByRole('combobox', { name: 'Quick add' });
   await expect(line).toBeFocused();
   await line.fill('@sam promotion timeline #career !async');
@@ -86,6 +92,34 @@ test('the global shortcut shows quick add by the cursor; Enter stores the item i
   await expect.poll(visibleWindows).toBe(1);
   await openSeries(page, 'Sam Lee');
   await expect.poll(() => titles(page)).toContain('promotion timeline');
+});
+
+test('the quick-add window waits hidden; each show focuses an empty input; a crashed one is replaced by a new hidden one', async () => {
+  const quick = await quickAddPage();
+  expect(await visibleWindows()).toBe(1);
+  const line = quick.getByRole('combobox', { name: 'Quick add' });
+  await openQuickAdd();
+  await expect(line).toBeFocused();
+  await line.fill('half a thought');
+  await line.press('Escape');
+  await expect.poll(visibleWindows).toBe(1);
+  await openQuickAdd();
+  await expect(line).toBeFocused();
+  await expect(line).toHaveValue('');
+  await line.press('Escape');
+  await expect.poll(visibleWindows).toBe(1);
+
+  await app.evaluate(({ BrowserWindow }) =>
+    BrowserWindow.getAllWindows()
+      .find((w) => w.webContents.getURL().endsWith('#/quick-add'))!
+      .webContents.forcefullyCrashRenderer(),
+  );
+  await expect.poll(() => quickAddPages().filter((p) => p !== quick).length).toBe(1);
+  expect(await visibleWindows()).toBe(1);
+  await openQuickAdd();
+  await expect((await quickAddPage()).getByRole('combobox', { name: 'Quick add' })).toBeFocused();
+  await (await quickAddPage()).keyboard.press('Escape');
+  await expect.poll(visibleWindows).toBe(1);
 });
 
 test('a reminder is scheduled before the next meeting and shown as a notification', async () => {

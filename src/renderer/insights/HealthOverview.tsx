@@ -9,7 +9,7 @@ import { ErrorBoundary } from '../components/ErrorBoundary.js';
 import { BackIcon } from '../components/icons.js';
 import { useToasts } from '../components/Toasts.js';
 import { useApp } from '../lib/app-context.js';
-import { meetingDate } from '../lib/labels.js';
+import { meetingDate } from '../lib/meeting-date.js';
 import { landHere } from '../lib/landing-focus.js';
 import { hrefFor, navigate } from '../lib/route.js';
 import { AppHeader } from '../screens/AppHeader.js';

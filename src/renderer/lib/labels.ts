@@ -1,5 +1,4 @@
 /** The words the UI uses for the domain's enums, in one place. */
-import { format, isToday, isTomorrow, isYesterday } from 'date-fns';
 import type { SyncState } from '../../shared/api.js';
 import type { CadencePattern, Purpose, Role, SeriesKind } from '../../shared/schemas.js';
 
@@ -42,17 +41,6 @@ export function relationshipLabel(kind: SeriesKind, myRole: Role, partnerName: s
   return myRole === 'report'
     ? `Skip-level · ${partnerName} is your manager's manager`
     : `Skip-level · ${partnerName} is two levels below you`;
-}
-
-/** A meeting's date for people; a date a peer wrote that is not one reads "date unknown" instead of throwing. */
-export function meetingDate(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return 'date unknown';
-  const time = format(date, 'HH:mm');
-  if (isToday(date)) return `Today, ${time}`;
-  if (isTomorrow(date)) return `Tomorrow, ${time}`;
-  if (isYesterday(date)) return `Yesterday, ${time}`;
-  return format(date, 'EEE d MMM, HH:mm');
 }
 
 /** Why a shared 1:1 is offline, as a sentence; what to do when the person can do something. */

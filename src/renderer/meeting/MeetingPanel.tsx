@@ -20,7 +20,7 @@ import {
   type MeetingState,
 } from '../../shared/domain/meetings.js';
 import { Button } from '../components/Button.js';
-import { meetingDate } from '../lib/labels.js';
+import { meetingDate } from '../lib/meeting-date.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { EndMeetingDialog } from './EndMeetingDialog.js';
 import { NextStepRow, type People } from './NextStepRow.js';

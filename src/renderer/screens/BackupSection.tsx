@@ -11,7 +11,7 @@ import { Button } from '../components/Button.js';
 import { Dialog, FormFooter } from '../components/Dialog.js';
 import { TextField } from '../components/TextField.js';
 import { useApp } from '../lib/app-context.js';
-import { meetingDate } from '../lib/labels.js';
+import { meetingDate } from '../lib/meeting-date.js';
 import { backupDownloadHref, shellDialogs } from '../lib/shell.js';
 import { useFormAction } from '../lib/use-form-action.js';
 

@@ -36,9 +36,21 @@ export function QuickAdd({ api }: { api: TandemApi }) {
       input.current?.focus();
       api.quickAddChoices().then(setChoices, (e: unknown) => setError(messageOf(e)));
     };
+    // It is put away whenever it loses focus, and cleared then rather than when shown again, so
+    // the first keys typed after the shortcut are never wiped.
+    const putAway = () => {
+      setLine('');
+      setPicked(null);
+      setError(null);
+      setStatus('');
+    };
     ready();
     window.addEventListener('focus', ready);
-    return () => window.removeEventListener('focus', ready);
+    if (inOwnWindow()) window.addEventListener('blur', putAway);
+    return () => {
+      window.removeEventListener('focus', ready);
+      window.removeEventListener('blur', putAway);
+    };
   }, [api]);
 
   const parsed = useMemo(() => parseQuickAdd(line), [line]);

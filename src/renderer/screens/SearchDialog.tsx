@@ -8,7 +8,8 @@ import type { Purpose } from '../../shared/schemas.js';
 import { Dialog } from '../components/Dialog.js';
 import { useToasts } from '../components/Toasts.js';
 import { useApp } from '../lib/app-context.js';
-import { PURPOSES, meetingDate } from '../lib/labels.js';
+import { PURPOSES } from '../lib/labels.js';
+import { meetingDate } from '../lib/meeting-date.js';
 import { hrefFor } from '../lib/route.js';
 
 const KIND_LABEL: Record<SearchResult['kind'], string> = {

@@ -20,7 +20,7 @@ import { moveAgendaItem, targetItem } from '../../shared/domain/commands.js';
 import { laterMeetings } from '../../shared/domain/series-commands.js';
 import { listMeetings, needsContext, type AgendaItem } from '../../shared/domain/series-doc.js';
 import { Button } from '../components/Button.js';
-import { meetingDate } from '../lib/labels.js';
+import { meetingDate } from '../lib/meeting-date.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { useMeta } from '../replica/use-doc-part.js';
 import { AgendaItemRow } from './AgendaItemRow.js';

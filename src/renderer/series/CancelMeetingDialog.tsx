@@ -9,7 +9,7 @@ import { actionsMap, agendaMap, type Meeting } from '../../shared/domain/series-
 import { itemsAtStake, moveMeeting, skipMeeting } from '../../shared/domain/series-commands.js';
 import { Dialog, FormFooter } from '../components/Dialog.js';
 import { TextField } from '../components/TextField.js';
-import { meetingDate } from '../lib/labels.js';
+import { meetingDate } from '../lib/meeting-date.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 
 /** Open next steps due by the meeting's date: a skipped meeting would not review them. */

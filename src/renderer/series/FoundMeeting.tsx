@@ -13,7 +13,7 @@ import { privateDocId, privateNotes } from '../../shared/domain/private-notes.js
 import { listMeetings, meetingNotes, perspective, readMeta, type Meeting } from '../../shared/domain/series-doc.js';
 import { Dialog } from '../components/Dialog.js';
 import { useApp } from '../lib/app-context.js';
-import { meetingDate } from '../lib/labels.js';
+import { meetingDate } from '../lib/meeting-date.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { useSeries } from '../replica/use-series.js';
 

@@ -15,7 +15,7 @@ import { agendaFor, type Meeting, type MeetingChange } from '../../shared/domain
 import type { AgendaState } from '../../shared/schemas.js';
 import { Button } from '../components/Button.js';
 import { Dialog } from '../components/Dialog.js';
-import { meetingDate } from '../lib/labels.js';
+import { meetingDate } from '../lib/meeting-date.js';
 import type { SeriesReplica } from '../replica/series-replica.js';
 import { useArchived, useMeetingChanges, useMeetings, useMeta } from '../replica/use-doc-part.js';
 import { useSeries } from '../replica/use-series.js';

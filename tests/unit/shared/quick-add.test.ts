@@ -9,7 +9,8 @@ import {
   type QuickAddLine,
   type QuickAddTarget,
 } from '../../../src/shared/quick-add.js';
-import { ITEM_TITLE_MAX, Purpose } from '../../../src/shared/schemas.js';
+import { ITEM_TITLE_MAX } from '../../../src/shared/item-limits.js';
+import { Purpose } from '../../../src/shared/schemas.js';
 
 const parsed = (text: string): QuickAddLine => {
   const result = parseQuickAdd(text);

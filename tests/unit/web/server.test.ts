@@ -32,6 +32,7 @@ async function shell(
   mkdirSync(join(rendererDir, 'assets'));
   writeFileSync(join(rendererDir, 'index.html'), page);
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'export {};');
+  writeFileSync(join(rendererDir, 'assets', 'QuickAdd-Bx7_k2-Q.js'), 'export {};');
   writeFileSync(join(rendererDir, '..', 'outside.txt'), 'not for the page');
   const { core } = await openCore();
   const token = randomBytes(32).toString('base64url');
@@ -166,7 +167,7 @@ test('no path reaches a file outside the renderer folder', async () => {
   expect((await raw(web.port, `/assets/app.js?token=${web.token}`)).status).toBe(200);
 });
 
-test('serves files only: another method is 405, HEAD has no body, a missing file or unreadable address is 404, nothing is cached', async () => {
+test('serves files only: another method is 405, HEAD has no body, a missing file or unreadable address is 404, only content-hashed files are cached', async () => {
   const web = await shell();
   const post = await raw(web.port, '/assets/app.js', {}, 'POST');
   expect(post).toMatchObject({ status: 405, body: 'Tandem serves pages only.\n' });
@@ -177,6 +178,11 @@ test('serves files only: another method is 405, HEAD has no body, a missing file
   const asset = await raw(web.port, '/assets/app.js');
   expect(asset).toMatchObject({ status: 200, body: 'export {};' });
   expect(asset.headers).toMatchObject({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+  expect(head.headers['cache-control']).toBe('no-store');
+  const hashed = await raw(web.port, '/assets/QuickAdd-Bx7_k2-Q.js');
+  expect(hashed).toMatchObject({ status: 200, body: 'export {};' });
+  expect(hashed.headers).toMatchObject({ 'cache-control': 'public, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' });
+  expect(hashed.headers['content-security-policy']).toBeDefined();
   for (const path of ['/assets/missing.js', '/assets', '//', '/%']) {
     expect(await raw(web.port, path), path).toMatchObject({ status: 404, body: 'Not found.\n' });
   }

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { operations } from '../../../../src/core/features/registry.js';
 import { settleForBridge, unsettleFromBridge } from '../../../../src/shared/bridge.js';
-import { OPERATION_NAMES, OperationNameSchema, STREAM_METHODS } from '../../../../src/shared/operations.js';
+import { OPERATION_NAMES, STREAM_METHODS } from '../../../../src/shared/operations.js';
+import { OperationNameSchema } from '../../../../src/shared/protocol.js';
 import type { Port } from '../../../../src/shared/protocol.js';
 import { createRpcClient } from '../../../../src/shared/rpc-client.js';
 import { openCore } from '../../helpers/core.js';

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { meetingDate } from '../../../src/renderer/lib/labels.js';
+import { meetingDate } from '../../../src/renderer/lib/meeting-date.js';
 
 test('a meeting date that is not a date reads "date unknown" instead of throwing', () => {
   for (const bad of ['0000-not-a-date', '', 'zzzz', '2026-13-45T99:99'] as const) expect(meetingDate(bad)).toBe('date unknown');
