@@ -1,7 +1,8 @@
 /**
- * Quick-add through the #/quick-add route (the desktop app's quick-add window): the line goes to
- * the right 1:1 with its purpose and async flag, shows live in the 1:1 open in another page, is
- * stored while the relay is down, and is there after a restart.
+ * Quick-add through the #/quick-add route (the desktop app's quick-add window): its input has
+ * focus before the app's screens or zod load, the line goes to the right 1:1 with its purpose and
+ * async flag, shows live in the 1:1 open in another page, is stored while the relay is down, and
+ * is there after a restart.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { inviteCode, pageFor } from './support/pair.js';
@@ -17,6 +18,20 @@ async function newSeriesWith(page: Page, partner: string): Promise<void> {
   await page.getByRole('button', { name: 'Create 1:1' }).click();
   await expect(page.getByRole('heading', { level: 1, name: partner })).toBeVisible();
   await page.goto(page.url().replace(/#.*$/, '#/'));
+}
+
+/**
+ * The route's input has focus before the page loads any of the app's screens or zod (which checks
+ * what the core sends, loaded with the connection on the first call).
+ */
+async function expectFocusedBeforeTheApp(page: Page): Promise<void> {
+  const scripts = await page.evaluate(() => (window as { scriptsAtFocus?: string[] }).scriptsAtFocus ?? []);
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const url of scripts) {
+    expect(url).not.toMatch(/\/(App|SeriesView)-[\w-]+\.js$/);
+    const body = await (await page.request.get(url)).text();
+    expect(body.includes('ZodError'), `${url} holds zod`).toBe(false);
+  }
 }
 
 test('a quick-added line lands in the right 1:1 with purpose and flag, live in the open 1:1, offline, and after a restart', async ({
@@ -35,9 +50,21 @@ test('a quick-added line lands in the right 1:1 with purpose and flag, live in t
     await inviteCode(main);
     await expect(main.getByTestId('sync-state')).toHaveText(/synced/i);
 
-    const quick = await pageFor(browser, shell);
+    // Opened straight at the route, as the desktop window is.
+    const quick = await (await browser.newContext()).newPage();
+    await quick.addInitScript(() => {
+      document.addEventListener(
+        'focusin',
+        () => {
+          const scripts = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.js'));
+          (window as { scriptsAtFocus?: string[] }).scriptsAtFocus ??= scripts.map((e) => e.name);
+        },
+        true,
+      );
+    });
     await quick.goto(quickAddUrl(shell.url));
     await expect(line(quick)).toBeFocused();
+    await expectFocusedBeforeTheApp(quick);
     await line(quick).fill('@sam');
     await expect(quick.getByRole('option', { selected: true })).toHaveText('Sam Lee');
     await line(quick).press('Tab');
