@@ -99,6 +99,7 @@ export async function measureMessageCost(): Promise<MessageCost> {
     budget,
     addresses: new AddressBudgets({ ...budget, bytesPerSecond: 1 << 30, structsPerSecond: 1 << 30 }),
     limits: DEFAULT_MESSAGE_LIMITS,
+    syncedLimits: DEFAULT_MESSAGE_LIMITS,
     syncedMessageBytes: 1 << 20,
     maxBufferedBytes: 40 << 20,
     scans: new ScanPool({ workers: 1, maxJobs: 16, maxHeapMb: 512 }),

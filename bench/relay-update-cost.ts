@@ -1,20 +1,23 @@
 /**
  * How long the relay's event loop is held by the heaviest update its budgets admit: one update of
- * `maxStructs` structs (the per-update cap; the struct burst of one connection), in the shapes that
- * cost most per struct. Each stage the relay runs on a received update is timed on its own, in this
+ * `maxStructs` structs (the cap of a connection's first sync step 2; the struct burst of one
+ * connection), and one of the default `--synced-max-structs` (the cap on every other update), in
+ * the shapes that cost most per struct. Each stage the relay runs on a received update is timed on its own, in this
  * process, on a fresh room document: the struct count from the bytes (update-scan.ts), the full
  * decode (Y.decodeUpdate), the nesting check (nesting.ts), and Yjs integrating it into the room's
  * document (Y.applyUpdate), which only the thread holding the document can do. Figures are the
- * median of five runs, wall time (a loaded machine inflates them all alike).
+ * median of five runs, wall time (a loaded machine inflates them all alike); the CPU time of the
+ * whole measurement and the load average are printed beside them.
  *
  * Run: npx tsx bench/relay-update-cost.ts
  */
 import * as Y from 'yjs';
 import { checkNesting } from '../src/node/docstore/nesting.js';
+import { loadavg } from 'node:os';
+import { RelaySettings } from '../server/config.js';
 import { DEFAULT_MESSAGE_LIMITS } from '../server/protocol.js';
 import { countStructs } from '../server/update-scan.js';
 
-const N = DEFAULT_MESSAGE_LIMITS.maxStructs;
 const RUNS = 5;
 
 function build(fill: (doc: Y.Doc) => void): Uint8Array {
@@ -23,7 +26,7 @@ function build(fill: (doc: Y.Doc) => void): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
-export const HEAVY_UPDATES: Record<string, () => Uint8Array> = {
+export const heavyUpdates = (N: number): Record<string, () => Uint8Array> => ({
   'map sets (distinct keys)': () =>
     build((doc) => {
       for (let i = 0; i < N; i++) doc.getMap('m').set(`k${i}`, i);
@@ -43,9 +46,10 @@ export const HEAVY_UPDATES: Record<string, () => Uint8Array> = {
         }
       }
     }),
-};
+});
 
 export interface UpdateCost {
+  structs: number;
   shape: string;
   kib: number;
   scanMs: number;
@@ -62,8 +66,8 @@ function time(fn: () => void): number {
   return performance.now() - start;
 }
 
-export function measureUpdateCosts(): UpdateCost[] {
-  return Object.entries(HEAVY_UPDATES).map(([shape, make]) => {
+export function measureUpdateCosts(N: number): UpdateCost[] {
+  return Object.entries(heavyUpdates(N)).map(([shape, make]) => {
     const update = make();
     const runs = Array.from({ length: RUNS }, () => {
       let decoded: ReturnType<typeof Y.decodeUpdate> | null = null;
@@ -76,6 +80,7 @@ export function measureUpdateCosts(): UpdateCost[] {
     });
     const pick = (k: keyof (typeof runs)[number]) => median(runs.map((r) => r[k]));
     return {
+      structs: N,
       shape,
       kib: update.byteLength / 1024,
       scanMs: pick('scanMs'),
@@ -87,7 +92,9 @@ export function measureUpdateCosts(): UpdateCost[] {
 }
 
 export function formatUpdateCosts(costs: UpdateCost[]): string {
-  const lines = [`one update of ${N} structs, median of ${RUNS} runs (ms): scan | decode | nesting | apply (on the loop whatever happens)`];
+  const lines = [
+    `one update of ${costs[0]!.structs} structs, median of ${RUNS} runs (ms): scan | decode | nesting | apply (on the loop whatever happens)`,
+  ];
   for (const c of costs) {
     lines.push(
       `  ${c.shape.padEnd(32)} ${c.kib.toFixed(0).padStart(6)} KiB  ${c.scanMs.toFixed(1)} | ${c.decodeMs.toFixed(1)} | ${c.nestingMs.toFixed(1)} | ${c.applyMs.toFixed(1)}`,
@@ -96,4 +103,15 @@ export function formatUpdateCosts(costs: UpdateCost[]): string {
   return lines.join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(formatUpdateCosts(measureUpdateCosts()));
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  for (const structs of [DEFAULT_MESSAGE_LIMITS.maxStructs, RelaySettings.shape.syncedMaxStructs.parse(undefined)])
+    console.log(formatUpdateCosts(measureUpdateCosts(structs)));
+  const used = process.cpuUsage(cpu);
+  console.log(
+    `wall ${((performance.now() - start) / 1000).toFixed(1)} s, CPU ${((used.user + used.system) / 1e6).toFixed(1)} s, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+}

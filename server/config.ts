@@ -66,6 +66,14 @@ export const RelaySettings = z.object({
   structsPerSecond: wholeNumber(100, 100_000_000).default(20_000),
   /** Once a connection has synced, its messages are keystrokes and pastes: this limit, not the first sync's. */
   syncedMessageBytes: wholeNumber(1024, 256 * MiB).default(MiB),
+  /**
+   * Structs one update may hold, except a connection's first sync step 2 (which may bring a whole
+   * document, up to 50,000): the event loop is held while Yjs integrates an update, up to about
+   * 15 µs a struct (bench/relay-update-cost.ts), so this bounds how long one edit makes every
+   * other room wait. A paste of a dozen pages is a few hundred. A client whose update is refused
+   * for it reconnects and brings the change in its first sync instead.
+   */
+  syncedMaxStructs: wholeNumber(10, 50_000).default(2000),
   /** Bytes one room may store, and the relay in all (relay.db and its WAL); past them updates are refused. */
   maxRoomBytes: wholeNumber(MiB, 1024 * 1024 * MiB).default(64 * MiB),
   maxStorageBytes: wholeNumber(MiB, 1024 * 1024 * 1024 * MiB).default(100 * 1024 * MiB),
@@ -109,6 +117,7 @@ const SOURCES: { [K in Setting]?: { flag: string; env: string } } = {
   bytesPerSecond: { flag: 'bytes-per-second', env: 'TANDEM_RELAY_BYTES_PER_SECOND' },
   structsPerSecond: { flag: 'structs-per-second', env: 'TANDEM_RELAY_STRUCTS_PER_SECOND' },
   syncedMessageBytes: { flag: 'synced-message-bytes', env: 'TANDEM_RELAY_SYNCED_MESSAGE_BYTES' },
+  syncedMaxStructs: { flag: 'synced-max-structs', env: 'TANDEM_RELAY_SYNCED_MAX_STRUCTS' },
   maxRoomBytes: { flag: 'max-room-bytes', env: 'TANDEM_RELAY_MAX_ROOM_BYTES' },
   maxStorageBytes: { flag: 'max-storage-bytes', env: 'TANDEM_RELAY_MAX_STORAGE_BYTES' },
   roomExpiryDays: { flag: 'room-expiry-days', env: 'TANDEM_RELAY_ROOM_EXPIRY_DAYS' },

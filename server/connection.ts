@@ -10,6 +10,7 @@ import {
   Close,
   ProtocolViolation,
   admitScanned,
+  isSyncStep2,
   parseClientMessage,
   type MessageLimits,
   syncStep1Message,
@@ -41,6 +42,8 @@ export interface ConnectionContext {
   budget: WorkBudget;
   addresses: AddressBudgets;
   limits: MessageLimits;
+  /** The limits of every message but a connection's first sync step 2: fewer structs an update. */
+  syncedLimits: MessageLimits;
   /** Largest message once synced (the first sync may bring a whole document). */
   syncedMessageBytes: number;
   /** Bytes queued for a peer beyond which it is too slow to keep up and is disconnected. */
@@ -77,6 +80,11 @@ export class AddressBudgets {
 
   constructor(private readonly budget: WorkBudget) {}
 
+  /** Open connections from the address. */
+  connections(address: string): number {
+    return this.spends.get(address)?.connections ?? 0;
+  }
+
   acquire(address: string): Spend {
     let spend = this.spends.get(address);
     if (!spend) this.spends.set(address, (spend = { ...spendFor(this.budget, ADDRESS_SHARE), connections: 0 }));
@@ -90,14 +98,27 @@ export class AddressBudgets {
   }
 }
 
+/** A connection's own spend: messages, bytes and structs. */
+interface OwnSpend extends Spend {
+  messages: TokenBucket;
+}
+
+const CONNECTION = Symbol('connection');
+const connectionOf = (ws: WebSocket) => (ws as WebSocket & { [CONNECTION]: Connection })[CONNECTION];
+
 class Connection implements Peer {
-  private readonly bucket: TokenBucket;
-  private readonly own: Spend;
+  /**
+   * Made at the first message and dropped by the sweep once every bucket is full again, which is
+   * what a new one is: an idle connection holds none.
+   */
+  private own: OwnSpend | null = null;
   private readonly shared: Spend;
   private readonly openedAt = performance.now();
   private room: Room | null = null;
   private closing = false;
   private synced = false;
+  /** Whether its first sync step 2 has come, the one update that may be a whole document. */
+  private stepTwoSeen = false;
   private alive = true;
   /** While an update of this connection is scanned on a worker, what it sends next waits here, to be handled after it in order. */
   private backlog: Uint8Array[] | null = null;
@@ -108,14 +129,31 @@ class Connection implements Peer {
     private readonly address: string,
     private readonly ctx: ConnectionContext,
   ) {
-    this.bucket = new TokenBucket(ctx.rateLimit, ctx.rateBurst);
-    this.own = spendFor(ctx.budget);
     this.shared = ctx.addresses.acquire(address);
-    ws.on('error', (error) => ctx.logger.warn({ room: ctx.tag(roomName), error: error.message }, 'connection error'));
-    ws.on('close', (code) => this.closed(code));
-    ws.on('pong', () => (this.alive = true));
-    ws.on('message', (data, isBinary) => this.receive(data, isBinary));
+    // Listeners shared by every connection, finding theirs on the socket: a closure each would cost every idle connection.
+    (ws as WebSocket & { [CONNECTION]: Connection })[CONNECTION] = this;
+    ws.on('error', Connection.onError);
+    ws.on('close', Connection.onClose);
+    ws.on('pong', Connection.onPong);
+    ws.on('message', Connection.onMessage);
     ctx.live.add(this);
+  }
+
+  private static onError(this: WebSocket, error: Error): void {
+    const connection = connectionOf(this);
+    connection.ctx.logger.warn({ room: connection.ctx.tag(connection.roomName), error: error.message }, 'connection error');
+  }
+
+  private static onClose(this: WebSocket, code: number): void {
+    connectionOf(this).closed(code);
+  }
+
+  private static onPong(this: WebSocket): void {
+    connectionOf(this).alive = true;
+  }
+
+  private static onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    connectionOf(this).receive(data, isBinary);
   }
 
   open(): void {
@@ -155,7 +193,20 @@ class Connection implements Peer {
     this.ws.close(code, closeReason(reason));
   }
 
-  private readonly spendStructs = (structs: number) => this.own.structs.take(structs) && this.shared.structs.take(structs);
+  /** Drops the connection without a closing handshake. */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  /** The StructBudget of this connection's updates: its own and its address's. */
+  takeStructs(structs: number): boolean {
+    return this.spend().structs.take(structs) && this.shared.structs.take(structs);
+  }
+
+  private spend(): OwnSpend {
+    const { ctx } = this;
+    return (this.own ??= { ...spendFor(ctx.budget), messages: new TokenBucket(ctx.rateLimit, ctx.rateBurst) });
+  }
 
   private receive(data: RawData, isBinary: boolean): void {
     if (this.closing || !this.room) return;
@@ -163,27 +214,35 @@ class Connection implements Peer {
     const traffic = this.ctx.metrics.traffic;
     traffic.messagesIn++;
     traffic.bytesIn += bytes.byteLength;
-    if (!this.bucket.take()) return this.close(Close.policyViolation, 'rate limit exceeded');
+    const own = this.spend();
+    if (!own.messages.take()) return this.close(Close.policyViolation, 'rate limit exceeded');
     if (!isBinary) return this.close(Close.unsupportedData, 'text messages are not part of the protocol');
     if (this.synced && bytes.byteLength > this.ctx.syncedMessageBytes)
       return this.close(Close.messageTooBig, 'message too big once synced');
-    if (!this.own.bytes.take(bytes.byteLength) || !this.shared.bytes.take(bytes.byteLength)) {
+    if (!own.bytes.take(bytes.byteLength) || !this.shared.bytes.take(bytes.byteLength)) {
       return this.close(Close.policyViolation, 'byte budget exceeded');
     }
     if (this.backlog) this.backlog.push(bytes);
     else this.process(this.room, bytes);
   }
 
+  private limitsFor(bytes: Uint8Array): MessageLimits {
+    if (this.stepTwoSeen || !isSyncStep2(bytes)) return this.ctx.syncedLimits;
+    this.stepTwoSeen = true;
+    return this.ctx.limits;
+  }
+
   /** Handles a message, or hands it to a worker and returns true. */
   private process(room: Room, bytes: Uint8Array): boolean {
+    const limits = this.limitsFor(bytes);
     const payload = bytes.byteLength >= this.ctx.offloadBytes ? updatePayload(bytes) : null;
     if (payload) {
-      this.offload(room, bytes, payload);
+      this.offload(room, bytes, payload, limits);
       return true;
     }
     let message: ClientMessage;
     try {
-      message = parseClientMessage(bytes, room.doc, this.ctx.limits, this.spendStructs);
+      message = parseClientMessage(bytes, room.doc, limits, this);
     } catch (error) {
       this.refuse(error);
       return false;
@@ -193,11 +252,11 @@ class Connection implements Peer {
   }
 
   /** Scans a large update on a worker; this connection's later messages wait for it, and the socket stops reading. */
-  private offload(room: Room, bytes: Uint8Array, payload: Uint8Array): void {
+  private offload(room: Room, bytes: Uint8Array, payload: Uint8Array, limits: MessageLimits): void {
     this.backlog = [];
     this.ws.pause();
     const held = room.doc.store.pendingStructs?.update ?? null;
-    this.ctx.scans.scan(payload, held, this.ctx.limits).then(
+    this.ctx.scans.scan(payload, held, limits).then(
       (scan) => {
         if (this.closing) return;
         let message: ClientMessage;
@@ -205,8 +264,8 @@ class Connection implements Peer {
           // Scanned with the structs the room held pending then; if they changed meanwhile, it is measured again here.
           message =
             (room.doc.store.pendingStructs?.update ?? null) === held
-              ? admitScanned(payload, scan, room.doc, this.ctx.limits, this.spendStructs)
-              : parseClientMessage(bytes, room.doc, this.ctx.limits, this.spendStructs);
+              ? admitScanned(payload, scan, room.doc, limits, this)
+              : parseClientMessage(bytes, room.doc, limits, this);
         } catch (error) {
           return this.refuse(error);
         }
@@ -273,9 +332,14 @@ class Connection implements Peer {
     }
   }
 
-  /** Drops a connection that never started its sync; `ping` also pings and drops one that stopped answering. */
+  /**
+   * Drops a connection that never started its sync, and the spend of one that has been quiet long
+   * enough to have it all back; `ping` also pings and drops one that stopped answering.
+   */
   sweep(now: number, ping: boolean): void {
     if (!this.synced && now - this.openedAt > this.ctx.syncDeadlineMs) return this.close(Close.policyViolation, 'no sync started in time');
+    const own = this.own;
+    if (own && own.messages.full() && own.bytes.full() && own.structs.full()) this.own = null;
     if (!ping) return;
     if (!this.alive) {
       this.ctx.metrics.closesByReason.inc({ reason: 'no-pong' });

@@ -33,6 +33,9 @@ export interface HttpContext {
   /** Why the relay cannot serve rooms now (its store unreachable, Redis unreachable), or null when it can. */
   unready: () => string | null;
   roomSize: (room: string) => number;
+  /** Open WebSockets, in all and from one address. */
+  connections: () => number;
+  connectionsFrom: (address: string) => number;
   /** Loads the room and holds it until the release it returns (Rooms.hold). */
   holdRoom: (room: string, secretHash: Buffer) => Promise<() => void>;
   onConnection: (ws: WebSocket, room: string, address: string) => void;
@@ -89,16 +92,16 @@ function requestUrl(req: IncomingMessage): URL | null {
 }
 
 /**
- * Counts `emitter` under `address` until it closes. `on`, not `once` (which wraps each listener in a
+ * Counts `socket` under `address` until it closes. `on`, not `once` (which wraps each listener in a
  * bound function with a state object, some 400 bytes an idle connection keeps), and outside
  * `upgrade`, whose closures would keep that function's whole context alive with it.
  */
-function countUntilClosed(counts: PerAddress, address: string, emitter: Pick<Duplex, 'on'> | Pick<WebSocket, 'on'>): void {
+function countUntilClosed(counts: PerAddress, address: string, socket: Socket): void {
   counts.add(address, 1);
-  (emitter as Duplex).on('close', () => counts.add(address, -1));
+  socket.on('close', () => counts.add(address, -1));
 }
 
-async function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations, req: IncomingMessage, socket: Duplex, head: Buffer) {
+async function upgrade(ctx: HttpContext, creations: Creations, req: IncomingMessage, socket: Duplex, head: Buffer) {
   const onError = (error: Error) => ctx.logger.warn({ error: error.message }, 'socket error before upgrade');
   socket.on('error', onError);
   const url = requestUrl(req);
@@ -116,8 +119,8 @@ async function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations,
   };
   if (!url) return refuseWith(400, 'bad-url');
   if (!ctx.accepting()) return refuseWith(503, 'stopping');
-  if (ctx.wss.clients.size >= ctx.limits.connections) return refuseWith(503, 'relay-full');
-  if (open.get(address) >= ctx.limits.perIp) return refuseWith(429, 'address-full');
+  if (ctx.connections() >= ctx.limits.connections) return refuseWith(503, 'relay-full');
+  if (ctx.connectionsFrom(address) >= ctx.limits.perIp) return refuseWith(429, 'address-full');
   let admission;
   try {
     admission = await ctx.gate.admit(url.pathname, url.searchParams);
@@ -166,7 +169,6 @@ async function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations,
       upgraded = true;
       // From here ws owns the socket and reports its errors on the WebSocket.
       socket.off('error', onError);
-      countUntilClosed(open, address, ws);
       ctx.onConnection(ws, room, address);
     });
   } finally {
@@ -176,7 +178,6 @@ async function upgrade(ctx: HttpContext, open: PerAddress, creations: Creations,
 }
 
 export function createRelayServer(ctx: HttpContext): Server {
-  const open = new PerAddress();
   const sockets = new PerAddress();
   // Node enforces the headers timeout only when it checks, every 30 s unless told otherwise.
   const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
@@ -211,7 +212,7 @@ export function createRelayServer(ctx: HttpContext): Server {
   });
   const creations = new Creations(ctx.limits.roomsPerMinute);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    upgrade(ctx, open, creations, req, socket, head).catch((error: unknown) => {
+    upgrade(ctx, creations, req, socket, head).catch((error: unknown) => {
       ctx.logger.error({ error: (error as Error).message }, 'upgrade failed');
       socket.destroy();
     });

@@ -55,10 +55,19 @@ function invalid(what: string, error: unknown, updateRejected = false): Protocol
   return new ProtocolViolation(Close.invalidPayload, `${what}: ${error instanceof Error ? error.message : String(error)}`, updateRejected);
 }
 
+/** Who pays for the structs of an update (its sender): false refuses them. An object, not a callback: a closure per connection adds up. */
+export interface StructBudget {
+  takeStructs(structs: number): boolean;
+}
+
+const UNLIMITED: StructBudget = { takeStructs: () => true };
+
 /** What one message may hold, whatever its sender's budget. */
 export interface MessageLimits {
   /** Structs one update may decode to (300k map sets in one update kept a relay busy for seconds). */
   maxStructs: number;
+  /** These are the limits of a connection past its first sync (said in the reason of a refusal). */
+  synced?: boolean;
   /** Bytes of a state vector (one asking for the diff against half a million clients cost seconds). */
   maxStateVectorBytes: number;
   /** Bytes of one presence state (JSON), and presence states in one message. */
@@ -94,12 +103,7 @@ function checkAwareness(update: Uint8Array, limits: MessageLimits): void {
   }
 }
 
-function parseSync(
-  decoder: decoding.Decoder,
-  doc: Y.Doc | null,
-  limits: MessageLimits,
-  spend: (structs: number) => boolean,
-): ClientMessage {
+function parseSync(decoder: decoding.Decoder, doc: Y.Doc | null, limits: MessageLimits, budget: StructBudget): ClientMessage {
   const type = decoding.readVarUint(decoder);
   const payload = decoding.readVarUint8Array(decoder);
   switch (type) {
@@ -118,7 +122,7 @@ function parseSync(
       // Counted before decoding, so neither the cap nor the sender's budget is spent on decoding first.
       const structs = countUpdate(payload, limits);
       const held = doc ? heldStructs(doc) : [];
-      charge(structs, held.length, limits, spend);
+      charge(structs, held.length, limits, budget);
       checkUpdateNesting(measureUpdate(payload, held), doc);
       return { kind: 'update', update: payload, structs };
     }
@@ -141,7 +145,7 @@ function countUpdate(payload: Uint8Array, limits: MessageLimits): number {
 const tooManyStructs = (limits: MessageLimits, held: number) =>
   new ProtocolViolation(
     Close.policyViolation,
-    `an update of more than ${limits.maxStructs} structs${held ? `: with ${held} the room holds pending` : ''}`,
+    `an update of more than ${limits.maxStructs} structs${limits.synced ? ' once synced' : ''}${held ? `: with ${held} the room holds pending` : ''}`,
     true,
   );
 
@@ -149,9 +153,9 @@ const tooManyStructs = (limits: MessageLimits, held: number) =>
  * Structs the room holds pending are measured again with each update (nesting.ts) and merged again
  * by Yjs: they count as part of it, which also bounds what a room can be made to hold.
  */
-function charge(structs: number, held: number, limits: MessageLimits, spend: (structs: number) => boolean): void {
+function charge(structs: number, held: number, limits: MessageLimits, budget: StructBudget): void {
   if (structs + held > limits.maxStructs) throw tooManyStructs(limits, held);
-  if (!spend(structs + held)) throw new ProtocolViolation(Close.policyViolation, 'work budget exceeded', true);
+  if (!budget.takeStructs(structs + held)) throw new ProtocolViolation(Close.policyViolation, 'work budget exceeded', true);
 }
 
 function measureUpdate(payload: Uint8Array, held: Parameters<typeof nestingAnchors>[1]): Anchors {
@@ -169,6 +173,13 @@ function checkUpdateNesting(anchors: Anchors, doc: Y.Doc | null): void {
     throw invalid('update refused', error, true);
   }
 }
+
+/**
+ * Whether the message is a sync step 2, a peer's answer to the relay's state vector: what it lacks
+ * of the peer's document, the one update of a connection that may be a whole document. Read from
+ * the first two bytes: an unusual encoding of the same numbers reads as no, the stricter answer.
+ */
+export const isSyncStep2 = (bytes: Uint8Array): boolean => bytes[0] === MESSAGE_SYNC && bytes[1] === SYNC_STEP2;
 
 /** The document update a sync step 2 or update message carries, or null for any other message (or one cut short). */
 export function updatePayload(bytes: Uint8Array): Uint8Array | null {
@@ -206,23 +217,23 @@ export function admitScanned(
   scan: ScannedUpdate,
   doc: Y.Doc,
   limits: MessageLimits,
-  spend: (structs: number) => boolean,
+  budget: StructBudget,
 ): ClientMessage {
-  charge(scan.structs, scan.held, limits, spend);
+  charge(scan.structs, scan.held, limits, budget);
   checkUpdateNesting(scan.anchors, doc);
   return { kind: 'update', update: payload, structs: scan.structs };
 }
 
 /**
  * Parses a message for the room holding `doc`, against which updates are checked (nesting.ts;
- * without it, from the update alone). `spend` is asked for an update's structs before it is
+ * without it, from the update alone). `budget` is asked for an update's structs before it is
  * decoded, and refusing them refuses the message.
  */
 export function parseClientMessage(
   bytes: Uint8Array,
   doc: Y.Doc | null = null,
   limits: MessageLimits = DEFAULT_MESSAGE_LIMITS,
-  spend: (structs: number) => boolean = () => true,
+  budget: StructBudget = UNLIMITED,
 ): ClientMessage {
   const decoder = decoding.createDecoder(bytes);
   let type: number;
@@ -230,7 +241,7 @@ export function parseClientMessage(
     type = decoding.readVarUint(decoder);
     switch (type) {
       case MESSAGE_SYNC:
-        return parseSync(decoder, doc, limits, spend);
+        return parseSync(decoder, doc, limits, budget);
       case MESSAGE_AWARENESS: {
         const update = decoding.readVarUint8Array(decoder);
         checkAwareness(update, limits);

@@ -15,6 +15,11 @@ export class TokenBucket {
     this.last = now();
   }
 
+  /** Whether it has refilled to its burst, as a new bucket would be. */
+  full(): boolean {
+    return this.tokens + ((this.now() - this.last) / 1000) * this.rate >= this.burst;
+  }
+
   take(cost = 1): boolean {
     const now = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);

@@ -71,9 +71,11 @@ export async function startRelay(
   const store = await openStore(config, logger);
   const tag = roomTagger(store.logKey);
   // Compression is off: Yjs updates are small and already compact, and inflate bombs are a risk.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
+  // Connections are tracked in `live`, not in ws's own set too (a listener and an entry each).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false, clientTracking: false });
+  const live = new Set<Connection>();
   const metrics = new Metrics({
-    connections: () => wss.clients.size,
+    connections: () => live.size,
     roomsActive: () => rooms.activeCount,
     roomsLoaded: () => rooms.loadedCount(),
     storeUp: () => store.available(),
@@ -106,7 +108,6 @@ export async function startRelay(
     onCompacted: (ms) => metrics.compactSeconds.observe(ms / 1000),
   });
   let stopping = false;
-  const live = new Set<Connection>();
   const clientLog = limitedLog(logger, () => metrics.logLinesDropped.inc());
   const budget = {
     bytesPerSecond: config.bytesPerSecond,
@@ -114,6 +115,7 @@ export async function startRelay(
     structsPerSecond: config.structsPerSecond,
     structsBurst: Math.max(config.structsPerSecond, DEFAULT_MESSAGE_LIMITS.maxStructs),
   };
+  const addresses = new AddressBudgets(budget);
   const connectionContext = {
     rooms,
     metrics,
@@ -124,8 +126,9 @@ export async function startRelay(
     rateLimit: config.rateLimit,
     rateBurst: config.rateBurst,
     budget,
-    addresses: new AddressBudgets(budget),
+    addresses,
     limits: DEFAULT_MESSAGE_LIMITS,
+    syncedLimits: { ...DEFAULT_MESSAGE_LIMITS, maxStructs: config.syncedMaxStructs, synced: true },
     syncedMessageBytes: Math.min(config.syncedMessageBytes, config.maxMessageBytes),
     maxBufferedBytes: 4 * config.maxMessageBytes,
     scans,
@@ -147,6 +150,8 @@ export async function startRelay(
     accepting: () => !stopping,
     unready: () => (!store.available() ? 'store unreachable' : fanout && !fanout.ready() ? 'redis unreachable' : null),
     roomSize: (room) => rooms.size(room),
+    connections: () => live.size,
+    connectionsFrom: (address) => addresses.connections(address),
     holdRoom: (room, secretHash) => rooms.hold(room, secretHash),
     onConnection: (ws, room, address) => serveConnection(ws, room, address, connectionContext),
   });
@@ -207,7 +212,7 @@ export async function startRelay(
     clearInterval(storageCheck);
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     const roomsClosed = rooms.closeAll(Close.goingAway, 'relay shutting down');
-    await waitForClients(wss, CLOSE_GRACE_MS);
+    await waitForClients(live, CLOSE_GRACE_MS);
     server.closeAllConnections();
     await serverClosed;
     const unstored = await roomsClosed;
@@ -225,8 +230,8 @@ export async function startRelay(
   };
 }
 
-async function waitForClients(wss: WebSocketServer, graceMs: number): Promise<void> {
+async function waitForClients(live: Set<Connection>, graceMs: number): Promise<void> {
   const deadline = Date.now() + graceMs;
-  while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  for (const ws of wss.clients) ws.terminate();
+  while (live.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (const connection of live) connection.terminate();
 }

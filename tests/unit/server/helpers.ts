@@ -201,10 +201,15 @@ export function closeCode(ws: WebSocket, timeoutMs = 5000): Promise<number> {
 }
 
 /** A y-websocket sync message carrying one document update. */
-export function syncUpdateMessage(update: Uint8Array): Uint8Array {
+function syncMessage(type: number, update: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, 2);
+  encoding.writeVarUint(e, type);
   encoding.writeVarUint8Array(e, update);
   return encoding.toUint8Array(e);
 }
+
+export const syncUpdateMessage = (update: Uint8Array): Uint8Array => syncMessage(2, update);
+
+/** A sync step 2: a client's answer to the relay's state vector, its first sync (which may be a whole document). */
+export const syncStep2Message = (update: Uint8Array): Uint8Array => syncMessage(1, update);

@@ -118,7 +118,7 @@ describe('parseClientMessage', () => {
     const room = new Y.Doc();
     Y.applyUpdate(room, nestedChainUpdates(2, 6)[1]!);
     const spent: number[] = [];
-    const spend = (structs: number) => spent.push(structs) > 0;
+    const spend = { takeStructs: (structs: number) => spent.push(structs) > 0 };
     const fits = new Y.Doc();
     for (let i = 0; i < 4; i++) fits.getMap('m').set(`k${i}`, i);
     expect(parseClientMessage(message(0, 2, Y.encodeStateAsUpdate(fits)), room, limits, spend)).toMatchObject({ structs: 4 });

@@ -34,6 +34,17 @@ function message(...parts: (number | Uint8Array)[]): Uint8Array {
 }
 
 const update = (u: Uint8Array) => message(0, 2, u);
+/** A sync step 2: a connection's first one is its initial sync, which may be a whole document. */
+const stepTwo = (u: Uint8Array) => message(0, 1, u);
+
+/** One update of `count` map sets (one struct each), by a client of its own. */
+function mapSets(count: number): Uint8Array {
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    for (let i = 0; i < count; i++) doc.getMap('m').set(`k${i}`, i);
+  });
+  return Y.encodeStateAsUpdate(doc);
+}
 
 function presence(states: [client: number, json: string][]): Uint8Array {
   const e = encoding.createEncoder();
@@ -124,16 +135,35 @@ describe('work and size budgets', { timeout: 60_000 }, () => {
     return line ? Number(line.split(' ')[1]) : 0;
   }
 
-  it('refuses a struct-dense update (100k map sets) from its count alone, before decoding it', async () => {
-    const doc = new Y.Doc();
-    doc.transact(() => {
-      for (let i = 0; i < 100_000; i++) doc.getMap('m').set(`k${i}`, i);
-    });
-    const dense = update(Y.encodeStateAsUpdate(doc));
+  it('refuses a struct-dense first sync (100k map sets) from its count alone, before decoding it', async () => {
+    const dense = stepTwo(mapSets(100_000));
     const ws = await openSocket(room());
     const slowest = await pairLatencyDuring(async () => expect(await closes(ws, dense)).toBe(1008));
     expect(await closesCounted('an-update-of-more-than-structs')).toBe(1);
     expect(slowest).toBeLessThan(2000);
+  });
+
+  it("refuses a heavy update (40k map sets, within the first sync's cap and the work budget) once the connection has synced", async () => {
+    const name = newRoom();
+    const secret = newSecret();
+    const neighbour = connectClient(relay.url, name, { secret });
+    try {
+      await synced(neighbour);
+      const ws = await openSocket(`${relay.url}/${name}?secret=${secret}`);
+      // A client's sync: its state vector, then its first sync step 2, which may be far past the synced cap (2,000 structs).
+      ws.send(message(0, 0, Y.encodeStateVector(new Y.Doc())));
+      ws.send(stepTwo(mapSets(5000)));
+      await waitFor(() => neighbour.doc.getMap('m').size === 5000, "the first sync to reach the room's other client", 20_000);
+      const reason = new Promise<string>((resolve) => ws.once('close', (_code: number, why: Buffer) => resolve(why.toString())));
+      // Holding the event loop for the whole relay while Yjs integrated it is what the cap prevents.
+      const slowest = await pairLatencyDuring(async () => expect(await closes(ws, update(mapSets(40_000)))).toBe(1008));
+      expect(await reason).toBe('an update of more than 2000 structs once synced');
+      expect(await closesCounted('an-update-of-more-than-structs-once-synced')).toBe(1);
+      expect(neighbour.doc.getMap('m').size).toBe(5000);
+      expect(slowest).toBeLessThan(2000);
+    } finally {
+      neighbour.destroy();
+    }
   });
 
   it('refuses a state vector of megabytes before decoding it', async () => {

@@ -17,6 +17,7 @@ import {
   newRoom,
   newSecret,
   openSocket,
+  syncStep2Message,
   syncUpdateMessage,
   synced,
   tempDir,
@@ -28,7 +29,7 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-/** The heaviest update the budgets admit: the per-update cap of structs, one map set each. */
+/** The heaviest update the budgets admit, as a connection's first sync step 2: the per-update cap of structs, one map set each. */
 function heaviestUpdate(): { doc: Y.Doc; update: Uint8Array } {
   const doc = new Y.Doc();
   doc.transact(() => {
@@ -82,7 +83,7 @@ test('a normal pair in another room syncs while the heaviest admitted update is 
   const healthy = pair(relay.url);
   await Promise.all([synced(healthy.a), synced(healthy.b)]);
   const heavy = await openSocket(`${relay.url}/${newRoom()}?secret=${newSecret()}`);
-  heavy.send(syncUpdateMessage(heaviestUpdate().update));
+  heavy.send(syncStep2Message(heaviestUpdate().update));
   await waitFor(() => pool.events.includes('scan started'), 'the heavy update to be handed to the pool');
   healthy.a.text.insert(0, 'while the relay checks a heavy update');
   await waitFor(() => healthy.b.text.toString().includes('heavy update'), 'the healthy pair to sync');
@@ -97,7 +98,7 @@ test("a connection's later messages wait for its update being scanned, and the u
   const ws = await openSocket(`${relay.url}/${newRoom()}?secret=${newSecret()}`);
   const answers: Uint8Array[] = [];
   ws.on('message', (data: Buffer) => data[0] === MESSAGE_STATE_VECTOR && answers.push(new Uint8Array(data)));
-  ws.send(syncUpdateMessage(update));
+  ws.send(syncStep2Message(update));
   ws.send(stateVectorQuery());
   await waitFor(() => answers.length === 1, 'the answer to the state-vector query', 60_000);
   // The answer covers the update sent before the query: it did not overtake it.
@@ -119,7 +120,7 @@ test('a scan worker that dies closes only the connection whose update it held; t
   const neighbour = connectClient(relay.url, room, { secret });
   cleanup.push(() => neighbour.destroy());
   await synced(neighbour);
-  heavy.send(syncUpdateMessage(heaviestUpdate().update));
+  heavy.send(syncStep2Message(heaviestUpdate().update));
   expect(await closeCode(heavy, 60_000)).toBe(1011);
   expect(pool.events).toEqual(['scan started', 'scan failed']);
   // The same room and another room carry on.
