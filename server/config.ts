@@ -68,9 +68,9 @@ export const RelaySettings = z.object({
   syncedMessageBytes: wholeNumber(1024, 256 * MiB).default(MiB),
   /**
    * Structs one update may hold, except a connection's first sync step 2 (which may bring a whole
-   * document, up to 50,000): the event loop is held while Yjs integrates an update, up to about
-   * 15 µs a struct (bench/relay-update-cost.ts), so this bounds how long one edit makes every
-   * other room wait. A paste of a dozen pages is a few hundred. A client whose update is refused
+   * document, up to 50,000): the event loop is held while Yjs integrates an update, tens of
+   * microseconds a struct on a busy machine (bench/relay-update-cost.ts), so this bounds how long
+   * one edit makes every other room wait. A paste of a dozen pages is a few hundred. A client whose update is refused
    * for it reconnects and brings the change in its first sync instead.
    */
   syncedMaxStructs: wholeNumber(10, 50_000).default(2000),

@@ -17,6 +17,8 @@ describe('relay configuration', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
       synchronous: 'full',
     });
     expect(parseCommandLine(['--data', '/tmp/c', '--synchronous', 'normal'], {}).synchronous).toBe('normal');
+    expect(parseCommandLine(['--data', '/tmp/c'], {}).syncedMaxStructs).toBe(2000);
+    expect(parseCommandLine(['--data', '/tmp/c'], { TANDEM_RELAY_SYNCED_MAX_STRUCTS: '500' }).syncedMaxStructs).toBe(500);
   });
 
   it('takes the Redis URL from --redis or TANDEM_RELAY_REDIS_URL, and stands alone without one', () => {
@@ -51,6 +53,7 @@ describe('relay configuration', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
     [['--data', '/tmp/x', '--max-connections', '0'], /--max-connections .*at least 1/],
     [['--data', '/tmp/x', '--colour', 'blue'], /Unknown option '--colour'/],
     [['--data', '/tmp/x', '--synchronous', 'off'], /--synchronous .*'full' or 'normal'/],
+    [['--data', '/tmp/x', '--synced-max-structs', '60000'], /--synced-max-structs .*at most 50000/],
     [['--postgres', 'mysql://db/tandem'], /--postgres .*postgres:\/\/ or postgresql:\/\/ URL/],
     [['--postgres', 'postgres://db/t', '--store-backlog-bytes', '1'], /--store-backlog-bytes .*at least/],
   ])('rejects %j with a message naming the setting', (argv, message) => {
