@@ -115,6 +115,51 @@ describe.each([
     expect(text(loaded.doc)).toBe(text(live));
   });
 
+  test.skipIf(skip)('a reopened store goes on appending after what it loaded, and compacts all of it', async () => {
+    const where = await place();
+    let store = await where.open();
+    const room = newRoom();
+    const live = (await store.open(room)).doc;
+    await store.append([
+      { room, update: edit(live, 'one ') },
+      { room, update: edit(live, 'two ') },
+    ]);
+    await store.close();
+    store = await opened(where);
+    const reloaded = (await store.open(room)).doc;
+    await store.append([{ room, update: edit(reloaded, 'three ') }]);
+    expect(await store.compact(room, reloaded)).toBe(true);
+    await store.append([{ room, update: edit(reloaded, 'four') }]);
+    const loaded = await store.open(room);
+    expect(text(loaded.doc)).toBe('one two three four');
+    expect(loaded.pending).toBe(1);
+  });
+
+  test.skipIf(skip)('compacting a room this store has not opened since it started leaves what is stored intact', async () => {
+    const where = await place();
+    let store = await where.open();
+    const room = newRoom();
+    const live = (await store.open(room)).doc;
+    await store.append([{ room, update: edit(live, 'stored') }]);
+    await store.close();
+    store = await opened(where);
+    // A document without the room's updates: whatever the store does with it, nothing stored may be lost.
+    expect(await store.compact(room, new Y.Doc())).toBe(true);
+    expect(text((await store.open(room)).doc)).toBe('stored');
+    expect(await store.compact(newRoom(), new Y.Doc())).toBe(true);
+  });
+
+  test.skipIf(skip)('makes its log key once: the same 32 bytes after a reopen, another key for another store', async () => {
+    const where = await place();
+    const first = await where.open();
+    const key = Buffer.from(first.logKey);
+    await first.close();
+    const again = await opened(where);
+    expect(key).toHaveLength(32);
+    expect(again.logKey).toEqual(key);
+    expect((await opened(await place())).logKey).not.toEqual(key);
+  });
+
   test.skipIf(skip)('counts the bytes a room stores and the bytes the whole store takes', async () => {
     const store = await opened(await place());
     const room = newRoom();
@@ -265,9 +310,10 @@ describe.skipIf(skipPostgres)('the PostgreSQL room store shared by several relay
     expect(text((await store.open(room)).doc)).toBe(text(doc));
   });
 
-  test('a stopped server is reported unavailable, nothing is written meanwhile, and it is found again by itself', async () => {
+  test('a stopped server is reported unavailable, once, nothing is written meanwhile, and it is found again by itself', async () => {
     const url = await server!.createDatabase();
-    const store = await openPostgresStore({ url });
+    const told: [boolean, string | undefined][] = [];
+    const store = await openPostgresStore({ url, onAvailability: (available, error) => told.push([available, error?.message]) });
     onTestFinished(() => store.close());
     const room = newRoom();
     const doc = (await store.open(room)).doc;
@@ -285,5 +331,20 @@ describe.skipIf(skipPostgres)('the PostgreSQL room store shared by several relay
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(text((await store.open(room)).doc)).toBe('');
+    expect(told).toEqual([
+      [false, expect.any(String)],
+      [true, undefined],
+    ]);
+  });
+});
+
+describe('the SQLite room store', () => {
+  test('creates its data directory, parents and all, and is unavailable once closed', async () => {
+    const dir = tempDir();
+    onTestFinished(() => dir.remove());
+    const store = await openSqliteStore(join(dir.path, 'not', 'there', 'yet'), 'full');
+    expect(store.available()).toBe(true);
+    await store.close();
+    expect(store.available()).toBe(false);
   });
 });
