@@ -187,6 +187,35 @@ describe('relay rooms', () => {
     expect(metric(await metrics(), 'tandem_relay_rooms_loaded')).toBe(1);
   });
 
+  it('compacts a room as soon as its log holds as many updates as the threshold, not one before', async () => {
+    await start({ compactAfter: 3 });
+    const room = newRoom();
+    const writer = await socket(room, newSecret());
+    for (const text of ['one', 'two']) writer.ws.send(syncUpdateMessage(textUpdate(text)));
+    await receivedBeforeNow(writer);
+    expect(docRows(dir.path, room)).toEqual({ kind: 'relay-room', snapshot: false, updates: 2 });
+    writer.ws.send(syncUpdateMessage(textUpdate('three')));
+    await receivedBeforeNow(writer);
+    await expect
+      .poll(() => docRows(dir.path, room), { timeout: 5000, interval: 10 })
+      .toEqual({ kind: 'relay-room', snapshot: true, updates: 0 });
+  });
+
+  it('compacts and unloads a room nobody has been in for the idle time, and loads it back whole', async () => {
+    await start({ idleUnloadMs: 50 });
+    const room = newRoom();
+    const secret = newSecret();
+    const writer = await socket(room, secret);
+    writer.ws.send(syncUpdateMessage(textUpdate('kept')));
+    await receivedBeforeNow(writer);
+    writer.ws.close();
+    await expect.poll(async () => metric(await metrics(), 'tandem_relay_rooms_loaded'), { timeout: 5000, interval: 10 }).toBe(0);
+    expect(docRows(dir.path, room)).toEqual({ kind: 'relay-room', snapshot: true, updates: 0 });
+    const later = client(room, secret);
+    await synced(later);
+    expect(later.text.toString()).toBe('kept');
+  });
+
   it('disconnects everyone in a room whose change could not be saved, and the next connection reloads what is on disk', async () => {
     const log = memoryLogger();
     await start({}, log.logger);
