@@ -28,7 +28,7 @@ afterAll(async () => {
 /** A place for one store, reopened as often as a test likes, and a way to write a damaged log entry behind its back. */
 interface Place {
   open(): Promise<RoomStore>;
-  damage(room: string): Promise<void>;
+  damage(room: string, entry: 'update' | 'snapshot'): Promise<void>;
 }
 
 async function sqlitePlace(): Promise<Place> {
@@ -36,9 +36,11 @@ async function sqlitePlace(): Promise<Place> {
   onTestFinished(() => dir.remove());
   return {
     open: () => openSqliteStore(dir.path, 'normal'),
-    async damage(room) {
+    async damage(room, entry) {
       const db = new SQLite(join(dir.path, 'relay.db'));
-      db.prepare('insert into doc_updates (doc_id, seq, "update") values (?, 1000, ?)').run(room, Buffer.from([1, 2, 3]));
+      if (entry === 'update')
+        db.prepare('insert into doc_updates (doc_id, seq, "update") values (?, 1000, ?)').run(room, Buffer.from([1, 2, 3]));
+      else db.prepare('update docs set snapshot = ? where doc_id = ?').run(Buffer.from([1, 2, 3]), room);
       db.close();
     },
   };
@@ -48,10 +50,12 @@ async function postgresPlace(): Promise<Place> {
   const url = await server!.createDatabase();
   return {
     open: () => openPostgresStore({ url }),
-    async damage(room) {
+    async damage(room, entry) {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      await client.query('insert into doc_updates (doc_id, "update") values ($1, $2)', [room, Buffer.from([1, 2, 3])]);
+      if (entry === 'update')
+        await client.query('insert into doc_updates (doc_id, "update") values ($1, $2)', [room, Buffer.from([1, 2, 3])]);
+      else await client.query('update docs set snapshot = $2 where doc_id = $1', [room, Buffer.from([1, 2, 3])]);
       await client.end();
     },
   };
@@ -203,19 +207,36 @@ describe.each([
     },
   );
 
-  test.skipIf(skip)('rooms nobody has used since the expiry are deleted with their document, unless in use', async () => {
+  test.skipIf(skip)('rooms nobody has used since the expiry are deleted with their document, snapshot and log, unless in use', async () => {
     const store = await opened(await place());
     const [stale, open] = [newRoom(), newRoom()];
     for (const room of [stale, open]) {
       await store.registerSecret(room, Buffer.alloc(32, 7));
       const doc = (await store.open(room)).doc;
-      await store.append([{ room, update: edit(doc, 'text') }]);
+      await store.append([{ room, update: edit(doc, 'snapshot ') }]);
+      await store.compact(room, doc);
+      await store.append([{ room, update: edit(doc, 'log') }]);
     }
     expect(await store.expireUnused(new Date(Date.now() - 60_000), () => false)).toBe(0);
     expect(await store.expireUnused(new Date(Date.now() + 60_000), (room) => room === open)).toBe(1);
     expect(await store.secretHash(stale)).toBeNull();
-    expect(text((await store.open(stale)).doc)).toBe('');
-    expect(text((await store.open(open)).doc)).toBe('text');
+    const reopened = await store.open(stale);
+    expect([text(reopened.doc), reopened.pending, reopened.bytes]).toEqual(['', 0, 0]);
+    expect(text((await store.open(open)).doc)).toBe('snapshot log');
+  });
+
+  test.skipIf(skip)('a room written since the expiry is kept, however long ago it was opened', async () => {
+    const store = await opened(await place());
+    const room = newRoom();
+    const doc = (await store.open(room)).doc;
+    // Clock steps, so that the open is before the expiry and the write after it.
+    const step = () => new Promise((r) => setTimeout(r, 20));
+    await step();
+    const before = new Date();
+    await step();
+    await store.append([{ room, update: edit(doc, 'recent') }]);
+    expect(await store.expireUnused(before, () => false)).toBe(0);
+    expect(text((await store.open(room)).doc)).toBe('recent');
   });
 
   test.skipIf(skip)('a damaged log entry refuses the load, naming the room and the entry, and is left as it was', async () => {
@@ -224,11 +245,25 @@ describe.each([
     const room = newRoom();
     const doc = (await store.open(room)).doc;
     await store.append([{ room, update: edit(doc, 'kept') }]);
-    await where.damage(room);
+    await where.damage(room, 'update');
     const failure = store.open(room);
     await expect(failure).rejects.toMatchObject({ name: 'TandemError', code: 'storage' });
     await expect(failure).rejects.toThrow(new RegExp(`could not read update #\\d+ of (document|room) ${room}`));
+    await expect(failure).rejects.toThrow(/Nothing was changed.*restore the \w+ from a backup/);
     await expect(store.open(room)).rejects.toMatchObject({ code: 'storage' });
+    expect(store.available()).toBe(true);
+  });
+
+  test.skipIf(skip)('a damaged snapshot refuses the load, naming the snapshot', async () => {
+    const where = await place();
+    const store = await opened(where);
+    const room = newRoom();
+    const doc = (await store.open(room)).doc;
+    await store.append([{ room, update: edit(doc, 'folded') }]);
+    expect(await store.compact(room, doc)).toBe(true);
+    await store.append([{ room, update: edit(doc, ' logged') }]);
+    await where.damage(room, 'snapshot');
+    await expect(store.open(room)).rejects.toThrow(new RegExp(`could not read the snapshot of (document|room) ${room}`));
   });
 });
 
