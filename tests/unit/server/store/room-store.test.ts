@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import * as Y from 'yjs';
-import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
+import { afterAll, describe, expect, onTestFinished, test } from 'vitest';
 import { openPostgresStore } from '../../../../server/store/postgres.js';
 import { StoreUnavailable, type RoomStore } from '../../../../server/store/room-store.js';
 import { openSqliteStore } from '../../../../server/store/sqlite.js';
@@ -16,13 +16,11 @@ import { postgresSkipReason, startPostgres, type PostgresServer } from '../postg
 
 const skipPostgres = postgresSkipReason();
 if (skipPostgres) console.warn(`PostgreSQL store tests skipped: ${skipPostgres}`);
-let server: PostgresServer | null = null;
-
-beforeAll(async () => {
-  if (!skipPostgres) server = await startPostgres();
-}, 60_000);
+let started: Promise<PostgresServer> | null = null;
+/** The file's PostgreSQL, started by the first test that needs it: a run of the SQLite tests alone starts none. */
+const postgres = () => (started ??= startPostgres());
 afterAll(async () => {
-  await server?.destroy();
+  await (await started)?.destroy();
 });
 
 /** A place for one store, reopened as often as a test likes, and a way to write a damaged log entry behind its back. */
@@ -47,7 +45,7 @@ async function sqlitePlace(): Promise<Place> {
 }
 
 async function postgresPlace(): Promise<Place> {
-  const url = await server!.createDatabase();
+  const url = await (await postgres()).createDatabase();
   return {
     open: () => openPostgresStore({ url }),
     async damage(room, entry) {
@@ -289,7 +287,7 @@ describe.skipIf(skipPostgres)('the PostgreSQL room store shared by several relay
   });
 
   test('a room whose compaction lock another relay holds is left to that relay and loses nothing', async () => {
-    const url = await server!.createDatabase();
+    const url = await (await postgres()).createDatabase();
     const store = await openPostgresStore({ url });
     onTestFinished(() => store.close());
     const room = newRoom();
@@ -310,7 +308,7 @@ describe.skipIf(skipPostgres)('the PostgreSQL room store shared by several relay
   });
 
   test('a connection the server drops between two statements of a compaction is reported, and does not end the process', async () => {
-    const url = await server!.createDatabase();
+    const url = await (await postgres()).createDatabase();
     const store = await openPostgresStore({ url });
     onTestFinished(() => store.close());
     const room = newRoom();
@@ -346,19 +344,20 @@ describe.skipIf(skipPostgres)('the PostgreSQL room store shared by several relay
   });
 
   test('a stopped server is reported unavailable, once, nothing is written meanwhile, and it is found again by itself', async () => {
-    const url = await server!.createDatabase();
+    const server = await postgres();
+    const url = await server.createDatabase();
     const told: [boolean, string | undefined][] = [];
     const store = await openPostgresStore({ url, onAvailability: (available, error) => told.push([available, error?.message]) });
     onTestFinished(() => store.close());
     const room = newRoom();
     const doc = (await store.open(room)).doc;
-    await server!.stop('immediate');
+    await server.stop('immediate');
     try {
       await expect(store.append([{ room, update: edit(doc, 'held') }])).rejects.toBeInstanceOf(StoreUnavailable);
       expect(store.available()).toBe(false);
       await expect(store.open(newRoom())).rejects.toBeInstanceOf(StoreUnavailable);
     } finally {
-      await server!.start();
+      await server.start();
     }
     const deadline = Date.now() + 10_000;
     while (!store.available()) {
