@@ -3,6 +3,7 @@
  * what only a store shared by several relays must do: compactions from two relays at once lose
  * nothing, and an unreachable server is reported as such and found again.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -11,7 +12,7 @@ import { afterAll, describe, expect, onTestFinished, test } from 'vitest';
 import { openPostgresStore } from '../../../../server/store/postgres.js';
 import { StoreUnavailable, type RoomStore } from '../../../../server/store/room-store.js';
 import { openSqliteStore } from '../../../../server/store/sqlite.js';
-import { newRoom, tempDir } from '../helpers.js';
+import { newRoom, tempDir, waitFor } from '../helpers.js';
 import { postgresSkipReason, startPostgres, type PostgresServer } from '../postgres-server.js';
 
 const skipPostgres = postgresSkipReason();
@@ -341,6 +342,91 @@ describe.skipIf(skipPostgres)('the PostgreSQL room store shared by several relay
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(text((await store.open(room)).doc)).toBe(text(doc));
+  });
+
+  test('a call the server refuses as wrong is passed on as it is, and leaves the store available', async () => {
+    const url = await (await postgres()).createDatabase();
+    const told: boolean[] = [];
+    const store = await openPostgresStore({ url, onAvailability: (available) => told.push(available) });
+    onTestFinished(() => store.close());
+    const failure = store.open('room\0name');
+    await expect(failure).rejects.toThrow(/invalid byte sequence/);
+    await expect(failure).rejects.not.toBeInstanceOf(StoreUnavailable);
+    expect(store.available()).toBe(true);
+    expect(told).toEqual([]);
+  });
+
+  test('a statement the server ends while it runs is reported unavailable, writes nothing, and the server is found again', async () => {
+    const url = await (await postgres()).createDatabase();
+    const store = await openPostgresStore({ url });
+    onTestFinished(() => store.close());
+    const room = newRoom();
+    const doc = (await store.open(room)).doc;
+    const [locker, watcher] = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })];
+    for (const c of [locker, watcher]) {
+      await c.connect();
+      onTestFinished(() => c.end());
+    }
+    await locker.query('begin');
+    await locker.query('lock table doc_updates in access exclusive mode');
+    const append = store.append([{ room, update: edit(doc, 'ended') }]);
+    append.catch(() => undefined);
+    // The append waits on the lock: end its session then, as an administrator or a dying server would.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { rows } = await watcher.query<{ pid: number }>(
+        `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      if (rows[0]) {
+        await watcher.query('select pg_terminate_backend($1)', [rows[0].pid]);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error('the append never waited on the lock');
+    }
+    await expect(append).rejects.toBeInstanceOf(StoreUnavailable);
+    await locker.query('rollback');
+    await waitFor(() => store.available(), 'the store to find the server again');
+    expect((await store.open(room)).pending).toBe(0);
+  });
+
+  test('a server out of connections for the relay is reported unavailable, not as a failed call', async () => {
+    const url = await (await postgres()).createDatabase();
+    const role = `relay_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    onTestFinished(() => admin.end());
+    await admin.query(`create role ${role} login`);
+    await admin.query(`grant all on schema public to ${role}`);
+    const limited = new URL(url);
+    limited.username = role;
+    const store = await openPostgresStore({ url: limited.toString(), poolSize: 4 });
+    onTestFinished(() => store.close());
+    await admin.query(`alter role ${role} connection limit 1`);
+    // Four calls at once want four connections; the server grants this role one.
+    const results = await Promise.allSettled(Array.from({ length: 4 }, () => store.open(newRoom())));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    expect(refused.length).toBeGreaterThan(0);
+    for (const error of refused) expect(error).toBeInstanceOf(StoreUnavailable);
+    await admin.query(`alter role ${role} connection limit -1`);
+    await waitFor(() => store.available(), 'the store to find the server again');
+  });
+
+  test('a database it cannot migrate is refused with a clear error, and no connection is left open', async () => {
+    const url = await (await postgres()).createDatabase();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    onTestFinished(() => admin.end());
+    await admin.query('create table docs (something int)');
+    const opening = openPostgresStore({ url });
+    await expect(opening).rejects.toMatchObject({ name: 'TandemError', code: 'storage' });
+    await expect(opening).rejects.toThrow(/cannot use its PostgreSQL database: .*docs/);
+    const others = async () =>
+      (
+        await admin.query<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+        )
+      ).rows[0]!.n;
+    await expect.poll(others, { timeout: 5000, interval: 20 }).toBe(0);
   });
 
   test('a stopped server is reported unavailable, once, nothing is written meanwhile, and it is found again by itself', async () => {
