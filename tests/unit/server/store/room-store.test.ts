@@ -366,6 +366,34 @@ describe.skipIf(skipPostgres)('the PostgreSQL room store shared by several relay
     expect(told).toEqual([]);
   });
 
+  test('a damaged room is a storage error, never unavailability, even when its name speaks of connections', async () => {
+    const where = await postgresPlace();
+    const store = await opened(where);
+    const room = `connection timeout ${newRoom()}`;
+    const doc = (await store.open(room)).doc;
+    await store.append([{ room, update: edit(doc, 'kept') }]);
+    await where.damage(room, 'update');
+    await expect(store.open(room)).rejects.toMatchObject({ name: 'TandemError', code: 'storage' });
+    expect(store.available()).toBe(true);
+  });
+
+  test('closing the store ends its connections to the server', async () => {
+    const url = await (await postgres()).createDatabase();
+    const store = await openPostgresStore({ url });
+    await Promise.all(Array.from({ length: 3 }, () => store.open(newRoom())));
+    await store.close();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    onTestFinished(() => admin.end());
+    const others = async () =>
+      (
+        await admin.query<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+        )
+      ).rows[0]!.n;
+    await expect.poll(others, { timeout: 5000, interval: 20 }).toBe(0);
+  });
+
   test('a statement the server ends while it runs is reported unavailable, writes nothing, and the server is found again', async () => {
     const url = await (await postgres()).createDatabase();
     const store = await openPostgresStore({ url });
