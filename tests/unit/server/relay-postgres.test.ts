@@ -197,6 +197,44 @@ describe.skipIf(skip)('the relay on PostgreSQL', { timeout: SPAWNED_RELAY_TIMEOU
     const back = client(one.url, room, secret);
     await synced(back);
     await waitFor(() => back.text.toString() === both, 'relay one to serve what relay two stored');
+    // What relay one brought in from PostgreSQL is not stored a second time.
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ n: number }>('select count(*)::int as n from doc_updates where doc_id = $1', [room]);
+      expect(rows[0]!.n).toBe(2);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('while PostgreSQL is down, a room loaded here that everyone left is joined again with all it held', async () => {
+    const url = await server.createDatabase();
+    const relay = await relayOn(url);
+    const port = Number(new URL(relay.url).port);
+    const room = newRoom();
+    const secret = newSecret();
+    const first = client(relay.url, room, secret);
+    await synced(first);
+    first.text.insert(0, 'held here;');
+    const asked = askStored(first);
+    await waitFor(() => confirmsAll(first, asked.answer()), 'the edit to be confirmed');
+    first.destroy();
+    await expect
+      .poll(async () => metric(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'tandem_relay_rooms_active'), {
+        timeout: 5000,
+        interval: 20,
+      })
+      .toBe(0);
+    await server.stop('immediate');
+    try {
+      await waitReady(port, false);
+      const again = client(relay.url, room, secret);
+      await synced(again);
+      expect(again.text.toString()).toBe('held here;');
+    } finally {
+      await server.start();
+    }
   });
 
   it('never expires a room another relay holds without writing to it, while rooms nobody holds expire', async () => {

@@ -187,6 +187,75 @@ describe('relay rooms', () => {
     expect(metric(await metrics(), 'tandem_relay_rooms_loaded')).toBe(1);
   });
 
+  it('compacts a room as soon as its log holds as many updates as the threshold, not one before', async () => {
+    await start({ compactAfter: 3 });
+    const room = newRoom();
+    const writer = await socket(room, newSecret());
+    for (const text of ['one', 'two']) writer.ws.send(syncUpdateMessage(textUpdate(text)));
+    await receivedBeforeNow(writer);
+    expect(docRows(dir.path, room)).toEqual({ kind: 'relay-room', snapshot: false, updates: 2 });
+    writer.ws.send(syncUpdateMessage(textUpdate('three')));
+    await receivedBeforeNow(writer);
+    await expect
+      .poll(() => docRows(dir.path, room), { timeout: 5000, interval: 10 })
+      .toEqual({ kind: 'relay-room', snapshot: true, updates: 0 });
+    // The count starts again from what the compaction folded.
+    for (const text of ['four', 'five']) writer.ws.send(syncUpdateMessage(textUpdate(text)));
+    await receivedBeforeNow(writer);
+    expect(docRows(dir.path, room)).toEqual({ kind: 'relay-room', snapshot: true, updates: 2 });
+    writer.ws.send(syncUpdateMessage(textUpdate('six')));
+    await receivedBeforeNow(writer);
+    await expect
+      .poll(() => docRows(dir.path, room), { timeout: 5000, interval: 10 })
+      .toEqual({ kind: 'relay-room', snapshot: true, updates: 0 });
+    const text = await metrics();
+    expect(metric(text, 'tandem_relay_store_seconds_count')).toBeGreaterThanOrEqual(4);
+    expect(metric(text, 'tandem_relay_compact_seconds_count')).toBe(2);
+  });
+
+  it('a compaction the store refuses is logged, and the room goes on storing its changes', async () => {
+    const log = memoryLogger();
+    await start({ compactAfter: 2 }, log.logger);
+    const room = newRoom();
+    const secret = newSecret();
+    const db = new SQLite(join(dir.path, 'relay.db'));
+    db.exec(`create trigger refuse before update of snapshot on docs begin select raise(abort, 'no snapshots'); end`);
+    const writer = await socket(room, secret);
+    for (const text of ['one', 'two']) writer.ws.send(syncUpdateMessage(textUpdate(text)));
+    await receivedBeforeNow(writer);
+    await waitFor(() => log.lines().some((l) => l.msg === 'room could not be compacted'), 'the failed compaction to be logged');
+    expect(log.lines().find((l) => l.msg === 'room could not be compacted')).toMatchObject({
+      level: 'error',
+      error: expect.stringContaining('no snapshots'),
+    });
+    db.exec('drop trigger refuse');
+    db.close();
+    writer.ws.send(syncUpdateMessage(textUpdate('three')));
+    await receivedBeforeNow(writer);
+    expect(writer.ws.readyState).toBe(writer.ws.OPEN);
+    await expect
+      .poll(() => docRows(dir.path, room), { timeout: 5000, interval: 10 })
+      .toEqual({ kind: 'relay-room', snapshot: true, updates: 0 });
+    const later = client(room, secret);
+    await synced(later);
+    expect(later.text.toString()).toContain('three');
+  });
+
+  it('compacts and unloads a room nobody has been in for the idle time, and loads it back whole', async () => {
+    await start({ idleUnloadMs: 50 });
+    const room = newRoom();
+    const secret = newSecret();
+    const writer = await socket(room, secret);
+    writer.ws.send(syncUpdateMessage(textUpdate('kept')));
+    await receivedBeforeNow(writer);
+    writer.ws.close();
+    await expect.poll(async () => metric(await metrics(), 'tandem_relay_rooms_loaded'), { timeout: 5000, interval: 10 }).toBe(0);
+    expect(docRows(dir.path, room)).toEqual({ kind: 'relay-room', snapshot: true, updates: 0 });
+    const later = client(room, secret);
+    await synced(later);
+    expect(later.text.toString()).toBe('kept');
+  });
+
   it('disconnects everyone in a room whose change could not be saved, and the next connection reloads what is on disk', async () => {
     const log = memoryLogger();
     await start({}, log.logger);
@@ -214,6 +283,10 @@ describe('relay rooms', () => {
     expect(log.text()).not.toContain(room);
     db.exec('drop trigger refuse');
     db.close();
+    // Other rooms' changes are then stored and confirmed.
+    elsewhere.ws.send(syncUpdateMessage(textUpdate('elsewhere')));
+    await receivedBeforeNow(elsewhere);
+    expect(docRows(dir.path, other).updates).toBe(1);
 
     const later = client(room, secret);
     await synced(later);

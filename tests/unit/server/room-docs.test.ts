@@ -7,17 +7,17 @@ import SQLite from 'better-sqlite3';
 import { expect, onTestFinished, test } from 'vitest';
 import { RoomDocs } from '../../../server/room-docs.js';
 import { openSqliteStore } from '../../../server/store/sqlite.js';
-import { tempDir } from './helpers.js';
+import { tempDir, waitFor } from './helpers.js';
 
 const hash = Buffer.alloc(32, 1);
 
-async function groupCommit(onStoreFailed: (room: string, error: Error) => void = () => {}) {
+async function groupCommit(onStoreFailed: (room: string, error: Error) => void = () => {}, idleUnloadMs = 60_000) {
   const dir = tempDir();
   const store = await openSqliteStore(dir.path, 'full');
   const forwarded: Uint8Array[] = [];
   const docs = new RoomDocs(store, {
     compactAfter: 1000,
-    idleUnloadMs: 60_000,
+    idleUnloadMs,
     maxBacklogBytes: 1024 * 1024,
     onStoreFailed,
     onCompactFailed: () => {},
@@ -75,4 +75,34 @@ test('a commit that fails drops the rooms it held, reports each, and the next ho
   store.sqlite.exec('drop trigger full_disk');
   await docs.hold('room-a', hash);
   expect(docs.acquire('room-a').doc.getText('t').toString()).toBe('kept');
+});
+
+test('the bound on bytes waiting for the store includes its last byte, and counts what waits until it is stored', async () => {
+  const { docs } = await groupCommit();
+  const bound = 1024 * 1024;
+  expect(docs.backlogFull(bound)).toBe(false);
+  expect(docs.backlogFull(bound + 1)).toBe(true);
+  await docs.hold('room-a', hash);
+  docs.acquire('room-a').doc.getText('t').insert(0, 'x'.repeat(100));
+  const waiting = docs.backlogBytes;
+  expect(waiting).toBeGreaterThan(100);
+  expect(docs.backlogFull(bound - waiting)).toBe(false);
+  expect(docs.backlogFull(bound - waiting + 1)).toBe(true);
+  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  expect(docs.backlogBytes).toBe(0);
+});
+
+test('a hold released twice counts once: the room stays loaded for its other holder', async () => {
+  const { docs } = await groupCommit(undefined, 20);
+  expect(() => docs.acquire('room-a')).toThrow(/not loaded/);
+  const first = await docs.hold('room-a', hash);
+  const second = await docs.hold('room-a', hash);
+  first();
+  first();
+  // A room released now, with the same idle time, tells when room-a would have been unloaded.
+  (await docs.hold('room-clock', hash))();
+  await waitFor(() => !docs.isLoaded('room-clock'), 'the idle room to be unloaded');
+  expect(docs.isLoaded('room-a')).toBe(true);
+  second();
+  await waitFor(() => !docs.isLoaded('room-a'), 'room-a to be unloaded once nobody holds it');
 });
