@@ -28,7 +28,7 @@ import { DEFAULT_MESSAGE_LIMITS } from '../server/protocol.js';
 import { roomTagger } from '../server/room-tag.js';
 import { Rooms } from '../server/rooms.js';
 import { ScanPool } from '../server/scan-pool.js';
-import { openSqliteStore } from '../server/store/sqlite.js';
+import { openSqliteStore } from '../server/store/sqlite-thread.js';
 import { silentLogger } from '../src/node/log.js';
 import { MESSAGE_STATE_VECTOR } from '../src/shared/relay-protocol.js';
 

@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { openPostgresStore } from '../../../../server/store/postgres.js';
 import { StoreUnavailable, type RoomStore } from '../../../../server/store/room-store.js';
-import { openSqliteStore } from '../../../../server/store/sqlite.js';
+import { openSqliteStore } from '../../../../server/store/sqlite-thread.js';
 import { newRoom, tempDir } from '../helpers.js';
 import { postgresSkipReason, startPostgres, type PostgresServer } from '../postgres-server.js';
 
