@@ -1,0 +1,134 @@
+/**
+ * The SQLite store on its own thread, in a real relay process: a commit that waits on the disk
+ * holds only the updates it carries, never the event loop that forwards everyone else's, and a
+ * write the database refuses is never confirmed.
+ */
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import * as encoding from 'lib0/encoding';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { MESSAGE_STATE_VECTOR } from '../../../../src/shared/relay-protocol.js';
+import {
+  SPAWNED_RELAY_TIMEOUT_MS,
+  closeCode,
+  connectClient,
+  newRoom,
+  newSecret,
+  spawnRelay,
+  syncUpdateMessage,
+  synced,
+  tempDir,
+  waitFor,
+  type Client,
+  type RelayProcess,
+} from '../helpers.js';
+
+const isConfirmation = (m: Uint8Array) => m[0] === MESSAGE_STATE_VECTOR;
+const query = (() => {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MESSAGE_STATE_VECTOR);
+  return encoding.toUint8Array(e);
+})();
+
+function textUpdate(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('notes').insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+describe('the SQLite store thread', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  const start = async () => {
+    const dir = tempDir();
+    const relay = await spawnRelay(['--port', '0', '--data', dir.path]);
+    cleanup.push(dir.remove, () => relay.stop('SIGKILL'));
+    return { relay, file: join(dir.path, 'relay.db') };
+  };
+  /** A raw socket that keeps every message the relay sends it. */
+  const socket = async (relay: RelayProcess, room: string, secret: string) => {
+    const ws = new WebSocket(`${relay.url}/${room}?secret=${secret}`);
+    const received: Uint8Array[] = [];
+    ws.on('message', (data: Buffer) => received.push(new Uint8Array(data)));
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    cleanup.push(() => ws.terminate());
+    return { ws, received };
+  };
+  const client = (relay: RelayProcess, room: string, secret: string): Client => {
+    const c = connectClient(relay.url, room, { secret });
+    cleanup.push(() => c.destroy());
+    return c;
+  };
+  /** Another connection to relay.db, as an operator's tool or a second process would open it. */
+  const connect = (file: string) => {
+    const db = new SQLite(file);
+    cleanup.push(() => db.open && db.close());
+    return db;
+  };
+
+  it('while a commit waits on the disk, another room keeps editing, and the waiting update is confirmed only once stored', async () => {
+    const { relay, file } = await start();
+    const secret = newSecret();
+    const writer = await socket(relay, newRoom(), secret);
+    writer.ws.send(syncUpdateMessage(textUpdate('loaded')));
+    writer.ws.send(query);
+    await waitFor(() => writer.received.some(isConfirmation), 'the first update to be confirmed');
+    const otherRoom = newRoom();
+    const [b1, b2] = [client(relay, otherRoom, secret), client(relay, otherRoom, secret)];
+    await Promise.all([synced(b1), synced(b2)]);
+
+    // Another connection holds the write lock, as a disk that takes its time would: the relay's
+    // next commit waits in SQLite's busy handler until it is let go.
+    const disk = connect(file);
+    disk.exec('begin immediate');
+    const events: string[] = [];
+    const confirmedBefore = writer.received.filter(isConfirmation).length;
+    writer.ws.on('message', (data: Buffer) => isConfirmation(new Uint8Array(data)) && events.push('writer confirmed'));
+    writer.ws.on('close', () => events.push('writer closed'));
+    writer.ws.send(syncUpdateMessage(textUpdate(' waits')));
+    writer.ws.send(query);
+    b1.text.insert(0, 'meanwhile');
+    await waitFor(() => b2.text.toString() === 'meanwhile', 'the other room’s edit to reach its peer');
+    events.push('other room echoed');
+    b2.text.insert(0, 'and back ');
+    await waitFor(() => b1.text.toString() === 'and back meanwhile', 'the reply to come back');
+    events.push('other room replied');
+    expect(events).toEqual(['other room echoed', 'other room replied']);
+    expect(writer.received.filter(isConfirmation)).toHaveLength(confirmedBefore);
+
+    disk.exec('commit');
+    await waitFor(() => events.includes('writer confirmed'), 'the waiting update to be confirmed once stored');
+    expect(events).toEqual(['other room echoed', 'other room replied', 'writer confirmed']);
+  });
+
+  it('a write the database refuses is never confirmed: its sender is closed with 1011 and the room reloads what was stored', async () => {
+    const { relay, file } = await start();
+    const room = newRoom();
+    const secret = newSecret();
+    const writer = await socket(relay, room, secret);
+    writer.ws.send(syncUpdateMessage(textUpdate('saved')));
+    writer.ws.send(query);
+    await waitFor(() => writer.received.some(isConfirmation), 'the first update to be confirmed');
+    const disk = connect(file);
+    disk.exec(`create trigger refuse before insert on doc_updates begin select raise(abort, 'disk full'); end`);
+    const from = writer.received.length;
+    const closed = closeCode(writer.ws);
+    writer.ws.send(syncUpdateMessage(textUpdate('never saved')));
+    writer.ws.send(query);
+    expect(await closed).toBe(1011);
+    expect(writer.received.slice(from).filter(isConfirmation)).toEqual([]);
+    disk.exec('drop trigger refuse');
+
+    const later = client(relay, room, secret);
+    await synced(later);
+    expect(later.text.toString()).toBe('saved');
+  });
+});
