@@ -18,8 +18,8 @@ import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_t
 import * as Y from 'yjs';
 import { TandemError, type ErrorCode } from '../../src/shared/errors.js';
 import { moduleWorker } from '../module-worker.js';
-import type { RoomStore } from './room-store.js';
-import { openSqliteRooms, type Expiry, type SqliteRooms } from './sqlite.js';
+import type { RoomStore, RoomUpdate } from './room-store.js';
+import type { Expiry, SqliteRooms } from './sqlite.js';
 
 const ROLE = 'tandem-relay-sqlite-store';
 
@@ -36,6 +36,17 @@ interface Call {
   id: number;
   method: Method;
   args: unknown[];
+  /** An append's updates, instead of `args`. */
+  packed?: PackedUpdates;
+}
+/**
+ * A commit's updates in one buffer, moved to the store thread rather than cloned: cloning an
+ * object per update cost the event loop several times as much (a commit carries dozens at load).
+ */
+interface PackedUpdates {
+  rooms: string[];
+  lengths: number[];
+  bytes: Uint8Array;
 }
 /** An error as it crosses threads: the class itself does not, so what callers look at is copied. */
 interface Failure {
@@ -48,12 +59,28 @@ type Answer = { id: number; result: unknown } | { id: number; failure: Failure }
 /** The answer to call 0, the store's opening. */
 const OPENING = 0;
 
-/** Whether the bytes are the whole of their buffer: then it may be moved rather than copied (a slice of a pool may not). */
-const ownsBuffer = (bytes: Uint8Array) => bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+/** Bytes that may be moved rather than copied: the whole of their buffer (a slice of a pool may not be). */
 const transferable = (bytes: unknown): ArrayBuffer[] =>
-  bytes instanceof Uint8Array && ownsBuffer(bytes) ? [bytes.buffer as ArrayBuffer] : [];
+  bytes instanceof Uint8Array && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? [bytes.buffer as ArrayBuffer]
+    : [];
 
 const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+function pack(updates: readonly RoomUpdate[]): PackedUpdates {
+  const bytes = new Uint8Array(updates.reduce((sum, u) => sum + u.update.byteLength, 0));
+  let at = 0;
+  for (const { update } of updates) {
+    bytes.set(update, at);
+    at += update.byteLength;
+  }
+  return { rooms: updates.map((u) => u.room), lengths: updates.map((u) => u.update.byteLength), bytes };
+}
+
+function unpack({ rooms, lengths, bytes }: PackedUpdates): RoomUpdate[] {
+  let at = 0;
+  return rooms.map((room, i) => ({ room, update: bytes.subarray(at, (at += lengths[i]!)) }));
+}
 
 function describe(error: unknown): Failure {
   const { name, message, code } = error as Error & { code?: unknown };
@@ -73,16 +100,18 @@ async function serve({ dataDir, synchronous }: ThreadData): Promise<void> {
   const port = parentPort!;
   let rooms: SqliteRooms;
   try {
+    // Loaded here only: the main thread never needs SQLite, kysely or the migrations.
+    const { openSqliteRooms } = await import('./sqlite.js');
     rooms = await openSqliteRooms(dataDir, synchronous);
   } catch (error) {
     port.postMessage({ id: OPENING, failure: describe(error) } satisfies Answer);
     return;
   }
   port.postMessage({ id: OPENING, result: { file: rooms.file, logKey: rooms.logKey } } satisfies Answer);
-  port.on('message', ({ id, method, args }: Call) => {
+  port.on('message', ({ id, method, args, packed }: Call) => {
     let result: unknown;
     try {
-      result = (rooms[method] as (...args: unknown[]) => unknown)(...args);
+      result = (rooms[method] as (...args: unknown[]) => unknown)(...(packed ? [unpack(packed)] : args));
     } catch (error) {
       port.postMessage({ id, failure: describe(error) } satisfies Answer);
       return;
@@ -129,7 +158,10 @@ export async function openSqliteStore(dataDir: string, synchronous: 'full' | 'no
     const id = ++lastId;
     const answered = answer(id) as Promise<Result<M>>;
     worker.ref();
-    worker.postMessage({ id, method, args } satisfies Call, method === 'compact' ? transferable(args[1]) : []);
+    if (method === 'append') {
+      const packed = pack(args[0] as readonly RoomUpdate[]);
+      worker.postMessage({ id, method, args: [], packed } satisfies Call, [packed.bytes.buffer as ArrayBuffer]);
+    } else worker.postMessage({ id, method, args } satisfies Call, method === 'compact' ? transferable(args[1]) : []);
     return answered;
   }
 
@@ -152,12 +184,7 @@ export async function openSqliteStore(dataDir: string, synchronous: 'full' | 'no
       Y.applyUpdate(doc, state);
       return { doc, pending, bytes };
     },
-    // Cloning a view into a larger buffer would copy all of that buffer: such an update is copied alone first.
-    append: (updates) =>
-      call(
-        'append',
-        updates.map(({ room, update }) => ({ room, update: ownsBuffer(update) ? update : update.slice() })),
-      ),
+    append: (updates) => call('append', updates),
     async compact(room, doc) {
       await call('compact', room, Y.encodeStateAsUpdate(doc));
       return true;
