@@ -133,7 +133,11 @@ export interface SqliteRoomStore extends RoomStore {
 }
 
 export async function openSqliteStore(dataDir: string, synchronous: 'full' | 'normal'): Promise<SqliteRoomStore> {
-  const worker: Worker = moduleWorker(import.meta.url, { workerData: { role: ROLE, dataDir, synchronous } satisfies ThreadData });
+  const worker: Worker = moduleWorker(
+    import.meta.url,
+    { workerData: { role: ROLE, dataDir, synchronous } satisfies ThreadData },
+    'store-thread.js',
+  );
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let lastId = OPENING;
   let stopped: Error | null = null;

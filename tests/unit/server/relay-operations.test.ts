@@ -138,7 +138,7 @@ describe('relay operations', () => {
   });
 
   it(
-    'runs as one built JavaScript bundle under plain node, its store thread included, and keeps what it was sent',
+    'runs as built JavaScript under plain node, its store thread from its own bundle, and keeps what it was sent',
     { timeout: 60_000 },
     async () => {
       dir = tempDir();
