@@ -130,6 +130,8 @@ async function serve({ dataDir, synchronous }: ThreadData): Promise<void> {
 export interface SqliteRoomStore extends RoomStore {
   /** The path of relay.db. */
   readonly file: string;
+  /** The thread the store runs on. */
+  readonly thread: Worker;
 }
 
 export async function openSqliteStore(dataDir: string, synchronous: 'full' | 'normal'): Promise<SqliteRoomStore> {
@@ -180,6 +182,7 @@ export async function openSqliteStore(dataDir: string, synchronous: 'full' | 'no
     kind: 'sqlite',
     shared: false,
     file: opened.file,
+    thread: worker,
     logKey: toBuffer(opened.logKey),
     available: () => stopped === null,
     async open(room) {

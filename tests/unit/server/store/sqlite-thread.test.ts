@@ -9,6 +9,7 @@ import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { openSqliteStore } from '../../../../server/store/sqlite-thread.js';
 import { MESSAGE_STATE_VECTOR } from '../../../../src/shared/relay-protocol.js';
 import {
   SPAWNED_RELAY_TIMEOUT_MS,
@@ -130,5 +131,22 @@ describe('the SQLite store thread', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () =>
     const later = client(relay, room, secret);
     await synced(later);
     expect(later.text.toString()).toBe('saved');
+  });
+
+  it('a store whose thread has died says it is unavailable and fails the call waiting and every later one', async () => {
+    const dir = tempDir();
+    cleanup.push(dir.remove);
+    const store = await openSqliteStore(dir.path, 'full');
+    const room = newRoom();
+    const doc = (await store.open(room)).doc;
+    expect(store.available()).toBe(true);
+    doc.getText('notes').insert(0, 'never stored');
+    const waiting = store.append([{ room, update: Y.encodeStateAsUpdate(doc) }]);
+    await store.thread.terminate();
+    await expect(waiting).rejects.toThrow(/store thread stopped/);
+    expect(store.available()).toBe(false);
+    await expect(store.open(room)).rejects.toThrow(/store thread stopped/);
+    await expect(store.secretHash(room)).rejects.toThrow(/store thread stopped/);
+    await store.close();
   });
 });
