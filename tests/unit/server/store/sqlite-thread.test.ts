@@ -141,8 +141,12 @@ describe('the SQLite store thread', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () =>
     const doc = (await store.open(room)).doc;
     expect(store.available()).toBe(true);
     doc.getText('notes').insert(0, 'never stored');
+    // The write lock held elsewhere keeps the append waiting, so the thread dies before it can answer.
+    const disk = connect(store.file);
+    disk.exec('begin immediate');
     const waiting = store.append([{ room, update: Y.encodeStateAsUpdate(doc) }]);
     await store.thread.terminate();
+    disk.exec('rollback');
     await expect(waiting).rejects.toThrow(/store thread stopped/);
     expect(store.available()).toBe(false);
     await expect(store.open(room)).rejects.toThrow(/store thread stopped/);
