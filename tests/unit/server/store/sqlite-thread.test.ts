@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -26,6 +27,7 @@ import {
   type RelayProcess,
 } from '../helpers.js';
 
+const MESSAGE_SYNC = 0;
 const isConfirmation = (m: Uint8Array) => m[0] === MESSAGE_STATE_VECTOR;
 const query = (() => {
   const e = encoding.createEncoder();
@@ -108,6 +110,36 @@ describe('the SQLite store thread', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () =>
     disk.exec('commit');
     await waitFor(() => events.includes('writer confirmed'), 'the waiting update to be confirmed once stored');
     expect(events).toEqual(['other room echoed', 'other room replied', 'writer confirmed']);
+  });
+
+  it('a confirmation covers only what is stored: an update that arrives while the commit is under way waits for the next', async () => {
+    const { relay, file } = await start();
+    const writer = await socket(relay, newRoom(), newSecret());
+    const author = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    author.on('update', (u: Uint8Array) => updates.push(u));
+    const clockIn = (m: Uint8Array) =>
+      Y.decodeStateVector(decoding.readVarUint8Array(decoding.createDecoder(m.subarray(1)))).get(author.clientID) ?? 0;
+    author.getText('notes').insert(0, 'first');
+    writer.ws.send(syncUpdateMessage(updates[0]!));
+    writer.ws.send(query);
+    await waitFor(() => writer.received.some(isConfirmation), 'the first update to be confirmed');
+
+    const disk = connect(file);
+    disk.exec('begin immediate');
+    const from = writer.received.length;
+    author.getText('notes').insert(5, ' second');
+    writer.ws.send(syncUpdateMessage(updates[1]!));
+    writer.ws.send(query);
+    // Answered in order: this one comes back at once, proving the relay has read the update and the query.
+    writer.ws.send(new Uint8Array([MESSAGE_SYNC, 0, 1, 0]));
+    await waitFor(() => writer.received.slice(from).some((m) => m[0] === MESSAGE_SYNC && m[1] === 1), 'the sync answer');
+    // Arrives while the commit holding the second waits on the disk.
+    author.getText('notes').insert(12, ' third');
+    writer.ws.send(syncUpdateMessage(updates[2]!));
+    disk.exec('commit');
+    await waitFor(() => writer.received.slice(from).some(isConfirmation), 'the second update to be confirmed');
+    expect(clockIn(writer.received.slice(from).find(isConfirmation)!)).toBe('first second'.length);
   });
 
   it('a write the database refuses is never confirmed: its sender is closed with 1011 and the room reloads what was stored', async () => {
