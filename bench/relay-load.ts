@@ -19,6 +19,7 @@
  * Run: npx tsx bench/relay-load.ts [--json FILE] [measureSeconds] [--scale-only] [--scale-rooms N] [--scale-seconds S]
  * (the scale steps' rooms, 300, and measured seconds, 5, each step warming up for a third of that)
  * Idle phase alone, with fewer connections on a shared machine: npx tsx bench/relay-load.ts --idle 3000
+ * Active phase alone (no idle or scale phase), for a quick before/after: npx tsx bench/relay-load.ts --active-only 10
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -36,7 +37,8 @@ export interface LoadResult {
   latency: Percentiles;
   lost: number;
   cpuPct: number;
-  idleKbPerConn: number;
+  /** Absent when the idle phase was skipped. */
+  idleKbPerConn?: number;
 }
 
 function rssKb(pid: number): number {
@@ -114,7 +116,7 @@ async function idle(start: () => Promise<RelayTarget>, connections = IDLE_ROOMS 
 
 const startTandem = () => startOurRelay('full', LOOPBACK_LIMITS);
 
-export async function measureRelayLoad({ warmupMs = 5000, measureMs = 20_000 } = {}): Promise<LoadResult[]> {
+export async function measureRelayLoad({ warmupMs = 5000, measureMs = 20_000, idlePhase = true } = {}): Promise<LoadResult[]> {
   const results: LoadResult[] = [];
   for (const start of [startTandem, startReference]) {
     const target = await start();
@@ -124,7 +126,7 @@ export async function measureRelayLoad({ warmupMs = 5000, measureMs = 20_000 } =
     } finally {
       await target.close();
     }
-    results.push({ server: target.name, ...measured, idleKbPerConn: await idle(start) });
+    results.push({ server: target.name, ...measured, idleKbPerConn: idlePhase ? await idle(start) : undefined });
   }
   return results;
 }
@@ -136,8 +138,8 @@ export function relayLoadFigures([tandem, reference]: LoadResult[]): Figures {
     relay_2k_p99_ms: tandem!.latency.p99,
     relay_2k_cpu_pct: tandem!.cpuPct,
     relay_2k_reference_p99_ms: reference!.latency.p99,
-    relay_10k_idle_kb_per_conn: tandem!.idleKbPerConn,
-    relay_10k_idle_reference_kb_per_conn: reference!.idleKbPerConn,
+    relay_10k_idle_kb_per_conn: tandem!.idleKbPerConn!,
+    relay_10k_idle_reference_kb_per_conn: reference!.idleKbPerConn!,
   };
 }
 
@@ -152,7 +154,7 @@ export function formatRelayLoad(results: LoadResult[]): string {
     ...results.map(
       (r) =>
         `${r.server.padEnd(width)}  ${String(r.latency.n).padStart(6)}${ms(r.latency.p50)}${ms(r.latency.p95)}${ms(r.latency.p99)}${ms(r.latency.max)}` +
-        `${String(r.lost).padStart(6)}${`${r.cpuPct.toFixed(0)} %`.padStart(7)}${`${r.idleKbPerConn.toFixed(1)} KB`.padStart(11)}`,
+        `${String(r.lost).padStart(6)}${`${r.cpuPct.toFixed(0)} %`.padStart(7)}${(r.idleKbPerConn === undefined ? '-' : `${r.idleKbPerConn.toFixed(1)} KB`).padStart(11)}`,
     ),
   ].join('\n');
 }
@@ -182,6 +184,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   // A bare number, not the value of a --scale-… option.
   const seconds = Number(args.find((a, i) => /^\d+$/.test(a) && !args[i - 1]?.startsWith('--scale-')) ?? 20);
   const figures: Figures = {};
+  if (args.includes('--active-only')) {
+    console.log(formatRelayLoad(await measureRelayLoad({ measureMs: seconds * 1000, idlePhase: false })));
+    process.exit(0);
+  }
   if (!args.includes('--scale-only')) {
     const results = await measureRelayLoad({ measureMs: seconds * 1000 });
     console.log(formatRelayLoad(results));

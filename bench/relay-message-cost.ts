@@ -8,8 +8,10 @@
  * (one character typed into the room's text, as y-websocket sends it) received by one peer and
  * forwarded to the other, followed by Tandem's state-vector query, answered once the group commit
  * has stored it. Timed: receiving an edit until it has been forwarded (the path every keystroke
- * takes before its peer can see it), per message, after a warm-up; and the group commit of each
- * event-loop turn. Wall time on a shared machine: compare the mean and median of runs, not one p99.
+ * takes before its peer can see it), per message, after a warm-up; the group commit of each
+ * event-loop turn, from handing it to the store until it is stored; and how long handing it over
+ * held the event loop (the store's synchronous share of the call: its thread does the rest). Wall
+ * time on a shared machine: compare the mean and median of runs, not one p99.
  *
  * Run: npx tsx bench/relay-message-cost.ts
  */
@@ -28,7 +30,7 @@ import { DEFAULT_MESSAGE_LIMITS } from '../server/protocol.js';
 import { roomTagger } from '../server/room-tag.js';
 import { Rooms } from '../server/rooms.js';
 import { ScanPool } from '../server/scan-pool.js';
-import { openSqliteStore } from '../server/store/sqlite.js';
+import { openSqliteStore } from '../server/store/sqlite-thread.js';
 import { silentLogger } from '../src/node/log.js';
 import { MESSAGE_STATE_VECTOR } from '../src/shared/relay-protocol.js';
 
@@ -62,12 +64,21 @@ const syncMessage = (type: number, payload: Uint8Array): Buffer => {
 export interface MessageCost {
   forward: Percentiles & { mean: number };
   commit: Percentiles;
+  commitHeld: Percentiles;
 }
 
 export async function measureMessageCost(): Promise<MessageCost> {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-relay-cost-'));
   const store = await openSqliteStore(dir, 'full');
   const commits: number[] = [];
+  const held: number[] = [];
+  const append = store.append.bind(store);
+  store.append = (updates) => {
+    const start = performance.now();
+    const stored = append(updates);
+    held.push(performance.now() - start);
+    return stored;
+  };
   const rooms = new Rooms(store, {
     compactAfter: 500,
     idleUnloadMs: 60_000,
@@ -143,7 +154,7 @@ export async function measureMessageCost(): Promise<MessageCost> {
   await Promise.all([store.close(), ctx.scans.close()]);
   rmSync(dir, { recursive: true, force: true });
   const mean = forward.reduce((a, b) => a + b, 0) / forward.length;
-  return { forward: { ...percentiles(forward), mean }, commit: percentiles(commits.slice(10)) };
+  return { forward: { ...percentiles(forward), mean }, commit: percentiles(commits.slice(10)), commitHeld: percentiles(held.slice(10)) };
 }
 
 export function formatMessageCost(cost: MessageCost): string {
@@ -151,6 +162,7 @@ export function formatMessageCost(cost: MessageCost): string {
   return [
     `receive → forwarded, per edit: mean ${cost.forward.mean.toFixed(4)} ms, ${f(cost.forward)}`,
     `group commit, per event-loop turn (10 edits, synchronous=FULL): ${f(cost.commit)}`,
+    `  of which the event loop was held: ${f(cost.commitHeld)}`,
   ].join('\n');
 }
 

@@ -315,11 +315,14 @@ class Connection implements Peer {
           if (presence) this.send(presence);
           return;
         }
-        case 'query-state-vector':
-          // The answer confirms what the room holds, so it waits until that is on disk.
+        case 'query-state-vector': {
+          // The answer confirms what the room holds now, so it waits until that is on disk. Taken
+          // now, not then: updates that arrive while the commit is under way are not in it yet.
+          const answer = stateVectorMessage(room.doc);
           return this.ctx.rooms.whenStored(() => {
-            if (!this.closing) this.send(stateVectorMessage(room.doc));
+            if (!this.closing) this.send(answer);
           });
+        }
       }
     } catch (error) {
       if (error instanceof ProtocolViolation) {

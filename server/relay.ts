@@ -17,7 +17,7 @@ import { roomTagger } from './room-tag.js';
 import { Rooms } from './rooms.js';
 import { ScanPool } from './scan-pool.js';
 import type { RoomStore } from './store/room-store.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openSqliteStore } from './store/sqlite-thread.js';
 
 export type { RelayOptions } from './config.js';
 

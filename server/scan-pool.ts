@@ -11,7 +11,8 @@
  * The worker runs this same module (the relay bundle, or this file through tsx from source): its
  * top level serves jobs when loaded as a scan worker.
  */
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
+import { moduleWorker } from './module-worker.js';
 import { Close, ProtocolViolation, scanUpdate, type MessageLimits, type ScannedUpdate } from './protocol.js';
 
 const ROLE = 'tandem-relay-update-scan';
@@ -100,14 +101,10 @@ export class ScanPool {
   }
 
   private start(): Slot {
-    const url = import.meta.url;
-    const options = { workerData: { role: ROLE }, resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } };
-    const worker = url.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}); });`, {
-          ...options,
-          eval: true,
-        })
-      : new Worker(new URL(url), options);
+    const worker = moduleWorker(import.meta.url, {
+      workerData: { role: ROLE },
+      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
+    });
     // An idle worker must not keep a stopping relay alive.
     worker.unref();
     const slot: Slot = { worker, jobs: new Map() };

@@ -3,17 +3,22 @@
  * tables), room credentials and the key that names rooms in logs, migrated with kysely. WAL,
  * with the fsync policy of config.ts (synchronous=FULL unless the operator asks for NORMAL).
  * One relay process owns the file, so the room's log sequence is kept here, in memory.
+ *
+ * better-sqlite3 is synchronous: these calls run on the store's own thread (sqlite-thread.ts),
+ * which makes them the relay's RoomStore. Everything here therefore speaks in bytes and plain
+ * values that cross between threads: a room's document leaves as its encoded state and a
+ * compaction arrives as one.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type SQLite from 'better-sqlite3';
 import type { Kysely, Migration } from 'kysely';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { openSqliteFile } from '../../src/node/sqlite-file.js';
 import { createDocTables } from '../../src/node/docstore/tables.js';
 import { UpdateLog } from '../../src/node/docstore/update-log.js';
-import type { RoomStore, RoomUpdate, StoredRoom } from './room-store.js';
+import type { RoomUpdate } from './room-store.js';
 
 /** 'TNRL' in the SQLite header marks the file as a Tandem relay database. */
 const APPLICATION_ID = 0x544e524c;
@@ -42,9 +47,28 @@ export const migrations: Record<string, Migration> = {
   },
 };
 
-export interface SqliteRoomStore extends RoomStore {
+/** Rooms that never stored a document, and rooms nobody has used for long: what expiry may delete. */
+export type Expiry = 'empty' | 'unused';
+
+export interface SqliteRooms {
   file: string;
-  sqlite: SQLite.Database;
+  logKey: Buffer;
+  /** A room's document as its encoded state (the room is created empty if it has none), marked used now. */
+  open(room: string): { state: Uint8Array; pending: number; bytes: number };
+  append(updates: readonly RoomUpdate[]): void;
+  /** Folds the room's log, as far as it has been appended, into `snapshot`: the state of a document holding all of it. */
+  compact(room: string, snapshot: Uint8Array): void;
+  release(room: string): void;
+  secretHash(room: string): Buffer | null;
+  registerSecret(room: string, hash: Buffer): Buffer;
+  withdrawSecret(room: string, hash: Buffer): void;
+  /** The rooms `expiry` would delete given `before` (an ISO time). */
+  expirable(expiry: Expiry, before: string): string[];
+  /** Deletes those of `rooms` that `expiry` still finds expirable, in one transaction; returns how many. */
+  forget(expiry: Expiry, before: string, rooms: readonly string[]): number;
+  /** Bytes relay.db and its write-ahead log take. */
+  storageBytes(): number;
+  close(): Promise<void>;
 }
 
 function logKey(sqlite: SQLite.Database): Buffer {
@@ -52,7 +76,7 @@ function logKey(sqlite: SQLite.Database): Buffer {
   return (sqlite.prepare(`select value from relay_secrets where name = 'log_key'`).get() as { value: Buffer }).value;
 }
 
-export async function openSqliteStore(dataDir: string, synchronous: 'full' | 'normal'): Promise<SqliteRoomStore> {
+export async function openSqliteRooms(dataDir: string, synchronous: 'full' | 'normal'): Promise<SqliteRooms> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const { file, sqlite, close } = await openSqliteFile<unknown>({
     file: join(dataDir, 'relay.db'),
@@ -70,43 +94,41 @@ export async function openSqliteStore(dataDir: string, synchronous: 'full' | 'no
   );
   const selectSecret = sqlite.prepare<[string], { secret_hash: Buffer }>('select secret_hash from rooms where room = ?');
   const deleteSecret = sqlite.prepare<[string, Buffer]>('delete from rooms where room = ? and secret_hash = ?');
-  // A room that never stored a document: no update rows and no snapshot.
-  const unused = sqlite.prepare<[string], { room: string }>(
-    `select room from rooms where created_at < ? and room not in (select doc_id from doc_updates)
-       and room not in (select doc_id from docs where snapshot is not null)`,
-  );
-  const stale = sqlite.prepare<[string], { room: string }>('select doc_id as room from docs where updated_at < ?');
+  const expirable: Record<Expiry, SQLite.Statement<[string], { room: string }>> = {
+    // A room that never stored a document: no update rows and no snapshot.
+    empty: sqlite.prepare(
+      `select room from rooms where created_at < ? and room not in (select doc_id from doc_updates)
+         and room not in (select doc_id from docs where snapshot is not null)`,
+    ),
+    unused: sqlite.prepare('select doc_id as room from docs where updated_at < ?'),
+  };
   const forgetRoom = sqlite.prepare<[string]>('delete from rooms where room = ?');
   const forgetDoc = sqlite.prepare<[string]>('delete from docs where doc_id = ?');
   const forgetUpdates = sqlite.prepare<[string]>('delete from doc_updates where doc_id = ?');
-  const forget = sqlite.transaction((rooms: string[]) => {
-    for (const room of rooms) {
+  // The rooms were chosen a thread away, a moment ago: one that has since been written or used stays.
+  const forget = sqlite.transaction((expiry: Expiry, before: string, rooms: readonly string[]) => {
+    const still = new Set(expirable[expiry].all(before).map((r) => r.room));
+    const gone = rooms.filter((room) => still.has(room));
+    for (const room of gone) {
       forgetRoom.run(room);
       forgetDoc.run(room);
       forgetUpdates.run(room);
     }
+    return gone.length;
   });
-  const expire = (rows: { room: string }[], inUse: (room: string) => boolean) => {
-    const rooms = rows.map((r) => r.room).filter((room) => !inUse(room));
-    forget(rooms);
-    return rooms.length;
-  };
-  // The calls below run synchronously: an async function turns their throws into rejections.
   return {
-    kind: 'sqlite',
-    shared: false,
     file,
-    sqlite,
     logKey: logKey(sqlite),
-    available: () => sqlite.open,
-    async open(room: string): Promise<StoredRoom> {
+    open(room) {
       if (!log.exists(room)) log.create(room, ROOM_DOC_KIND);
-      const { doc, seq, pending } = log.load(room);
+      const { doc, seq, pending, state } = log.load(room);
       log.touch(room);
       seqs.set(room, seq);
-      return { doc, pending, bytes: log.storedBytes(room) };
+      const encoded = state ?? Y.encodeStateAsUpdate(doc);
+      doc.destroy();
+      return { state: encoded, pending, bytes: log.storedBytes(room) };
     },
-    async append(updates: readonly RoomUpdate[]) {
+    append(updates) {
       const before = new Map(updates.map(({ room }) => [room, seqs.get(room) ?? 0]));
       const rows = updates.map(({ room, update }) => {
         const seq = (seqs.get(room) ?? 0) + 1;
@@ -120,22 +142,20 @@ export async function openSqliteStore(dataDir: string, synchronous: 'full' | 'no
         throw error;
       }
     },
-    async compact(room: string, doc: Y.Doc) {
+    compact(room, snapshot) {
       const seq = seqs.get(room);
-      if (seq !== undefined) log.compact(room, doc, seq);
-      return true;
+      if (seq !== undefined) log.fold(room, snapshot, seq);
     },
-    release: (room: string) => void seqs.delete(room),
-    secretHash: async (room: string) => selectSecret.get(room)?.secret_hash ?? null,
-    async registerSecret(room: string, hash: Buffer) {
+    release: (room) => void seqs.delete(room),
+    secretHash: (room) => selectSecret.get(room)?.secret_hash ?? null,
+    registerSecret(room, hash) {
       insertSecret.run(room, hash, new Date().toISOString());
       return selectSecret.get(room)!.secret_hash;
     },
-    withdrawSecret: async (room: string, hash: Buffer) => void deleteSecret.run(room, hash),
-    expireEmpty: async (before, inUse) => expire(unused.all(before.toISOString()), inUse),
-    expireUnused: async (before, inUse) => expire(stale.all(before.toISOString()), inUse),
-    // relay.db and its write-ahead log, which holds recent commits until a checkpoint.
-    storageBytes: async () => [file, `${file}-wal`].reduce((sum, f) => sum + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0),
+    withdrawSecret: (room, hash) => void deleteSecret.run(room, hash),
+    expirable: (expiry, before) => expirable[expiry].all(before).map((r) => r.room),
+    forget: (expiry, before, rooms) => forget(expiry, before, rooms),
+    storageBytes: () => [file, `${file}-wal`].reduce((sum, f) => sum + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0),
     close,
   };
 }

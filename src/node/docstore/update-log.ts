@@ -162,7 +162,11 @@ export class UpdateLog {
 
   /** Folds every row up to `seq` into a snapshot of `doc`, which must contain all of them. */
   compact(docId: string, doc: Y.Doc, seq: number): void {
-    const snapshot = Y.encodeStateAsUpdate(doc);
+    this.fold(docId, Y.encodeStateAsUpdate(doc), seq);
+  }
+
+  /** Folds every row up to `seq` into `snapshot`, a document's state that contains all of them. */
+  fold(docId: string, snapshot: Uint8Array, seq: number): void {
     this.sqlite.transaction(() => {
       this.writeSnapshot.run(snapshot, seq, docId);
       this.deleteCovered.run(docId, seq);

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { Gatekeeper } from '../../../server/auth.js';
-import { openSqliteStore, type SqliteRoomStore } from '../../../server/store/sqlite.js';
+import SQLite from 'better-sqlite3';
+import { openSqliteStore, type SqliteRoomStore } from '../../../server/store/sqlite-thread.js';
 import { newRoom, newSecret, tempDir } from './helpers.js';
 
 const query = (params: Record<string, string>) => new URLSearchParams(params);
@@ -22,19 +23,23 @@ async function enter(gate: Gatekeeper, path: string, params: URLSearchParams) {
 describe('Gatekeeper', () => {
   let dir: ReturnType<typeof tempDir>;
   let store: SqliteRoomStore;
+  /** relay.db as another connection sees it: what the store has committed. */
+  let disk: SQLite.Database;
 
   beforeEach(async () => {
     dir = tempDir();
     store = await openSqliteStore(dir.path, 'normal');
+    disk = new SQLite(store.file);
   });
 
   afterEach(async () => {
+    disk.close();
     await store.close();
     dir.remove();
   });
 
   const storedHash = (room: string) =>
-    (store.sqlite.prepare('select secret_hash from rooms where room = ?').get(room) as { secret_hash: Buffer } | undefined)?.secret_hash;
+    (disk.prepare('select secret_hash from rooms where room = ?').get(room) as { secret_hash: Buffer } | undefined)?.secret_hash;
 
   test('the first connection to a room registers the sha256 of its secret; later ones must present the same secret', async () => {
     const gate = new Gatekeeper(store, undefined);
@@ -53,7 +58,7 @@ describe('Gatekeeper', () => {
     const room = newRoom();
     const secret = newSecret();
     expect(await enter(gate, `/${room}`, query({ secret }))).toMatchObject({ ok: true });
-    store.sqlite.prepare('update rooms set secret_hash = substr(secret_hash, 1, 31) where room = ?').run(room);
+    disk.prepare('update rooms set secret_hash = substr(secret_hash, 1, 31) where room = ?').run(room);
     expect(await enter(gate, `/${room}`, query({ secret }))).toEqual({ ok: false, status: 403, reason: 'secret' });
   });
 
@@ -74,7 +79,7 @@ describe('Gatekeeper', () => {
     for (const name of ['', 'a'.repeat(129), 'bad room', '!room', 'room!', 'a/b', '..%2fx']) {
       expect(await enter(gate, `/${name}`, query({ secret })), name).toEqual({ ok: false, status: 400, reason: 'bad-room' });
     }
-    expect(store.sqlite.prepare('select count(*) as n from rooms').get()).toEqual({ n: 0 });
+    expect(disk.prepare('select count(*) as n from rooms').get()).toEqual({ n: 0 });
     for (const name of ['a', 'a'.repeat(128), 'Room_1.2-3'])
       expect(await enter(gate, `/${name}`, query({ secret }))).toEqual({ ok: true, room: name });
   });

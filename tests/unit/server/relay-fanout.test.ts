@@ -187,7 +187,9 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
           await waitFor(() => reader.text.toString() === writer.text.toString(), 'the reader to have every edit', 10_000);
           expect(reader.text.length).toBe(200);
           // The writer goes away and the surviving instance is killed too (no shutdown compaction to
-          // save what memory held): what it got through Redis and from the writer must be in its store.
+          // save what memory held): what it got through Redis and from the writer, and confirmed as
+          // stored, must be in its store. Forwarding comes before storing, so the reader's copy alone proves nothing.
+          await confirmed(reader);
           writer.destroy();
           reader.destroy();
           await second.stop('SIGKILL');

@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { build } from 'vite';
+import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/node/log.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
@@ -136,27 +137,38 @@ describe('relay operations', () => {
     db.close();
   });
 
-  it('runs as one built JavaScript bundle under plain node', { timeout: 60_000 }, async () => {
-    dir = tempDir();
-    await build({ configFile: join(ROOT, 'vite.relay.config.ts') });
-    const child = spawn(process.execPath, [RELAY_BUNDLE, '--port', '0', '--data', dir.path], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    try {
-      await waitFor(() => out.includes('"msg":"listening"'), 'the bundle to listen', 20_000);
-      const port = Number(/"port":(\d+)/.exec(out)![1]);
+  it(
+    'runs as built JavaScript under plain node, its store thread from its own bundle, and keeps what it was sent',
+    { timeout: 60_000 },
+    async () => {
+      dir = tempDir();
+      await build({ configFile: join(ROOT, 'vite.relay.config.ts') });
+      const child = spawn(process.execPath, [RELAY_BUNDLE, '--port', '0', '--data', dir.path], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       const room = newRoom();
-      const secret = newSecret();
-      const a = connectClient(`ws://127.0.0.1:${port}`, room, { secret });
-      const b = connectClient(`ws://127.0.0.1:${port}`, room, { secret });
-      await Promise.all([synced(a), synced(b)]);
-      a.text.insert(0, 'bundled');
-      await waitFor(() => b.text.toString() === 'bundled', 'B to see the edit');
-      a.destroy();
-      b.destroy();
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-  });
+      try {
+        await waitFor(() => out.includes('"msg":"listening"'), 'the bundle to listen', 20_000);
+        const port = Number(/"port":(\d+)/.exec(out)![1]);
+        const secret = newSecret();
+        const a = connectClient(`ws://127.0.0.1:${port}`, room, { secret });
+        const b = connectClient(`ws://127.0.0.1:${port}`, room, { secret });
+        await Promise.all([synced(a), synced(b)]);
+        a.text.insert(0, 'bundled');
+        await waitFor(() => b.text.toString() === 'bundled', 'B to see the edit');
+        a.destroy();
+        b.destroy();
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
+      const db = new SQLite(join(dir.path, 'relay.db'), { readonly: true });
+      const stored = db.prepare('select snapshot from docs where doc_id = ?').get(room) as { snapshot: Buffer | null };
+      db.close();
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, stored.snapshot!);
+      expect(doc.getText('notes').toString()).toBe('bundled');
+    },
+  );
 });

@@ -6,7 +6,7 @@
 import SQLite from 'better-sqlite3';
 import { expect, onTestFinished, test } from 'vitest';
 import { RoomDocs } from '../../../server/room-docs.js';
-import { openSqliteStore } from '../../../server/store/sqlite.js';
+import { openSqliteStore } from '../../../server/store/sqlite-thread.js';
 import { tempDir, waitFor } from './helpers.js';
 
 const hash = Buffer.alloc(32, 1);
@@ -26,7 +26,7 @@ async function groupCommit(onStoreFailed: (room: string, error: Error) => void =
     onUpdate: (_room, update) => forwarded.push(update),
   });
   // A second connection sees only what is committed, as a relay restarted after a crash would.
-  const disk = new SQLite(store.file, { readonly: true });
+  const disk = new SQLite(store.file);
   onTestFinished(async () => {
     disk.close();
     await docs.closeAll();
@@ -35,7 +35,7 @@ async function groupCommit(onStoreFailed: (room: string, error: Error) => void =
   });
   const storedRows = (room: string) =>
     (disk.prepare('select count(*) as n from doc_updates where doc_id = ?').get(room) as { n: number }).n;
-  return { store, docs, forwarded, storedRows };
+  return { store, docs, forwarded, storedRows, disk };
 }
 
 test('updates of several rooms are forwarded at once and stored together after the turn; confirmations wait for the store', async () => {
@@ -59,7 +59,7 @@ test('updates of several rooms are forwarded at once and stored together after t
 
 test('a commit that fails drops the rooms it held, reports each, and the next hold reloads what is on disk', async () => {
   const failed: string[] = [];
-  const { store, docs } = await groupCommit((room, error) => {
+  const { disk, docs } = await groupCommit((room, error) => {
     expect(error.message).toContain('could not save');
     failed.push(room);
   });
@@ -67,12 +67,12 @@ test('a commit that fails drops the rooms it held, reports each, and the next ho
   const doc = docs.acquire('room-a').doc;
   doc.getText('t').insert(0, 'kept');
   await new Promise<void>((resolve) => docs.whenStored(resolve));
-  store.sqlite.exec(`create trigger full_disk before insert on doc_updates begin select raise(abort, 'disk full'); end`);
+  disk.exec(`create trigger full_disk before insert on doc_updates begin select raise(abort, 'disk full'); end`);
   doc.getText('t').insert(4, ' lost');
   await new Promise<void>((resolve) => docs.whenStored(resolve));
   expect(failed).toEqual(['room-a']);
   expect(docs.isLoaded('room-a')).toBe(false);
-  store.sqlite.exec('drop trigger full_disk');
+  disk.exec('drop trigger full_disk');
   await docs.hold('room-a', hash);
   expect(docs.acquire('room-a').doc.getText('t').toString()).toBe('kept');
 });

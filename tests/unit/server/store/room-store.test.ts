@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { afterAll, describe, expect, onTestFinished, test } from 'vitest';
 import { openPostgresStore } from '../../../../server/store/postgres.js';
 import { StoreUnavailable, type RoomStore } from '../../../../server/store/room-store.js';
-import { openSqliteStore } from '../../../../server/store/sqlite.js';
+import { openSqliteStore } from '../../../../server/store/sqlite-thread.js';
 import { newRoom, tempDir, waitFor } from '../helpers.js';
 import { postgresSkipReason, startPostgres, type PostgresServer } from '../postgres-server.js';
 
@@ -525,11 +525,15 @@ describe('the SQLite room store', () => {
     const room = newRoom();
     const live = (await store.open(room)).doc;
     await store.append([{ room, update: edit(live, 'one ') }]);
-    store.sqlite.exec(`create trigger full_disk before insert on doc_updates begin select raise(abort, 'disk full'); end`);
+    const disk = new SQLite(join(dir.path, 'relay.db'));
+    onTestFinished(() => {
+      disk.close();
+    });
+    disk.exec(`create trigger full_disk before insert on doc_updates begin select raise(abort, 'disk full'); end`);
     const lost = new Y.Doc();
     Y.applyUpdate(lost, Y.encodeStateAsUpdate(live));
     await expect(store.append([{ room, update: edit(lost, 'lost ') }])).rejects.toThrow(/disk full/);
-    store.sqlite.exec('drop trigger full_disk');
+    disk.exec('drop trigger full_disk');
     await store.append([{ room, update: edit(live, 'two') }]);
     await store.close();
     store = await openSqliteStore(dir.path, 'full');
