@@ -6,9 +6,12 @@
  * SQLite file, sharing rooms through Redis) on loopback; two load-generator processes
  * (bench/relay-load-clients.ts) hold 300 rooms of two stock y-websocket clients, a room's two
  * clients on different instances whenever N > 1, so every edit crosses Redis. The search over
- * rates starts low (10 edits/s over all rooms) and doubles the rate while it holds; after the first
+ * rates starts at 100 edits/s over all rooms and doubles the rate while it holds; after the first
  * rate that does not, it halves the gap between the last that held and the first that did not,
- * three times. Each step has a 2 s warm-up and 5 s measured. A rate holds when the p99 from one
+ * three times. Each step has a 2 s warm-up and at least 5 s measured, longer where needed for
+ * 1,000 edits: the p99 of a hundred edits is the one slowest, which a single scheduling hiccup
+ * decides (a 10 edits/s start once "failed" at 20/s and reported 18 edits/s for a count that held
+ * thousands). A rate holds when the p99 from one
  * client's insert to the other's observer, counting every edit never seen as infinitely late, is
  * under 20 ms. The figure is the edits per second delivered at the highest rate that held, with
  * its p99. Every step is printed with its p50, p99 and the CPU of each process (each relay,
@@ -30,7 +33,9 @@ import { startRedis } from '../tests/unit/server/redis-server.js';
 
 const ROOMS = 300;
 const P99_BUDGET_MS = 20;
-const FIRST_RATE = 10;
+const FIRST_RATE = 100;
+/** A p99 over fewer samples is one unlucky scheduling delay: a step measures until it has this many. */
+const MIN_SAMPLES = 1000;
 const MAX_RATE = 40_000;
 const BISECTIONS = 3;
 
@@ -56,7 +61,8 @@ export interface ScaleResult {
 }
 
 async function step(generators: Generator[], relayPids: number[], redisPid: number, rate: number, rooms: number, timing: Timing) {
-  const { warmupMs, measureMs } = timing;
+  const warmupMs = timing.warmupMs;
+  const measureMs = Math.max(timing.measureMs, Math.ceil((MIN_SAMPLES / rate) * 1000));
   const intervalMs = (rooms * 1000) / rate;
   const pids = [...relayPids, redisPid, ...generators.map((g) => g.child.pid!)];
   let start: number[] = [];
