@@ -8,8 +8,8 @@
  * dies fails only the jobs it held, their connections closed; the next job starts a new worker.
  * Jobs beyond `maxJobs` are refused rather than queued without end.
  *
- * The worker runs this same module (the relay bundle, or this file through tsx from source): its
- * top level serves jobs when loaded as a scan worker.
+ * The worker runs this same module (built, its own bundle scan-thread.js beside the relay's; from
+ * source, this file through tsx): its top level serves jobs when loaded as a scan worker.
  */
 import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
 import { moduleWorker } from './module-worker.js';
@@ -101,10 +101,14 @@ export class ScanPool {
   }
 
   private start(): Slot {
-    const worker = moduleWorker(import.meta.url, {
-      workerData: { role: ROLE },
-      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
-    });
+    const worker = moduleWorker(
+      import.meta.url,
+      {
+        workerData: { role: ROLE },
+        resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
+      },
+      'scan-thread.js',
+    );
     // An idle worker must not keep a stopping relay alive.
     worker.unref();
     const slot: Slot = { worker, jobs: new Map() };

@@ -72,5 +72,7 @@ describe('deployment files', () => {
     expect(['root', '0']).not.toContain(user);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\\\n\s+CMD .*\/healthz/m);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "relay.js"\]$/m);
+    // The relay's threads run bundles of their own beside relay.js (vite.relay.config.ts).
+    expect(dockerfile).toMatch(/^COPY --from=build \/src\/out\/relay\/\*\.js \.\/$/m);
   });
 });

@@ -138,7 +138,7 @@ describe('relay operations', () => {
   });
 
   it(
-    'runs as built JavaScript under plain node, its store thread from its own bundle, and keeps what it was sent',
+    'runs as built JavaScript under plain node, its store thread and update checker from their own bundles, and keeps what it was sent',
     { timeout: 60_000 },
     async () => {
       dir = tempDir();
@@ -157,6 +157,11 @@ describe('relay operations', () => {
         await Promise.all([synced(a), synced(b)]);
         a.text.insert(0, 'bundled');
         await waitFor(() => b.text.toString() === 'bundled', 'B to see the edit');
+        // 16 KiB and more is checked on the scan worker before it is applied.
+        a.text.insert(7, ' '.repeat(20_000));
+        await waitFor(() => b.text.length === 20_007, 'B to see the large edit');
+        a.text.delete(7, 20_000);
+        await waitFor(() => b.text.toString() === 'bundled', 'B to see it removed');
         a.destroy();
         b.destroy();
       } finally {
