@@ -3,7 +3,11 @@
  * room's peers at once and stored with the other updates of the same event-loop turn, of all rooms,
  * in one commit right after it (group commit: one fsync for all). Its sender keeps its own copy
  * until told the relay has stored it (relay-protocol.ts), an answer given through `whenStored`, so
- * forwarding first loses nothing and spares every update the wait for its own commit.
+ * forwarding first loses nothing and spares every update the wait for its own commit. A peer handed
+ * an update the relay then loses in a crash confirms nothing by holding it: it sends it back in its
+ * next sync like any change of its own, and a relay confirms only what it has stored itself (or
+ * what another relay sharing its store stored before passing it on). What must wait for the store
+ * is passing an update to another relay, which would answer for it: that is `onDurable`.
  *
  * When the store cannot be reached, updates wait in memory, in order, and the commit is retried
  * until the store answers; nothing waiting is confirmed meanwhile. A commit whose answer was lost
