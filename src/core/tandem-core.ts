@@ -16,6 +16,7 @@ import type {
   RelayConfig,
   ReminderNotice,
   SearchResult,
+  StorageCheck,
   SyncState,
   TandemEvent,
 } from '../shared/api.js';
@@ -47,7 +48,7 @@ import { Projector, storedDocuments } from './projection/projector.js';
 import { searchIndex } from './projection/search-query.js';
 import { exportMarkdown } from './export/markdown-export.js';
 import { openSession, type CoreSession, type SessionState } from './session.js';
-import { openStore, type Store } from './store/database.js';
+import { checkStore, openStore, type Store } from './store/database.js';
 import { ReminderService } from './reminders/reminder-service.js';
 import { PresenceHub } from './sync/presence.js';
 import type { SyncTiming } from './sync/series-sync.js';
@@ -80,6 +81,11 @@ export interface CoreOptions {
   syncTiming?: SyncTiming;
   /** Connect shared 1:1s to their relays (default true; the command line does not). */
   sync?: boolean;
+  /**
+   * When the work opening defers (see startDeferred) starts if no UI has listed the 1:1s by then
+   * (default 10 s after opening: a start in the tray, with no window).
+   */
+  deferredWorkAfterMs?: number;
 }
 
 export const DATABASE_FILE = 'tandem.db';
@@ -96,6 +102,10 @@ export class TandemCore implements CoreServices {
   private readonly clock: () => Date;
   private backingUp: Promise<unknown> = Promise.resolve();
   private backupTimer: NodeJS.Timeout | null = null;
+  private check: StorageCheck = { state: 'pending' };
+  private deferred: Promise<void> | null = null;
+  private deferredTimer: NodeJS.Timeout | null = null;
+  private closing = false;
 
   readonly presence: PresenceHub;
   readonly sync: SyncManager;
@@ -110,7 +120,7 @@ export class TandemCore implements CoreServices {
     readonly store: Store,
     readonly docs: DocRegistry,
     readonly projector: Projector,
-    options: CoreOptions,
+    private readonly options: CoreOptions,
     private readonly unlock: () => void,
   ) {
     this.db = store.db;
@@ -180,7 +190,8 @@ export class TandemCore implements CoreServices {
       unlock();
       throw error;
     }
-    if (options.autoBackup) core.keepDailyBackups(options.dataDir, options.log ?? silentLogger);
+    core.deferredTimer = setTimeout(() => void core!.startDeferred(), options.deferredWorkAfterMs ?? 10_000);
+    core.deferredTimer.unref();
     if (options.sync !== false) await core.sync.startAll((seriesId) => core!.profile && void core!.joinWhenArrived(seriesId));
     return core;
   }
@@ -191,11 +202,14 @@ export class TandemCore implements CoreServices {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    if (this.deferredTimer) clearTimeout(this.deferredTimer);
     this.reminders?.stop();
     if (this.backupTimer) clearInterval(this.backupTimer);
     for (const s of [...this.sessions]) s.dispose();
     this.sync.stopAll();
     await this.projector.flush();
+    await this.deferred;
     await this.backingUp;
     this.healthParts.flush();
     this.docs.closeAll();
@@ -210,18 +224,20 @@ export class TandemCore implements CoreServices {
     return run;
   }
 
-  /** A backup now, to `file` or into the data directory's backups folder. */
+  /** A backup now, to `file` or into the data directory's backups folder (after today's daily one). */
   async backupNow(input: BackupNowInput): Promise<BackupWritten> {
     if (input.file !== undefined && !isAbsolute(input.file))
       throw new TandemError('invalid-input', 'Choose where to save the backup by its full path.');
+    void this.startDeferred();
     const file = input.file ?? manualBackupFile(this.dataDir, this.now());
     const manifest = await this.backup(file);
     const inFolder = dirname(file) === join(this.dataDir, BACKUPS_FOLDER) && isBackupName(basename(file));
     return { file, name: inFolder ? basename(file) : null, createdAt: manifest.createdAt, bytes: statSync(file).size };
   }
 
-  /** After any backup being written (today's daily one at start), so the list holds it. */
+  /** After any backup being written (today's daily one too), so the list holds it. */
   async listBackups(): Promise<BackupList> {
+    await this.startDeferred();
     await this.backingUp;
     return listBackups(this.dataDir);
   }
@@ -244,14 +260,50 @@ export class TandemCore implements CoreServices {
     return { dataDir: input.dataDir, createdAt: manifest.createdAt };
   }
 
-  /** Today's backup now if it is missing, then a look every hour (the app may run for days). */
-  private keepDailyBackups(dataDir: string, log: Logger): void {
+  get storageCheck(): StorageCheck {
+    return this.check;
+  }
+
+  listed(): void {
+    if (!this.deferred) setImmediate(() => void this.startDeferred());
+  }
+
+  /**
+   * What opening leaves until the first list has gone out (or deferredWorkAfterMs): SQLite's check
+   * of every page, on a thread of its own, then the daily backups, of a sound file only (a damaged
+   * copy must not push a good one out of the seven kept). Resolves once the check is done.
+   */
+  private startDeferred(): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    if (!this.deferred) {
+      if (this.deferredTimer) clearTimeout(this.deferredTimer);
+      this.deferred = this.checkStorage();
+      if (this.options.autoBackup) this.keepDailyBackups(this.deferred);
+    }
+    return this.deferred;
+  }
+
+  private async checkStorage(): Promise<void> {
+    const damage = await checkStore(this.store, this.options.sqliteBinding);
+    this.check = damage ? { state: 'damaged', message: damage } : { state: 'ok' };
+    if (damage) this.log.error({ file: DATABASE_FILE }, 'the database is damaged (SQLite quick_check)');
+    this.broadcast({ type: 'storage-check', check: this.check });
+  }
+
+  /** Today's backup once `checked`, if it is missing, then a look every hour (the app may run for days). */
+  private keepDailyBackups(checked: Promise<void>): void {
     const check = () => {
       this.backingUp = this.backingUp
-        .then(() => dailyBackup(this.store.sqlite, dataDir))
+        .then(() => checked)
+        .then(() => {
+          if (this.closing) return null;
+          if (this.check.state !== 'damaged') return dailyBackup(this.store.sqlite, this.dataDir);
+          this.log.warn({ file: BACKUPS_FOLDER }, 'daily backup skipped: the database is damaged');
+          return null;
+        })
         .then(
-          (file) => file && log.info({ file: BACKUPS_FOLDER }, 'daily backup written'),
-          (error: unknown) => log.error({ error: (error as Error).message }, 'daily backup failed'),
+          (file) => file && this.log.info({ file: BACKUPS_FOLDER }, 'daily backup written'),
+          (error: unknown) => this.log.error({ error: (error as Error).message }, 'daily backup failed'),
         );
     };
     check();

@@ -12,7 +12,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import pinoRoll from 'pino-roll';
 
 export type { Logger } from 'pino';
 
@@ -79,9 +78,12 @@ export interface FileLogger {
  * Logs to `DATA_DIR/logs/tandem.N.log`, starting a new file past `maxBytes` and deleting the
  * oldest beyond `files`. pino-roll runs as a plain stream in this thread, not as a worker
  * transport: the core is bundled, and a worker would need its own file on disk. Writes are
- * synchronous so the last line before a crash is on disk; the app logs rarely.
+ * synchronous so the last line before a crash is on disk; the app logs rarely. pino-roll is loaded
+ * here, not with this module: it brings all of date-fns (CommonJS, about 0.7 MB), which a process
+ * that logs to no file (a benchmark, a test) would otherwise parse at every start.
  */
 export async function fileLogger(dataDir: string, opts: FileLogOptions = {}): Promise<FileLogger> {
+  const { default: pinoRoll } = await import('pino-roll');
   const dir = join(dataDir, LOG_FOLDER);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stream = await pinoRoll({

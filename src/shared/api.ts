@@ -146,12 +146,19 @@ export interface ReminderNotice {
   body: string;
 }
 
+/**
+ * SQLite's check of the local database, which runs once the first list has gone out: `pending`
+ * until then, `damaged` with a sentence naming the file and what to do.
+ */
+export type StorageCheck = { state: 'pending' | 'ok' } | { state: 'damaged'; message: string };
+
 /** `connection-lost` comes from the UI's own end of the protocol when the core goes away. */
 export type TandemEvent =
   | { type: 'series-changed' }
   | { type: 'sync-state'; state: SyncState }
   | { type: 'settings-changed'; settings: AppSettings }
   | { type: 'reminder'; reminder: ReminderNotice }
+  | { type: 'storage-check'; check: StorageCheck }
   | { type: 'connection-lost' };
 
 export type Unsubscribe = () => void;

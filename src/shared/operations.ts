@@ -44,6 +44,7 @@ export const OPERATION_NAMES = [
   'backupNow',
   'listBackups',
   'restoreBackup',
+  'storageCheck',
   'exportCalendar',
   'readCalendarFile',
   'importCalendarCadence',

@@ -16,6 +16,7 @@ import type {
   RelayConfig,
   RestoreResult,
   SearchResult,
+  StorageCheck,
   SyncState,
   TandemEvent,
 } from '../../shared/api.js';
@@ -108,6 +109,10 @@ export interface CoreServices {
   listBackups(): Promise<BackupList>;
   /** Restores a backup into another, empty data directory. */
   restoreInto(input: RestoreInput): RestoreResult;
+  /** What the check of the local database found so far. */
+  readonly storageCheck: StorageCheck;
+  /** A UI has its list: the work opening deferred starts once this reply has gone out. */
+  listed(): void;
   now(): Date;
 }
 

@@ -3,7 +3,7 @@
  * migrations) through the claim-and-migrate helper the relay uses too. Anything wrong with the file
  * becomes one TandemError that names it and says what to do.
  */
-import { openSqliteFile, type SqliteFile } from '../../node/sqlite-file.js';
+import { checkIntegrity, openSqliteFile, type SqliteFile, type SqliteFileOptions } from '../../node/sqlite-file.js';
 import { migrations } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -15,15 +15,30 @@ export type Store = SqliteFile<Database>;
 const MOVE_ASIDE =
   'Tandem left it untouched. Move it aside (or restore it from a backup), or start Tandem with another data directory (--data-dir or TANDEM_DATA_DIR).';
 
+/** Found after opening, while Tandem runs on the file. */
+const DAMAGED_WHILE_RUNNING =
+  'Tandem goes on with what it can read and keeps no daily backup of it. Quit Tandem, then move it aside (or restore it from a backup), or start Tandem with another data directory (--data-dir or TANDEM_DATA_DIR).';
+
+const storeOptions = (file: string, nativeBinding?: string, advice = MOVE_ASIDE): SqliteFileOptions => ({
+  file,
+  applicationId: APPLICATION_ID,
+  owner: 'Tandem',
+  advice,
+  // FULL makes a reported save survive power loss: this file may hold the only copy.
+  synchronous: 'full',
+  migrations,
+  ...(nativeBinding ? { nativeBinding } : {}),
+});
+
+/**
+ * Opens the store without reading every page first: the first list waits for that no more
+ * (checkStore, once it has gone out).
+ */
 export function openStore(file: string, nativeBinding?: string): Promise<Store> {
-  return openSqliteFile<Database>({
-    file,
-    applicationId: APPLICATION_ID,
-    owner: 'Tandem',
-    advice: MOVE_ASIDE,
-    // FULL makes a reported save survive power loss: this file may hold the only copy.
-    synchronous: 'full',
-    migrations,
-    ...(nativeBinding ? { nativeBinding } : {}),
-  });
+  return openSqliteFile<Database>({ ...storeOptions(file, nativeBinding), checkAtOpen: false });
+}
+
+/** SQLite's quick_check of an open store, on a thread of its own: null when sound, else what is wrong and what to do. */
+export function checkStore(store: Store, nativeBinding?: string): Promise<string | null> {
+  return checkIntegrity(storeOptions(store.file, nativeBinding, DAMAGED_WHILE_RUNNING), store.sqlite);
 }

@@ -6,4 +6,5 @@ export const backupHandlers = {
   backupNow: handler(BackupNowInput, async ({ core }, input) => core.backupNow(input)),
   listBackups: handler(NoInput, async ({ core }) => core.listBackups()),
   restoreBackup: handler(RestoreInput, async ({ core }, input) => core.restoreInto(input)),
+  storageCheck: handler(NoInput, async ({ core }) => core.storageCheck),
 };

@@ -17,7 +17,11 @@ export function defaultFirstMeeting(now: Date): string {
 }
 
 export const seriesHandlers = {
-  listSeries: handler(NoInput, async ({ core }) => listSeries(core)),
+  listSeries: handler(NoInput, async ({ core }) => {
+    const list = await listSeries(core);
+    core.listed();
+    return list;
+  }),
 
   createSeries: handler(CreateSeriesInput, async ({ core }, input): Promise<SeriesSummary> => {
     const me = core.requireProfile();

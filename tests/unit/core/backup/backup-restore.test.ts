@@ -135,8 +135,10 @@ test('daily backups: one per day, the newest seven kept', async () => {
   await core.close();
 });
 
-test("a core started with autoBackup writes today's backup", async () => {
-  const { core, dataDir } = await openCore({ autoBackup: true });
+test("a core started with autoBackup writes today's backup once the first list has gone out", async () => {
+  const { core, api, dataDir } = await openCore({ autoBackup: true });
+  await api.listSeries();
+  await api.listBackups();
   await core.close();
   expect(readdirSync(join(dataDir, BACKUPS_FOLDER))).toHaveLength(1);
 });

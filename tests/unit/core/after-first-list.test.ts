@@ -1,0 +1,107 @@
+/**
+ * What opening the core leaves until the first list has gone out: SQLite's check of every page of
+ * tandem.db, then today's backup. Both still happen, after the reply (or after a while when no UI
+ * lists), and what the check finds reaches the UI.
+ */
+import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { expect, test } from 'vitest';
+import type { StorageCheck, TandemEvent } from '../../../src/shared/api.js';
+import { BACKUPS_FOLDER } from '../../../src/core/backup/backup.js';
+import { checkStore } from '../../../src/core/store/database.js';
+import { TandemCore } from '../../../src/core/tandem-core.js';
+import { openCore, type OpenedCore } from '../helpers/core.js';
+
+/** The next storage-check event the session receives. */
+function nextCheck(api: OpenedCore['api']): Promise<StorageCheck> {
+  return new Promise((resolve) => {
+    const off = api.onEvent((event: TandemEvent) => {
+      if (event.type !== 'storage-check') return;
+      off();
+      resolve(event.check);
+    });
+  });
+}
+
+/** Breaks the header of one page of agenda_items, a projection table that opening and the list never read. */
+function damageAgendaItems(dbFile: string): void {
+  const db = new SQLite(dbFile);
+  const { pageno } = db.prepare(`select pageno from dbstat where name = 'agenda_items' order by pageno desc limit 1`).get() as {
+    pageno: number;
+  };
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  db.close();
+  const fd = openSync(dbFile, 'r+');
+  writeSync(fd, Buffer.alloc(8, 0xee), 0, 8, (pageno - 1) * pageSize);
+  closeSync(fd);
+}
+
+test("the integrity check and today's backup wait until the first list has gone out, then run, and the check's verdict reaches the UI", async () => {
+  const { core, api, dataDir } = await openCore({ autoBackup: true, deferredWorkAfterMs: 60_000 });
+  try {
+    await api.createSeries({ kind: 'peer', partnerName: 'Sam' });
+    // A check of the same file started now ends after one the core would have started at opening.
+    expect(await checkStore(core.store)).toBeNull();
+    expect(await api.storageCheck()).toEqual({ state: 'pending' });
+    expect(existsSync(join(dataDir, BACKUPS_FOLDER))).toBe(false);
+
+    const checked = nextCheck(api);
+    expect(await api.listSeries()).toHaveLength(1);
+    // The reply is out before the check starts.
+    expect(core.storageCheck).toEqual({ state: 'pending' });
+    expect(await checked).toEqual({ state: 'ok' });
+    expect(await api.storageCheck()).toEqual({ state: 'ok' });
+    const { backups } = await api.listBackups();
+    expect(backups.map((b) => b.kind)).toEqual(['daily']);
+  } finally {
+    await core.close();
+  }
+});
+
+test('without a list, the deferred work starts after deferredWorkAfterMs (a start in the tray)', async () => {
+  const { core, api, dataDir } = await openCore({ autoBackup: true, deferredWorkAfterMs: 20 });
+  try {
+    expect(await nextCheck(api)).toEqual({ state: 'ok' });
+    await api.listBackups();
+    expect(readdirSync(join(dataDir, BACKUPS_FOLDER))).toHaveLength(1);
+  } finally {
+    await core.close();
+  }
+});
+
+test('a damaged database opens and lists, then the check names the file and what to do, and no daily backup copies it', async () => {
+  const first = await openCore();
+  const { id } = await first.api.createSeries({ kind: 'peer', partnerName: 'Sam' });
+  for (let i = 0; i < 5; i++) await first.api.addAgendaItem({ seriesId: id, title: `Topic ${i}` });
+  await first.api.listSeries();
+  await first.core.close();
+  damageAgendaItems(first.dbFile);
+
+  const core = await TandemCore.open({ dataDir: first.dataDir, autoBackup: true });
+  const api = core.connect();
+  try {
+    const checked = nextCheck(api);
+    expect((await api.listSeries()).map((s) => s.partnerName)).toEqual(['Sam']);
+    const check = await checked;
+    expect(check.state).toBe('damaged');
+    expect(check.state === 'damaged' && check.message).toMatch(
+      new RegExp(
+        `^${first.dbFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(SQLite quick_check: .*\\)\\. Tandem goes on .*restore it from a backup`,
+        's',
+      ),
+    );
+    expect(await api.storageCheck()).toEqual(check);
+    expect((await api.listBackups()).backups).toEqual([]);
+  } finally {
+    await core.close();
+  }
+});
+
+test('a core closed before any list leaves the check for the next start and writes no backup', async () => {
+  const { core, api, dataDir } = await openCore({ autoBackup: true });
+  await api.getProfile();
+  await core.close();
+  expect(core.storageCheck).toEqual({ state: 'pending' });
+  expect(existsSync(join(dataDir, BACKUPS_FOLDER))).toBe(false);
+});
