@@ -39,6 +39,7 @@ async function viaDataDir<T>(dataDir: string, env: NodeJS.ProcessEnv, work: (api
   const core = await TandemCore.open({
     dataDir,
     sync: false,
+    checkStorageAtOpen: true,
     ...(env.TANDEM_SQLITE_BINDING ? { sqliteBinding: env.TANDEM_SQLITE_BINDING } : {}),
   });
   try {

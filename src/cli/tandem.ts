@@ -81,7 +81,7 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 type Out = (line: string) => void;
 
 async function withCore<T>(dataDir: string, fn: (api: CoreSession, core: TandemCore) => Promise<T>): Promise<T> {
-  const core = await TandemCore.open({ dataDir, sync: false });
+  const core = await TandemCore.open({ dataDir, sync: false, checkStorageAtOpen: true });
   try {
     return await fn(core.connect(), core);
   } finally {

@@ -86,6 +86,8 @@ export interface CoreOptions {
    * (default 10 s after opening: a start in the tray, with no window).
    */
   deferredWorkAfterMs?: number;
+  /** Check the whole database before opening, refusing a damaged one (the command line, which opens it for one job). */
+  checkStorageAtOpen?: boolean;
 }
 
 export const DATABASE_FILE = 'tandem.db';
@@ -157,7 +159,7 @@ export class TandemCore implements CoreServices {
     const file = join(options.dataDir, DATABASE_FILE);
     let store: Store;
     try {
-      store = await openStore(file, options.sqliteBinding);
+      store = await openStore(file, options.sqliteBinding, options.checkStorageAtOpen);
     } catch (error) {
       unlock();
       throw error;
@@ -180,6 +182,7 @@ export class TandemCore implements CoreServices {
       },
     );
     core = new TandemCore(store, docs, projector, options, unlock);
+    if (options.checkStorageAtOpen) core.check = { state: 'ok' };
     try {
       core.profile = ProfileSetting.nullable()
         .catch(null)
@@ -284,6 +287,7 @@ export class TandemCore implements CoreServices {
   }
 
   private async checkStorage(): Promise<void> {
+    if (this.check.state !== 'pending') return;
     const damage = await checkStore(this.store, this.options.sqliteBinding);
     this.check = damage ? { state: 'damaged', message: damage } : { state: 'ok' };
     if (damage) this.log.error({ file: DATABASE_FILE }, 'the database is damaged (SQLite quick_check)');

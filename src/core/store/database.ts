@@ -31,11 +31,11 @@ const storeOptions = (file: string, nativeBinding?: string, advice = MOVE_ASIDE)
 });
 
 /**
- * Opens the store without reading every page first: the first list waits for that no more
- * (checkStore, once it has gone out).
+ * Opens the store, by default without reading every page first: the app's first list waits for
+ * that no more (checkStore, once it has gone out). A command that opens the store for one job checks at opening.
  */
-export function openStore(file: string, nativeBinding?: string): Promise<Store> {
-  return openSqliteFile<Database>({ ...storeOptions(file, nativeBinding), checkAtOpen: false });
+export function openStore(file: string, nativeBinding?: string, checkAtOpen = false): Promise<Store> {
+  return openSqliteFile<Database>({ ...storeOptions(file, nativeBinding), checkAtOpen });
 }
 
 /** SQLite's quick_check of an open store, on a thread of its own: null when sound, else what is wrong and what to do. */

@@ -14,7 +14,7 @@ import { addAgendaItem, addMeeting } from '../../../src/shared/domain/commands.j
 import { skipMeeting } from '../../../src/shared/domain/series-commands.js';
 import { currentMeeting } from '../../../src/shared/domain/meetings.js';
 import { meetingNotes } from '../../../src/shared/domain/series-doc.js';
-import { tempDir } from '../helpers/core.js';
+import { damageTable, tempDir } from '../helpers/core.js';
 import { writeParagraph } from '../helpers/notes.js';
 
 const BIN = resolve(import.meta.dirname, '../../../bin/tandem.mjs');
@@ -159,6 +159,15 @@ describe('errors', () => {
     const before = readFileSync(join(dataDir, 'tandem.db'));
     await expect(cli(dataDir, 'restore', file)).rejects.toThrow(/already holds Tandem data/);
     expect(readFileSync(join(dataDir, 'tandem.db')).equals(before)).toBe(true);
+  });
+
+  test('a command refuses a damaged database before doing its job, saying what to do, and writes no backup of it', async () => {
+    const { dataDir } = await withOneSeries();
+    const dbFile = join(dataDir, 'tandem.db');
+    damageTable(dbFile, 'agenda_items');
+    const file = join(tempDir(), 'tandem.tandem-backup');
+    await expect(cli(dataDir, 'backup', file)).rejects.toThrow(`${dbFile} is damaged (SQLite quick_check: `);
+    expect(existsSync(file)).toBe(false);
   });
 
   test('backup into a folder that cannot be written is refused with a sentence', async () => {

@@ -3,15 +3,14 @@
  * tandem.db, then today's backup. Both still happen, after the reply (or after a while when no UI
  * lists), and what the check finds reaches the UI.
  */
-import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { expect, test } from 'vitest';
 import type { StorageCheck, TandemEvent } from '../../../src/shared/api.js';
 import { BACKUPS_FOLDER } from '../../../src/core/backup/backup.js';
 import { checkStore } from '../../../src/core/store/database.js';
 import { TandemCore } from '../../../src/core/tandem-core.js';
-import { openCore, type OpenedCore } from '../helpers/core.js';
+import { damageTable, openCore, type OpenedCore } from '../helpers/core.js';
 
 /** The next storage-check event the session receives. */
 function nextCheck(api: OpenedCore['api']): Promise<StorageCheck> {
@@ -22,19 +21,6 @@ function nextCheck(api: OpenedCore['api']): Promise<StorageCheck> {
       resolve(event.check);
     });
   });
-}
-
-/** Breaks the header of one page of agenda_items, a projection table that opening and the list never read. */
-function damageAgendaItems(dbFile: string): void {
-  const db = new SQLite(dbFile);
-  const { pageno } = db.prepare(`select pageno from dbstat where name = 'agenda_items' order by pageno desc limit 1`).get() as {
-    pageno: number;
-  };
-  const pageSize = db.pragma('page_size', { simple: true }) as number;
-  db.close();
-  const fd = openSync(dbFile, 'r+');
-  writeSync(fd, Buffer.alloc(8, 0xee), 0, 8, (pageno - 1) * pageSize);
-  closeSync(fd);
 }
 
 test("the integrity check and today's backup wait until the first list has gone out, then run, and the check's verdict reaches the UI", async () => {
@@ -76,7 +62,7 @@ test('a damaged database opens and lists, then the check names the file and what
   for (let i = 0; i < 5; i++) await first.api.addAgendaItem({ seriesId: id, title: `Topic ${i}` });
   await first.api.listSeries();
   await first.core.close();
-  damageAgendaItems(first.dbFile);
+  damageTable(first.dbFile, 'agenda_items');
 
   const core = await TandemCore.open({ dataDir: first.dataDir, autoBackup: true });
   const api = core.connect();
@@ -104,4 +90,20 @@ test('a core closed before any list leaves the check for the next start and writ
   await core.close();
   expect(core.storageCheck).toEqual({ state: 'pending' });
   expect(existsSync(join(dataDir, BACKUPS_FOLDER))).toBe(false);
+});
+
+test('a core opened for one job (the command line) checks at opening and refuses a damaged database there', async () => {
+  const first = await openCore();
+  const { id } = await first.api.createSeries({ kind: 'peer', partnerName: 'Sam' });
+  for (let i = 0; i < 5; i++) await first.api.addAgendaItem({ seriesId: id, title: `Topic ${i}` });
+  await first.api.listSeries();
+  await first.core.close();
+  const sound = await TandemCore.open({ dataDir: first.dataDir, checkStorageAtOpen: true });
+  expect(sound.storageCheck).toEqual({ state: 'ok' });
+  await sound.close();
+
+  damageTable(first.dbFile, 'agenda_items');
+  await expect(TandemCore.open({ dataDir: first.dataDir, checkStorageAtOpen: true })).rejects.toThrow(
+    `${first.dbFile} is damaged (SQLite quick_check: `,
+  );
 });

@@ -3,12 +3,12 @@
  * thread of its own, with a verdict naming the file, and on the caller's connection where the
  * thread cannot load SQLite.
  */
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { expect, test } from 'vitest';
 import { checkIntegrity, openSqliteFile, type SqliteFileOptions } from '../../../src/node/sqlite-file.js';
-import { tempDir } from '../helpers/core.js';
+import { damageTable, tempDir } from '../helpers/core.js';
 
 const ADVICE = 'Restore it from a backup.';
 const APPLICATION_ID = 0x54455354;
@@ -25,7 +25,7 @@ function options(file: string): SqliteFileOptions {
   };
 }
 
-/** A file whose `notes` table spans many pages, one of which (a leaf, read by no query here) `damage` breaks. */
+/** A file whose `notes` table spans many pages, and an empty `other` table. */
 function fileWithNotes(): string {
   const file = join(tempDir(), 'test.db');
   const db = new SQLite(file);
@@ -39,29 +39,13 @@ function fileWithNotes(): string {
   return file;
 }
 
-/** Overwrites the header of one leaf page of `notes` with an invalid page type: the file still opens, and `other` still reads. */
-function damage(file: string): void {
-  const db = new SQLite(file);
-  const { pageno } = db
-    .prepare(`select pageno from dbstat where name = 'notes' and pagetype = 'leaf' order by pageno desc limit 1`)
-    .get() as {
-    pageno: number;
-  };
-  const pageSize = db.pragma('page_size', { simple: true }) as number;
-  db.close();
-  const bytes = Buffer.alloc(8, 0xee);
-  const fd = openSync(file, 'r+');
-  writeSync(fd, bytes, 0, bytes.length, (pageno - 1) * pageSize);
-  closeSync(fd);
-}
-
 test('a sound file checks out on a thread of its own; a damaged one is named with what quick_check found and what to do', async () => {
   const file = fileWithNotes();
   const opened = await openSqliteFile<unknown>(options(file));
   expect(await checkIntegrity(options(file), opened.sqlite)).toBeNull();
   await opened.close();
 
-  damage(file);
+  damageTable(file, 'notes');
   const reopened = await openSqliteFile<unknown>(options(file));
   expect(reopened.sqlite.prepare('select count(*) as n from other').get()).toEqual({ n: 0 });
   const found = await checkIntegrity(options(file), reopened.sqlite);
@@ -78,7 +62,7 @@ test('where the thread cannot load SQLite, the check still runs, on the caller c
   expect(await checkIntegrity(options(file), opened.sqlite, broken)).toBeNull();
   await opened.close();
 
-  damage(file);
+  damageTable(file, 'notes');
   const reopened = await openSqliteFile<unknown>(options(file));
   expect(await checkIntegrity(options(file), reopened.sqlite, broken)).toContain(`${file} is damaged (SQLite quick_check: `);
   await reopened.close();
@@ -86,7 +70,7 @@ test('where the thread cannot load SQLite, the check still runs, on the caller c
 
 test('a file checked at open (the default) is refused there when damaged', async () => {
   const file = fileWithNotes();
-  damage(file);
+  damageTable(file, 'notes');
   await expect(openSqliteFile<unknown>({ ...options(file), checkAtOpen: true })).rejects.toThrow(
     `${file} is damaged (SQLite quick_check: `,
   );
