@@ -6,6 +6,7 @@ import { Suspense, lazy, useEffect, useMemo, useState, type ReactNode } from 're
 import type { Profile } from '../shared/api.js';
 import { ConnectionLost } from './components/ConnectionLost.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
+import { StorageDamaged } from './components/StorageDamaged.js';
 import { ToastProvider, useToasts } from './components/Toasts.js';
 import { AppContext, colorFor, type AppContextValue } from './lib/app-context.js';
 import { useConnection } from './lib/connection.js';
@@ -26,6 +27,7 @@ export function App() {
   return (
     <ToastProvider>
       <ConnectionLost />
+      <StorageDamaged />
       {/* Without the core an edit could not be stored: every control turns read-only at once. */}
       <fieldset className="app-frame" disabled={lost}>
         <Root />

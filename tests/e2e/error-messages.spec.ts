@@ -1,5 +1,7 @@
 /** Every error a person sees is a sentence about what they did, shown verbatim where they did it. */
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { damageTable } from '../unit/helpers/damage.js';
 import { startWebShell, tempDir } from './support/processes.js';
 import { createSeries, firstRun } from './support/tandem-page.js';
 
@@ -40,6 +42,37 @@ test('bad input in Settings, Join and Invite is answered with a sentence about t
     await expect(page.getByRole('dialog')).toContainText(
       'That relay address has no valid host and port: write it as ws://host or ws://host:port, with a port from 1 to 65535.',
     );
+  } finally {
+    await shell.stop();
+  }
+});
+
+test('a damaged database still shows the list, then a banner naming the file and what to do', async ({ page }) => {
+  const dataDir = tempDir('damaged');
+  let shell = await startWebShell(dataDir);
+  try {
+    await page.goto(shell.url);
+    await firstRun(page, 'Dana Whitfield');
+    await createSeries(page, 'Sam Okafor');
+    await page.getByRole('button', { name: 'Create 1:1' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Sam Okafor' })).toBeVisible();
+    await expect(page.locator('.storage-damaged')).toHaveCount(0);
+  } finally {
+    await shell.stop();
+  }
+  damageTable(join(dataDir, 'tandem.db'), 'agenda_items');
+  shell = await startWebShell(dataDir);
+  try {
+    await page.goto(shell.url);
+    await expect(
+      page
+        .getByRole('link', { name: /^Sam Okafor/ })
+        .or(page.getByRole('button', { name: /^Sam Okafor/ }))
+        .first(),
+    ).toBeVisible();
+    const banner = page.getByRole('alert').filter({ hasText: 'is damaged (SQLite quick_check' });
+    await expect(banner).toContainText(join(dataDir, 'tandem.db'));
+    await expect(banner).toContainText('restore it from a backup');
   } finally {
     await shell.stop();
   }

@@ -14,7 +14,8 @@ import { addAgendaItem, addMeeting } from '../../../src/shared/domain/commands.j
 import { skipMeeting } from '../../../src/shared/domain/series-commands.js';
 import { currentMeeting } from '../../../src/shared/domain/meetings.js';
 import { meetingNotes } from '../../../src/shared/domain/series-doc.js';
-import { damageTable, tempDir } from '../helpers/core.js';
+import { tempDir } from '../helpers/core.js';
+import { damageTable } from '../helpers/damage.js';
 import { writeParagraph } from '../helpers/notes.js';
 
 const BIN = resolve(import.meta.dirname, '../../../bin/tandem.mjs');

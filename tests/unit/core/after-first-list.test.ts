@@ -10,7 +10,8 @@ import type { StorageCheck, TandemEvent } from '../../../src/shared/api.js';
 import { BACKUPS_FOLDER } from '../../../src/core/backup/backup.js';
 import { checkStore } from '../../../src/core/store/database.js';
 import { TandemCore } from '../../../src/core/tandem-core.js';
-import { damageTable, openCore, type OpenedCore } from '../helpers/core.js';
+import { openCore, type OpenedCore } from '../helpers/core.js';
+import { damageTable } from '../helpers/damage.js';
 
 /** The next storage-check event the session receives. */
 function nextCheck(api: OpenedCore['api']): Promise<StorageCheck> {

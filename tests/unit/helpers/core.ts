@@ -2,7 +2,7 @@
  * Shared helpers for the core's unit tests: temp dirs cleaned after each test, a core opened on
  * one with a profile set, and raw SQLite access for checking what is really on disk.
  */
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -54,22 +54,5 @@ export function updateRows(file: string, docId: string): UpdateRow[] {
     return db.prepare('select doc_id, seq, "update" from doc_updates where doc_id = ? order by seq').all(docId) as UpdateRow[];
   } finally {
     db.close();
-  }
-}
-
-/**
- * Breaks the header of the last page of `table` (an invalid page type) in a closed database file:
- * the file still opens, and other tables still read, but SQLite's quick_check finds it.
- */
-export function damageTable(file: string, table: string): void {
-  const db = new SQLite(file);
-  const { pageno } = db.prepare(`select pageno from dbstat where name = ? order by pageno desc limit 1`).get(table) as { pageno: number };
-  const pageSize = db.pragma('page_size', { simple: true }) as number;
-  db.close();
-  const fd = openSync(file, 'r+');
-  try {
-    writeSync(fd, Buffer.alloc(8, 0xee), 0, 8, (pageno - 1) * pageSize);
-  } finally {
-    closeSync(fd);
   }
 }

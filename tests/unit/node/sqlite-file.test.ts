@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { expect, test } from 'vitest';
 import { checkIntegrity, openSqliteFile, type SqliteFileOptions } from '../../../src/node/sqlite-file.js';
-import { damageTable, tempDir } from '../helpers/core.js';
+import { tempDir } from '../helpers/core.js';
+import { damageTable } from '../helpers/damage.js';
 
 const ADVICE = 'Restore it from a backup.';
 const APPLICATION_ID = 0x54455354;
