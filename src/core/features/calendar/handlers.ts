@@ -2,14 +2,7 @@
  * A 1:1's cadence in people's calendars: an .ics file of one 1:1 or of all of them (the shell
  * saves the text), and a repeating event from an .ics file taken as a 1:1's cadence.
  */
-import {
-  readCalendar,
-  seriesCalendar,
-  writeCalendar,
-  type CalendarCandidate,
-  type CalendarRefusal,
-  type SeriesCalendar,
-} from '../../../shared/domain/calendar.js';
+import type { CalendarCandidate, CalendarRefusal, SeriesCalendar } from '../../../shared/domain/calendar.js';
 import { withArchiveDocs } from '../../../shared/domain/archive.js';
 import { setCadence } from '../../../shared/domain/series-commands.js';
 import { readMeta } from '../../../shared/domain/series-doc.js';
@@ -34,6 +27,12 @@ export type CalendarImportResult =
 
 const FEED_NAME = 'Tandem 1:1s';
 
+/**
+ * Loaded at the first calendar call, not at start: ical.js and the Windows zone names are about a
+ * sixth of the core's code, which every start would otherwise parse before the first list.
+ */
+const calendar = () => import('../../../shared/domain/calendar.js');
+
 /** A file name from a 1:1's summary, safe on every file system: "1-1 Dana - Sam.ics". */
 const fileNameOf = (summary: string) =>
   `${summary
@@ -42,8 +41,9 @@ const fileNameOf = (summary: string) =>
     .slice(0, 120)
     .trim()}.ics`;
 
-function calendarOf(core: CoreServices, seriesId: string): SeriesCalendar {
+async function calendarOf(core: CoreServices, seriesId: string): Promise<SeriesCalendar> {
   const me = core.requireProfile();
+  const { seriesCalendar } = await calendar();
   return core.docs.with(seriesId, (doc) =>
     withArchiveDocs(core.docs, seriesId, doc, (archives) => seriesCalendar(doc, seriesId, me.id, me.name, archives)),
   );
@@ -52,15 +52,17 @@ function calendarOf(core: CoreServices, seriesId: string): SeriesCalendar {
 async function readFile(core: CoreServices, seriesId: string, ics: string) {
   await requireSeries(core, seriesId);
   const { cadence } = core.docs.with(seriesId, readMeta);
+  const { readCalendar } = await calendar();
   // A time without a zone is read in the 1:1's own zone: the one its people agreed on.
   return readCalendar(ics, { floatingTimeZone: cadence.timeZone, now: core.now() });
 }
 
 export const calendarHandlers = {
   exportCalendar: handler(CalendarExportInput, async ({ core }, { seriesId }): Promise<CalendarFile> => {
+    const { writeCalendar } = await calendar();
     if (seriesId) {
       await requireSeries(core, seriesId);
-      const series = calendarOf(core, seriesId);
+      const series = await calendarOf(core, seriesId);
       return { fileName: fileNameOf(series.summary), ics: writeCalendar([series], series.summary, core.now()), series: 1, skipped: 0 };
     }
     const feed: SeriesCalendar[] = [];
@@ -68,7 +70,7 @@ export const calendarHandlers = {
     for (const s of await listSeries(core)) {
       if (s.state === 'ended') continue;
       try {
-        feed.push(calendarOf(core, s.id));
+        feed.push(await calendarOf(core, s.id));
       } catch (error) {
         if (!(error instanceof TandemError)) throw error;
         skipped++;
