@@ -13,8 +13,15 @@ import type { DocRegistry } from '../../node/docstore/doc-registry.js';
 import type { Logger } from '../../node/log.js';
 import type { Database } from '../store/schema.js';
 import type { PresenceHub } from './presence.js';
-import { SYNC_TIMING, SeriesSync, type SyncTiming } from './series-sync.js';
+import type { SeriesSync, SyncTiming } from './series-sync.js';
 import type { Share } from './share.js';
+
+/**
+ * The relay connection (ws, y-websocket) is loaded with the first share that connects: a device
+ * that shares nothing never parses it, and one that does, not before its first list.
+ */
+let seriesSyncModule: Promise<typeof import('./series-sync.js')> | null = null;
+const loadSeriesSync = async () => (await (seriesSyncModule ??= import('./series-sync.js'))).SeriesSync;
 
 export class SyncManager {
   private readonly live = new Map<string, { sync: SeriesSync; unbridge: () => void }>();
@@ -23,6 +30,8 @@ export class SyncManager {
   /** Shared series whose connection could not even be set up (a bad relay address on disk). */
   private readonly broken = new Set<string>();
   private stopped = false;
+  /** Set before anything connects (startAll, add, move), so `start` can stay synchronous. */
+  private connection: typeof SeriesSync | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -31,8 +40,12 @@ export class SyncManager {
     private readonly onState: (state: SyncState) => void,
     private readonly deviceName: () => string,
     private readonly log: Logger,
-    private readonly timing: SyncTiming = SYNC_TIMING,
+    private readonly timing?: SyncTiming,
   ) {}
+
+  private async loadConnection(): Promise<void> {
+    this.connection ??= await loadSeriesSync();
+  }
 
   /**
    * Resolves once every series shared earlier is known (its sync state says `connecting`), then
@@ -43,6 +56,7 @@ export class SyncManager {
     const rows = await this.db.selectFrom('shares').selectAll().execute();
     for (const r of rows) this.waiting.add(r.series_id);
     const connectInTurn = async () => {
+      if (rows.length) await this.loadConnection();
       for (const r of rows) {
         await new Promise((resolve) => setImmediate(resolve));
         if (this.stopped || !this.waiting.has(r.series_id)) continue;
@@ -67,6 +81,7 @@ export class SyncManager {
 
   /** Connects a share and records it; a share that cannot connect is not recorded. */
   async add(share: Share): Promise<SeriesSync> {
+    await this.loadConnection();
     const sync = this.start(share);
     try {
       await this.db
@@ -88,6 +103,7 @@ export class SyncManager {
 
   /** Points a share at another relay (or key) and reconnects it there. */
   async move(share: Share): Promise<SeriesSync> {
+    await this.loadConnection();
     await this.db
       .updateTable('shares')
       .set({ relay_url: share.relayUrl, relay_key: share.key })
@@ -175,7 +191,8 @@ export class SyncManager {
     relayAwareness.setLocalState({ device: { name: this.deviceName() } });
     let sync: SeriesSync;
     try {
-      sync = new SeriesSync(doc, relayAwareness, share, this.onState, this.log, this.timing);
+      if (!this.connection) throw new TandemError('internal', 'a share was started before the relay connection was loaded');
+      sync = new this.connection(doc, relayAwareness, share, this.onState, this.log, this.timing);
     } catch (error) {
       relayAwareness.destroy();
       this.docs.release(share.seriesId);
