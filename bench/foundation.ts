@@ -23,7 +23,9 @@
  *      cold open    whole process: from spawn in the parent to the child's line reporting the
  *                   first listSeries() result (includes Node start and module loading);
  *                   the same on the child's own clock (performance.now(), from process start);
- *                   and, inside the child, from before TandemCore.open() to the list.
+ *                   and, inside the child, from before TandemCore.open() to the list. SQLite's
+ *                   check of the whole file runs once the list has gone out (docs/architecture.md,
+ *                   "Opening"), so it is not in these figures, as it is not in the app's wait.
  *      open a 1:1   inside the child, core already open: openSeries() on a series not loaded
  *                   (the full state the UI receives: the stored snapshot when it is the whole
  *                   state, else the document loaded and encoded). Also the time until the core
