@@ -1,6 +1,6 @@
 /**
  * Quick-add through the #/quick-add route (the desktop app's quick-add window): its input has
- * focus before the app's screens or zod load, the line goes to the right 1:1 with its purpose and
+ * focus before the app's screens or zod load, what is typed before React mounts stays, the line goes to the right 1:1 with its purpose and
  * async flag, shows live in the 1:1 open in another page, is stored while the relay is down, and
  * is there after a restart.
  */
@@ -112,5 +112,35 @@ test('a quick-added line lands in the right 1:1 with purpose and flag, live in t
     await expect.poll(() => titles(after)).toEqual(['hiring plan']);
   } finally {
     await Promise.allSettled([shell.stop(), relay.stop()]);
+  }
+});
+
+test('keys typed before the route has loaded stay in the line, with the caret where it was', async ({ browser }) => {
+  const shell = await startWebShell(tempDir('dana'));
+  try {
+    const main = await pageFor(browser, shell);
+    await firstRun(main, 'Dana Whitfield');
+    await newSeriesWith(main, 'Sam Lee');
+
+    const quick = await (await browser.newContext()).newPage();
+    // The route's component is held back until the keys are in, as on a machine too busy to load it.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await quick.route(/\/assets\/QuickAdd-[\w-]+\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await quick.goto(quickAddUrl(shell.url), { waitUntil: 'commit' });
+    await expect(quick.getByRole('textbox', { name: 'Quick add' })).toBeFocused();
+    await quick.keyboard.type('@sam world');
+    for (let i = 0; i < 'world'.length; i++) await quick.keyboard.press('ArrowLeft');
+    release();
+
+    await expect(quick.getByRole('option', { name: 'Sam Lee' })).toBeVisible();
+    await expect(line(quick)).toBeFocused();
+    await quick.keyboard.type('hello ');
+    await expect(line(quick)).toHaveValue('@sam hello world');
+  } finally {
+    await shell.stop();
   }
 });

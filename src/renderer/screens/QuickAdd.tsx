@@ -4,9 +4,16 @@
  * #/quick-add, which stays open for the next line. The line is parsed as it is typed to show where
  * it will go; the core parses it again and stores the item before answering.
  */
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TandemApi } from '../../shared/api.js';
 import { completeLine, matchTargets, parseQuickAdd, type QuickAddChoice } from '../../shared/quick-add.js';
+import {
+  adoptEarlyQuickAdd,
+  earlyQuickAddText,
+  QUICK_ADD_LABEL,
+  QUICK_ADD_MAX_LENGTH,
+  QUICK_ADD_PLACEHOLDER,
+} from '../lib/early-quick-add.js';
 import { purposeLabel } from '../lib/labels.js';
 
 /** The desktop window closes itself; a browser tab is the user's to close. */
@@ -22,13 +29,19 @@ const nameOf = (c: QuickAddChoice) => (c.title ? `${c.partnerName} · ${c.title}
 
 export function QuickAdd({ api }: { api: TandemApi }) {
   const [choices, setChoices] = useState<QuickAddChoice[] | null>(null);
-  const [line, setLine] = useState('');
+  const [line, setLine] = useState(earlyQuickAddText);
   const [picked, setPicked] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const listId = useId();
+
+  // Before the browser paints this input in place of the early one, so the caret never blinks elsewhere.
+  useLayoutEffect(() => {
+    const typed = adoptEarlyQuickAdd(input.current!);
+    if (typed !== null && typed !== input.current!.value) setLine(typed);
+  }, []);
 
   useEffect(() => {
     // The desktop window is kept and shown again: each time, the caret is back and the 1:1s are fresh.
@@ -108,15 +121,15 @@ export function QuickAdd({ api }: { api: TandemApi }) {
       <input
         ref={input}
         className="quick-add__input"
-        aria-label="Quick add"
+        aria-label={QUICK_ADD_LABEL}
         role="combobox"
         aria-expanded={offered.length > 0}
         aria-controls={listId}
         aria-activedescendant={target ? `${listId}-${target.id}` : undefined}
         aria-invalid={error ? true : undefined}
-        placeholder="@name what to talk about #career !async >>"
+        placeholder={QUICK_ADD_PLACEHOLDER}
         value={line}
-        maxLength={2000}
+        maxLength={QUICK_ADD_MAX_LENGTH}
         disabled={busy}
         onChange={(e) => {
           setLine(e.target.value);
