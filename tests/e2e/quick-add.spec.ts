@@ -52,6 +52,8 @@ test('a quick-added line lands in the right 1:1 with purpose and flag, live in t
 
     // Opened straight at the route, as the desktop window is.
     const quick = await (await browser.newContext()).newPage();
+    const requested: string[] = [];
+    quick.on('request', (r) => requested.push(r.url()));
     await quick.addInitScript(() => {
       document.addEventListener(
         'focusin',
@@ -67,6 +69,8 @@ test('a quick-added line lands in the right 1:1 with purpose and flag, live in t
     await expectFocusedBeforeTheApp(quick);
     await line(quick).fill('@sam');
     await expect(quick.getByRole('option', { selected: true })).toHaveText('Sam Lee');
+    // Nor does it fetch them afterwards, not even as a preload.
+    expect(requested.filter((url) => /\/(App|SeriesView)-[\w-]+\.js$/.test(url))).toEqual([]);
     await line(quick).press('Tab');
     await expect(line(quick)).toHaveValue('@samlee ');
     await line(quick).pressSequentially('promotion timeline #car');
