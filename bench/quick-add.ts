@@ -107,17 +107,21 @@ interface PageTimes {
   ready: number | null;
 }
 
-/** Milliseconds from navigation start to the quick-add input's focus (and to the picker listing a 1:1), in a new page of `context`. */
+/**
+ * Milliseconds from navigation start to the quick-add input's focus (and to the picker listing a
+ * 1:1), in a new page of `context`. One wait for the last mark, so the harness's own script runs
+ * in the page once, at the same point whichever marks are awaited.
+ */
 async function openRoute(context: BrowserContext, url: string, picker: boolean): Promise<PageTimes> {
   const page = await context.newPage();
   await page.goto(url);
-  const focusedAt = await page.waitForFunction(() => (window as { focusedAt?: number }).focusedAt);
-  const focused = (await focusedAt.jsonValue()) as number;
-  const ready = picker
-    ? ((await (await page.waitForFunction(() => (window as { readyAt?: number }).readyAt)).jsonValue()) as number)
-    : null;
+  const marks = await page.waitForFunction((picker) => {
+    const { focusedAt, readyAt } = window as { focusedAt?: number; readyAt?: number };
+    return focusedAt !== undefined && (!picker || readyAt !== undefined) && { focused: focusedAt, ready: readyAt ?? null };
+  }, picker);
+  const times = (await marks.jsonValue()) as PageTimes;
   await page.close();
-  return { focused, ready };
+  return times;
 }
 
 /** A loopback server whose one page is a lone autofocused input: the floor under any page's figure. */
