@@ -119,6 +119,17 @@ test('a quick-added line lands in the right 1:1 with purpose and flag, live in t
   }
 });
 
+/** Holds back the page's script matching `chunk` until the returned function is called. */
+async function holdScript(page: Page, chunk: string): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(new RegExp(`/assets/${chunk}-[\\w-]+\\.js$`), async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 test('keys typed before the route has loaded stay in the line, with the caret where it was', async ({ browser }) => {
   const shell = await startWebShell(tempDir('dana'));
   try {
@@ -128,12 +139,7 @@ test('keys typed before the route has loaded stay in the line, with the caret wh
 
     const quick = await (await browser.newContext()).newPage();
     // The route's component is held back until the keys are in, as on a machine too busy to load it.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await quick.route(/\/assets\/QuickAdd-[\w-]+\.js$/, async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdScript(quick, 'QuickAdd');
     await quick.goto(quickAddUrl(shell.url), { waitUntil: 'commit' });
     await expect(quick.getByRole('textbox', { name: 'Quick add' })).toBeFocused();
     await quick.keyboard.type('@sam world');
@@ -144,6 +150,42 @@ test('keys typed before the route has loaded stay in the line, with the caret wh
     await expect(line(quick)).toBeFocused();
     await quick.keyboard.type('hello ');
     await expect(line(quick)).toHaveValue('@sam hello world');
+  } finally {
+    await shell.stop();
+  }
+});
+
+test('Enter pressed before the 1:1s have arrived, even before the route has loaded, saves the line once they have', async ({ browser }) => {
+  const shell = await startWebShell(tempDir('dana'));
+  try {
+    const main = await pageFor(browser, shell);
+    await firstRun(main, 'Dana Whitfield');
+    await newSeriesWith(main, 'Sam Lee');
+
+    // Before React: the early input takes the line and the Enter.
+    const early = await (await browser.newContext()).newPage();
+    const releaseRoute = await holdScript(early, 'QuickAdd');
+    await early.goto(quickAddUrl(shell.url), { waitUntil: 'commit' });
+    await expect(early.getByRole('textbox', { name: 'Quick add' })).toBeFocused();
+    await early.keyboard.type('@sam typed early');
+    await early.keyboard.press('Enter');
+    releaseRoute();
+    await expect(early.getByRole('status')).toHaveText('Added to your 1:1 with Sam Lee.');
+    await expect(line(early)).toHaveValue('');
+
+    // React mounted, the connection (and so the 1:1s) still on its way.
+    const waiting = await (await browser.newContext()).newPage();
+    const releaseClient = await holdScript(waiting, 'browser-client');
+    await waiting.goto(quickAddUrl(shell.url));
+    await expect(line(waiting)).toBeFocused();
+    await line(waiting).pressSequentially('@sam typed while loading');
+    await line(waiting).press('Enter');
+    await expect(waiting.getByRole('status')).toHaveText('Adding once your 1:1s have loaded…');
+    releaseClient();
+    await expect(waiting.getByRole('status')).toHaveText('Added to your 1:1 with Sam Lee.');
+
+    await openSeries(main, 'Sam Lee');
+    await expect.poll(() => titles(main)).toEqual(['typed early', 'typed while loading']);
   } finally {
     await shell.stop();
   }

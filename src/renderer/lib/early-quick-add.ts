@@ -9,6 +9,7 @@ export const QUICK_ADD_PLACEHOLDER = '@name what to talk about #career !async >>
 export const QUICK_ADD_MAX_LENGTH = 2000;
 
 let early: HTMLInputElement | null = null;
+let enterPressed = false;
 
 /** Fills `root` with a focused quick-add input looking like the route's own. */
 export function showEarlyQuickAdd(root: HTMLElement): void {
@@ -21,6 +22,13 @@ export function showEarlyQuickAdd(root: HTMLElement): void {
   main.className = 'quick-add';
   main.setAttribute('aria-busy', 'true');
   main.append(input);
+  // Enter asks for the line to be saved: the route does it once it can, and the line waits as it is.
+  input.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    input.readOnly = true;
+    enterPressed = true;
+  });
   root.replaceChildren(main);
   input.focus();
   early = input;
@@ -32,14 +40,14 @@ export const earlyQuickAddText = (): string => early?.value ?? '';
 /**
  * Moves the focus and the caret from the early input to `input`, once: later mounts (the desktop
  * window shown again, the route opened from the app) start from their own state. Returns the early
- * input's text, or null when there was none to take over.
+ * input's text and whether Enter was pressed in it, or null when there was none to take over.
  */
-export function adoptEarlyQuickAdd(input: HTMLInputElement): string | null {
+export function adoptEarlyQuickAdd(input: HTMLInputElement): { text: string; enterPressed: boolean } | null {
   if (!early) return null;
   const { value, selectionStart, selectionEnd, selectionDirection } = early;
   early = null;
   input.focus();
   if (input.value === value && selectionStart !== null && selectionEnd !== null)
     input.setSelectionRange(selectionStart, selectionEnd, selectionDirection ?? undefined);
-  return value;
+  return { text: value, enterPressed };
 }

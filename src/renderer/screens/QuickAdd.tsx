@@ -37,17 +37,24 @@ export function QuickAdd({ api }: { api: TandemApi }) {
   const input = useRef<HTMLInputElement>(null);
   const listId = useId();
 
+  // Enter pressed before the 1:1s have arrived: the line is kept as it is and saved once they have.
+  const [saveWhenLoaded, setSaveWhenLoaded] = useState(false);
+
   // Before the browser paints this input in place of the early one, so the caret never blinks elsewhere.
   useLayoutEffect(() => {
-    const typed = adoptEarlyQuickAdd(input.current!);
-    if (typed !== null && typed !== input.current!.value) setLine(typed);
+    const early = adoptEarlyQuickAdd(input.current!);
+    if (early && early.text !== input.current!.value) setLine(early.text);
+    if (early?.enterPressed) setSaveWhenLoaded(true);
   }, []);
 
   useEffect(() => {
     // The desktop window is kept and shown again: each time, the caret is back and the 1:1s are fresh.
     const ready = () => {
       input.current?.focus();
-      api.quickAddChoices().then(setChoices, (e: unknown) => setError(messageOf(e)));
+      api.quickAddChoices().then(setChoices, (e: unknown) => {
+        setSaveWhenLoaded(false);
+        setError(messageOf(e));
+      });
     };
     // It is put away whenever it loses focus, and cleared then rather than when shown again, so
     // the first keys typed after the shortcut are never wiped.
@@ -75,6 +82,7 @@ export function QuickAdd({ api }: { api: TandemApi }) {
   const save = async () => {
     if (busy) return;
     if (!parsed.ok) return setError(parsed.message);
+    if (choices === null) return setSaveWhenLoaded(true);
     if (!target) return setError(who === null ? 'Create a 1:1 first: there is nowhere to add this yet.' : `No 1:1 matches @${who}.`);
     setBusy(true);
     try {
@@ -91,6 +99,12 @@ export function QuickAdd({ api }: { api: TandemApi }) {
       input.current?.focus();
     }
   };
+
+  useEffect(() => {
+    if (!saveWhenLoaded || choices === null) return;
+    setSaveWhenLoaded(false);
+    void save();
+  }, [saveWhenLoaded, choices]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter') {
@@ -131,6 +145,7 @@ export function QuickAdd({ api }: { api: TandemApi }) {
         value={line}
         maxLength={QUICK_ADD_MAX_LENGTH}
         disabled={busy}
+        readOnly={saveWhenLoaded}
         onChange={(e) => {
           setLine(e.target.value);
           setError(null);
@@ -173,7 +188,7 @@ export function QuickAdd({ api }: { api: TandemApi }) {
         </p>
       )}
       <p className="meta muted" role="status">
-        {status}
+        {saveWhenLoaded ? 'Adding once your 1:1s have loaded…' : status}
       </p>
     </main>
   );
