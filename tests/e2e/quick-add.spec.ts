@@ -1,6 +1,6 @@
 /**
  * Quick-add through the #/quick-add route (the desktop app's quick-add window): its input has
- * focus before the app's screens or zod load, the line goes to the right 1:1 with its purpose and
+ * focus before the app's screens or zod load, what is typed before React mounts stays, the line goes to the right 1:1 with its purpose and
  * async flag, shows live in the 1:1 open in another page, is stored while the relay is down, and
  * is there after a restart.
  */
@@ -52,6 +52,8 @@ test('a quick-added line lands in the right 1:1 with purpose and flag, live in t
 
     // Opened straight at the route, as the desktop window is.
     const quick = await (await browser.newContext()).newPage();
+    const requested: string[] = [];
+    quick.on('request', (r) => requested.push(r.url()));
     await quick.addInitScript(() => {
       document.addEventListener(
         'focusin',
@@ -67,6 +69,8 @@ test('a quick-added line lands in the right 1:1 with purpose and flag, live in t
     await expectFocusedBeforeTheApp(quick);
     await line(quick).fill('@sam');
     await expect(quick.getByRole('option', { selected: true })).toHaveText('Sam Lee');
+    // Nor does it fetch them afterwards, not even as a preload.
+    expect(requested.filter((url) => /\/(App|SeriesView)-[\w-]+\.js$/.test(url))).toEqual([]);
     await line(quick).press('Tab');
     await expect(line(quick)).toHaveValue('@samlee ');
     await line(quick).pressSequentially('promotion timeline #car');
@@ -112,5 +116,77 @@ test('a quick-added line lands in the right 1:1 with purpose and flag, live in t
     await expect.poll(() => titles(after)).toEqual(['hiring plan']);
   } finally {
     await Promise.allSettled([shell.stop(), relay.stop()]);
+  }
+});
+
+/** Holds back the page's script matching `chunk` until the returned function is called. */
+async function holdScript(page: Page, chunk: string): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(new RegExp(`/assets/${chunk}-[\\w-]+\\.js$`), async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
+test('keys typed before the route has loaded stay in the line, with the caret where it was', async ({ browser }) => {
+  const shell = await startWebShell(tempDir('dana'));
+  try {
+    const main = await pageFor(browser, shell);
+    await firstRun(main, 'Dana Whitfield');
+    await newSeriesWith(main, 'Sam Lee');
+
+    const quick = await (await browser.newContext()).newPage();
+    // The route's component is held back until the keys are in, as on a machine too busy to load it.
+    const release = await holdScript(quick, 'QuickAdd');
+    await quick.goto(quickAddUrl(shell.url), { waitUntil: 'commit' });
+    await expect(quick.getByRole('textbox', { name: 'Quick add' })).toBeFocused();
+    await quick.keyboard.type('@sam world');
+    for (let i = 0; i < 'world'.length; i++) await quick.keyboard.press('ArrowLeft');
+    release();
+
+    await expect(quick.getByRole('option', { name: 'Sam Lee' })).toBeVisible();
+    await expect(line(quick)).toBeFocused();
+    await quick.keyboard.type('hello ');
+    await expect(line(quick)).toHaveValue('@sam hello world');
+  } finally {
+    await shell.stop();
+  }
+});
+
+test('Enter pressed before the 1:1s have arrived, even before the route has loaded, saves the line once they have', async ({ browser }) => {
+  const shell = await startWebShell(tempDir('dana'));
+  try {
+    const main = await pageFor(browser, shell);
+    await firstRun(main, 'Dana Whitfield');
+    await newSeriesWith(main, 'Sam Lee');
+
+    // Before React: the early input takes the line and the Enter.
+    const early = await (await browser.newContext()).newPage();
+    const releaseRoute = await holdScript(early, 'QuickAdd');
+    await early.goto(quickAddUrl(shell.url), { waitUntil: 'commit' });
+    await expect(early.getByRole('textbox', { name: 'Quick add' })).toBeFocused();
+    await early.keyboard.type('@sam typed early');
+    await early.keyboard.press('Enter');
+    releaseRoute();
+    await expect(early.getByRole('status')).toHaveText('Added to your 1:1 with Sam Lee.');
+    await expect(line(early)).toHaveValue('');
+
+    // React mounted, the connection (and so the 1:1s) still on its way.
+    const waiting = await (await browser.newContext()).newPage();
+    const releaseClient = await holdScript(waiting, 'browser-client');
+    await waiting.goto(quickAddUrl(shell.url));
+    await expect(line(waiting)).toBeFocused();
+    await line(waiting).pressSequentially('@sam typed while loading');
+    await line(waiting).press('Enter');
+    await expect(waiting.getByRole('status')).toHaveText('Adding once your 1:1s have loaded…');
+    releaseClient();
+    await expect(waiting.getByRole('status')).toHaveText('Added to your 1:1 with Sam Lee.');
+
+    await openSeries(main, 'Sam Lee');
+    await expect.poll(() => titles(main)).toEqual(['typed early', 'typed while loading']);
+  } finally {
+    await shell.stop();
   }
 });

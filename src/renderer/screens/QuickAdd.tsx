@@ -4,9 +4,16 @@
  * #/quick-add, which stays open for the next line. The line is parsed as it is typed to show where
  * it will go; the core parses it again and stores the item before answering.
  */
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TandemApi } from '../../shared/api.js';
 import { completeLine, matchTargets, parseQuickAdd, type QuickAddChoice } from '../../shared/quick-add.js';
+import {
+  adoptEarlyQuickAdd,
+  earlyQuickAddText,
+  QUICK_ADD_LABEL,
+  QUICK_ADD_MAX_LENGTH,
+  QUICK_ADD_PLACEHOLDER,
+} from '../lib/early-quick-add.js';
 import { purposeLabel } from '../lib/labels.js';
 
 /** The desktop window closes itself; a browser tab is the user's to close. */
@@ -22,7 +29,7 @@ const nameOf = (c: QuickAddChoice) => (c.title ? `${c.partnerName} · ${c.title}
 
 export function QuickAdd({ api }: { api: TandemApi }) {
   const [choices, setChoices] = useState<QuickAddChoice[] | null>(null);
-  const [line, setLine] = useState('');
+  const [line, setLine] = useState(earlyQuickAddText);
   const [picked, setPicked] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
@@ -30,11 +37,24 @@ export function QuickAdd({ api }: { api: TandemApi }) {
   const input = useRef<HTMLInputElement>(null);
   const listId = useId();
 
+  // Enter pressed before the 1:1s have arrived: the line is kept as it is and saved once they have.
+  const [saveWhenLoaded, setSaveWhenLoaded] = useState(false);
+
+  // Before the browser paints this input in place of the early one, so the caret never blinks elsewhere.
+  useLayoutEffect(() => {
+    const early = adoptEarlyQuickAdd(input.current!);
+    if (early && early.text !== input.current!.value) setLine(early.text);
+    if (early?.enterPressed) setSaveWhenLoaded(true);
+  }, []);
+
   useEffect(() => {
     // The desktop window is kept and shown again: each time, the caret is back and the 1:1s are fresh.
     const ready = () => {
       input.current?.focus();
-      api.quickAddChoices().then(setChoices, (e: unknown) => setError(messageOf(e)));
+      api.quickAddChoices().then(setChoices, (e: unknown) => {
+        setSaveWhenLoaded(false);
+        setError(messageOf(e));
+      });
     };
     // It is put away whenever it loses focus, and cleared then rather than when shown again, so
     // the first keys typed after the shortcut are never wiped.
@@ -62,6 +82,7 @@ export function QuickAdd({ api }: { api: TandemApi }) {
   const save = async () => {
     if (busy) return;
     if (!parsed.ok) return setError(parsed.message);
+    if (choices === null) return setSaveWhenLoaded(true);
     if (!target) return setError(who === null ? 'Create a 1:1 first: there is nowhere to add this yet.' : `No 1:1 matches @${who}.`);
     setBusy(true);
     try {
@@ -78,6 +99,12 @@ export function QuickAdd({ api }: { api: TandemApi }) {
       input.current?.focus();
     }
   };
+
+  useEffect(() => {
+    if (!saveWhenLoaded || choices === null) return;
+    setSaveWhenLoaded(false);
+    void save();
+  }, [saveWhenLoaded, choices]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter') {
@@ -108,16 +135,17 @@ export function QuickAdd({ api }: { api: TandemApi }) {
       <input
         ref={input}
         className="quick-add__input"
-        aria-label="Quick add"
+        aria-label={QUICK_ADD_LABEL}
         role="combobox"
         aria-expanded={offered.length > 0}
         aria-controls={listId}
         aria-activedescendant={target ? `${listId}-${target.id}` : undefined}
         aria-invalid={error ? true : undefined}
-        placeholder="@name what to talk about #career !async >>"
+        placeholder={QUICK_ADD_PLACEHOLDER}
         value={line}
-        maxLength={2000}
+        maxLength={QUICK_ADD_MAX_LENGTH}
         disabled={busy}
+        readOnly={saveWhenLoaded}
         onChange={(e) => {
           setLine(e.target.value);
           setError(null);
@@ -160,7 +188,7 @@ export function QuickAdd({ api }: { api: TandemApi }) {
         </p>
       )}
       <p className="meta muted" role="status">
-        {status}
+        {saveWhenLoaded ? 'Adding once your 1:1s have loaded…' : status}
       </p>
     </main>
   );
