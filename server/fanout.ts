@@ -42,7 +42,7 @@ import { Redis } from 'ioredis';
 import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Logger } from '../src/node/log.js';
-import type { Room, RoomObserver } from './rooms.js';
+import type { AwarenessChange, Room, RoomObserver } from './rooms.js';
 import { StoreUnavailable } from './store/room-store.js';
 
 /** The origin of what is applied from Redis: never published again, and stored here like a client's update. */
@@ -67,8 +67,6 @@ const Kind = {
 const CHANNEL_PREFIX = 'tandem:room:';
 const kindLabel = (kind: number) => (kind === Kind.update ? 'update' : kind === Kind.awareness ? 'awareness' : 'sync');
 
-type AwarenessListener = (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => void;
-
 export interface FanoutOptions {
   url: string;
   logger: Logger;
@@ -87,7 +85,6 @@ export class Fanout implements RoomObserver {
   private readonly pub: Redis;
   private readonly sub: Redis;
   private readonly rooms = new Map<string, Room>();
-  private readonly awarenessListeners = new Map<Room, AwarenessListener>();
   private up = false;
   private stopped = false;
 
@@ -118,24 +115,20 @@ export class Fanout implements RoomObserver {
 
   opened(room: Room): void {
     this.rooms.set(room.name, room);
-    const listener: AwarenessListener = (change, origin) => {
-      // Each instance expires stale presences itself; telling the others would only repeat it.
-      if (origin === FROM_REDIS || origin === 'timeout') return;
-      const changed = [...change.added, ...change.updated, ...change.removed];
-      this.publish(room.name, Kind.awareness, encodeAwarenessUpdate(room.awareness, changed));
-    };
-    room.awareness.on('update', listener);
-    this.awarenessListeners.set(room, listener);
     if (this.up) void this.join([room.name]);
   }
 
   closed(room: Room): void {
     if (this.rooms.get(room.name) !== room) return;
     this.rooms.delete(room.name);
-    const listener = this.awarenessListeners.get(room);
-    if (listener) room.awareness.off('update', listener);
-    this.awarenessListeners.delete(room);
     if (this.up) this.sub.unsubscribe(CHANNEL_PREFIX + room.name).catch(() => {});
+  }
+
+  presenceChanged(room: Room, change: AwarenessChange, origin: unknown): void {
+    // Each instance expires stale presences itself; telling the others would only repeat it.
+    if (origin === FROM_REDIS || origin === 'timeout' || this.rooms.get(room.name) !== room) return;
+    const changed = [...change.added, ...change.updated, ...change.removed];
+    this.publish(room.name, Kind.awareness, encodeAwarenessUpdate(room.awareness, changed));
   }
 
   updated(room: Room, update: Uint8Array, origin: unknown): void {

@@ -189,7 +189,9 @@ export class RoomDocs {
 
   private async load(room: string, secretHash: Buffer): Promise<Entry> {
     const stored = await this.store.open(room);
-    const entry: Entry = { ...stored, stored: 0, folded: 0, secretHash, refs: 0, idleTimer: null, compacting: null };
+    // Copied into Node's shared pool of small buffers: a digest's own ArrayBuffer costs more than the hash itself, in every room held.
+    const pooled = Buffer.from(secretHash);
+    const entry: Entry = { ...stored, stored: 0, folded: 0, secretHash: pooled, refs: 0, idleTimer: null, compacting: null };
     this.entries.set(room, entry);
     stored.doc.on('update', (update: Uint8Array, origin: unknown) => this.updated(room, entry, update, origin));
     return entry;

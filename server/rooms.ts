@@ -18,7 +18,7 @@ export interface Peer {
   close(code: number, reason: string): void;
 }
 
-interface AwarenessChange {
+export interface AwarenessChange {
   added: number[];
   updated: number[];
   removed: number[];
@@ -40,12 +40,34 @@ export interface RoomQuota {
   backlogFull(bytes: number): boolean;
 }
 
-export class Room {
+/** A room's presences, made at its first presence message: most rooms of idle peers never have one. */
+class Presence {
   readonly awareness: Awareness;
+  readonly changed = new Set<number>();
+  timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    doc: Y.Doc,
+    private readonly onChange: (change: AwarenessChange, origin: unknown) => void,
+  ) {
+    this.awareness = new Awareness(doc);
+    // The relay is not a participant: it has no presence of its own.
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', onChange);
+  }
+
+  destroy(): void {
+    // Taken off first: destroying the awareness reports the relay's own (absent) presence as removed.
+    this.awareness.off('update', this.onChange);
+    this.awareness.destroy();
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
+
+export class Room {
   /** Each peer with the awareness client ids it speaks for (made at its first presence: most idle peers have none), removed when it leaves. */
   private readonly peers = new Map<Peer, Set<number> | null>();
-  private readonly presenceChanged = new Set<number>();
-  private presenceTimer: NodeJS.Timeout | null = null;
+  private presence: Presence | null = null;
 
   constructor(
     readonly name: string,
@@ -53,15 +75,17 @@ export class Room {
     /** Bytes stored for this room (snapshot and log), counted on as updates arrive. */
     private storedBytes: number,
     private readonly quota: RoomQuota,
-  ) {
-    this.awareness = new Awareness(doc);
-    // The relay is not a participant: it has no presence of its own.
-    this.awareness.setLocalState(null);
-    this.awareness.on('update', (change: AwarenessChange, origin: unknown) => this.awarenessChanged(change, origin));
-  }
+    private readonly observer?: RoomObserver,
+  ) {}
 
   get size(): number {
     return this.peers.size;
+  }
+
+  /** The room's presences, made now if it had none. */
+  get awareness(): Awareness {
+    this.presence ??= new Presence(this.doc, (change, origin) => this.awarenessChanged(change, origin));
+    return this.presence.awareness;
   }
 
   add(peer: Peer): void {
@@ -110,8 +134,9 @@ export class Room {
 
   /** Every known presence, for a newcomer; null when nobody has any. */
   awarenessSnapshot(): Uint8Array | null {
-    const clients = [...this.awareness.getStates().keys()];
-    return clients.length ? awarenessMessage(this.awareness, clients) : null;
+    const awareness = this.presence?.awareness;
+    const clients = awareness ? [...awareness.getStates().keys()] : [];
+    return clients.length ? awarenessMessage(awareness!, clients) : null;
   }
 
   broadcastUpdate(update: Uint8Array, origin: unknown): void {
@@ -123,26 +148,29 @@ export class Room {
   }
 
   destroy(): void {
-    if (this.presenceTimer) clearTimeout(this.presenceTimer);
-    this.awareness.destroy();
+    this.presence?.destroy();
+    this.presence = null;
   }
 
-  private awarenessChanged({ added, updated, removed }: AwarenessChange, origin: unknown): void {
+  private awarenessChanged(change: AwarenessChange, origin: unknown): void {
+    const { added, updated, removed } = change;
+    const presence = this.presence!;
     if (this.peers.has(origin as Peer)) {
       let ids = this.peers.get(origin as Peer);
       if (!ids) this.peers.set(origin as Peer, (ids = new Set()));
       for (const id of added) ids.add(id);
       for (const id of removed) ids.delete(id);
     }
-    for (const id of [...added, ...updated, ...removed]) this.presenceChanged.add(id);
+    for (const id of [...added, ...updated, ...removed]) presence.changed.add(id);
+    this.observer?.presenceChanged(this, change, origin);
     // One message for every change in the window: a crowd of peers costs a broadcast each per window, not one per change.
-    this.presenceTimer ??= setTimeout(() => {
-      this.presenceTimer = null;
-      const changed = [...this.presenceChanged];
-      this.presenceChanged.clear();
+    presence.timer ??= setTimeout(() => {
+      presence.timer = null;
+      const changed = [...presence.changed];
+      presence.changed.clear();
       // Echoed to the sender too: a y-websocket client that hears nothing for 30 s reconnects, and
       // its own presence renewals (every 15 s) are all a client alone in a room would ever hear.
-      this.broadcast(awarenessMessage(this.awareness, changed), null);
+      this.broadcast(awarenessMessage(presence.awareness, changed), null);
     }, PRESENCE_COALESCE_MS);
   }
 
@@ -157,6 +185,8 @@ export interface RoomObserver {
   opened(room: Room): void;
   closed(room: Room): void;
   updated(room: Room, update: Uint8Array, origin: unknown): void;
+  /** Told of each change of the room's presences; a room has none until its first presence arrives. */
+  presenceChanged(room: Room, change: AwarenessChange, origin: unknown): void;
   /** Told of each update once the store holds it (RoomDocsOptions.onDurable), whether or not its room is still open. */
   stored(room: string, update: Uint8Array, origin: unknown): void;
 }
@@ -229,7 +259,7 @@ export class Rooms {
     let room = this.active.get(name);
     if (!room) {
       const { doc, bytes } = this.docs.acquire(name);
-      room = new Room(name, doc, bytes, this.quota);
+      room = new Room(name, doc, bytes, this.quota, this.observer);
       this.active.set(name, room);
       this.observer?.opened(room);
     }

@@ -56,6 +56,9 @@ interface Failure {
 }
 type Answer = { id: number; result: unknown } | { id: number; failure: Failure };
 
+/** The store thread's young generation (V8's nursery), in MB. */
+const YOUNG_GENERATION_MB = 4;
+
 /** The answer to call 0, the store's opening. */
 const OPENING = 0;
 
@@ -137,7 +140,12 @@ export interface SqliteRoomStore extends RoomStore {
 export async function openSqliteStore(dataDir: string, synchronous: 'full' | 'normal'): Promise<SqliteRoomStore> {
   const worker: Worker = moduleWorker(
     import.meta.url,
-    { workerData: { role: ROLE, dataDir, synchronous } satisfies ThreadData },
+    {
+      workerData: { role: ROLE, dataDir, synchronous } satisfies ThreadData,
+      // The thread's young generation stays small: what it allocates per call is small and short-lived,
+      // and V8's default let a burst of room openings grow it by several MB that an idle relay then kept.
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    },
     'store-thread.js',
   );
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();

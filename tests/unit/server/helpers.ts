@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -213,3 +214,30 @@ export const syncUpdateMessage = (update: Uint8Array): Uint8Array => syncMessage
 
 /** A sync step 2: a client's answer to the relay's state vector, its first sync (which may be a whole document). */
 export const syncStep2Message = (update: Uint8Array): Uint8Array => syncMessage(1, update);
+
+/** A y-websocket awareness message from a client that speaks for `client`: its state at `clock`, null when it leaves. */
+export function presenceMessage(client: number, clock: number, state: unknown): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, 1);
+  encoding.writeVarUint(update, client);
+  encoding.writeVarUint(update, clock);
+  encoding.writeVarString(update, JSON.stringify(state));
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarUint8Array(e, encoding.toUint8Array(update));
+  return encoding.toUint8Array(e);
+}
+
+/** The presences an awareness message carries, by client (null: that client left); empty for any other message. */
+export function presencesIn(message: Uint8Array): Map<number, unknown> {
+  const presences = new Map<number, unknown>();
+  const d = decoding.createDecoder(message);
+  if (decoding.readVarUint(d) !== 1) return presences;
+  const update = decoding.createDecoder(decoding.readVarUint8Array(d));
+  for (let n = decoding.readVarUint(update); n > 0; n--) {
+    const client = decoding.readVarUint(update);
+    decoding.readVarUint(update);
+    presences.set(client, JSON.parse(decoding.readVarString(update)));
+  }
+  return presences;
+}

@@ -20,6 +20,8 @@ import {
   newRoom,
   newSecret,
   openSocket,
+  presenceMessage,
+  presencesIn,
   spawnRelay,
   synced,
   syncUpdateMessage,
@@ -97,6 +99,37 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
     a.provider.shouldConnect = false;
     (a.provider.ws as unknown as WebSocket).terminate();
     await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID), "Ada's presence to go when her connection drops");
+  });
+
+  it('carries the first presence of a room that had none on either instance, and takes it away when its owner drops', async () => {
+    const [one, two] = await Promise.all([instance(), instance()]);
+    await Promise.all([waitForReady(one), waitForReady(two)]);
+    const room = newRoom();
+    const secret = newSecret();
+    // Raw peers send no presence when they join: neither instance's room has any until Ada's.
+    const ada = await openSocket(`${one.url}/${room}?secret=${secret}`);
+    const peer = await openSocket(`${two.url}/${room}?secret=${secret}`);
+    const heard: Uint8Array[] = [];
+    peer.on('message', (data: Buffer) => heard.push(new Uint8Array(data)));
+    try {
+      // An edit that crosses proves both instances listen to the room's channel before the presence is sent.
+      const doc = new Y.Doc();
+      doc.getText('t').insert(0, 'hello');
+      ada.send(syncUpdateMessage(Y.encodeStateAsUpdate(doc)));
+      await waitFor(() => heard.some((m) => m[0] === 0 && m[1] === 2), 'the edit to reach the other instance');
+      ada.send(presenceMessage(4242, 1, { user: { name: 'Ada' } }));
+      const presence = () =>
+        heard
+          .map((m) => presencesIn(m))
+          .findLast((p) => p.has(4242))
+          ?.get(4242);
+      await waitFor(() => JSON.stringify(presence()) === JSON.stringify({ user: { name: 'Ada' } }), "Ada's presence on the other instance");
+      ada.terminate();
+      await waitFor(() => presence() === null, "Ada's presence to go when her connection drops");
+    } finally {
+      ada.terminate();
+      peer.terminate();
+    }
   });
 
   it('sends an edit through Redis once: the instance that receives it never publishes it again', async () => {

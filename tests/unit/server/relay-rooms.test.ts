@@ -20,6 +20,8 @@ import {
   metric,
   newRoom,
   newSecret,
+  presenceMessage,
+  presencesIn,
   syncUpdateMessage,
   synced,
   tempDir,
@@ -163,6 +165,24 @@ describe('relay rooms', () => {
     expect(decoding.readVarUint(states)).toBe(a.doc.clientID);
     decoding.readVarUint(states);
     expect(JSON.parse(decoding.readVarString(states))).toEqual({ user: { name: 'Ada' } });
+  });
+
+  it('relays the first presence of a room whose peers had none, to a peer already there and to a newcomer, and takes it away when its owner leaves', async () => {
+    await start();
+    const room = newRoom();
+    const secret = newSecret();
+    // Raw peers send no presence when they join, as y-websocket clients do: the room has none until Ada's.
+    const ada = await socket(room, secret);
+    const peer = await socket(room, secret);
+    expect((await receivedBeforeNow(peer)).some((m) => m[0] === MESSAGE_AWARENESS)).toBe(false);
+    ada.ws.send(presenceMessage(4242, 1, { user: { name: 'Ada' } }));
+    const heard = (socket: { received: Uint8Array[] }, state: unknown) =>
+      socket.received.some((m) => presencesIn(m).has(4242) && JSON.stringify(presencesIn(m).get(4242)) === JSON.stringify(state));
+    await waitFor(() => heard(peer, { user: { name: 'Ada' } }), "Ada's presence to reach the peer who was there first");
+    const newcomer = await socket(room, secret);
+    expect((await receivedBeforeNow(newcomer)).some((m) => presencesIn(m).get(4242) !== undefined)).toBe(true);
+    ada.ws.terminate();
+    await waitFor(() => heard(peer, null) && heard(newcomer, null), "Ada's presence to go when her connection drops");
   });
 
   it('keeps a room while anyone is in it and retires it when the last one leaves, keeping its document loaded until idle', async () => {
