@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../../../src/cli/tandem.js';
+import { calendarFile, repeatingEvent } from '../helpers/calendar.js';
 import { tempDir } from '../helpers/core.js';
 
 const BIN = resolve(import.meta.dirname, '../../../bin/tandem.mjs');
@@ -26,19 +27,6 @@ async function twoSeries() {
   const [kim] = await cli(dataDir, 'new', '--with', 'Kim', '--kind', 'peer', '--cadence', 'weekly');
   return { dataDir, sam: sam!, kim: kim! };
 }
-
-const EVENT = (rule: string, summary: string, start = '20260113T100000') => [
-  'BEGIN:VEVENT',
-  `UID:${summary}@example.com`,
-  'DTSTAMP:20260101T000000Z',
-  `DTSTART;TZID=America/New_York:${start}`,
-  'DURATION:PT45M',
-  `RRULE:${rule}`,
-  `SUMMARY:${summary}`,
-  'END:VEVENT',
-];
-const calendarFile = (...events: string[][]) =>
-  ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//EN', ...events.flat(), 'END:VCALENDAR', ''].join('\r\n');
 
 function writeTemp(name: string, text: string): string {
   const file = join(tempDir(), name);
@@ -70,7 +58,7 @@ describe('tandem calendar', () => {
 
   test('import sets the cadence from the one repeating event of a file, and says what it set', async () => {
     const { dataDir, sam } = await twoSeries();
-    const file = writeTemp('monthly.ics', calendarFile(EVENT('FREQ=MONTHLY;BYDAY=2TU', 'Sam 1:1')));
+    const file = writeTemp('monthly.ics', calendarFile([repeatingEvent('FREQ=MONTHLY;BYDAY=2TU', 'Sam 1:1')]));
     expect(await cli(dataDir, 'calendar', 'import', file, '--series', sam)).toEqual([
       'Set the cadence to: Monthly on the second Tuesday at 10:00 (America/New_York), 45 minutes, from 2026-01-13 (from "Sam 1:1")',
     ]);
@@ -81,7 +69,7 @@ describe('tandem calendar', () => {
     const { dataDir, sam } = await twoSeries();
     const file = writeTemp(
       'two.ics',
-      calendarFile(EVENT('FREQ=WEEKLY;INTERVAL=4', 'Team'), EVENT('FREQ=MONTHLY;BYDAY=-1FR', 'Sam', '20260130T160000')),
+      calendarFile([repeatingEvent('FREQ=WEEKLY;INTERVAL=4', 'Team'), repeatingEvent('FREQ=MONTHLY;BYDAY=-1FR', 'Sam', '20260130T160000')]),
     );
     await expect(cli(dataDir, 'calendar', 'import', file, '--series', sam)).rejects.toThrow(
       'The file holds 2 repeating events: choose one with --event N: 1 "Team" (Every four weeks on Tuesday at 10:00 (America/New_York), 45 minutes, from 2026-01-13); 2 "Sam" (Monthly on the last Friday at 16:00 (America/New_York), 45 minutes, from 2026-01-30)',
@@ -110,10 +98,10 @@ describe('tandem calendar', () => {
     ])('%j', async (args, message) => {
       const { dataDir, sam } = await twoSeries();
       const files: Record<string, string> = {
-        DAILY: writeTemp('daily.ics', calendarFile(EVENT('FREQ=DAILY', 'Daily'))),
+        DAILY: writeTemp('daily.ics', calendarFile([repeatingEvent('FREQ=DAILY', 'Daily')])),
         'NOT-ICS': writeTemp('notes.ics', 'BEGIN:VCALENDAR\r\nthese are my notes\r\n'),
-        LARGE: writeTemp('large.ics', calendarFile(EVENT('FREQ=WEEKLY', 'x'.repeat(1_100_000)))),
-        TWO: writeTemp('two.ics', calendarFile(EVENT('FREQ=WEEKLY', 'A'), EVENT('FREQ=WEEKLY;INTERVAL=2', 'B'))),
+        LARGE: writeTemp('large.ics', calendarFile([repeatingEvent('FREQ=WEEKLY', 'x'.repeat(1_100_000))])),
+        TWO: writeTemp('two.ics', calendarFile([repeatingEvent('FREQ=WEEKLY', 'A'), repeatingEvent('FREQ=WEEKLY;INTERVAL=2', 'B')])),
       };
       const argv = args.map((a) => (a === 'SAM' ? sam : (files[a] ?? a)));
       const error = await cli(dataDir, ...argv).then(
@@ -143,7 +131,7 @@ describe('tandem calendar', () => {
     mkdirSync(out);
     const wrote = await run(process.execPath, [BIN, 'calendar', '--series', sam, '--out', join(out, 'sam.ics'), '--data-dir', dataDir]);
     expect(wrote.stdout).toBe(`Wrote 1 1:1 to ${join(out, 'sam.ics')}\n`);
-    const daily = writeTemp('daily.ics', calendarFile(EVENT('FREQ=DAILY', 'Daily')));
+    const daily = writeTemp('daily.ics', calendarFile([repeatingEvent('FREQ=DAILY', 'Daily')]));
     const failed = await run(process.execPath, [BIN, 'calendar', 'import', daily, '--series', sam, '--data-dir', dataDir]).catch(
       (e: { code: number; stdout: string; stderr: string }) => e,
     );

@@ -1,11 +1,34 @@
 /**
- * Reading calendar files as a calendar app would (ical.js, with the file's own time zones), and
- * the dates a cadence plans, for the calendar tests to compare.
+ * Calendar files as calendar apps write them, reading them as a calendar app would (ical.js, with
+ * the file's own time zones), and the dates a cadence plans, for the calendar tests to compare.
  */
 import ICAL from 'ical.js';
 import { firstOccurrence } from '../../../src/shared/domain/calendar.js';
 import { nextOccurrence } from '../../../src/shared/domain/cadence.js';
 import type { Cadence } from '../../../src/shared/schemas.js';
+
+/**
+ * A calendar file as a calendar app writes one (CRLF line ends): these time zones (VTIMEZONE lines),
+ * then these events (VEVENT property lines), each given its own UID and a DTSTAMP.
+ */
+export const calendarFile = (events: string[][], zones: string[][] = []): string =>
+  [
+    'BEGIN:VCALENDAR',
+    'PRODID:-//Google Inc//Google Calendar 70.9054//EN',
+    'VERSION:2.0',
+    ...zones.flat(),
+    ...events.flatMap((lines, i) => ['BEGIN:VEVENT', `UID:event-${i}@example.com`, 'DTSTAMP:20260101T000000Z', ...lines, 'END:VEVENT']),
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
+
+/** The lines of a repeating 45-minute event in New York starting at `start` (local time). */
+export const repeatingEvent = (rule: string, summary: string, start = '20260113T100000'): string[] => [
+  `DTSTART;TZID=America/New_York:${start}`,
+  'DURATION:PT45M',
+  `RRULE:${rule}`,
+  `SUMMARY:${summary}`,
+];
 
 export interface Occurrence {
   uid: string;

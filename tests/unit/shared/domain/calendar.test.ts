@@ -29,7 +29,7 @@ import { listMeetings, meetingsMap } from '../../../../src/shared/domain/series-
 import type { Cadence } from '../../../../src/shared/schemas.js';
 import { seedSeries } from '../../helpers/series-doc.js';
 import { BERLIN_WEEKLY } from '../../helpers/cadence.js';
-import { cadenceDates, occurrences } from '../../helpers/calendar.js';
+import { cadenceDates, calendarFile, occurrences } from '../../helpers/calendar.js';
 
 const NOW = new Date('2026-01-01T12:00:00.000Z');
 const READ = { floatingTimeZone: 'Europe/Berlin', now: NOW };
@@ -347,31 +347,25 @@ describe('export: moved, cancelled and extra meetings', () => {
   });
 });
 
-/** A calendar file around these VEVENT lines, as a calendar app writes one (CRLF, a VTIMEZONE). */
-const fileWith = (...events: string[][]) =>
-  [
-    'BEGIN:VCALENDAR',
-    'PRODID:-//Google Inc//Google Calendar 70.9054//EN',
-    'VERSION:2.0',
-    'BEGIN:VTIMEZONE',
-    'TZID:Europe/Berlin',
-    'BEGIN:DAYLIGHT',
-    'TZOFFSETFROM:+0100',
-    'TZOFFSETTO:+0200',
-    'DTSTART:19700329T020000',
-    'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-    'END:DAYLIGHT',
-    'BEGIN:STANDARD',
-    'TZOFFSETFROM:+0200',
-    'TZOFFSETTO:+0100',
-    'DTSTART:19701025T030000',
-    'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-    'END:STANDARD',
-    'END:VTIMEZONE',
-    ...events.flatMap((lines, i) => ['BEGIN:VEVENT', `UID:event-${i}@example.com`, 'DTSTAMP:20260101T000000Z', ...lines, 'END:VEVENT']),
-    'END:VCALENDAR',
-    '',
-  ].join('\r\n');
+/** Europe/Berlin as calendar apps describe it in their files. */
+const BERLIN_VTIMEZONE = [
+  'BEGIN:VTIMEZONE',
+  'TZID:Europe/Berlin',
+  'BEGIN:DAYLIGHT',
+  'TZOFFSETFROM:+0100',
+  'TZOFFSETTO:+0200',
+  'DTSTART:19700329T020000',
+  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+  'END:DAYLIGHT',
+  'BEGIN:STANDARD',
+  'TZOFFSETFROM:+0200',
+  'TZOFFSETTO:+0100',
+  'DTSTART:19701025T030000',
+  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+  'END:STANDARD',
+  'END:VTIMEZONE',
+];
+const fileWith = (...events: string[][]) => calendarFile(events, [BERLIN_VTIMEZONE]);
 
 const event = (
   rule: string | null,

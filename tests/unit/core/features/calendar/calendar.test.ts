@@ -15,7 +15,7 @@ import { listMeetings, nextMeeting, readMeta } from '../../../../../src/shared/d
 import type { Cadence } from '../../../../../src/shared/schemas.js';
 import { openCore } from '../../../helpers/core.js';
 import { BERLIN_WEEKLY } from '../../../helpers/cadence.js';
-import { occurrences } from '../../../helpers/calendar.js';
+import { calendarFile, occurrences, repeatingEvent } from '../../../helpers/calendar.js';
 import { until } from '../../sync/sync-fixtures.js';
 
 const NOW = new Date('2026-01-01T12:00:00.000Z');
@@ -32,27 +32,8 @@ async function withSeries() {
 const uids = (ics: string) =>
   new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent').map((e) => String(e.getFirstPropertyValue('uid')));
 
-/** A Google Calendar style file with these repeating events (RRULE, start, summary). */
-const googleFile = (...events: [string, string, string][]) =>
-  [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Google Inc//Google Calendar 70.9054//EN',
-    ...events.flatMap(([rule, start, summary], i) => [
-      'BEGIN:VEVENT',
-      `UID:e${i}@google.com`,
-      'DTSTAMP:20260101T000000Z',
-      `DTSTART;TZID=America/New_York:${start}`,
-      'DURATION:PT45M',
-      `RRULE:${rule}`,
-      `SUMMARY:${summary}`,
-      'END:VEVENT',
-    ]),
-    'END:VCALENDAR',
-    '',
-  ].join('\r\n');
-const MONTHLY_TUESDAY_EVENT: [string, string, string] = ['FREQ=MONTHLY;BYDAY=2TU', '20260113T100000', 'Sam 1:1'];
-const MONTHLY_TUESDAY = googleFile(MONTHLY_TUESDAY_EVENT);
+const MONTHLY_TUESDAY_EVENT = repeatingEvent('FREQ=MONTHLY;BYDAY=2TU', 'Sam 1:1');
+const MONTHLY_TUESDAY = calendarFile([MONTHLY_TUESDAY_EVENT]);
 
 const stateOf = (core: { docs: { with<T>(id: string, fn: (doc: Y.Doc) => T): T } }, id: string) =>
   core.docs.with(id, (doc) => Buffer.from(Y.encodeStateVector(doc)).toString('hex'));
@@ -177,11 +158,11 @@ describe('importing a cadence', () => {
 
   test('several repeating events: the candidates come back to choose from, then `pick` takes one', async () => {
     const { core, api, sam } = await withSeries();
-    const file = googleFile(
-      ['FREQ=DAILY', '20260105T093000', 'Standup'],
-      ['FREQ=WEEKLY;INTERVAL=2', '20260106T140000', 'Sam'],
+    const file = calendarFile([
+      repeatingEvent('FREQ=DAILY', 'Standup', '20260105T093000'),
+      repeatingEvent('FREQ=WEEKLY;INTERVAL=2', 'Sam', '20260106T140000'),
       MONTHLY_TUESDAY_EVENT,
-    );
+    ]);
     const before = stateOf(core, sam.id);
     const choice = await api.importCalendarCadence({ seriesId: sam.id, ics: file });
     expect(choice.status).toBe('choose');
@@ -208,7 +189,11 @@ describe('importing a cadence', () => {
     const before = [stateOf(core, sam.id), stateOf(core, alex.id)];
     const cases: [() => Promise<unknown>, RegExp][] = [
       [
-        () => api.importCalendarCadence({ seriesId: sam.id, ics: googleFile(['FREQ=WEEKLY;BYDAY=MO,TH', '20260105T100000', 'Twice']) }),
+        () =>
+          api.importCalendarCadence({
+            seriesId: sam.id,
+            ics: calendarFile([repeatingEvent('FREQ=WEEKLY;BYDAY=MO,TH', 'Twice', '20260105T100000')]),
+          }),
         /several days/,
       ],
       [() => api.importCalendarCadence({ seriesId: sam.id, ics: 'BEGIN:VCALENDAR\r\nnonsense\r\n' }), /^That is not a calendar/],
