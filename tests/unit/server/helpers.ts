@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -14,6 +14,7 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { createLogger, type Logger } from '../../../src/node/log.js';
+import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname;
 
@@ -41,9 +42,10 @@ export function tempDir(): { path: string; remove(): void } {
 export const newSecret = (): string => randomBytes(32).toString('base64url');
 export const newRoom = (): string => randomBytes(12).toString('hex');
 
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+/** Polls `check` (which may ask a server) until it holds, or throws naming `what` once `timeoutMs` have passed. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -64,6 +66,22 @@ export function metric(text: string, name: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   if (!line) throw new Error(`metric ${name} missing`);
   return Number(line.split(' ')[1]);
+}
+
+/** The relay's /metrics text. */
+export async function fetchMetrics(relay: { port: number }): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+}
+
+/** The relay's /readyz answer as `status text`, e.g. `200 ready`. */
+export async function readyz(relay: { port: number }): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${relay.port}/readyz`);
+  return `${res.status} ${await res.text()}`;
+}
+
+/** Waits until the relay's /readyz says it is ready, or with `ready` false that it is not. */
+export async function waitReady(relay: { port: number }, ready = true, timeoutMs = 15_000): Promise<void> {
+  await waitFor(async () => (await readyz(relay)).startsWith('200 ') === ready, `/readyz to say ${ready ? '' : 'not '}ready`, timeoutMs);
 }
 
 export interface RelayProcess {
@@ -163,6 +181,60 @@ export async function synced(client: Client, timeoutMs = 5000): Promise<void> {
   await waitFor(() => client.provider.synced, 'the client to sync', timeoutMs);
 }
 
+/** The clients a test (or a file) connects, destroyed together when it is done. */
+export function clientPool() {
+  const clients: Client[] = [];
+  const connect = (relay: { url: string }, room: string, secret: string): Client => {
+    const c = connectClient(relay.url, room, { secret });
+    clients.push(c);
+    return c;
+  };
+  return {
+    connect,
+    /** Two clients of one room, both synced: both on `relay`, or the second on `other`. */
+    async pair(relay: { url: string }, room = newRoom(), secret = newSecret(), other = relay): Promise<[Client, Client]> {
+      const pair: [Client, Client] = [connect(relay, room, secret), connect(other, room, secret)];
+      await Promise.all(pair.map((c) => synced(c)));
+      return pair;
+    },
+    destroyAll(): void {
+      for (const c of clients.splice(0)) c.destroy();
+    },
+  };
+}
+
+/**
+ * Asks the relay, as Tandem does, which changes it has stored: it answers with its stored state
+ * vector once everything it received from this connection is stored. `answer()` is null until then.
+ */
+export function askStored(client: Client): {
+  answer(): Map<number, number> | null;
+  answered(timeoutMs?: number): Promise<Map<number, number>>;
+} {
+  let answer: Map<number, number> | null = null;
+  client.provider.messageHandlers[MESSAGE_STATE_VECTOR] = (_encoder, decoder) => {
+    answer = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+  };
+  client.provider.ws!.send(stateVectorQuery());
+  return {
+    answer: () => answer,
+    async answered(timeoutMs = 10_000) {
+      await waitFor(() => answer !== null, 'the relay to answer the state-vector query', timeoutMs);
+      return answer!;
+    },
+  };
+}
+
+/** Whether a relay's stored state vector holds everything `client` wrote. */
+export const coversAll = (client: Client, answer: Map<number, number> | null): boolean =>
+  answer !== null && answer.get(client.doc.clientID) === Y.decodeStateVector(Y.encodeStateVector(client.doc)).get(client.doc.clientID);
+
+/** Resolves once the relay confirms it has stored everything `client` wrote so far. */
+export async function confirmedAll(client: Client, timeoutMs = 5000): Promise<void> {
+  const asked = askStored(client);
+  await waitFor(() => coversAll(client, asked.answer()), 'the relay to confirm it stored every edit', timeoutMs);
+}
+
 /** Attempts an upgrade and reports the HTTP status of the refusal, or 101 if it was accepted. */
 export function upgradeStatus(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -178,6 +250,25 @@ export function upgradeStatus(url: string): Promise<number> {
     ws.once('error', (error) => {
       if (!/Unexpected server response/.test(error.message)) reject(error);
     });
+  });
+}
+
+/** A WebSocket upgrade request for `path`, written by hand. */
+export const upgradeRequest = (path: string): string =>
+  `GET ${path} HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+  `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+
+/** Writes raw bytes on a fresh TCP connection; resolves with everything the relay answered once it closes, and how long that took. */
+export function rawExchange(port: number, text: string): Promise<{ answer: string; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    // A reset ends the exchange like a close: the answer so far is what the test judges.
+    socket.on('error', () => {});
+    socket.on('close', () => resolve({ answer, ms: performance.now() - started }));
+    socket.on('connect', () => socket.write(text));
   });
 }
 
@@ -201,32 +292,33 @@ export function closeCode(ws: WebSocket, timeoutMs = 5000): Promise<number> {
   });
 }
 
-/** A y-websocket sync message carrying one document update. */
-function syncMessage(type: number, update: Uint8Array): Uint8Array {
+/** A message as y-protocols writes one: numbers as var-uints, strings as var-strings, bytes as var-length arrays. */
+export function encodeMessage(...parts: (number | string | Uint8Array)[]): Uint8Array {
   const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarUint(e, type);
-  encoding.writeVarUint8Array(e, update);
+  for (const p of parts) {
+    if (typeof p === 'number') encoding.writeVarUint(e, p);
+    else if (typeof p === 'string') encoding.writeVarString(e, p);
+    else encoding.writeVarUint8Array(e, p);
+  }
   return encoding.toUint8Array(e);
 }
 
-export const syncUpdateMessage = (update: Uint8Array): Uint8Array => syncMessage(2, update);
+/** An awareness update (what a presence message carries): each client's state, as JSON text, at its clock. */
+export const awarenessUpdate = (...states: [client: number, clock: number, json: string][]): Uint8Array =>
+  encodeMessage(states.length, ...states.flat());
+
+/** A y-websocket sync message carrying one document update. */
+export const syncUpdateMessage = (update: Uint8Array): Uint8Array => encodeMessage(0, 2, update);
 
 /** A sync step 2: a client's answer to the relay's state vector, its first sync (which may be a whole document). */
-export const syncStep2Message = (update: Uint8Array): Uint8Array => syncMessage(1, update);
+export const syncStep2Message = (update: Uint8Array): Uint8Array => encodeMessage(0, 1, update);
+
+/** Tandem's state-vector query, which the relay answers once everything it received on that connection is stored. */
+export const stateVectorQuery = (): Uint8Array => encodeMessage(MESSAGE_STATE_VECTOR);
 
 /** A y-websocket awareness message from a client that speaks for `client`: its state at `clock`, null when it leaves. */
-export function presenceMessage(client: number, clock: number, state: unknown): Uint8Array {
-  const update = encoding.createEncoder();
-  encoding.writeVarUint(update, 1);
-  encoding.writeVarUint(update, client);
-  encoding.writeVarUint(update, clock);
-  encoding.writeVarString(update, JSON.stringify(state));
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 1);
-  encoding.writeVarUint8Array(e, encoding.toUint8Array(update));
-  return encoding.toUint8Array(e);
-}
+export const presenceMessage = (client: number, clock: number, state: unknown): Uint8Array =>
+  encodeMessage(1, awarenessUpdate([client, clock, JSON.stringify(state)]));
 
 /** The presences an awareness message carries, by client (null: that client left); empty for any other message. */
 export function presencesIn(message: Uint8Array): Map<number, unknown> {

@@ -143,13 +143,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     adminUrl,
     async createDatabase() {
       const name = `t_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      try {
-        await admin.query(`create database ${name}`);
-      } finally {
-        await admin.end();
-      }
+      await queryDatabase(adminUrl, `create database ${name}`);
       return `postgres://${SUPERUSER}@127.0.0.1:${port}/${name}`;
     },
     stop,
@@ -159,6 +153,21 @@ export async function startPostgres(): Promise<PostgresServer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs one query in a session of its own on the database. */
+export async function queryDatabase<R extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<pg.QueryResult<R>> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    return await db.query<R>(sql, params);
+  } finally {
+    await db.end();
+  }
 }
 
 /** The text of a room's 'notes' as a fresh store on the database reads it: what any relay would load. */

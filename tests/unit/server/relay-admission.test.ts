@@ -4,8 +4,6 @@
  * a connection's sync; a secret registered only by a handshake that succeeds; logs that name rooms
  * only by a keyed hash; and a loud warning when anyone may create rooms.
  */
-import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/node/log.js';
 import { startRelay } from '../../../server/relay.js';
@@ -13,12 +11,15 @@ import {
   SPAWNED_RELAY_TIMEOUT_MS,
   closeCode,
   connectClient,
+  fetchMetrics,
   newRoom,
   newSecret,
   openSocket,
+  rawExchange,
   spawnRelay,
   synced,
   tempDir,
+  upgradeRequest,
   upgradeStatus,
   waitFor,
   type RelayProcess,
@@ -28,22 +29,9 @@ const PER_ROOM = 3;
 const PER_IP = 6;
 
 async function metric(relay: RelayProcess, series: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+  const text = await fetchMetrics(relay);
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.split(' ')[1]) : 0;
-}
-
-/** Writes raw bytes on a fresh TCP connection; resolves with everything the relay answered once it closes. */
-function rawExchange(port: number, text: string): Promise<{ answer: string; ms: number }> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    socket.on('data', (d: Buffer) => (answer += d.toString()));
-    socket.on('error', () => {});
-    socket.on('close', () => resolve({ answer, ms: performance.now() - started }));
-    socket.on('connect', () => socket.write(text));
-  });
 }
 
 describe('admission', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
@@ -131,9 +119,7 @@ describe('admission', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
   it('registers a room secret only once the handshake succeeds, so a failed upgrade cannot lock the owner out', async () => {
     const room = newRoom();
     const squatter = newSecret();
-    const badHandshake =
-      `GET /${room}?secret=${squatter} HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 7\r\n\r\n`;
+    const badHandshake = upgradeRequest(`/${room}?secret=${squatter}`).replace('Sec-WebSocket-Version: 13', 'Sec-WebSocket-Version: 7');
     expect((await rawExchange(relay.port, badHandshake)).answer).toMatch(/^HTTP\/1\.1 400/);
     const owner = connectClient(relay.url, room, { secret: newSecret() });
     try {
@@ -173,7 +159,7 @@ describe('room creation', () => {
       for (const room of rooms) expect(await upgradeStatus(`${relay.url}/${room}?secret=${secret}`)).toBe(101);
       expect(await upgradeStatus(`${relay.url}/${newRoom()}?secret=${secret}`)).toBe(429);
       expect(await upgradeStatus(`${relay.url}/${rooms[0]}?secret=${secret}`)).toBe(101);
-      const metrics = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+      const metrics = await fetchMetrics(relay);
       expect(metrics).toContain('tandem_relay_upgrades_rejected_total{status="429",reason="room-creation-rate"} 1');
     } finally {
       await relay.close();

@@ -9,13 +9,19 @@ import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
 import {
   SPAWNED_RELAY_TIMEOUT_MS,
-  closeCode,
+  awarenessUpdate,
+  clientPool,
   connectClient,
+  closeCode,
+  encodeMessage,
+  fetchMetrics,
   newRoom,
   newSecret,
   openSocket,
   spawnRelay,
   synced,
+  syncStep2Message,
+  syncUpdateMessage,
   tempDir,
   waitFor,
   type Client,
@@ -23,19 +29,6 @@ import {
 } from './helpers.js';
 
 const MiB = 1024 * 1024;
-
-function message(...parts: (number | Uint8Array)[]): Uint8Array {
-  const e = encoding.createEncoder();
-  for (const p of parts) {
-    if (typeof p === 'number') encoding.writeVarUint(e, p);
-    else encoding.writeVarUint8Array(e, p);
-  }
-  return encoding.toUint8Array(e);
-}
-
-const update = (u: Uint8Array) => message(0, 2, u);
-/** A sync step 2: a connection's first one is its initial sync, which may be a whole document. */
-const stepTwo = (u: Uint8Array) => message(0, 1, u);
 
 /** One update of `count` map sets (one struct each), by a client of its own. */
 function mapSets(count: number): Uint8Array {
@@ -46,16 +39,8 @@ function mapSets(count: number): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
-function presence(states: [client: number, json: string][]): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, states.length);
-  for (const [client, json] of states) {
-    encoding.writeVarUint(e, client);
-    encoding.writeVarUint(e, 1);
-    encoding.writeVarString(e, json);
-  }
-  return message(1, encoding.toUint8Array(e));
-}
+const presence = (states: [client: number, json: string][]): Uint8Array =>
+  encodeMessage(1, awarenessUpdate(...states.map(([client, json]): [number, number, string] => [client, 1, json])));
 
 function stateVector(entries: number): Uint8Array {
   const e = encoding.createEncoder();
@@ -76,6 +61,7 @@ function textUpdate(bytes: number): Uint8Array {
 describe('work and size budgets', { timeout: 60_000 }, () => {
   const dir = tempDir();
   let relay: RelayProcess;
+  const clients = clientPool();
   let a: Client;
   let b: Client;
   const room = () => `${relay.url}/${newRoom()}?secret=${newSecret()}`;
@@ -85,16 +71,11 @@ describe('work and size budgets', { timeout: 60_000 }, () => {
       ...['--port', '0', '--data', dir.path],
       ...['--max-message-bytes', String(4 * MiB), '--bytes-per-second', '1024', '--max-room-bytes', String(MiB)],
     ]);
-    const pairRoom = newRoom();
-    const secret = newSecret();
-    a = connectClient(relay.url, pairRoom, { secret });
-    b = connectClient(relay.url, pairRoom, { secret });
-    await Promise.all([synced(a), synced(b)]);
+    [a, b] = await clients.pair(relay);
   }, SPAWNED_RELAY_TIMEOUT_MS);
 
   afterAll(async () => {
-    a.destroy();
-    b.destroy();
+    clients.destroyAll();
     expect(await relay.stop()).toBe(0);
     dir.remove();
   });
@@ -130,13 +111,13 @@ describe('work and size budgets', { timeout: 60_000 }, () => {
   }
 
   async function closesCounted(reason: string): Promise<number> {
-    const text = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+    const text = await fetchMetrics(relay);
     const line = text.split('\n').find((l) => l.startsWith(`tandem_relay_closes_total{reason="${reason}"} `));
     return line ? Number(line.split(' ')[1]) : 0;
   }
 
   it('refuses a struct-dense first sync (100k map sets) from its count alone, before decoding it', async () => {
-    const dense = stepTwo(mapSets(100_000));
+    const dense = syncStep2Message(mapSets(100_000));
     const ws = await openSocket(room());
     const slowest = await pairLatencyDuring(async () => expect(await closes(ws, dense)).toBe(1008));
     expect(await closesCounted('an-update-of-more-than-structs')).toBe(1);
@@ -151,12 +132,12 @@ describe('work and size budgets', { timeout: 60_000 }, () => {
       await synced(neighbour);
       const ws = await openSocket(`${relay.url}/${name}?secret=${secret}`);
       // A client's sync: its state vector, then its first sync step 2, which may be far past the synced cap (2,000 structs).
-      ws.send(message(0, 0, Y.encodeStateVector(new Y.Doc())));
-      ws.send(stepTwo(mapSets(5000)));
+      ws.send(encodeMessage(0, 0, Y.encodeStateVector(new Y.Doc())));
+      ws.send(syncStep2Message(mapSets(5000)));
       await waitFor(() => neighbour.doc.getMap('m').size === 5000, "the first sync to reach the room's other client", 20_000);
       const reason = new Promise<string>((resolve) => ws.once('close', (_code: number, why: Buffer) => resolve(why.toString())));
       // Holding the event loop for the whole relay while Yjs integrated it is what the cap prevents.
-      const slowest = await pairLatencyDuring(async () => expect(await closes(ws, update(mapSets(40_000)))).toBe(1008));
+      const slowest = await pairLatencyDuring(async () => expect(await closes(ws, syncUpdateMessage(mapSets(40_000)))).toBe(1008));
       expect(await reason).toBe('an update of more than 2000 structs once synced');
       expect(await closesCounted('an-update-of-more-than-structs-once-synced')).toBe(1);
       expect(neighbour.doc.getMap('m').size).toBe(5000);
@@ -168,7 +149,7 @@ describe('work and size budgets', { timeout: 60_000 }, () => {
 
   it('refuses a state vector of megabytes before decoding it', async () => {
     const ws = await openSocket(room());
-    const huge = message(0, 0, stateVector(700_000));
+    const huge = encodeMessage(0, 0, stateVector(700_000));
     expect(huge.byteLength).toBeGreaterThan(3 * MiB);
     const slowest = await pairLatencyDuring(async () => expect(await closes(ws, huge)).toBe(1008));
     expect(await closesCounted('a-state-vector-over-bytes')).toBe(1);
@@ -191,11 +172,11 @@ describe('work and size budgets', { timeout: 60_000 }, () => {
   it('closes a connection that spends its byte budget, and refuses updates past the room storage quota', async () => {
     // 4.5 MB against a burst of 4 MiB refilled at 1 KiB/s: spent however slowly the machine sends it.
     const spender = await openSocket(room());
-    const vectors = Array.from({ length: 40 }, () => message(0, 0, stateVector(25_000)));
+    const vectors = Array.from({ length: 40 }, () => encodeMessage(0, 0, stateVector(25_000)));
     const hoarder = await openSocket(room());
     const slowest = await pairLatencyDuring(async () => {
       expect(await closes(spender, ...vectors)).toBe(1008);
-      expect(await closes(hoarder, update(textUpdate(600_000)), update(textUpdate(600_000)))).toBe(1008);
+      expect(await closes(hoarder, syncUpdateMessage(textUpdate(600_000)), syncUpdateMessage(textUpdate(600_000)))).toBe(1008);
     });
     expect(await closesCounted('byte-budget-exceeded')).toBe(1);
     expect(await closesCounted('room-storage-quota-reached')).toBe(1);

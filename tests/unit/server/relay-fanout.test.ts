@@ -4,7 +4,6 @@
  * converge when it returns.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import * as encoding from 'lib0/encoding';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
@@ -14,37 +13,42 @@ import { silentLogger } from '../../../src/node/log.js';
 import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 import {
   SPAWNED_RELAY_TIMEOUT_MS,
+  askStored,
+  clientPool,
   closeCode,
-  connectClient,
+  fetchMetrics,
   metric,
   newRoom,
   newSecret,
   openSocket,
   presenceMessage,
   presencesIn,
+  readyz,
   spawnRelay,
+  stateVectorQuery,
   synced,
   syncUpdateMessage,
   tempDir,
   waitFor,
+  waitReady,
   type Client,
   type RelayProcess,
 } from './helpers.js';
-import { postgresSkipReason, startPostgres, storedText, type PostgresServer } from './postgres-server.js';
+import { postgresSkipReason, queryDatabase, startPostgres, storedText, type PostgresServer } from './postgres-server.js';
 import { redisMissing, startRedis, type RedisServer } from './redis-server.js';
 
 describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () => {
   let redis: RedisServer;
   const relays: Relay[] = [];
   const dirs: ReturnType<typeof tempDir>[] = [];
-  const clients: Client[] = [];
+  const clients = clientPool();
 
   beforeEach(async () => {
     redis = await startRedis();
   });
 
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.destroy();
+    clients.destroyAll();
     await Promise.all(relays.splice(0).map((r) => r.close()));
     for (const d of dirs.splice(0)) d.remove();
     await redis.remove();
@@ -59,20 +63,14 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
     return relay;
   };
 
-  const client = (relay: { url: string }, room: string, secret: string) => {
-    const c = connectClient(relay.url, room, { secret });
-    clients.push(c);
-    return c;
-  };
+  const client = clients.connect;
 
   it('carries edits both ways between clients on three different instances, and gives a latecomer everything', async () => {
     const [one, two, three] = await Promise.all([instance(), instance(), instance()]);
-    for (const r of [one!, two!, three!]) await waitForReady(r);
+    for (const r of [one!, two!, three!]) await waitReady(r);
     const room = newRoom();
     const secret = newSecret();
-    const a = client(one!, room, secret);
-    const b = client(two!, room, secret);
-    await Promise.all([synced(a), synced(b)]);
+    const [a, b] = await clients.pair(one!, room, secret, two!);
     a.text.insert(0, 'from one');
     await waitFor(() => b.text.toString() === 'from one', 'the client on instance two to see the edit made on one');
     b.text.insert(b.text.length, ', from two');
@@ -86,12 +84,10 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
 
   it('shows presence across instances and takes it away when its owner drops', async () => {
     const [one, two] = await Promise.all([instance(), instance()]);
-    await Promise.all([waitForReady(one), waitForReady(two)]);
+    await Promise.all([waitReady(one), waitReady(two)]);
     const room = newRoom();
     const secret = newSecret();
-    const a = client(one, room, secret);
-    const b = client(two, room, secret);
-    await Promise.all([synced(a), synced(b)]);
+    const [a, b] = await clients.pair(one, room, secret, two);
     a.provider.awareness.setLocalStateField('user', { name: 'Ada' });
     const adaOnB = () => (b.provider.awareness.getStates().get(a.doc.clientID) as { user?: { name: string } } | undefined)?.user?.name;
     await waitFor(() => adaOnB() === 'Ada', "Ada's presence to reach the client on the other instance");
@@ -103,7 +99,7 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
 
   it('carries the first presence of a room that had none on either instance, and takes it away when its owner drops', async () => {
     const [one, two] = await Promise.all([instance(), instance()]);
-    await Promise.all([waitForReady(one), waitForReady(two)]);
+    await Promise.all([waitReady(one), waitReady(two)]);
     const room = newRoom();
     const secret = newSecret();
     // Raw peers send no presence when they join: neither instance's room has any until Ada's.
@@ -134,14 +130,12 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
 
   it('sends an edit through Redis once: the instance that receives it never publishes it again', async () => {
     const [one, two] = await Promise.all([instance(), instance()]);
-    await Promise.all([waitForReady(one), waitForReady(two)]);
+    await Promise.all([waitReady(one), waitReady(two)]);
     const room = newRoom();
     const secret = newSecret();
-    const a = client(one, room, secret);
-    const b = client(two, room, secret);
-    await Promise.all([synced(a), synced(b)]);
+    const [a, b] = await clients.pair(one, room, secret, two);
     const published = async (relay: Relay) =>
-      metric(await metrics(relay), 'tandem_relay_fanout_messages_total{direction="out",kind="update"}');
+      metric(await fetchMetrics(relay), 'tandem_relay_fanout_messages_total{direction="out",kind="update"}');
     // A counter appears on /metrics once it has counted something.
     const [fromOne, fromTwo] = [await published(one).catch(() => 0), await published(two).catch(() => 0)];
     for (let i = 0; i < 5; i++) a.text.insert(i, String(i));
@@ -152,7 +146,7 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
 
   it('keeps serving its own clients while Redis is down, says so on /readyz, and converges when Redis returns', async () => {
     const [one, two] = await Promise.all([instance(), instance()]);
-    await Promise.all([waitForReady(one), waitForReady(two)]);
+    await Promise.all([waitReady(one), waitReady(two)]);
     const room = newRoom();
     const secret = newSecret();
     const a = client(one, room, secret);
@@ -163,8 +157,16 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
     await waitFor(() => b.text.toString() === 'before.', 'the first edit to cross');
 
     await redis.stop();
-    await pollUntil(async () => (await readyz(one)) === '503 not ready: redis unreachable', 'instance one to report redis unreachable');
-    await pollUntil(async () => (await readyz(two)) === '503 not ready: redis unreachable', 'instance two to report redis unreachable');
+    await waitFor(
+      async () => (await readyz(one)) === '503 not ready: redis unreachable',
+      'instance one to report redis unreachable',
+      10_000,
+    );
+    await waitFor(
+      async () => (await readyz(two)) === '503 not ready: redis unreachable',
+      'instance two to report redis unreachable',
+      10_000,
+    );
     // Each side edits apart; clients on the same instance still see each other live.
     a.text.insert(a.text.length, ' one apart.');
     b.text.insert(0, 'two apart. ');
@@ -172,7 +174,7 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
     expect(a.text.toString()).not.toContain('two apart');
 
     await redis.start();
-    await Promise.all([waitForReady(one), waitForReady(two)]);
+    await Promise.all([waitReady(one), waitReady(two)]);
     await waitFor(
       () => a.text.toString() === b.text.toString() && a.text.toString().includes('one apart') && b.text.toString().includes('two apart'),
       'both sides to converge after Redis returns',
@@ -191,7 +193,7 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
     const c = client(relay, newRoom(), newSecret());
     await synced(c);
     await redis.start();
-    await waitForReady(relay);
+    await waitReady(relay);
   });
 
   it(
@@ -262,7 +264,7 @@ async function withTwoInstances(
     const second = await starts[1]();
     processes.push(second);
     balancer = await tcpBalancer(first.port);
-    for (const p of processes) await waitForReady(p);
+    for (const p of processes) await waitReady(p);
     const room = newRoom();
     const secret = newSecret();
     const writer = client({ url: `ws://127.0.0.1:${balancer.port}` }, room, secret);
@@ -305,18 +307,7 @@ async function logAdmin(database: string) {
 }
 
 /** Resolves once the client's relay answers Tandem's state-vector query, which it does once everything it received is stored. */
-function confirmed(c: Client): Promise<void> {
-  return new Promise((resolve) => {
-    c.provider.messageHandlers[MESSAGE_STATE_VECTOR] = () => resolve();
-    c.provider.ws!.send(stateVectorQuery());
-  });
-}
-
-function stateVectorQuery(): Uint8Array {
-  const query = encoding.createEncoder();
-  encoding.writeVarUint(query, MESSAGE_STATE_VECTOR);
-  return encoding.toUint8Array(query);
-}
+const confirmed = (c: Client) => askStored(c).answered();
 
 function textUpdate(text: string): Uint8Array {
   const doc = new Y.Doc();
@@ -324,25 +315,12 @@ function textUpdate(text: string): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
-async function metrics(relay: { port: number }): Promise<string> {
-  return (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
-}
-
-async function readyz(relay: { port: number }): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${relay.port}/readyz`);
-  return `${res.status} ${await res.text()}`;
-}
-
-async function waitForReady(relay: { port: number }): Promise<void> {
-  await pollUntil(async () => (await readyz(relay)) === '200 ready', 'the relay to be ready');
-}
-
 describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing one PostgreSQL store and Redis', () => {
   let postgres: PostgresServer;
   let redis: RedisServer;
   let database: string;
   const relays: Relay[] = [];
-  const clients: Client[] = [];
+  const clients = clientPool();
 
   beforeAll(async () => {
     postgres = await startPostgres();
@@ -354,7 +332,7 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
     [redis, database] = await Promise.all([startRedis(), postgres.createDatabase()]);
   });
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.destroy();
+    clients.destroyAll();
     await Promise.all(relays.splice(0).map((r) => r.close()));
     await redis.remove();
   });
@@ -362,31 +340,18 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
   const instance = async () => {
     const relay = await startRelay({ port: 0, postgres: database, redis: redis.url }, silentLogger);
     relays.push(relay);
-    await waitForReady(relay);
+    await waitReady(relay);
     return relay;
   };
-  const client = (relay: { url: string }, room: string, secret: string) => {
-    const c = connectClient(relay.url, room, { secret });
-    clients.push(c);
-    return c;
-  };
-  const storedUpdates = async (room: string) => {
-    const db = new pg.Client({ connectionString: database });
-    await db.connect();
-    try {
-      return Number((await db.query('select count(*) as n from doc_updates where doc_id = $1', [room])).rows[0].n);
-    } finally {
-      await db.end();
-    }
-  };
+  const client = clients.connect;
+  const storedUpdates = async (room: string) =>
+    Number((await queryDatabase<{ n: string }>(database, 'select count(*) as n from doc_updates where doc_id = $1', [room])).rows[0]!.n);
 
   it('stores a client’s update once: the instance it reaches through Redis does not store it again', async () => {
     const [one, two] = [await instance(), await instance()];
     const room = newRoom();
     const secret = newSecret();
-    const a = client(one, room, secret);
-    const b = client(two, room, secret);
-    await Promise.all([synced(a), synced(b)]);
+    const [a, b] = await clients.pair(one, room, secret, two);
     const before = await storedUpdates(room);
     for (let i = 0; i < 5; i++) a.text.insert(i, String(i));
     await waitFor(() => b.text.toString() === '01234', 'the edits to cross');
@@ -410,7 +375,7 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
     await waitFor(() => reader.text.toString() === 'stored;', 'the first edit to cross');
 
     const log = await logAdmin(database);
-    const messagesIn = async () => metric(await metrics(one), 'tandem_relay_messages_in_total');
+    const messagesIn = async () => metric(await fetchMetrics(one), 'tandem_relay_messages_in_total');
     const writerClosed = closeCode(writer);
     const dropped: string[] = [];
     for (const [name, c] of Object.entries({ otherWriter, thirdWriter })) c.provider.on('connection-close', () => dropped.push(name));
@@ -419,12 +384,12 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
       // The log is held for a moment, so the refused room's update and another room's go into one commit: one fault must not fail both.
       await log.lock('access exclusive');
       thirdWriter.text.insert(0, 'waits for the lock;');
-      await pollUntil(async () => (await log.waiting()) > 0, 'the first commit to wait for the lock');
+      await waitFor(async () => (await log.waiting()) > 0, 'the first commit to wait for the lock', 10_000);
       const before = await messagesIn();
       writer.send(syncUpdateMessage(textUpdate('never stored;')));
       writer.send(stateVectorQuery());
       otherWriter.text.insert(0, 'same commit;');
-      await pollUntil(async () => (await messagesIn()) >= before + 3, 'both updates and the query to reach instance one');
+      await waitFor(async () => (await messagesIn()) >= before + 3, 'both updates and the query to reach instance one', 10_000);
       await log.unlock();
     } finally {
       await log.end();
@@ -452,21 +417,22 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
     let reader: Client;
     const writerClosed = closeCode(writer);
     try {
-      await pollUntil(async () => (await storedText(database, room)) === 'stored;', 'the first edit to be stored');
+      await waitFor(async () => (await storedText(database, room)) === 'stored;', 'the first edit to be stored', 10_000);
       await log.refuse(room);
       // Appends wait (reads do not), so instance one holds the next update in memory while instance two loads the room and resyncs.
       await log.lock('share');
       writer.send(syncUpdateMessage(textUpdate('never stored;')));
-      await pollUntil(async () => (await log.waiting()) === 1, "instance one's commit to wait");
+      await waitFor(async () => (await log.waiting()) === 1, "instance one's commit to wait", 10_000);
       reader = client(two, room, secret);
       await synced(reader);
-      await pollUntil(
+      await waitFor(
         async () => (await log.waiting()) === 2 || reader.text.toString().includes('never'),
         'instance two to receive the resync and store it first',
+        10_000,
       );
       await log.unlock();
       expect(await writerClosed).toBe(1011);
-      await pollUntil(async () => (await log.waiting()) === 0, 'both appends to be refused');
+      await waitFor(async () => (await log.waiting()) === 0, 'both appends to be refused', 10_000);
     } finally {
       await log.end();
     }
@@ -492,10 +458,10 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
         // The first instance cannot store for now (the log is locked): what it receives now is on no store when it is killed.
         const log = await logAdmin(database);
         await log.lock('access exclusive');
-        const received = async () => metric(await metrics(first), 'tandem_relay_messages_in_total');
+        const received = async () => metric(await fetchMetrics(first), 'tandem_relay_messages_in_total');
         const before = await received();
         writer.text.insert(writer.text.length, '!');
-        await pollUntil(async () => (await received()) > before, 'the first instance to receive the unstored edit');
+        await waitFor(async () => (await received()) > before, 'the first instance to receive the unstored edit', 10_000);
         balancer.target = second.port;
         await first.stop('SIGKILL');
         // Its session still waits on the lock and would store the edit once it is free, as if the instance had lived on.
@@ -533,7 +499,11 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
     a.text.insert(a.text.length, ' one apart.');
     b.text.insert(0, 'two apart. ');
     await waitFor(() => a2.text.toString() === a.text.toString(), 'the neighbour on the same instance to see the edit at once');
-    await pollUntil(async () => (await readyz(one)) === '503 not ready: store unreachable', 'instance one to report its store unreachable');
+    await waitFor(
+      async () => (await readyz(one)) === '503 not ready: store unreachable',
+      'instance one to report its store unreachable',
+      10_000,
+    );
 
     await postgres.start();
     await waitFor(
@@ -542,20 +512,12 @@ describe.skipIf(redisMissing ?? postgresSkipReason())('relay instances sharing o
       15_000,
     );
     const final = a.text.toString();
-    for (const c of clients.splice(0)) c.destroy();
+    clients.destroyAll();
     await Promise.all(relays.splice(0).map((r) => r.close()));
     const fresh = client(await instance(), room, secret);
     await waitFor(() => fresh.text.toString() === final, 'a new instance to give every edit from the store', 10_000);
   });
 });
-
-async function pollUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A load balancer's part in miniature: forwards each TCP connection to the instance `target` names at the time. */
 async function tcpBalancer(target: number): Promise<{ port: number; target: number; close(): void }> {

@@ -8,7 +8,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import fc from 'fast-check';
-import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
@@ -16,12 +15,14 @@ import * as Y from 'yjs';
 import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 import {
   SPAWNED_RELAY_TIMEOUT_MS,
-  connectClient,
+  awarenessUpdate,
+  clientPool,
+  encodeMessage,
+  fetchMetrics,
   newRoom,
   newSecret,
   openSocket,
   spawnRelay,
-  synced,
   tempDir,
   waitFor,
   type Client,
@@ -33,16 +34,6 @@ const FRAMES = 2000;
 const BATCH = 500;
 const MARKER = 'HOSTILE-CLIENT-TEXT';
 const MAX_MESSAGE_BYTES = 64 * 1024;
-
-function frame(...parts: (number | Uint8Array | string)[]): Uint8Array {
-  const e = encoding.createEncoder();
-  for (const p of parts) {
-    if (typeof p === 'number') encoding.writeVarUint(e, p);
-    else if (typeof p === 'string') encoding.writeVarString(e, p);
-    else encoding.writeVarUint8Array(e, p);
-  }
-  return encoding.toUint8Array(e);
-}
 
 function realUpdates(): Uint8Array[] {
   const doc = new Y.Doc();
@@ -66,22 +57,13 @@ const mutated = fc
   });
 const presence = fc
   .array(fc.tuple(fc.nat(), fc.nat(), fc.oneof(fc.json(), fc.string(), fc.constant(`{"name":"${MARKER}`))), { maxLength: 4 })
-  .map((states) => {
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, states.length);
-    for (const [client, clock, state] of states) {
-      encoding.writeVarUint(e, client);
-      encoding.writeVarUint(e, clock);
-      encoding.writeVarString(e, state);
-    }
-    return frame(1, encoding.toUint8Array(e));
-  });
+  .map((states) => encodeMessage(1, awarenessUpdate(...states)));
 const yMessage = fc.oneof(
-  fc.tuple(fc.constantFrom(0, 1, 2, 7), fc.oneof(bytes, mutated)).map(([type, payload]) => frame(0, type, payload)),
+  fc.tuple(fc.constantFrom(0, 1, 2, 7), fc.oneof(bytes, mutated)).map(([type, payload]) => encodeMessage(0, type, payload)),
   presence,
-  bytes.map((b) => frame(1, b)),
-  fc.constantFrom(frame(3), frame(MESSAGE_STATE_VECTOR), frame(0, 2, new TextEncoder().encode(MARKER))),
-  fc.tuple(fc.nat(300), bytes).map(([type, rest]) => new Uint8Array([...frame(type), ...rest])),
+  bytes.map((b) => encodeMessage(1, b)),
+  fc.constantFrom(encodeMessage(3), encodeMessage(MESSAGE_STATE_VECTOR), encodeMessage(0, 2, new TextEncoder().encode(MARKER))),
+  fc.tuple(fc.nat(300), bytes).map(([type, rest]) => new Uint8Array([...encodeMessage(type), ...rest])),
 );
 
 /** A raw client frame: any first byte (FIN, reserved bits, opcode), masked or not, any length field, a payload maybe cut short. */
@@ -103,6 +85,7 @@ const rawFrame = fc
 describe('hostile input', { timeout: 600_000 }, () => {
   const dir = tempDir();
   let relay: RelayProcess;
+  const clients = clientPool();
   let a: Client;
   let b: Client;
   const hostileRoom = newRoom();
@@ -113,16 +96,11 @@ describe('hostile input', { timeout: 600_000 }, () => {
       ...['--port', '0', '--data', dir.path, '--max-message-bytes', String(MAX_MESSAGE_BYTES)],
       ...['--rate-limit', '100000', '--rate-burst', '100000', '--max-connections-per-ip', '10000', '--sync-deadline-ms', '2000'],
     ]);
-    const room = newRoom();
-    const secret = newSecret();
-    a = connectClient(relay.url, room, { secret });
-    b = connectClient(relay.url, room, { secret });
-    await Promise.all([synced(a), synced(b)]);
+    [a, b] = await clients.pair(relay);
   }, SPAWNED_RELAY_TIMEOUT_MS);
 
   afterAll(async () => {
-    a.destroy();
-    b.destroy();
+    clients.destroyAll();
     expect(await relay.stop()).toBe(0);
     dir.remove();
   });
@@ -167,7 +145,7 @@ describe('hostile input', { timeout: 600_000 }, () => {
       ws.on('message', onMessage);
       ws.on('close', onClose);
       ws.send(message);
-      ws.send(frame(MESSAGE_STATE_VECTOR));
+      ws.send(encodeMessage(MESSAGE_STATE_VECTOR));
     });
   }
 
@@ -191,7 +169,7 @@ describe('hostile input', { timeout: 600_000 }, () => {
       JSON.stringify([...codes]),
     ).toBe(true);
     expect(codes.size).toBeGreaterThan(1);
-    const metrics = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+    const metrics = await fetchMetrics(relay);
     expect(metrics).toMatch(/^tandem_relay_closes_total\{reason="malformed-update"\} [1-9]/m);
     expect(metrics).toMatch(/^tandem_relay_updates_rejected_total [1-9]/m);
   });
@@ -224,7 +202,7 @@ describe('hostile input', { timeout: 600_000 }, () => {
   });
 
   it('kept its log bounded and free of anything a client wrote', async () => {
-    const metrics = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+    const metrics = await fetchMetrics(relay);
     expect(metrics).toMatch(/^tandem_relay_log_lines_dropped_total [1-9]/m);
     const lines = relay.output().split('\n');
     expect(lines.length).toBeLessThan(MESSAGES);

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { connect } from 'node:net';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/node/log.js';
@@ -13,27 +11,13 @@ import {
   newRoom,
   newSecret,
   openSocket,
+  rawExchange,
   synced,
   tempDir,
+  upgradeRequest,
   upgradeStatus,
   waitFor,
 } from './helpers.js';
-
-/** Writes a raw request and resolves with everything the relay answered once it closes the socket. */
-function rawExchange(port: number, request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    socket.on('error', reject);
-    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-    socket.on('close', () => resolve(answer));
-    socket.on('connect', () => socket.write(request));
-  });
-}
-
-const upgradeRequest = (path: string): string =>
-  `GET ${path} HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-  `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
 
 describe('relay HTTP endpoints and limits', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -95,7 +79,9 @@ describe('relay HTTP endpoints and limits', () => {
       expect(res.headers.get('content-type')).toBe('text/plain');
       expect(await res.text()).toBe('not found');
     }
-    expect(await rawExchange(relay.port, 'GET // HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 404 /);
+    expect((await rawExchange(relay.port, 'GET // HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n')).answer).toMatch(
+      /^HTTP\/1\.1 404 /,
+    );
   });
 
   it('answers GET and HEAD only: anything else is 405 naming the methods it allows', async () => {
@@ -113,15 +99,15 @@ describe('relay HTTP endpoints and limits', () => {
     relay = await startRelay({ port: 0, data: dir.path }, silentLogger);
     const room = newRoom();
     await openSocket(`${relay.url}/${room}?secret=${newSecret()}`).then((ws) => ws.close());
-    const answer = await rawExchange(relay.port, upgradeRequest(`/${room}?secret=${newSecret()}`));
+    const { answer } = await rawExchange(relay.port, upgradeRequest(`/${room}?secret=${newSecret()}`));
     expect(answer).toBe('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n\r\nForbidden');
   });
 
   it('answers 400 to an upgrade whose address cannot be read, and to a request that is not HTTP', async () => {
     const log = memoryLogger();
     relay = await startRelay({ port: 0, data: dir.path }, log.logger);
-    expect(await rawExchange(relay.port, upgradeRequest('//'))).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
-    expect(await rawExchange(relay.port, 'HELLO RELAY\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect((await rawExchange(relay.port, upgradeRequest('//'))).answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect((await rawExchange(relay.port, 'HELLO RELAY\r\n\r\n')).answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(log.lines()).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'upgrade refused', status: 400, reason: 'bad-url' }));
     expect(log.lines()).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'bad http request', error: expect.any(String) }));
   });

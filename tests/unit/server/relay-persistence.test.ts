@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  askStored,
+  clientPool,
   closeCode,
-  connectClient,
   freePort,
   newRoom,
   newSecret,
@@ -16,11 +15,9 @@ import {
   tempDir,
   upgradeStatus,
   waitFor,
-  type Client,
   type RelayProcess,
   SPAWNED_RELAY_TIMEOUT_MS,
 } from './helpers.js';
-import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 
 function docRows(dataDir: string, room: string): { snapshot: boolean; updates: number } {
   const db = new SQLite(join(dataDir, 'relay.db'), { readonly: true });
@@ -36,10 +33,10 @@ function docRows(dataDir: string, room: string): { snapshot: boolean; updates: n
 describe('room state survives the relay stopping', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
   const dir = tempDir();
   const relays: RelayProcess[] = [];
-  const clients: Client[] = [];
+  const clients = clientPool();
 
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.destroy();
+    clients.destroyAll();
     for (const r of relays.splice(0)) await r.stop('SIGKILL');
   });
 
@@ -48,24 +45,13 @@ describe('room state survives the relay stopping', { timeout: SPAWNED_RELAY_TIME
     relays.push(relay);
     return relay;
   };
-  const client = (relay: RelayProcess, room: string, secret: string) => {
-    const c = connectClient(relay.url, room, { secret });
-    clients.push(c);
-    return c;
-  };
-
-  /** Two clients of one room on a relay, both synced. */
-  const syncedPair = async (relay: RelayProcess, room: string, secret: string) => {
-    const pair = [client(relay, room, secret), client(relay, room, secret)] as const;
-    await Promise.all(pair.map((c) => synced(c)));
-    return pair;
-  };
+  const client = clients.connect;
 
   it('keeps everything across a graceful restart, compacted into a snapshot, and still requires the same secret', async () => {
     const room = newRoom();
     const secret = newSecret();
     const first = await start(0);
-    const [a, b] = await syncedPair(first, room, secret);
+    const [a, b] = await clients.pair(first, room, secret);
     for (let i = 0; i < 50; i++) a.text.insert(a.text.length, `${i},`);
     await waitFor(() => b.text.length === a.text.length, 'B to have all of A’s edits');
     const expected = a.text.toString();
@@ -86,7 +72,7 @@ describe('room state survives the relay stopping', { timeout: SPAWNED_RELAY_TIME
     const room = newRoom();
     const secret = newSecret();
     const first = await start(0);
-    const [a, b] = await syncedPair(first, room, secret);
+    const [a, b] = await clients.pair(first, room, secret);
     a.text.insert(0, 'said just before shutdown');
     await waitFor(() => b.text.toString() === 'said just before shutdown', 'B to see it');
     const raw = await openSocket(`${first.url}/${room}?secret=${secret}`);
@@ -112,12 +98,13 @@ describe('room state survives the relay stopping', { timeout: SPAWNED_RELAY_TIME
       const secret = newSecret();
       const port = await freePort();
       const first = await start(port, ['--synchronous', synchronous]);
-      const [a, b] = await syncedPair(first, room, secret);
+      const [a, b] = await clients.pair(first, room, secret);
 
       let typed = 0;
       const typing = setInterval(() => a.text.insert(a.text.length, `a${typed++} `), 2);
       await waitFor(() => b.text.length > 300, 'B to receive a stream of edits');
-      const confirmed = await storedClock(a);
+      // How much of A's own edits the relay confirms it has stored.
+      const confirmed = (await askStored(a).answered()).get(a.doc.clientID) ?? 0;
       first.child.kill('SIGKILL');
       await first.exited;
       const seenByB = b.text.toString();
@@ -150,14 +137,3 @@ describe('room state survives the relay stopping', { timeout: SPAWNED_RELAY_TIME
     },
   );
 });
-
-/** Asks the relay (Tandem's state-vector query) how much of the client's own edits it has stored. */
-function storedClock(c: Client): Promise<number> {
-  return new Promise((resolve) => {
-    c.provider.messageHandlers[MESSAGE_STATE_VECTOR] = (_encoder, decoder) =>
-      resolve(Y.decodeStateVector(decoding.readVarUint8Array(decoder)).get(c.doc.clientID) ?? 0);
-    const query = encoding.createEncoder();
-    encoding.writeVarUint(query, MESSAGE_STATE_VECTOR);
-    c.provider.ws!.send(encoding.toUint8Array(query));
-  });
-}

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { halfValidUpdate, nestedChainUpdates } from '../helpers/updates.js';
 import { MAX_NESTING_DEPTH } from '../../../src/node/docstore/nesting.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import {
+  clientPool,
   closeCode,
   connectClient,
+  encodeMessage,
+  fetchMetrics,
   memoryLogger,
   newRoom,
   newSecret,
@@ -16,6 +18,7 @@ import {
   syncUpdateMessage,
   synced,
   tempDir,
+  upgradeRequest,
   waitFor,
   type Client,
 } from './helpers.js';
@@ -29,10 +32,6 @@ function brokenUpdate(): Uint8Array {
   const update = Y.encodeStateAsUpdate(doc);
   return update.subarray(0, update.length - 12);
 }
-
-const upgradeRequest = (port: number, path: string): string =>
-  `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-  `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
 
 /**
  * Writes `text` on a raw socket and resets the connection (TCP RST) as soon as it is written, or
@@ -56,7 +55,7 @@ function sendFrameWithReservedBit(port: number, path: string): Promise<{ status:
     let upgraded = false;
     socket.on('error', reject);
     socket.on('connect', () => {
-      socket.write(upgradeRequest(port, path));
+      socket.write(upgradeRequest(path));
     });
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
@@ -97,6 +96,7 @@ describe('a malformed message or frame closes only that connection', () => {
   const room = newRoom();
   const secret = newSecret();
   const log = memoryLogger();
+  const clients = clientPool();
   let relay: Relay;
   let bystanderA: Client;
   let bystanderB: Client;
@@ -104,14 +104,11 @@ describe('a malformed message or frame closes only that connection', () => {
 
   beforeAll(async () => {
     relay = await startRelay({ port: 0, data: dir.path, maxMessageBytes: MAX_MESSAGE_BYTES }, log.logger);
-    bystanderA = connectClient(relay.url, room, { secret });
-    bystanderB = connectClient(relay.url, room, { secret });
-    await Promise.all([synced(bystanderA), synced(bystanderB)]);
+    [bystanderA, bystanderB] = await clients.pair(relay, room, secret);
   });
 
   afterAll(async () => {
-    bystanderA.destroy();
-    bystanderB.destroy();
+    clients.destroyAll();
     await relay.close();
     dir.remove();
   });
@@ -159,7 +156,7 @@ describe('a malformed message or frame closes only that connection', () => {
     } finally {
       late.destroy();
     }
-    const metrics = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+    const metrics = await fetchMetrics(relay);
     expect(metrics).toMatch(/^tandem_relay_updates_rejected_total [1-9]/m);
   });
 
@@ -217,21 +214,14 @@ describe('a malformed message or frame closes only that connection', () => {
     await othersStillServed('[reversed]');
     expect(bystanderB.doc.getXmlFragment('reversed').length).toBe(0);
     expect(log.lines().some((l) => l.msg === 'closing connection' && String(l.reason).includes('nests types more than'))).toBe(true);
-    const metrics = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
+    const metrics = await fetchMetrics(relay);
     expect(metrics).toMatch(/^tandem_relay_closes_total\{reason="update-refused"\} [1-9]/m);
   });
 
   it('closes with 1007 on a malformed awareness update', async () => {
     const ws = await openSocket(roomUrl());
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, 1);
-    const inner = encoding.createEncoder();
-    encoding.writeVarUint(inner, 1);
-    encoding.writeVarUint(inner, 42);
-    encoding.writeVarUint(inner, 1);
-    encoding.writeVarString(inner, '{not json');
-    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
-    ws.send(encoding.toUint8Array(e));
+    // One state (client 42, clock 1) whose JSON does not parse.
+    ws.send(encodeMessage(1, encodeMessage(1, 42, 1, '{not json')));
     expect(await closeCode(ws)).toBe(1007);
     await othersStillServed('[bad awareness]');
   });
@@ -245,12 +235,12 @@ describe('a malformed message or frame closes only that connection', () => {
   });
 
   it('survives clients that reset their connection before, during and after the upgrade', async () => {
-    const admitted = () => upgradeRequest(relay.port, `/${room}?secret=${secret}`);
+    const admitted = () => upgradeRequest(`/${room}?secret=${secret}`);
     for (let i = 0; i < 20; i++) {
       // Before: the request is cut off mid-headers.
       await writeThenReset(relay.port, admitted().slice(0, 40), 'written');
       // During: the relay answers a refused upgrade (wrong secret) or an admitted one on a socket already reset.
-      await writeThenReset(relay.port, upgradeRequest(relay.port, `/${room}?secret=${newSecret()}`), 'written');
+      await writeThenReset(relay.port, upgradeRequest(`/${room}?secret=${newSecret()}`), 'written');
       await writeThenReset(relay.port, admitted(), 'written');
       // After: the handshake has completed.
       await writeThenReset(relay.port, admitted(), 'answered');

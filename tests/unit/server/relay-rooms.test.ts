@@ -7,26 +7,26 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { startRelay, type Relay, type RelayOptions } from '../../../server/relay.js';
 import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 import {
+  clientPool,
   closeCode,
-  connectClient,
+  fetchMetrics,
   memoryLogger,
   metric,
   newRoom,
   newSecret,
   presenceMessage,
   presencesIn,
+  stateVectorQuery,
   syncUpdateMessage,
   synced,
   tempDir,
   waitFor,
-  type Client,
 } from './helpers.js';
 
 const MESSAGE_SYNC = 0;
@@ -51,9 +51,7 @@ async function listener(url: string): Promise<{ ws: WebSocket; received: Uint8Ar
  */
 async function receivedBeforeNow(socket: { ws: WebSocket; received: Uint8Array[] }): Promise<Uint8Array[]> {
   const from = socket.received.length;
-  const query = encoding.createEncoder();
-  encoding.writeVarUint(query, MESSAGE_STATE_VECTOR);
-  socket.ws.send(encoding.toUint8Array(query));
+  socket.ws.send(stateVectorQuery());
   await waitFor(() => socket.received.slice(from).some((m) => m[0] === MESSAGE_STATE_VECTOR), 'the state-vector answer');
   return socket.received.slice(
     0,
@@ -99,18 +97,14 @@ function docRows(dataDir: string, room: string): { kind?: string; snapshot: bool
 describe('relay rooms', () => {
   let dir: ReturnType<typeof tempDir>;
   let relay: Relay;
-  const clients: Client[] = [];
+  const clients = clientPool();
   const sockets: WebSocket[] = [];
   const start = async (options: Partial<RelayOptions> = {}, logger = memoryLogger().logger) => {
     relay = await startRelay({ port: 0, data: dir.path, ...options }, logger);
   };
   const roomUrl = (room: string, secret: string) => `${relay.url}/${room}?secret=${secret}`;
-  const metrics = async () => (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
-  const client = (room: string, secret: string) => {
-    const c = connectClient(relay.url, room, { secret });
-    clients.push(c);
-    return c;
-  };
+  const metrics = () => fetchMetrics(relay);
+  const client = (room: string, secret: string) => clients.connect(relay, room, secret);
   const socket = async (room: string, secret: string) => {
     const s = await listener(roomUrl(room, secret));
     sockets.push(s.ws);
@@ -122,7 +116,7 @@ describe('relay rooms', () => {
   });
 
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.destroy();
+    clients.destroyAll();
     for (const ws of sockets.splice(0)) ws.terminate();
     await relay.close();
     dir.remove();

@@ -11,12 +11,13 @@ import { startRelay } from '../../../server/relay.js';
 import { ScanPool } from '../../../server/scan-pool.js';
 import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 import {
+  clientPool,
   closeCode,
-  connectClient,
   memoryLogger,
   newRoom,
   newSecret,
   openSocket,
+  stateVectorQuery,
   syncStep2Message,
   syncUpdateMessage,
   synced,
@@ -24,8 +25,10 @@ import {
   waitFor,
 } from './helpers.js';
 
+const clients = clientPool();
 const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
+  clients.destroyAll();
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
@@ -63,30 +66,15 @@ async function relayWith(pool: ScanPool) {
   return relay;
 }
 
-function pair(url: string) {
-  const room = newRoom();
-  const secret = newSecret();
-  const a = connectClient(url, room, { secret });
-  const b = connectClient(url, room, { secret });
-  cleanup.push(
-    () => a.destroy(),
-    () => b.destroy(),
-  );
-  return { a, b, room, secret };
-}
-
-const stateVectorQuery = () => Uint8Array.of(MESSAGE_STATE_VECTOR);
-
 test('a normal pair in another room syncs while the heaviest admitted update is scanned', async () => {
   const pool = new WatchedPool({ workers: 1, maxJobs: 16, maxHeapMb: 512 });
   const relay = await relayWith(pool);
-  const healthy = pair(relay.url);
-  await Promise.all([synced(healthy.a), synced(healthy.b)]);
+  const healthy = await clients.pair(relay);
   const heavy = await openSocket(`${relay.url}/${newRoom()}?secret=${newSecret()}`);
   heavy.send(syncStep2Message(heaviestUpdate().update));
   await waitFor(() => pool.events.includes('scan started'), 'the heavy update to be handed to the pool');
-  healthy.a.text.insert(0, 'while the relay checks a heavy update');
-  await waitFor(() => healthy.b.text.toString().includes('heavy update'), 'the healthy pair to sync');
+  healthy[0].text.insert(0, 'while the relay checks a heavy update');
+  await waitFor(() => healthy[1].text.toString().includes('heavy update'), 'the healthy pair to sync');
   pool.events.push('healthy round trip');
   await waitFor(() => pool.events.includes('scan done'), 'the heavy scan to finish', 60_000);
   expect(pool.events).toEqual(['scan started', 'healthy round trip', 'scan done']);
@@ -112,21 +100,19 @@ test('a scan worker that dies closes only the connection whose update it held; t
   // A heap too small for decoding the heaviest update: the worker runs out of memory on it.
   const pool = new WatchedPool({ workers: 1, maxJobs: 16, maxHeapMb: 12 });
   const relay = await relayWith(pool);
-  const healthy = pair(relay.url);
-  await Promise.all([synced(healthy.a), synced(healthy.b)]);
+  const healthy = await clients.pair(relay);
   const room = newRoom();
   const secret = newSecret();
   const heavy: WebSocket = await openSocket(`${relay.url}/${room}?secret=${secret}`);
-  const neighbour = connectClient(relay.url, room, { secret });
-  cleanup.push(() => neighbour.destroy());
+  const neighbour = clients.connect(relay, room, secret);
   await synced(neighbour);
   heavy.send(syncStep2Message(heaviestUpdate().update));
   expect(await closeCode(heavy, 60_000)).toBe(1011);
   expect(pool.events).toEqual(['scan started', 'scan failed']);
   // The same room and another room carry on.
   neighbour.text.insert(0, 'still here');
-  healthy.a.text.insert(0, 'and here');
-  await waitFor(() => healthy.b.text.toString() === 'and here', 'the other room to sync');
+  healthy[0].text.insert(0, 'and here');
+  await waitFor(() => healthy[1].text.toString() === 'and here', 'the other room to sync');
   expect(neighbour.provider.wsconnected).toBe(true);
   // A large update a worker can hold is scanned by a new one.
   const paste = new Y.Doc();

@@ -2,16 +2,25 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import { silentLogger } from '../../../src/node/log.js';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 import type { WebSocket } from 'ws';
-import { connectClient, newRoom, newSecret, openSocket, synced, tempDir, waitFor, type Client } from './helpers.js';
+import {
+  askStored,
+  awarenessUpdate,
+  clientPool,
+  encodeMessage,
+  newRoom,
+  newSecret,
+  openSocket,
+  synced,
+  tempDir,
+  waitFor,
+} from './helpers.js';
 
 describe('relay speaks the y-websocket protocol', () => {
   let dir: ReturnType<typeof tempDir>;
   let relay: Relay;
-  const clients: Client[] = [];
+  const clients = clientPool();
 
   beforeEach(async () => {
     dir = tempDir();
@@ -19,16 +28,12 @@ describe('relay speaks the y-websocket protocol', () => {
   });
 
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.destroy();
+    clients.destroyAll();
     await relay.close();
     dir.remove();
   });
 
-  const client = (room: string, secret: string) => {
-    const c = connectClient(relay.url, room, { secret });
-    clients.push(c);
-    return c;
-  };
+  const client = (room: string, secret: string) => clients.connect(relay, room, secret);
 
   it('syncs text between two stock WebsocketProvider clients in both directions', async () => {
     const room = newRoom();
@@ -59,15 +64,8 @@ describe('relay speaks the y-websocket protocol', () => {
     const a = client(room, secret);
     await synced(a);
     a.text.insert(0, 'stored');
-    let answered: Map<number, number> | null = null;
-    a.provider.messageHandlers[MESSAGE_STATE_VECTOR] = (_encoder, decoder) => {
-      answered = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
-    };
-    const query = encoding.createEncoder();
-    encoding.writeVarUint(query, MESSAGE_STATE_VECTOR);
-    a.provider.ws!.send(encoding.toUint8Array(query));
-    await waitFor(() => answered !== null, 'the answer');
-    expect(answered!.get(a.doc.clientID)).toBe(Y.decodeStateVector(Y.encodeStateVector(a.doc)).get(a.doc.clientID));
+    const answered = await askStored(a).answered();
+    expect(answered.get(a.doc.clientID)).toBe(Y.decodeStateVector(Y.encodeStateVector(a.doc)).get(a.doc.clientID));
     expect(a.provider.wsconnected).toBe(true);
   });
 
@@ -105,15 +103,7 @@ describe('relay speaks the y-websocket protocol', () => {
     const ws: WebSocket = await openSocket(`${relay.url}/${newRoom()}?secret=${newSecret()}`);
     const received: Buffer[] = [];
     ws.on('message', (data: Buffer) => received.push(data));
-    const inner = encoding.createEncoder();
-    encoding.writeVarUint(inner, 1);
-    encoding.writeVarUint(inner, 4242);
-    encoding.writeVarUint(inner, 1);
-    encoding.writeVarString(inner, JSON.stringify({ user: { name: 'alone' } }));
-    const message = encoding.createEncoder();
-    encoding.writeVarUint(message, 1);
-    encoding.writeVarUint8Array(message, encoding.toUint8Array(inner));
-    ws.send(encoding.toUint8Array(message));
+    ws.send(encodeMessage(1, awarenessUpdate([4242, 1, JSON.stringify({ user: { name: 'alone' } })])));
     await waitFor(() => received.some((m) => m[0] === 1), 'the presence echo');
     const echo = decoding.createDecoder(received.find((m) => m[0] === 1)!);
     expect(decoding.readVarUint(echo)).toBe(1);
