@@ -2,7 +2,7 @@
  * A relay is untrusted too: an update nesting types past what Yjs can delete again, forwarded by a
  * stock server that checks nothing, is refused by the core before it touches the 1:1.
  */
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -10,12 +10,10 @@ import { startReferenceServer } from '../../../../bench/reference-server.js';
 import { MAX_NESTING_DEPTH } from '../../../../src/node/docstore/nesting.js';
 import { createLogger } from '../../../../src/node/log.js';
 import { TandemCore } from '../../../../src/core/tandem-core.js';
-import { dir, edit, until } from './sync-fixtures.js';
+import { nestedChainUpdates } from '../../helpers/updates.js';
+import { dir, edit, until, stopsAfterEach } from './sync-fixtures.js';
 
-const cleanup: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.splice(0).reverse()) await c();
-});
+const cleanup = stopsAfterEach();
 
 test('an update from the relay nesting types past the bound is refused, the connection dropped, and the core carries on', async () => {
   const server = await startReferenceServer();
@@ -40,14 +38,7 @@ test('an update from the relay nesting types past the bound is refused, the conn
   });
   cleanup.push(() => provider.destroy());
   await until(() => provider.synced, 'the hostile peer to sync');
-  mallory.transact(() => {
-    let parent: Y.XmlFragment | Y.XmlElement = mallory.getXmlFragment('deep');
-    for (let i = 0; i <= MAX_NESTING_DEPTH; i++) {
-      const quote: Y.XmlElement = new Y.XmlElement('blockquote');
-      parent.insert(0, [quote]);
-      parent = quote;
-    }
-  });
+  Y.applyUpdate(mallory, nestedChainUpdates(1, MAX_NESTING_DEPTH + 1)[0]!);
   await until(() => logged.some((l) => l.includes('nests types more than')), 'the core to refuse the update');
   expect(edit({ core, api, dataDir: '' }, series.id, (doc) => doc.getXmlFragment('deep').length)).toBe(0);
   // The core still serves its 1:1s.

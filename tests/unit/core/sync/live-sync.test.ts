@@ -1,17 +1,14 @@
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { DATABASE_FILE } from '../../../../src/core/tandem-core.js';
 import { listAgenda } from '../../../../src/shared/domain/series-doc.js';
 import { addAgendaItem, editItemText } from '../../../../src/shared/domain/commands.js';
 import { MESSAGE_STATE_VECTOR } from '../../../../src/shared/relay-protocol.js';
-import { converged, edit, pair as pairOn, person, relay, share, until, type Person } from './sync-fixtures.js';
+import { converged, edit, pair as pairOn, person, relay, share, until, type Person, stopsAfterEach } from './sync-fixtures.js';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.splice(0).reverse()) await c();
-});
+const cleanup = stopsAfterEach();
 
 const pair = () => pairOn(cleanup);
 

@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { WebSocketServer } from 'ws';
 import * as encoding from 'lib0/encoding';
@@ -15,39 +15,14 @@ import type { TandemCore } from '../../../../src/core/tandem-core.js';
 import { createLogger } from '../../../../src/node/log.js';
 import { openCore, rawDb, tempDir } from '../../helpers/core.js';
 import { newSecret, spawnRelay } from '../../server/helpers.js';
-import { person, relay, until } from './sync-fixtures.js';
+import { closedPort, person, relay, shareTo, stopsAfterEach, until } from './sync-fixtures.js';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.splice(0).reverse()) await c();
-});
+const cleanup = stopsAfterEach();
 
 async function core(): Promise<TandemCore> {
   const { core } = await openCore();
   cleanup.push(() => core.close());
   return core;
-}
-
-/** Shares a new, empty 1:1 through `relayUrl`, as joining from an invite does. */
-async function shareTo(
-  c: TandemCore,
-  relayUrl: string,
-  options: { seriesId?: string; secret?: string; key?: string } = {},
-): Promise<string> {
-  const seriesId = options.seriesId ?? crypto.randomUUID();
-  c.docs.create(seriesId, 'series');
-  c.docs.release(seriesId);
-  await c.sync.add({ seriesId, relayUrl, key: options.key ?? null, secret: options.secret ?? newSecret() });
-  return seriesId;
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((ok) => server.close(ok));
-  return port;
 }
 
 /** Who is in a core's presence for a 1:1 (people, and the Tandems online), as a window opening it would get them. */
@@ -134,6 +109,7 @@ test('a share whose relay address cannot be opened is refused before it is saved
   await expect(added).rejects.toThrow(
     'This 1:1 cannot connect to its relay. That relay address has no valid host and port: write it as ws://host or ws://host:port, with a port from 1 to 65535.',
   );
+  await expect(added).rejects.toMatchObject({ code: 'invalid-input' });
   await expect(added).rejects.not.toThrow(secret);
   expect(rawDb(dbFile).prepare('select count(*) as n from shares').get()).toEqual({ n: 0 });
   expect(c.sync.state(seriesId)).toEqual({ seriesId, status: 'local', unsent: 0 });

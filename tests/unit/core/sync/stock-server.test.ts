@@ -1,13 +1,10 @@
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { startReferenceServer } from '../../../../bench/reference-server.js';
 import { listAgenda } from '../../../../src/shared/domain/series-doc.js';
 import { addAgendaItem } from '../../../../src/shared/domain/commands.js';
-import { converged, edit, person, share, until } from './sync-fixtures.js';
+import { converged, edit, person, share, until, stopsAfterEach } from './sync-fixtures.js';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.splice(0).reverse()) await c();
-});
+const cleanup = stopsAfterEach();
 
 test('two cores sync through a stock y-websocket server, and the unsent count settles although it cannot confirm', async () => {
   const server = await startReferenceServer();

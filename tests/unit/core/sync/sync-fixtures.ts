@@ -2,12 +2,16 @@
  * Two (or more) real cores on their own data dirs, sharing series through a real relay process.
  */
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import * as Y from 'yjs';
 import { TandemCore, type CoreSession } from '../../../../src/core/tandem-core.js';
+import { addAgendaItem } from '../../../../src/shared/domain/commands.js';
 import { listAgenda } from '../../../../src/shared/domain/series-doc.js';
-import { spawnRelay, type RelayProcess } from '../../server/helpers.js';
+import { newSecret, spawnRelay, type RelayProcess } from '../../server/helpers.js';
 
 export const dir = (prefix: string) => mkdtempSync(join(tmpdir(), `tandem-sync-${prefix}-`));
 
@@ -36,6 +40,47 @@ export async function share(a: Person, b: Person): Promise<string> {
   return series.id;
 }
 
+/** What a test started, stopped after it in reverse order: call once at the top level of a test file. */
+export function stopsAfterEach(): (() => unknown)[] {
+  const stops: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  });
+  return stops;
+}
+
+export interface ShareOptions {
+  seriesId?: string;
+  secret?: string;
+  key?: string;
+  titles?: string[];
+}
+
+/**
+ * Shares a 1:1 of `c` through `relayUrl` without an invite: a new one, or `seriesId` as joining
+ * does; with `titles` already on its agenda.
+ */
+export async function shareTo(c: TandemCore, relayUrl: string, options: ShareOptions = {}): Promise<string> {
+  const seriesId = options.seriesId ?? crypto.randomUUID();
+  c.docs.create(seriesId, 'series');
+  for (const title of options.titles ?? []) addItem(c, seriesId, title);
+  c.docs.release(seriesId);
+  await c.sync.add({ seriesId, relayUrl, key: options.key ?? null, secret: options.secret ?? newSecret() });
+  return seriesId;
+}
+
+export const addItem = (c: TandemCore, seriesId: string, title: string) =>
+  c.docs.with(seriesId, (doc) => addAgendaItem(doc, { title }, { now: new Date(), userId: 'me' }));
+
+/** A loopback port nothing listens on. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((ok) => server.close(ok));
+  return port;
+}
+
 export const edit = <T>(p: Person, seriesId: string, fn: (doc: Y.Doc) => T): T => p.core.docs.with(seriesId, fn);
 
 /** What two sides must agree on: the agenda in order, and the whole document state. */
@@ -60,7 +105,7 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 export const converged = (a: Person, b: Person, seriesId: string) => fingerprint(a, seriesId) === fingerprint(b, seriesId);
 
 /** A relay and two people on it (Dana and Sam), each stopped by `cleanup` in reverse order. */
-export async function pair(cleanup: (() => Promise<unknown>)[]) {
+export async function pair(cleanup: (() => unknown)[]) {
   const r = await relay();
   cleanup.push(() => r.stop());
   const a = await person('Dana', r.url);
