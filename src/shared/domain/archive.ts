@@ -2,7 +2,7 @@
  * Archive documents: the held past of a 1:1, one document per calendar year (UTC) of meetings, so
  * the series document stays small however long the history.
  *
- *   series doc  archived  Y.Map  meetingId → { year, scheduledFor, status }: the index of what moved
+ *   series doc  archived  Y.Map  meetingId → { year, scheduledFor, status, slot }: the index of what moved
  *   archive doc meetings, agenda, actions, meetingChanges: the same layout as the series document,
  *               holding the year's meetings and what belongs to them (their agenda items, their
  *               next steps that are done, their moves and cancellations)
@@ -63,6 +63,15 @@ const ArchivedEntry = z.object({
   year: z.number().int().min(1970).max(9999),
   scheduledFor: z.string().max(40),
   status: MeetingStatus,
+  // Absent from entries written before the index kept it; one that does not read as a date is as if absent.
+  slot: z
+    .string()
+    .max(40)
+    .refine((v) => !Number.isNaN(Date.parse(v)))
+    .transform((v) => new Date(v).toISOString())
+    .nullable()
+    .optional()
+    .catch(undefined),
 });
 
 /** A moved meeting as the series document still knows it. */
@@ -71,6 +80,12 @@ export interface ArchivedMeeting {
   year: number;
   scheduledFor: string;
   status: MeetingStatus;
+  /**
+   * The cadence date it stood for (null: added outside the cadence), as its meeting keeps it: what
+   * places a moved or cancelled meeting in the calendar while its year's archive has not arrived.
+   * Undefined for entries written before the index kept it.
+   */
+  slot?: string | null;
 }
 
 /** One entry of the index, or null when it does not fit. */
@@ -160,7 +175,7 @@ export function archiveOldYears(doc: Y.Doc, _input: Record<string, never>, _ctx:
   }
   if (doomed.length === 0) return [];
   run(doc, () => {
-    for (const m of moving) archivedMap(doc).set(m.id, { year: yearOf(m), scheduledFor: m.scheduledFor, status: m.status });
+    for (const m of moving) archivedMap(doc).set(m.id, { year: yearOf(m), scheduledFor: m.scheduledFor, status: m.status, slot: m.slot });
     for (const [map, key] of doomed) map.delete(key);
   });
   return [...years];

@@ -66,10 +66,17 @@ export function seriesCalendar(
   const meetings = new Map<string, CalendarMeeting>();
   // Each meeting from the document holding it; one caught mid-move, in two, is taken once.
   for (const holder of [doc, ...archives]) for (const m of listMeetings(holder)) if (!meetings.has(m.id)) meetings.set(m.id, m);
-  // A year whose archive document has not arrived yet is known by its index alone, which keeps no
-  // slot: its meetings are taken to have met when they were scheduled.
+  // A year whose archive document has not arrived yet is known by its index alone, which keeps each
+  // meeting's slot, so a moved or cancelled meeting stands where its archive will put it. An entry
+  // from before the index kept slots is taken to have met when it was scheduled.
   for (const a of readArchived(doc))
-    if (!meetings.has(a.id)) meetings.set(a.id, { id: a.id, scheduledFor: a.scheduledFor, status: a.status, slot: a.scheduledFor });
+    if (!meetings.has(a.id))
+      meetings.set(a.id, {
+        id: a.id,
+        scheduledFor: a.scheduledFor,
+        status: a.status,
+        slot: a.slot === undefined ? a.scheduledFor : a.slot,
+      });
   return {
     seriesId,
     summary: `1:1 ${me} / ${perspective(meta, userId).partnerName}`,

@@ -15,6 +15,7 @@ import {
   writeCalendar,
   type SeriesCalendar,
 } from '../../../../src/shared/domain/calendar.js';
+import { archiveOldYears, parseArchiveDocId, withArchiveDocs } from '../../../../src/shared/domain/archive.js';
 import { addAgendaItem, type CommandContext } from '../../../../src/shared/domain/commands.js';
 import { writeCheckIn } from '../../../../src/shared/domain/meetings.js';
 import {
@@ -27,6 +28,7 @@ import {
 } from '../../../../src/shared/domain/series-commands.js';
 import { listMeetings, meetingsMap } from '../../../../src/shared/domain/series-doc.js';
 import type { Cadence } from '../../../../src/shared/schemas.js';
+import { Peer } from '../../helpers/archive-peers.js';
 import { seedSeries } from '../../helpers/series-doc.js';
 import { BERLIN_WEEKLY } from '../../helpers/cadence.js';
 import { cadenceDates, calendarFile, occurrences } from '../../helpers/calendar.js';
@@ -376,6 +378,98 @@ const event = (
 
 const cadenceOf = (ics: string) => readCalendar(ics, READ).candidates.map((c) => c.cadence);
 const BERLIN_TUESDAYS = { weekday: 2, time: '09:30', lengthMinutes: 45, timeZone: 'Europe/Berlin', startsOn: '2026-01-13' } as const;
+
+describe('export: years held in archive documents', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  type Change = 'skip' | number;
+
+  /**
+   * 2030 of the weekly 1:1, each meeting held unless `changes` (by its week) skips it or moves it
+   * that many days later (at 14:00), with ad hoc meetings on `adHocDays` (days into February), up
+   * to the first meeting of 2031, held: the year 2030 can then move to its archive.
+   */
+  function yearToArchive(changes: Map<number, Change>, adHocDays: number[] = []): Y.Doc {
+    const doc = plannedSeries();
+    for (const day of adHocDays) addAdHocMeeting(doc, { scheduledFor: new Date(Date.UTC(2030, 1, 1 + day, 16)).toISOString() }, CTX);
+    for (let week = 1; ; week++) {
+      const next = listMeetings(doc).find((m) => m.status === 'scheduled')!;
+      if (next.scheduledFor >= '2031') {
+        markHeld(doc, next.id);
+        return doc;
+      }
+      const ctx = at(new Date(Date.parse(next.scheduledFor) - DAY).toISOString());
+      const change = changes.get(week);
+      if (change === 'skip') skipMeeting(doc, { meetingId: next.id, reason: 'holiday' }, ctx);
+      else {
+        if (change !== undefined) {
+          const to = new Date(Date.parse(next.scheduledFor) + change * DAY + 4 * 60 * 60 * 1000).toISOString();
+          moveMeeting(doc, { meetingId: next.id, to, reason: 'offsite' }, ctx);
+        }
+        markHeld(doc, next.id);
+      }
+      planNextMeeting(doc, {}, ctx);
+    }
+  }
+
+  /** The calendar of a 1:1 on a device holding these archive documents, as the core reads it. */
+  function calendarWith(live: Y.Doc, archives: Map<number, Y.Doc>): SeriesCalendar {
+    const yearOf = (docId: string) => parseArchiveDocId(docId)!.year;
+    const source = {
+      exists: (id: string) => archives.has(yearOf(id)),
+      acquire: (id: string) => archives.get(yearOf(id))!,
+      release: () => {},
+    };
+    return withArchiveDocs(source, 'series-1', live, (docs) => seriesCalendar(live, 'series-1', 'me', 'Dana', docs));
+  }
+
+  const meetingsOf = (calendar: SeriesCalendar) =>
+    calendar.meetings
+      .map(({ id, scheduledFor, status, slot }) => ({ id, scheduledFor, status, slot }))
+      .sort((a, b) => a.id.localeCompare(b.id));
+
+  /** Archives 2030 on one Tandem; another device receives its series document, with or before the archive. */
+  function moveTheYear(doc: Y.Doc) {
+    const mover = new Peer(Y.encodeStateAsUpdate(doc));
+    expect(archiveOldYears(mover.live, {}, at('2031-01-08T00:00:00Z'))).toEqual([2030]);
+    const device = new Peer(Y.encodeStateAsUpdate(mover.live));
+    expect(listMeetings(device.live).some((m) => m.scheduledFor < '2031')).toBe(false);
+    const archiveArrives = () => Y.applyUpdate(device.archive(2030), Y.encodeStateAsUpdate(mover.archive(2030)));
+    return { mover, device, archiveArrives };
+  }
+
+  test('a moved meeting of a year whose archive has not arrived shows once, at its new date, as it does once the archive arrives', () => {
+    const { mover, device, archiveArrives } = moveTheYear(yearToArchive(new Map([[1, 1]])));
+    const shown = (calendar: SeriesCalendar) =>
+      occurrences(writeCalendar([calendar], 'Test', new Date('2031-01-10T00:00:00Z')), new Date('2030-02-01T00:00:00Z')).map(
+        (o) => `${o.at.slice(0, 16)} ${o.uid === 'series-1@tandem' ? 'series' : 'single'}`,
+      );
+    const expected = ['2030-01-07T10:00 series', '2030-01-15T14:00 series', '2030-01-21T10:00 series', '2030-01-28T10:00 series'];
+    expect(shown(calendarWith(mover.live, mover.archives))).toEqual(expected);
+    expect(shown(calendarWith(device.live, new Map()))).toEqual(expected);
+    archiveArrives();
+    expect(shown(calendarWith(device.live, device.archives))).toEqual(expected);
+  });
+
+  test('a device sees the same meetings whether the archive of a moved year arrives before or after the series document', () => {
+    const change: fc.Arbitrary<Change> = fc.oneof(fc.constant<Change>('skip'), fc.integer({ min: 1, max: 5 }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 52 }), change), { maxLength: 12 }),
+        fc.array(fc.integer({ min: 0, max: 200 }), { maxLength: 3 }),
+        fc.boolean(),
+        (changes, adHocDays, archiveFirst) => {
+          const { mover, device, archiveArrives } = moveTheYear(yearToArchive(new Map(changes), adHocDays));
+          const expected = meetingsOf(calendarWith(mover.live, mover.archives));
+          if (archiveFirst) archiveArrives();
+          expect(meetingsOf(calendarWith(device.live, device.archives))).toEqual(expected);
+          archiveArrives();
+          expect(meetingsOf(calendarWith(device.live, device.archives))).toEqual(expected);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
 
 describe('import: the rules a cadence keeps', () => {
   test.each([
