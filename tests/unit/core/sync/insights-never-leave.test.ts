@@ -5,22 +5,19 @@
  * files or the other person's device; exporting writes nothing to the 1:1's document, and the
  * dismissal and the kept parts are in this device's database.
  */
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { addMeeting } from '../../../../src/shared/domain/commands.js';
 import { skipMeeting } from '../../../../src/shared/domain/series-commands.js';
 import { listAgenda } from '../../../../src/shared/domain/series-doc.js';
-import { bytesOnDisk, recordingProxy } from '../../../e2e/support/recording-proxy.js';
+import { bytesOnDisk } from '../../../e2e/support/recording-proxy.js';
 import { SPAWNED_RELAY_TIMEOUT_MS } from '../../server/helpers.js';
 import { rawDb } from '../../helpers/core.js';
 import { DATABASE_FILE } from '../../../../src/core/tandem-core.js';
 import { join } from 'node:path';
-import { edit, person, relay, share, until, type Person } from './sync-fixtures.js';
+import { edit, recordedPair, stopsAfterEach, until } from './sync-fixtures.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = stopsAfterEach();
 
 const WEEK = 7 * 86_400_000;
 /** What only a kept history part holds: its field names as JSON writes them (a document encodes its keys otherwise). */
@@ -29,17 +26,7 @@ const KEPT_PART_TEXT = ['"hasNotes":', '"notesBy":', '"years":', '"authors":'];
 test(
   'flags, dismissed nudges, exported reports and kept history parts never reach the relay or the other person; the dismissal and the parts stay in the local database',
   async () => {
-    const server = await relay();
-    cleanups.push(() => server.stop());
-    const proxy = await recordingProxy(server.port);
-    cleanups.push(() => proxy.close());
-    const dana: Person = await person('Dana', proxy.url);
-    const sam: Person = await person('Sam', server.url);
-    cleanups.push(
-      () => dana.core.close(),
-      () => sam.core.close(),
-    );
-    const seriesId = await share(dana, sam);
+    const { server, proxy, dana, sam, seriesId } = await recordedPair(cleanups);
     // Three weekly meetings in the past, each cancelled: a cancellation cascade.
     edit(dana, seriesId, (doc) => {
       const ctx = { now: new Date(), userId: 'dana' };

@@ -3,19 +3,16 @@
  * core and the relay recorded, the relay's frames and files carry the shared notes and never the
  * private ones, which the core still stores in its own database.
  */
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { ensurePrivateNotes, privateDocId } from '../../../../src/shared/domain/private-notes.js';
 import { meetingNotes, nextMeeting } from '../../../../src/shared/domain/series-doc.js';
 import { SeriesReplica } from '../../../../src/renderer/replica/series-replica.js';
-import { bytesOnDisk, recordingProxy } from '../../../e2e/support/recording-proxy.js';
+import { bytesOnDisk } from '../../../e2e/support/recording-proxy.js';
 import { SPAWNED_RELAY_TIMEOUT_MS } from '../../server/helpers.js';
-import { edit, person, relay, share, until, type Person } from './sync-fixtures.js';
+import { edit, recordedPair, stopsAfterEach, until } from './sync-fixtures.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = stopsAfterEach();
 
 function writeParagraph(fragment: Y.XmlFragment, text: string): void {
   const paragraph = new Y.XmlElement('paragraph');
@@ -26,17 +23,7 @@ function writeParagraph(fragment: Y.XmlFragment, text: string): void {
 test(
   'the relay never receives or stores private notes, while shared notes arrive',
   async () => {
-    const server = await relay();
-    cleanups.push(() => server.stop());
-    const proxy = await recordingProxy(server.port);
-    cleanups.push(() => proxy.close());
-    const dana: Person = await person('Dana', proxy.url);
-    const sam: Person = await person('Sam', server.url);
-    cleanups.push(
-      () => dana.core.close(),
-      () => sam.core.close(),
-    );
-    const seriesId = await share(dana, sam);
+    const { server, proxy, dana, sam, seriesId } = await recordedPair(cleanups);
     const meetingId = edit(dana, seriesId, (doc) => nextMeeting(doc)!.id);
 
     const SECRET = 'private-marker-7f3a: worried about the reorg';

@@ -11,6 +11,7 @@ import * as Y from 'yjs';
 import { TandemCore, type CoreSession } from '../../../../src/core/tandem-core.js';
 import { addAgendaItem } from '../../../../src/shared/domain/commands.js';
 import { listAgenda } from '../../../../src/shared/domain/series-doc.js';
+import { recordingProxy } from '../../../e2e/support/recording-proxy.js';
 import { newSecret, spawnRelay, type RelayProcess } from '../../server/helpers.js';
 
 export const dir = (prefix: string) => mkdtempSync(join(tmpdir(), `tandem-sync-${prefix}-`));
@@ -115,4 +116,22 @@ export async function pair(cleanup: (() => unknown)[]) {
     () => b.core.close(),
   );
   return { r, a, b };
+}
+
+/**
+ * A relay process, and Dana and Sam sharing a 1:1 on it, Dana through a proxy that records every
+ * byte between her core and the relay; each stopped by `cleanup` in reverse order.
+ */
+export async function recordedPair(cleanup: (() => unknown)[]) {
+  const server = await relay();
+  cleanup.push(() => server.stop());
+  const proxy = await recordingProxy(server.port);
+  cleanup.push(() => proxy.close());
+  const dana = await person('Dana', proxy.url);
+  const sam = await person('Sam', server.url);
+  cleanup.push(
+    () => dana.core.close(),
+    () => sam.core.close(),
+  );
+  return { server, proxy, dana, sam, seriesId: await share(dana, sam) };
 }
