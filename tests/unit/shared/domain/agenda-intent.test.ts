@@ -17,7 +17,7 @@ import {
 } from '../../../../src/shared/domain/meetings.js';
 import { aimAtLaterMeeting, laterMeetings, skipMeeting } from '../../../../src/shared/domain/series-commands.js';
 import { agendaFor, listAgenda, listMeetings, liveAgenda, needsContext } from '../../../../src/shared/domain/series-doc.js';
-import { seedSeries } from '../../helpers/series-doc.js';
+import { exchange, replicaOf, seedSeries } from '../../helpers/series-doc.js';
 
 const T0 = new Date('2030-01-07T10:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -32,15 +32,6 @@ function newSeries(kind: 'manager-report' | 'peer' = 'manager-report'): Y.Doc {
   return doc;
 }
 
-const replicaOf = (doc: Y.Doc): Y.Doc => {
-  const other = new Y.Doc();
-  Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
-  return other;
-};
-const sync = (a: Y.Doc, b: Y.Doc) => {
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
-};
 const titles = (items: { title: string }[]) => items.map((i) => i.title);
 const meetingId = (doc: Y.Doc) => currentMeeting(doc)!.id;
 
@@ -52,7 +43,7 @@ describe('settled async', () => {
     const peer = replicaOf(doc);
     replyToItem(doc, { itemId: fyi, text: 'Looks right to me' }, dana(2));
     replyToItem(peer, { itemId: fyi, text: 'Q3 is an estimate' }, sam(3));
-    sync(doc, peer);
+    exchange(doc, peer);
     expect(readReplies(peer, fyi).map((r) => [r.by, r.text])).toEqual([
       ['dana', 'Looks right to me'],
       ['sam', 'Q3 is an estimate'],
@@ -136,7 +127,7 @@ describe('the report owns the agenda', () => {
         addAgendaItem(doc, { title: 'M0' }, dana());
         const peer = replicaOf(doc);
         authors.forEach((who, i) => addAgendaItem(who === 'sam' ? peer : doc, { title: `${who}${i}` }, { now: at(i), userId: who }));
-        sync(doc, peer);
+        exchange(doc, peer);
         const order = titles(agendaFor(doc, null));
         expect(titles(agendaFor(peer, null))).toEqual(order);
         expect(order).toHaveLength(authors.length + 1);
@@ -161,7 +152,7 @@ describe('aiming an item at a later meeting', () => {
     const peer = replicaOf(doc);
     aimAtLaterMeeting(doc, { itemId: later, meeting: choices[1]! }, sam());
     aimAtLaterMeeting(peer, { itemId: later, meeting: choices[1]! }, dana());
-    sync(doc, peer);
+    exchange(doc, peer);
     expect(listMeetings(doc).map((m) => m.scheduledFor)).toEqual(['2030-01-07T10:00:00.000Z', '2030-01-21T10:00:00.000Z']);
     expect(titles(agendaFor(doc, null))).toEqual(['Now']);
     expect(titles(agendaFor(doc, choices[1]!.id))).toEqual(['Mid-year review']);
@@ -206,7 +197,7 @@ describe('next steps', () => {
     const peer = replicaOf(doc);
     editNextStepText(doc, { stepId: step, value: 'Draft the promotion case' }, dana(1));
     editNextStepText(peer, { stepId: step, value: 'Draft the case by Friday' }, sam(1));
-    sync(doc, peer);
+    exchange(doc, peer);
     expect(listNextSteps(doc)[0]!.text).toBe('Draft the promotion case by Friday');
     expect(() => editNextStepText(doc, { stepId: step, value: ' ' }, dana())).toThrow(/few words/);
   });

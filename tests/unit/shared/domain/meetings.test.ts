@@ -23,7 +23,7 @@ import {
   writeCheckIn,
 } from '../../../../src/shared/domain/meetings.js';
 import { listAgenda, listMeetings, meetingsMap } from '../../../../src/shared/domain/series-doc.js';
-import { seedSeries } from '../../helpers/series-doc.js';
+import { exchange, replicaOf, seedSeries } from '../../helpers/series-doc.js';
 
 const T0 = new Date('2030-01-07T10:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -31,17 +31,6 @@ const dana = (minutes = 0) => ({ now: at(minutes), userId: 'dana' });
 const sam = (minutes = 0) => ({ now: at(minutes), userId: 'sam' });
 
 const newSeries = (): Y.Doc => seedSeries(new Y.Doc(), 'manager-report', { now: new Date('2030-01-01T00:00:00.000Z'), userId: 'dana' });
-
-function replicaOf(doc: Y.Doc): Y.Doc {
-  const other = new Y.Doc();
-  Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
-  return other;
-}
-
-const sync = (a: Y.Doc, b: Y.Doc) => {
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
-};
 
 const meetingId = (doc: Y.Doc) => currentMeeting(doc)!.id;
 
@@ -86,7 +75,7 @@ describe('meeting state', () => {
     const peer = replicaOf(doc);
     writeCheckIn(doc, { meetingId: id, value: 'Tired but fine' }, dana());
     writeCheckIn(peer, { meetingId: id, value: 'Great weekend' }, sam());
-    sync(doc, peer);
+    exchange(doc, peer);
     expect(readCheckIns(doc, id).byUser).toEqual({ dana: 'Tired but fine', sam: 'Great weekend' });
     expect(readCheckIns(peer, id)).toEqual(readCheckIns(doc, id));
     const old = meetingsMap(doc).get(id) as Y.Map<unknown>;
@@ -147,7 +136,7 @@ describe('carry-over', () => {
           const [first, second] = samFirst ? [peer, doc] : [doc, peer];
           endMeeting(first, { meetingId: id }, sam(50));
           endMeeting(second, { meetingId: id }, dana(55));
-          sync(doc, peer);
+          exchange(doc, peer);
           expect(listAgenda(peer)).toEqual(listAgenda(doc));
           ids.forEach((itemId, i) => {
             const item = listAgenda(doc).find((x) => x.id === itemId)!;
@@ -171,7 +160,7 @@ describe('closing an item while the other person ends the meeting', () => {
     const peer = replicaOf(doc);
     markDiscussed(doc, { meetingId: id, itemId: item, discussed: true }, dana(20));
     endMeeting(peer, { meetingId: id }, sam(30));
-    sync(doc, peer);
+    exchange(doc, peer);
     for (const copy of [doc, peer]) {
       expect(meetingAgenda(copy, id).map((i) => [i.title, i.state, i.carriedCount])).toEqual([['Offsite', 'discussed', 0]]);
       expect(meetingAgenda(copy, meetingId(copy))).toEqual([]);
@@ -200,8 +189,8 @@ describe('closing an item while the other person ends the meeting', () => {
           });
           if (danaEndsToo) endMeeting(doc, { meetingId: id }, dana(55));
           endMeeting(peer, { meetingId: id }, sam(50));
-          if (samFirst) sync(peer, doc);
-          else sync(doc, peer);
+          if (samFirst) exchange(peer, doc);
+          else exchange(doc, peer);
           expect(listAgenda(peer)).toEqual(listAgenda(doc));
           const held = meetingAgenda(doc, id);
           const next = meetingAgenda(doc, meetingId(doc));

@@ -13,20 +13,11 @@ import {
 import { agendaFor, nextMeeting, questionsMap } from '../../../../src/shared/domain/series-doc.js';
 import { TEMPLATES, applyTemplate, seededId } from '../../../../src/shared/domain/templates.js';
 import { Id } from '../../../../src/shared/schemas.js';
-import { seedSeries } from '../../helpers/series-doc.js';
+import { exchange, replicaOf, seedSeries } from '../../helpers/series-doc.js';
 
 const dana = { now: new Date('2030-01-02T09:00:00.000Z'), userId: 'dana' };
 const sam = { now: new Date('2030-01-02T09:05:00.000Z'), userId: 'sam' };
 const newSeries = () => seedSeries(new Y.Doc(), 'manager-report', { now: new Date('2030-01-01T00:00:00.000Z'), userId: 'dana' });
-const replicaOf = (doc: Y.Doc) => {
-  const copy = new Y.Doc();
-  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-  return copy;
-};
-const sync = (a: Y.Doc, b: Y.Doc) => {
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-};
 
 describe('the question library', () => {
   test('holds at least 80 distinct questions, each with a note on when to ask it, in every category', () => {
@@ -118,7 +109,7 @@ describe('templates', () => {
     const peer = replicaOf(doc);
     applyTemplate(doc, { templateId: 'feedback' }, dana);
     applyTemplate(peer, { templateId: 'feedback' }, sam);
-    sync(doc, peer);
+    exchange(doc, peer);
     const titles = agendaFor(doc, null).map((i) => i.title);
     expect(titles).toHaveLength(TEMPLATES.find((t) => t.id === 'feedback')!.items.length);
     expect(agendaFor(peer, null)).toEqual(agendaFor(doc, null));

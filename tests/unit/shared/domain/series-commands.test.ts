@@ -14,7 +14,7 @@ import {
 import { agendaFor, listAgenda, listMeetings, meetingsMap, nextMeeting, readMeta } from '../../../../src/shared/domain/series-doc.js';
 import type { Cadence } from '../../../../src/shared/schemas.js';
 import { WEEKLY } from '../../helpers/cadence.js';
-import { seedSeries } from '../../helpers/series-doc.js';
+import { exchange, replicaOf, seedSeries } from '../../helpers/series-doc.js';
 
 const AT = (iso: string, userId = 'me'): CommandContext => ({ now: new Date(iso), userId });
 const START = AT('2030-01-01T00:00:00.000Z');
@@ -26,15 +26,6 @@ function markHeld(doc: Y.Doc, meetingId: string): void {
   (meetingsMap(doc).get(meetingId) as Y.Map<unknown>).set('status', 'held');
 }
 
-const sync = (a: Y.Doc, b: Y.Doc) => {
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
-};
-const replicaOf = (doc: Y.Doc) => {
-  const other = new Y.Doc();
-  Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
-  return other;
-};
 const dates = (doc: Y.Doc) => listMeetings(doc).map((m) => `${m.scheduledFor.slice(0, 16)} ${m.status}`);
 
 describe('the next meeting always exists', () => {
@@ -163,7 +154,7 @@ describe('skipping a meeting', () => {
         const mine = Array.from({ length: bOnly }, (_, k) => addAgendaItem(b, { title: `b ${k}` }, AT('2030-01-02T00:00:00Z', 'sam')));
         skipMeeting(a, { meetingId: meeting.id, reason: 'A is ill' }, AT('2030-01-05T00:00:00Z'));
         skipMeeting(b, { meetingId: meeting.id, reason: 'Clash' }, AT('2030-01-05T01:00:00Z', 'sam'));
-        sync(a, b);
+        exchange(a, b);
 
         for (const doc of [a, b]) {
           const agenda = new Map(listAgenda(doc).map((i) => [i.id, i]));

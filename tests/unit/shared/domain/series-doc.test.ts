@@ -21,16 +21,11 @@ import {
   setItemState,
 } from '../../../../src/shared/domain/commands.js';
 import { WEEKLY } from '../../helpers/cadence.js';
-import { seedSeries } from '../../helpers/series-doc.js';
+import { replicaOf, seedSeries } from '../../helpers/series-doc.js';
 
 const newSeries = (): Y.Doc => seedSeries(new Y.Doc());
 
 /** A second replica of `doc`, with its own client id. */
-function replicaOf(doc: Y.Doc): Y.Doc {
-  const other = new Y.Doc();
-  Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
-  return other;
-}
 
 const sync = (from: Y.Doc, to: Y.Doc) => Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));
 const titles = (doc: Y.Doc) => listAgenda(doc).map((i) => i.title);

@@ -18,7 +18,7 @@ import { Purpose } from '../../../../src/shared/schemas.js';
 import { assessHealth } from '../../../../src/shared/insights/flags.js';
 import { combineHistories, readHealthHistory, type HealthHistory, type ItemRecord } from '../../../../src/shared/insights/history.js';
 import { healthSignals, purposes, recentHeld } from '../../../../src/shared/insights/signals.js';
-import { seedSeries } from '../../helpers/series-doc.js';
+import { exchange, seedSeries } from '../../helpers/series-doc.js';
 
 const DAY = 86_400_000;
 const NOW = new Date('2030-07-01T12:00:00.000Z');
@@ -203,17 +203,12 @@ function typeNotes(doc: Y.Doc, meetingId: string, text: string, userId: string):
   });
 }
 
-const sync = (a: Y.Doc, b: Y.Doc) => {
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
-};
-
 function pair(): [Y.Doc, Y.Doc] {
   const dana = seedSeries(new Y.Doc(), 'manager-report', { now: new Date('2030-01-01T00:00:00.000Z'), userId: 'dana' });
   const sam = new Y.Doc();
-  sync(dana, sam);
+  exchange(dana, sam);
   joinSeries(sam, { name: 'Sam' }, { now: new Date('2030-01-02T00:00:00.000Z'), userId: 'sam' });
-  sync(dana, sam);
+  exchange(dana, sam);
   return [dana, sam];
 }
 
@@ -223,7 +218,7 @@ describe('read from documents', () => {
     const id = currentMeeting(dana)!.id;
     typeNotes(dana, id, 'x'.repeat(30), 'dana');
     typeNotes(sam, id, 'y'.repeat(10), 'sam');
-    sync(dana, sam);
+    exchange(dana, sam);
     const meeting = readHealthHistory(sam).meetings.find((m) => m.id === id)!;
     expect(meeting).toMatchObject({ notesBy: { dana: 30, sam: 10 }, hasNotes: true });
   });
@@ -248,7 +243,7 @@ describe('read from documents', () => {
           const ctx = { now: new Date(Date.parse('2030-01-07T10:00:00.000Z') + s.day * DAY), userId: users[s.who]! };
           const meeting = currentMeeting(doc);
           try {
-            if (s.op === 'sync') sync(docs[0], docs[1]);
+            if (s.op === 'sync') exchange(docs[0], docs[1]);
             else if (!meeting) continue;
             else if (s.op === 'add') addAgendaItem(doc, { title: 'Topic', ...(s.purpose ? { purpose: s.purpose } : {}) }, ctx);
             else if (s.op === 'start') startMeeting(doc, { meetingId: meeting.id }, ctx);
@@ -275,7 +270,7 @@ describe('read from documents', () => {
             // A command refusing the state it finds (e.g. moving a meeting no longer scheduled) changes nothing.
           }
         }
-        sync(docs[0], docs[1]);
+        exchange(docs[0], docs[1]);
         const now = new Date('2030-09-01T00:00:00.000Z');
         const [a, b] = docs.map((d) => assessHealth(readHealthHistory(d), now));
         expect(a).toEqual(b);
