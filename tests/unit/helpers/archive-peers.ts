@@ -6,6 +6,7 @@
 import * as Y from 'yjs';
 import { rehomeLateEdits, watchMoves } from '../../../src/shared/domain/archive.js';
 import { agendaMap, meetingNotes, meetingsMap } from '../../../src/shared/domain/series-doc.js';
+import { exchange } from './series-doc.js';
 
 export class Peer {
   readonly live = new Y.Doc();
@@ -72,14 +73,10 @@ export class Window {
 
 /** Exchanges every document both ways through the relay, the archives first or last. */
 export function sync(a: Peer, b: Peer, archivesFirst: boolean): void {
-  const pair = (x: Y.Doc, y: Y.Doc) => {
-    Y.applyUpdate(y, Y.encodeStateAsUpdate(x, Y.encodeStateVector(y)));
-    Y.applyUpdate(x, Y.encodeStateAsUpdate(y, Y.encodeStateVector(x)));
-  };
   const archives = () => {
-    for (const year of new Set([...a.archives.keys(), ...b.archives.keys()])) pair(a.archive(year), b.archive(year));
+    for (const year of new Set([...a.archives.keys(), ...b.archives.keys()])) exchange(a.archive(year), b.archive(year));
   };
   if (archivesFirst) archives();
-  pair(a.live, b.live);
+  exchange(a.live, b.live);
   if (!archivesFirst) archives();
 }
