@@ -224,7 +224,7 @@ export class RoomDocs {
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = setTimeout(() => {
       entry.idleTimer = null;
-      void this.unload(room, false);
+      void this.unload(room);
     }, this.options.idleUnloadMs);
     entry.idleTimer.unref();
   }
@@ -353,13 +353,13 @@ export class RoomDocs {
   }
 
   /** Compacts and drops a room nobody holds; one whose updates still wait for the store stays until they are stored. */
-  private async unload(room: string, closing: boolean): Promise<void> {
+  private async unload(room: string): Promise<void> {
     const entry = this.entries.get(room);
     if (!entry || entry.refs > 0) return;
-    if (!closing && this.hasUnstored(room)) return this.armIdle(room, entry);
+    if (this.hasUnstored(room)) return this.armIdle(room, entry);
     await this.compact(room, entry);
     if (this.entries.get(room) !== entry || entry.refs > 0) return;
-    if (!closing && this.hasUnstored(room)) return this.armIdle(room, entry);
+    if (this.hasUnstored(room)) return this.armIdle(room, entry);
     this.drop(room);
   }
 

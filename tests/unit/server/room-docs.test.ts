@@ -4,16 +4,22 @@
  * drops the rooms it held.
  */
 import SQLite from 'better-sqlite3';
-import { expect, onTestFinished, test } from 'vitest';
+import { expect, onTestFinished, test, vi } from 'vitest';
 import { RoomDocs } from '../../../server/room-docs.js';
+import type { RoomStore } from '../../../server/store/room-store.js';
 import { openSqliteStore } from '../../../server/store/sqlite-thread.js';
 import { tempDir, waitFor } from './helpers.js';
 
 const hash = Buffer.alloc(32, 1);
 
-async function groupCommit(onStoreFailed: (room: string, error: Error) => void = () => {}, idleUnloadMs = 60_000) {
+/**
+ * RoomDocs over a real SQLite store. `shared` presents that store as one other relays write to, as
+ * PostgreSQL is: the test's second connection to the file plays those relays.
+ */
+async function groupCommit(onStoreFailed: (room: string, error: Error) => void = () => {}, idleUnloadMs = 60_000, shared = false) {
   const dir = tempDir();
-  const store = await openSqliteStore(dir.path, 'full');
+  const sqlite = await openSqliteStore(dir.path, 'full');
+  const store: RoomStore & { file: string } = shared ? { ...sqlite, shared: true } : sqlite;
   const forwarded: Uint8Array[] = [];
   const docs = new RoomDocs(store, {
     compactAfter: 1000,
@@ -30,7 +36,7 @@ async function groupCommit(onStoreFailed: (room: string, error: Error) => void =
   onTestFinished(async () => {
     disk.close();
     await docs.closeAll();
-    await store.close();
+    await sqlite.close();
     dir.remove();
   });
   const storedRows = (room: string) =>
@@ -95,6 +101,7 @@ test('the bound on bytes waiting for the store includes its last byte, and count
 test('a hold released twice counts once: the room stays loaded for its other holder', async () => {
   const { docs } = await groupCommit(undefined, 20);
   expect(() => docs.acquire('room-a')).toThrow(/not loaded/);
+  expect(() => docs.release('room-a')).not.toThrow();
   const first = await docs.hold('room-a', hash);
   const second = await docs.hold('room-a', hash);
   first();
@@ -105,4 +112,57 @@ test('a hold released twice counts once: the room stays loaded for its other hol
   expect(docs.isLoaded('room-a')).toBe(true);
   second();
   await waitFor(() => !docs.isLoaded('room-a'), 'room-a to be unloaded once nobody holds it');
+});
+
+test('holds asked for at the same time load the room once and share its document', async () => {
+  const { docs, store } = await groupCommit();
+  const opens = vi.spyOn(store, 'open');
+  const [first, second] = await Promise.all([docs.hold('room-a', hash), docs.hold('room-a', hash)]);
+  expect(opens).toHaveBeenCalledTimes(1);
+  first();
+  second();
+});
+
+test('a room is read from a store no other relay writes once per load; from a shared one again only when taken up idle', async () => {
+  for (const shared of [false, true]) {
+    const { docs, store } = await groupCommit(undefined, 60_000, shared);
+    const opens = vi.spyOn(store, 'open');
+    const first = await docs.hold('room-a', hash);
+    const second = await docs.hold('room-a', hash);
+    expect(opens).toHaveBeenCalledTimes(1);
+    first();
+    second();
+    (await docs.hold('room-a', hash))();
+    expect(opens).toHaveBeenCalledTimes(shared ? 2 : 1);
+  }
+});
+
+test('a hold taken before its room was dropped does not release the room loaded since', async () => {
+  const { disk, docs } = await groupCommit(undefined, 20);
+  const stale = await docs.hold('room-a', hash);
+  disk.exec(`create trigger full_disk before insert on doc_updates begin select raise(abort, 'disk full'); end`);
+  docs.acquire('room-a').doc.getText('t').insert(0, 'lost');
+  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  expect(docs.isLoaded('room-a')).toBe(false);
+  disk.exec('drop trigger full_disk');
+  const fresh = await docs.hold('room-a', hash);
+  stale();
+  (await docs.hold('room-clock', hash))();
+  await waitFor(() => !docs.isLoaded('room-clock'), 'the idle room to be unloaded');
+  expect(docs.isLoaded('room-a')).toBe(true);
+  fresh();
+  await waitFor(() => !docs.isLoaded('room-a'), 'room-a to be unloaded once its holder lets go');
+});
+
+test('an idle room whose shared store now holds a damaged entry is refused, not held, and unloaded as idle', async () => {
+  const { disk, docs } = await groupCommit(undefined, 20, true);
+  (await docs.hold('room-a', hash))();
+  // The hold `acquire` takes (a connection's) is let go of too, leaving the room loaded and idle.
+  docs.acquire('room-a').doc.getText('t').insert(0, 'kept');
+  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  docs.release('room-a');
+  // Written by another relay: an entry that does not decode. Taking the room up again reads it.
+  disk.prepare('insert into doc_updates (doc_id, seq, "update") values (?, 1000, ?)').run('room-a', Buffer.from([1, 2, 3]));
+  await expect(docs.hold('room-a', hash)).rejects.toThrow(/could not read/);
+  await waitFor(() => !docs.isLoaded('room-a'), 'the refused room to be unloaded as idle');
 });
