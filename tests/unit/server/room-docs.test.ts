@@ -4,6 +4,7 @@
  * drops the rooms it held.
  */
 import SQLite from 'better-sqlite3';
+import * as Y from 'yjs';
 import { expect, onTestFinished, test, vi } from 'vitest';
 import { RoomDocs } from '../../../server/room-docs.js';
 import type { RoomStore } from '../../../server/store/room-store.js';
@@ -21,6 +22,7 @@ async function groupCommit(onStoreFailed: (room: string, error: Error) => void =
   const sqlite = await openSqliteStore(dir.path, 'full');
   const store: RoomStore & { file: string } = shared ? { ...sqlite, shared: true } : sqlite;
   const forwarded: Uint8Array[] = [];
+  const durable: string[] = [];
   const docs = new RoomDocs(store, {
     compactAfter: 1000,
     idleUnloadMs,
@@ -30,6 +32,7 @@ async function groupCommit(onStoreFailed: (room: string, error: Error) => void =
     onStored: () => {},
     onCompacted: () => {},
     onUpdate: (_room, update) => forwarded.push(update),
+    onDurable: (room) => durable.push(room),
   });
   // A second connection sees only what is committed, as a relay restarted after a crash would.
   const disk = new SQLite(store.file);
@@ -41,7 +44,7 @@ async function groupCommit(onStoreFailed: (room: string, error: Error) => void =
   });
   const storedRows = (room: string) =>
     (disk.prepare('select count(*) as n from doc_updates where doc_id = ?').get(room) as { n: number }).n;
-  return { store, docs, forwarded, storedRows, disk };
+  return { store, docs, forwarded, durable, storedRows, disk };
 }
 
 test('updates of several rooms are forwarded at once and stored together after the turn; confirmations wait for the store', async () => {
@@ -94,8 +97,11 @@ test('the bound on bytes waiting for the store includes its last byte, and count
   expect(waiting).toBeGreaterThan(100);
   expect(docs.backlogFull(bound - waiting)).toBe(false);
   expect(docs.backlogFull(bound - waiting + 1)).toBe(true);
+  // The room's own count, for its quota, has the update from the start and keeps it once stored.
+  expect(docs.acquire('room-a').bytes).toBe(waiting);
   await new Promise<void>((resolve) => docs.whenStored(resolve));
   expect(docs.backlogBytes).toBe(0);
+  expect(docs.acquire('room-a').bytes).toBe(waiting);
 });
 
 test('a hold released twice counts once: the room stays loaded for its other holder', async () => {
@@ -165,4 +171,61 @@ test('an idle room whose shared store now holds a damaged entry is refused, not 
   disk.prepare('insert into doc_updates (doc_id, seq, "update") values (?, 1000, ?)').run('room-a', Buffer.from([1, 2, 3]));
   await expect(docs.hold('room-a', hash)).rejects.toThrow(/could not read/);
   await waitFor(() => !docs.isLoaded('room-a'), 'the refused room to be unloaded as idle');
+});
+
+const refuseRoomA = `create trigger refuse_a before insert on doc_updates when new.doc_id = 'room-a' begin select raise(abort, 'refused'); end`;
+
+test('a commit refused for one room fails that room alone; the others are stored, and only what was stored is reported durable', async () => {
+  const failed: string[] = [];
+  const { disk, docs, durable, storedRows } = await groupCommit((room) => failed.push(room));
+  await docs.hold('room-a', hash);
+  await docs.hold('room-b', hash);
+  const [a, b] = [docs.acquire('room-a').doc, docs.acquire('room-b').doc];
+  a.getText('t').insert(0, 'a1');
+  b.getText('t').insert(0, 'b1');
+  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  disk.exec(refuseRoomA);
+  a.getText('t').insert(2, 'a2');
+  b.getText('t').insert(2, 'b2');
+  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  expect(failed).toEqual(['room-a']);
+  expect([docs.isLoaded('room-a'), docs.isLoaded('room-b')]).toEqual([false, true]);
+  expect([storedRows('room-a'), storedRows('room-b')]).toEqual([1, 2]);
+  expect(durable).toEqual(['room-a', 'room-b', 'room-b']);
+  expect(docs.backlogBytes).toBe(0);
+});
+
+test('updates that arrive while the refused commit of their room runs are discarded with the room, never stored', async () => {
+  let disk: SQLite.Database | null = null;
+  const failed = await groupCommit(() => disk!.exec('drop trigger refuse_a'));
+  disk = failed.disk;
+  const { docs, forwarded, storedRows } = failed;
+  await docs.hold('room-a', hash);
+  const doc = docs.acquire('room-a').doc;
+  disk.exec(refuseRoomA);
+  doc.getText('t').insert(0, 'lost');
+  // The commit, queued for after this turn, has taken that update to the store when this runs.
+  await new Promise((resolve) => setImmediate(resolve));
+  doc.getText('t').insert(4, ' too');
+  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  expect(forwarded).toHaveLength(2);
+  expect(docs.isLoaded('room-a')).toBe(false);
+  expect(storedRows('room-a')).toBe(0);
+  expect(docs.backlogBytes).toBe(0);
+});
+
+test('what taking up an idle room brings in from a shared store reaches its peers and is not stored again', async () => {
+  const { disk, docs, durable, forwarded, storedRows } = await groupCommit(undefined, 60_000, true);
+  (await docs.hold('room-a', hash))();
+  const other = new Y.Doc();
+  other.getText('t').insert(0, 'from another relay');
+  disk
+    .prepare('insert into doc_updates (doc_id, seq, "update") values (?, 1000, ?)')
+    .run('room-a', Buffer.from(Y.encodeStateAsUpdate(other)));
+  await docs.hold('room-a', hash);
+  expect(docs.acquire('room-a').doc.getText('t').toString()).toBe('from another relay');
+  expect(forwarded).toHaveLength(1);
+  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  expect(storedRows('room-a')).toBe(1);
+  expect(durable).toEqual([]);
 });
