@@ -135,8 +135,8 @@ export class Room {
   /** Every known presence, for a newcomer; null when nobody has any. */
   awarenessSnapshot(): Uint8Array | null {
     const awareness = this.presence?.awareness;
-    const clients = awareness ? [...awareness.getStates().keys()] : [];
-    return clients.length ? awarenessMessage(awareness!, clients) : null;
+    if (!awareness?.getStates().size) return null;
+    return awarenessMessage(awareness, [...awareness.getStates().keys()]);
   }
 
   broadcastUpdate(update: Uint8Array, origin: unknown): void {
