@@ -54,7 +54,7 @@ export interface RoomDocsOptions {
   maxBacklogBytes: number;
   onUpdate(room: string, update: Uint8Array, origin: unknown): void;
   /** Told of each update once it is stored, in the order it arrived; never of one that was not. */
-  onDurable?(room: string, update: Uint8Array, origin: unknown): void;
+  onDurable(room: string, update: Uint8Array, origin: unknown): void;
   /** Whether an update from this origin is already in the store (another relay sharing it stored it): passed on, not stored again. */
   storedElsewhere?(origin: unknown): boolean;
   onStoreFailed(room: string, error: Error): void;
@@ -224,7 +224,7 @@ export class RoomDocs {
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = setTimeout(() => {
       entry.idleTimer = null;
-      void this.unload(room);
+      void this.unload(room, entry);
     }, this.options.idleUnloadMs);
     entry.idleTimer.unref();
   }
@@ -295,14 +295,18 @@ export class RoomDocs {
     this.backlog -= bytesOf(rows);
     for (const row of rows) {
       row.entry.stored++;
-      this.options.onDurable?.(row.room, row.update, row.origin);
+      this.options.onDurable(row.room, row.update, row.origin);
     }
     return null;
   }
 
-  /** Puts rows the store could not take back in front of the waiting ones, in the order they arrived, and tries again soon. */
+  /**
+   * Puts rows the store could not take back in front of the waiting ones and tries again soon.
+   * Each room's rows keep their order, which is all a log's order means; the oldest row comes first,
+   * which is what `settle` reads.
+   */
   private requeue(rows: Unstored[]): void {
-    this.unstored = rows.sort((a, b) => a.seq - b.seq).concat(this.unstored);
+    this.unstored = rows.concat(this.unstored);
     if (!this.closed) this.retryTimer = setTimeout(() => void this.commit(), RETRY_MS);
   }
 
@@ -352,11 +356,12 @@ export class RoomDocs {
     return entry.compacting;
   }
 
-  /** Compacts and drops a room nobody holds; one whose updates still wait for the store stays until they are stored. */
-  private async unload(room: string): Promise<void> {
-    const entry = this.entries.get(room);
-    if (!entry || entry.refs > 0) return;
-    if (this.hasUnstored(room)) return this.armIdle(room, entry);
+  /**
+   * Compacts and drops a room nobody holds (taking it up clears the timer that calls this). The
+   * compaction waits for the room's updates to be stored; a hold, a drop or an update that comes
+   * meanwhile keeps the room.
+   */
+  private async unload(room: string, entry: Entry): Promise<void> {
     await this.compact(room, entry);
     if (this.entries.get(room) !== entry || entry.refs > 0) return;
     if (this.hasUnstored(room)) return this.armIdle(room, entry);
