@@ -41,7 +41,7 @@ interface Entry {
   /** The secret hash the room was admitted with, for admissions while the store cannot be asked. */
   secretHash: Buffer;
   refs: number;
-  idleTimer: NodeJS.Timeout | null;
+  idleTimer: NodeJS.Timeout | undefined;
   compacting: Promise<void> | null;
 }
 
@@ -86,8 +86,8 @@ export class RoomDocs {
   private received = 0;
   private settled = 0;
   private waiters: { upTo: number; fn: () => void }[] = [];
-  private commitSoon: NodeJS.Immediate | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
+  private commitSoon: NodeJS.Immediate | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | null = null;
   private closed = false;
 
@@ -191,7 +191,7 @@ export class RoomDocs {
     const stored = await this.store.open(room);
     // Copied into Node's shared pool of small buffers: a digest's own ArrayBuffer costs more than the hash itself, in every room held.
     const pooled = Buffer.from(secretHash);
-    const entry: Entry = { ...stored, stored: 0, folded: 0, secretHash: pooled, refs: 0, idleTimer: null, compacting: null };
+    const entry: Entry = { ...stored, stored: 0, folded: 0, secretHash: pooled, refs: 0, idleTimer: undefined, compacting: null };
     this.entries.set(room, entry);
     stored.doc.on('update', (update: Uint8Array, origin: unknown) => this.updated(room, entry, update, origin));
     return entry;
@@ -215,15 +215,15 @@ export class RoomDocs {
   }
 
   private take(entry: Entry): void {
-    if (entry.idleTimer) clearTimeout(entry.idleTimer);
-    entry.idleTimer = null;
+    clearTimeout(entry.idleTimer);
+    entry.idleTimer = undefined;
     entry.refs++;
   }
 
   private armIdle(room: string, entry: Entry): void {
-    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    clearTimeout(entry.idleTimer);
     entry.idleTimer = setTimeout(() => {
-      entry.idleTimer = null;
+      entry.idleTimer = undefined;
       void this.unload(room, entry);
     }, this.options.idleUnloadMs);
     entry.idleTimer.unref();
@@ -249,9 +249,9 @@ export class RoomDocs {
 
   /** Stores everything waiting, one commit at a time so the log keeps the order updates arrived in. */
   private commit(): Promise<void> {
-    if (this.commitSoon) clearImmediate(this.commitSoon);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.commitSoon = this.retryTimer = null;
+    clearImmediate(this.commitSoon);
+    clearTimeout(this.retryTimer);
+    this.commitSoon = this.retryTimer = undefined;
     if (this.flushing || this.unstored.length === 0) return this.flushing ?? Promise.resolve();
     const rows = (this.committing = this.unstored);
     this.unstored = [];
@@ -273,7 +273,6 @@ export class RoomDocs {
     if (error instanceof StoreUnavailable) return this.requeue(live);
     const byRoom = new Map<string, Unstored[]>();
     for (const row of live) byRoom.set(row.room, [...(byRoom.get(row.room) ?? []), row]);
-    if (byRoom.size === 1) return this.fail(live, error);
     const rooms = [...byRoom.values()];
     for (const [i, roomRows] of rooms.entries()) {
       const alone = await this.append(roomRows);
@@ -371,7 +370,7 @@ export class RoomDocs {
   private drop(room: string): void {
     const entry = this.entries.get(room);
     if (!entry) return;
-    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    clearTimeout(entry.idleTimer);
     this.entries.delete(room);
     this.store.release(room);
     entry.doc.destroy();
