@@ -1,67 +1,58 @@
 /**
- * Admission against a real relay process: caps per room, per address and for the whole relay,
+ * Admission on a relay running in the test process (so a mutation run's faults reach it): caps per room, per address and for the whole relay,
  * each refused with its status and counted by reason; deadlines for a request's headers and for
  * a connection's sync; a secret registered only by a handshake that succeeds; logs that name rooms
  * only by a keyed hash; and a loud warning when anyone may create rooms.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/node/log.js';
-import { startRelay } from '../../../server/relay.js';
+import { startRelay, type Relay } from '../../../server/relay.js';
 import {
-  SPAWNED_RELAY_TIMEOUT_MS,
   closeCode,
   connectClient,
   fetchMetrics,
+  memoryLogger,
   newRoom,
   newSecret,
   openSocket,
   rawExchange,
-  spawnRelay,
   synced,
   tempDir,
   upgradeRequest,
   upgradeStatus,
   waitFor,
-  type RelayProcess,
 } from './helpers.js';
 
 const PER_ROOM = 3;
 const PER_IP = 6;
 
-async function metric(relay: RelayProcess, series: string): Promise<number> {
+async function metric(relay: Relay, series: string): Promise<number> {
   const text = await fetchMetrics(relay);
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.split(' ')[1]) : 0;
 }
 
-describe('admission', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
+describe('admission', () => {
   const dir = tempDir();
-  let relay: RelayProcess;
+  const log = memoryLogger();
+  let relay: Relay;
 
   beforeAll(async () => {
-    relay = await spawnRelay([
-      '--port',
-      '0',
-      '--data',
-      dir.path,
-      '--max-connections-per-room',
-      String(PER_ROOM),
-      '--max-connections-per-ip',
-      String(PER_IP),
-      '--sync-deadline-ms',
-      '1000',
-    ]);
-  }, SPAWNED_RELAY_TIMEOUT_MS);
+    relay = await startRelay(
+      { port: 0, data: dir.path, maxConnectionsPerRoom: PER_ROOM, maxConnectionsPerIp: PER_IP, syncDeadlineMs: 1000 },
+      log.logger,
+    );
+  });
 
   afterAll(async () => {
-    expect(await relay.stop()).toBe(0);
+    await relay.close();
     dir.remove();
   });
 
   it('warns at start that anyone can create rooms when no access key is set', async () => {
-    await waitFor(() => relay.output().includes('can create rooms'), 'the warning');
-    const warning = relay
-      .output()
+    await waitFor(() => log.text().includes('can create rooms'), 'the warning');
+    const warning = log
+      .text()
       .split('\n')
       .find((l) => l.includes('anyone who can reach this relay can create rooms'));
     expect(warning && JSON.parse(warning)).toMatchObject({ level: 'warn' });
@@ -137,11 +128,11 @@ describe('admission', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
     await synced(client);
     expect(await upgradeStatus(`${relay.url}/${room}?secret=${newSecret()}`)).toBe(403);
     client.destroy();
-    await waitFor(() => relay.output().includes('"msg":"upgrade refused"'), 'the refusal to be logged');
-    expect(relay.output()).not.toContain(room);
-    expect(relay.output()).not.toContain(secret);
-    const refusal = relay
-      .output()
+    await waitFor(() => log.text().includes('"msg":"upgrade refused"'), 'the refusal to be logged');
+    expect(log.text()).not.toContain(room);
+    expect(log.text()).not.toContain(secret);
+    const refusal = log
+      .text()
       .split('\n')
       .filter((l) => l.includes('"reason":"secret"'))
       .at(-1)!;
