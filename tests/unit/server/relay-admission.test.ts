@@ -4,7 +4,7 @@
  * a connection's sync; a secret registered only by a handshake that succeeds; logs that name rooms
  * only by a keyed hash; and a loud warning when anyone may create rooms.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/node/log.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import {
@@ -33,18 +33,21 @@ async function metric(relay: Relay, series: string): Promise<number> {
 }
 
 describe('admission', () => {
-  const dir = tempDir();
-  const log = memoryLogger();
+  let dir: ReturnType<typeof tempDir>;
+  let log: ReturnType<typeof memoryLogger>;
   let relay: Relay;
 
-  beforeAll(async () => {
+  // A relay per test, so every fault a mutation run plants in admission is tried against the test that reaches it.
+  beforeEach(async () => {
+    dir = tempDir();
+    log = memoryLogger();
     relay = await startRelay(
       { port: 0, data: dir.path, maxConnectionsPerRoom: PER_ROOM, maxConnectionsPerIp: PER_IP, syncDeadlineMs: 1000 },
       log.logger,
     );
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await relay.close();
     dir.remove();
   });
