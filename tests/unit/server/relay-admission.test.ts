@@ -107,7 +107,10 @@ describe('admission', () => {
   it('closes a request whose headers never end within the headers deadline', async () => {
     const { answer, ms } = await rawExchange(relay.port, `GET /healthz HTTP/1.1\r\nHost: relay\r\n`);
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    // A slow client has its five seconds, and no more than that and the check's period.
+    expect(ms).toBeGreaterThan(4500);
     expect(ms).toBeLessThan(10_000);
+    expect(await metric(relay, 'tandem_relay_upgrades_rejected_total{status="408",reason="headers-timeout"}')).toBe(1);
   });
 
   it('registers a room secret only once the handshake succeeds, so a failed upgrade cannot lock the owner out', async () => {

@@ -147,6 +147,7 @@ describe('relay HTTP endpoints and limits', () => {
     expect((await rawExchange(relay.port, 'HELLO RELAY\r\n\r\n')).answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(log.lines()).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'upgrade refused', status: 400, reason: 'bad-url' }));
     expect(log.lines()).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'bad http request', error: expect.any(String) }));
+    expect(metric(await metrics(), 'tandem_relay_upgrades_rejected_total{status="400",reason="bad-http"}')).toBe(1);
   });
 
   it('logs and counts each refused upgrade by status and reason, naming the room only once its name is valid and never a secret or key', async () => {
@@ -274,23 +275,15 @@ describe('relay HTTP endpoints and limits', () => {
     await closing;
   });
 
-  it('admits one of two upgrades racing for the last place in a room, and refuses the other with 503', async () => {
+  it('admits one of two upgrades racing for the last place in a room, refuses the other with 503, and lets go of the room for it', async () => {
     const log = memoryLogger();
-    relay = await startRelay({ port: 0, data: dir.path, maxConnectionsPerRoom: 1 }, log.logger);
+    relay = await startRelay({ port: 0, data: dir.path, maxConnectionsPerRoom: 1, idleUnloadMs: 50 }, log.logger);
     const url = `${relay.url}/${newRoom()}?secret=${newSecret()}`;
-    expect(
-      (
-        await Promise.all(
-          [openSocket(url), upgradeStatus(url)].map((p) =>
-            p.then(
-              (r) => (typeof r === 'number' ? r : 101),
-              () => 0,
-            ),
-          ),
-        )
-      ).sort(),
-    ).toEqual([101, 503]);
+    // upgradeStatus closes an admitted socket at once: the race is decided before either joins.
+    expect((await Promise.all([upgradeStatus(url), upgradeStatus(url)])).sort()).toEqual([101, 503]);
     expect(log.lines()).toContainEqual(expect.objectContaining({ msg: 'upgrade refused', status: 503, reason: 'room-full' }));
+    // Once the admitted socket has left, nothing holds the room: it unloads when idle.
+    await expect.poll(async () => metric(await metrics(), 'tandem_relay_rooms_loaded'), { timeout: 5000, interval: 10 }).toBe(0);
   });
 
   it('drops sockets from one address past its limit and the handshake allowance, counts them, and takes that address again once one closes', async () => {
