@@ -459,4 +459,29 @@ describe('relay rooms', () => {
     other.ws.send(syncUpdateMessage(textUpdate('small')));
     expect(await refused).toEqual({ code: 1013, reason: 'the relay has no storage left' });
   });
+  it('never expires a room in use, whether it has peers or everyone left and it is still loaded', async () => {
+    // Rooms unused for 100 ms expire; the relay looks every 25 ms.
+    await start({ roomExpiryMs: 100 });
+    const secret = newSecret();
+    const [busy, left, unused] = [newRoom(), newRoom(), newRoom()];
+    const peer = await socket(busy, secret);
+    const leaver = await socket(left, secret);
+    for (const s of [peer, leaver]) {
+      s.ws.send(syncUpdateMessage(textUpdate('kept')));
+      await receivedBeforeNow(s);
+    }
+    leaver.ws.close();
+    await expect.poll(async () => metric(await metrics(), 'tandem_relay_rooms_active'), { timeout: 5000, interval: 10 }).toBe(1);
+    // Both are now older than the expiry: only their being in use keeps them.
+    await new Promise((r) => setTimeout(r, 200));
+    // A room last used long ago and not loaded: its expiry shows a look at the rooms ran after the two above were old enough.
+    const db = new SQLite(join(dir.path, 'relay.db'));
+    db.prepare(`insert into docs (doc_id, kind, snapshot_seq, updated_at) values (?, 'relay-room', 0, '2000-01-01T00:00:00.000Z')`).run(
+      unused,
+    );
+    db.close();
+    await expect.poll(() => docRows(dir.path, unused).kind, { timeout: 5000, interval: 10 }).toBeUndefined();
+    expect(docRows(dir.path, busy).kind).toBe('relay-room');
+    expect(docRows(dir.path, left).kind).toBe('relay-room');
+  });
 });
