@@ -484,4 +484,22 @@ describe('relay rooms', () => {
     expect(docRows(dir.path, busy).kind).toBe('relay-room');
     expect(docRows(dir.path, left).kind).toBe('relay-room');
   });
+  it('sends each presence change once: a later change goes out without the earlier ones', async () => {
+    await start();
+    const room = newRoom();
+    const secret = newSecret();
+    const watcher = await socket(room, secret);
+    const peer = await socket(room, secret);
+    peer.ws.send(presences([1, 2, 3], 1));
+    await waitFor(() => heardPresences(watcher.received).size === 3, 'the first presences');
+    const from = watcher.received.length;
+    peer.ws.send(presences([2], 2, { user: 'moved' }));
+    await waitFor(() => watcher.received.slice(from).some((m) => presencesIn(m).size > 0), 'the change');
+    expect(
+      watcher.received
+        .slice(from)
+        .map((m) => [...presencesIn(m)])
+        .filter((p) => p.length > 0),
+    ).toEqual([[[2, { user: 'moved' }]]]);
+  });
 });
