@@ -167,6 +167,8 @@ describe('relay HTTP endpoints and limits', () => {
       { level: 'warn', status: 400, reason: 'bad-room', room: undefined },
       { level: 'warn', status: 403, reason: 'secret', room: expect.stringMatching(/^[\w-]{12}$/) },
     ]);
+    // The same tag its connections are logged with, so an operator can follow one room.
+    expect(refusals[2]!.room).toBe(log.lines().find((l) => l.msg === 'connection opened')?.room);
     // The room is named by its keyed tag: logs never hold a room id a reader could connect to.
     for (const hidden of [key, secret, wrong, room]) expect(log.text()).not.toContain(hidden);
     const text = await metrics();
