@@ -118,13 +118,22 @@ describe('admission', () => {
     const squatter = newSecret();
     const badHandshake = upgradeRequest(`/${room}?secret=${squatter}`).replace('Sec-WebSocket-Version: 13', 'Sec-WebSocket-Version: 7');
     expect((await rawExchange(relay.port, badHandshake)).answer).toMatch(/^HTTP\/1\.1 400/);
-    const owner = connectClient(relay.url, room, { secret: newSecret() });
+    const ownerSecret = newSecret();
+    const owner = connectClient(relay.url, room, { secret: ownerSecret });
     try {
       await synced(owner);
     } finally {
       owner.destroy();
     }
     expect(await upgradeStatus(`${relay.url}/${room}?secret=${squatter}`)).toBe(403);
+    // A failed handshake into the owner's existing room takes nothing back: the room stays the owner's.
+    const ownerBadHandshake = upgradeRequest(`/${room}?secret=${ownerSecret}`).replace(
+      'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Version: 7',
+    );
+    expect((await rawExchange(relay.port, ownerBadHandshake)).answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(await upgradeStatus(`${relay.url}/${room}?secret=${squatter}`)).toBe(403);
+    expect(await upgradeStatus(`${relay.url}/${room}?secret=${ownerSecret}`)).toBe(101);
   });
 
   it('names rooms in its logs only by a short keyed hash', async () => {

@@ -134,6 +134,10 @@ describe('relay operations', () => {
     expect(log.lines()).toContainEqual(
       expect.objectContaining({ level: 'error', msg: 'room could not be loaded', room: tag, error: expect.any(String) }),
     );
+    expect(log.lines().flatMap((l) => (l.level === 'error' ? [l.msg] : []))).toEqual([
+      'room could not be loaded',
+      'room could not be opened',
+    ]);
     const other = connectClient(relay.url, healthy, { secret: newSecret() });
     await synced(other);
     other.destroy();
