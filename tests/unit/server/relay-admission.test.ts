@@ -5,6 +5,7 @@
  * only by a keyed hash; and a loud warning when anyone may create rooms.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { silentLogger } from '../../../src/node/log.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import {
@@ -87,12 +88,19 @@ describe('admission', () => {
     }
   });
 
-  it('refuses an address past its cap with 429 and counts it', async () => {
+  it('refuses an address past its cap with 429 and counts it, while another address is admitted', async () => {
     const before = await metric(relay, 'tandem_relay_upgrades_rejected_total{status="429",reason="address-full"}');
     const sockets = await Promise.all(Array.from({ length: PER_IP }, () => openSocket(`${relay.url}/${newRoom()}?secret=${newSecret()}`)));
     try {
       expect(await upgradeStatus(`${relay.url}/${newRoom()}?secret=${newSecret()}`)).toBe(429);
       expect(await metric(relay, 'tandem_relay_upgrades_rejected_total{status="429",reason="address-full"}')).toBe(before + 1);
+      // Any 127.x address reaches the relay: another machine, as far as its counts go.
+      const elsewhere = new WebSocket(`${relay.url}/${newRoom()}?secret=${newSecret()}`, { localAddress: '127.0.0.2' });
+      sockets.push(elsewhere);
+      await new Promise((resolve, reject) => {
+        elsewhere.once('open', resolve);
+        elsewhere.once('error', reject);
+      });
     } finally {
       for (const ws of sockets) ws.terminate();
     }
