@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { silentLogger } from '../../../src/node/log.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import {
@@ -284,10 +285,21 @@ describe('relay HTTP endpoints and limits', () => {
     const log = memoryLogger();
     relay = await startRelay({ port: 0, data: dir.path, maxConnectionsPerRoom: 1, idleUnloadMs: 50 }, log.logger);
     const url = `${relay.url}/${newRoom()}?secret=${newSecret()}`;
-    // upgradeStatus closes an admitted socket at once: the race is decided before either joins.
-    expect((await Promise.all([upgradeStatus(url), upgradeStatus(url)])).sort()).toEqual([101, 503]);
+    const attempts = [new WebSocket(url), new WebSocket(url)];
+    const statuses = await Promise.all(
+      attempts.map(
+        (ws) =>
+          new Promise<number>((resolve) => {
+            ws.once('open', () => resolve(101));
+            ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+            ws.once('error', () => {});
+          }),
+      ),
+    );
+    expect(statuses.sort()).toEqual([101, 503]);
     expect(log.lines()).toContainEqual(expect.objectContaining({ msg: 'upgrade refused', status: 503, reason: 'room-full' }));
     // Once the admitted socket has left, nothing holds the room: it unloads when idle.
+    for (const ws of attempts) ws.terminate();
     await expect.poll(async () => metric(await metrics(), 'tandem_relay_rooms_loaded'), { timeout: 5000, interval: 10 }).toBe(0);
   });
 
