@@ -1,67 +1,62 @@
 /**
- * Admission against a real relay process: caps per room, per address and for the whole relay,
+ * Admission on a relay running in the test process (so a mutation run's faults reach it): caps per room, per address and for the whole relay,
  * each refused with its status and counted by reason; deadlines for a request's headers and for
  * a connection's sync; a secret registered only by a handshake that succeeds; logs that name rooms
  * only by a keyed hash; and a loud warning when anyone may create rooms.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { silentLogger } from '../../../src/node/log.js';
-import { startRelay } from '../../../server/relay.js';
+import { startRelay, type Relay } from '../../../server/relay.js';
 import {
-  SPAWNED_RELAY_TIMEOUT_MS,
   closeCode,
   connectClient,
   fetchMetrics,
+  memoryLogger,
   newRoom,
   newSecret,
   openSocket,
   rawExchange,
-  spawnRelay,
   synced,
   tempDir,
   upgradeRequest,
   upgradeStatus,
   waitFor,
-  type RelayProcess,
 } from './helpers.js';
 
 const PER_ROOM = 3;
 const PER_IP = 6;
 
-async function metric(relay: RelayProcess, series: string): Promise<number> {
+async function metric(relay: Relay, series: string): Promise<number> {
   const text = await fetchMetrics(relay);
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.split(' ')[1]) : 0;
 }
 
-describe('admission', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
-  const dir = tempDir();
-  let relay: RelayProcess;
+describe('admission', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let log: ReturnType<typeof memoryLogger>;
+  let relay: Relay;
 
-  beforeAll(async () => {
-    relay = await spawnRelay([
-      '--port',
-      '0',
-      '--data',
-      dir.path,
-      '--max-connections-per-room',
-      String(PER_ROOM),
-      '--max-connections-per-ip',
-      String(PER_IP),
-      '--sync-deadline-ms',
-      '1000',
-    ]);
-  }, SPAWNED_RELAY_TIMEOUT_MS);
+  // A relay per test, so every fault a mutation run plants in admission is tried against the test that reaches it.
+  beforeEach(async () => {
+    dir = tempDir();
+    log = memoryLogger();
+    relay = await startRelay(
+      { port: 0, data: dir.path, maxConnectionsPerRoom: PER_ROOM, maxConnectionsPerIp: PER_IP, syncDeadlineMs: 1000 },
+      log.logger,
+    );
+  });
 
-  afterAll(async () => {
-    expect(await relay.stop()).toBe(0);
+  afterEach(async () => {
+    await relay.close();
     dir.remove();
   });
 
   it('warns at start that anyone can create rooms when no access key is set', async () => {
-    await waitFor(() => relay.output().includes('can create rooms'), 'the warning');
-    const warning = relay
-      .output()
+    await waitFor(() => log.text().includes('can create rooms'), 'the warning');
+    const warning = log
+      .text()
       .split('\n')
       .find((l) => l.includes('anyone who can reach this relay can create rooms'));
     expect(warning && JSON.parse(warning)).toMatchObject({ level: 'warn' });
@@ -93,12 +88,19 @@ describe('admission', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
     }
   });
 
-  it('refuses an address past its cap with 429 and counts it', async () => {
+  it('refuses an address past its cap with 429 and counts it, while another address is admitted', async () => {
     const before = await metric(relay, 'tandem_relay_upgrades_rejected_total{status="429",reason="address-full"}');
     const sockets = await Promise.all(Array.from({ length: PER_IP }, () => openSocket(`${relay.url}/${newRoom()}?secret=${newSecret()}`)));
     try {
       expect(await upgradeStatus(`${relay.url}/${newRoom()}?secret=${newSecret()}`)).toBe(429);
       expect(await metric(relay, 'tandem_relay_upgrades_rejected_total{status="429",reason="address-full"}')).toBe(before + 1);
+      // Any 127.x address reaches the relay: another machine, as far as its counts go.
+      const elsewhere = new WebSocket(`${relay.url}/${newRoom()}?secret=${newSecret()}`, { localAddress: '127.0.0.2' });
+      sockets.push(elsewhere);
+      await new Promise((resolve, reject) => {
+        elsewhere.once('open', resolve);
+        elsewhere.once('error', reject);
+      });
     } finally {
       for (const ws of sockets) ws.terminate();
     }
@@ -113,7 +115,10 @@ describe('admission', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
   it('closes a request whose headers never end within the headers deadline', async () => {
     const { answer, ms } = await rawExchange(relay.port, `GET /healthz HTTP/1.1\r\nHost: relay\r\n`);
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    // A slow client has its five seconds, and no more than that and the check's period.
+    expect(ms).toBeGreaterThan(4500);
     expect(ms).toBeLessThan(10_000);
+    expect(await metric(relay, 'tandem_relay_upgrades_rejected_total{status="408",reason="headers-timeout"}')).toBe(1);
   });
 
   it('registers a room secret only once the handshake succeeds, so a failed upgrade cannot lock the owner out', async () => {
@@ -121,13 +126,22 @@ describe('admission', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
     const squatter = newSecret();
     const badHandshake = upgradeRequest(`/${room}?secret=${squatter}`).replace('Sec-WebSocket-Version: 13', 'Sec-WebSocket-Version: 7');
     expect((await rawExchange(relay.port, badHandshake)).answer).toMatch(/^HTTP\/1\.1 400/);
-    const owner = connectClient(relay.url, room, { secret: newSecret() });
+    const ownerSecret = newSecret();
+    const owner = connectClient(relay.url, room, { secret: ownerSecret });
     try {
       await synced(owner);
     } finally {
       owner.destroy();
     }
     expect(await upgradeStatus(`${relay.url}/${room}?secret=${squatter}`)).toBe(403);
+    // A failed handshake into the owner's existing room takes nothing back: the room stays the owner's.
+    const ownerBadHandshake = upgradeRequest(`/${room}?secret=${ownerSecret}`).replace(
+      'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Version: 7',
+    );
+    expect((await rawExchange(relay.port, ownerBadHandshake)).answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(await upgradeStatus(`${relay.url}/${room}?secret=${squatter}`)).toBe(403);
+    expect(await upgradeStatus(`${relay.url}/${room}?secret=${ownerSecret}`)).toBe(101);
   });
 
   it('names rooms in its logs only by a short keyed hash', async () => {
@@ -137,11 +151,11 @@ describe('admission', { timeout: SPAWNED_RELAY_TIMEOUT_MS }, () => {
     await synced(client);
     expect(await upgradeStatus(`${relay.url}/${room}?secret=${newSecret()}`)).toBe(403);
     client.destroy();
-    await waitFor(() => relay.output().includes('"msg":"upgrade refused"'), 'the refusal to be logged');
-    expect(relay.output()).not.toContain(room);
-    expect(relay.output()).not.toContain(secret);
-    const refusal = relay
-      .output()
+    await waitFor(() => log.text().includes('"msg":"upgrade refused"'), 'the refusal to be logged');
+    expect(log.text()).not.toContain(room);
+    expect(log.text()).not.toContain(secret);
+    const refusal = log
+      .text()
       .split('\n')
       .filter((l) => l.includes('"reason":"secret"'))
       .at(-1)!;

@@ -128,6 +128,32 @@ describe.skipIf(redisMissing)('relay instances sharing rooms through Redis', () 
     }
   });
 
+  it('gives a client joining on another instance the presence of those already in the room there', async () => {
+    const [one, two] = await Promise.all([instance(), instance()]);
+    await Promise.all([waitReady(one), waitReady(two)]);
+    const room = newRoom();
+    const secret = newSecret();
+    const ada = await openSocket(`${one.url}/${room}?secret=${secret}`);
+    const grace = await openSocket(`${one.url}/${room}?secret=${secret}`);
+    let watcher: WebSocket | undefined;
+    try {
+      ada.send(presenceMessage(4242, 1, { user: { name: 'Ada' } }));
+      grace.send(presenceMessage(4343, 1, { user: { name: 'Grace' } }));
+      // A peer of the same instance (with no presence of its own) that hears both proves instance one holds them before instance two loads the room.
+      const heardOnOne: Uint8Array[] = [];
+      watcher = await openSocket(`${one.url}/${room}?secret=${secret}`);
+      watcher.on('message', (data: Buffer) => heardOnOne.push(new Uint8Array(data)));
+      const heard = () => new Set(heardOnOne.flatMap((m) => [...presencesIn(m).keys()]));
+      await waitFor(() => heard().has(4242) && heard().has(4343), 'both presences on instance one');
+      const late = client(two, room, secret);
+      const names = () =>
+        [...late.provider.awareness.getStates().values()].flatMap((s) => (s as { user?: { name: string } }).user?.name ?? []).sort();
+      await waitFor(() => names().join() === 'Ada,Grace', 'the presences held on instance one to reach the client joining on two');
+    } finally {
+      for (const ws of [ada, grace, watcher]) ws?.terminate();
+    }
+  });
+
   it('sends an edit through Redis once: the instance that receives it never publishes it again', async () => {
     const [one, two] = await Promise.all([instance(), instance()]);
     await Promise.all([waitReady(one), waitReady(two)]);

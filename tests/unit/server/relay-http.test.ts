@@ -1,6 +1,9 @@
+import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { silentLogger } from '../../../src/node/log.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import {
@@ -12,12 +15,44 @@ import {
   newSecret,
   openSocket,
   rawExchange,
+  readyz,
   synced,
   tempDir,
   upgradeRequest,
   upgradeStatus,
   waitFor,
 } from './helpers.js';
+
+/** Sockets beyond the connection limits that may be mid-handshake (http.ts). */
+const HANDSHAKE_ALLOWANCE = 64;
+const HEALTHZ = 'GET /healthz HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n';
+
+/** A TCP connection to the relay from `localAddress` (any 127.x address reaches it) that writes `text` and then waits. */
+function openRaw(port: number, text = '', localAddress = '127.0.0.1'): Promise<Socket & { answer: () => string }> {
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = Object.assign(connect({ port, host: '127.0.0.1', localAddress }), { answer: () => answer });
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      socket.write(text);
+      resolve(socket);
+    });
+  });
+}
+
+/** GET `path` from another loopback address than the tests' sockets: its own per-address count. */
+function getFrom(localAddress: string, port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, localAddress }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('relay HTTP endpoints and limits', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -29,7 +64,10 @@ describe('relay HTTP endpoints and limits', () => {
     dir = tempDir();
   });
 
+  const held: Socket[] = [];
+
   afterEach(async () => {
+    for (const socket of held.splice(0)) socket.destroy();
     await relay.close();
     dir.remove();
   });
@@ -109,7 +147,11 @@ describe('relay HTTP endpoints and limits', () => {
     expect((await rawExchange(relay.port, upgradeRequest('//'))).answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect((await rawExchange(relay.port, 'HELLO RELAY\r\n\r\n')).answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(log.lines()).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'upgrade refused', status: 400, reason: 'bad-url' }));
-    expect(log.lines()).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'bad http request', error: expect.any(String) }));
+    // Named by the parser's error code, never by anything the client wrote.
+    expect(log.lines()).toContainEqual(
+      expect.objectContaining({ level: 'warn', msg: 'bad http request', error: expect.stringMatching(/^HPE_/) }),
+    );
+    expect(metric(await metrics(), 'tandem_relay_upgrades_rejected_total{status="400",reason="bad-http"}')).toBe(1);
   });
 
   it('logs and counts each refused upgrade by status and reason, naming the room only once its name is valid and never a secret or key', async () => {
@@ -129,6 +171,8 @@ describe('relay HTTP endpoints and limits', () => {
       { level: 'warn', status: 400, reason: 'bad-room', room: undefined },
       { level: 'warn', status: 403, reason: 'secret', room: expect.stringMatching(/^[\w-]{12}$/) },
     ]);
+    // The same tag its connections are logged with, so an operator can follow one room.
+    expect(refusals[2]!.room).toBe(log.lines().find((l) => l.msg === 'connection opened')?.room);
     // The room is named by its keyed tag: logs never hold a room id a reader could connect to.
     for (const hidden of [key, secret, wrong, room]) expect(log.text()).not.toContain(hidden);
     const text = await metrics();
@@ -203,5 +247,78 @@ describe('relay HTTP endpoints and limits', () => {
     expect(await code).toBe(1008);
     expect(calm.readyState).toBe(calm.OPEN);
     calm.close();
+  });
+  it('answers /readyz with 200 ready while it can serve rooms', async () => {
+    relay = await startRelay({ port: 0, data: dir.path }, silentLogger);
+    expect(await readyz(relay)).toBe('200 ready');
+    expect((await http('/readyz')).headers.get('content-type')).toBe('text/plain');
+  });
+
+  it('once stopping, answers /readyz 503 and refuses an upgrade with 503, even on connections opened before', async () => {
+    const log = memoryLogger();
+    relay = await startRelay({ port: 0, data: dir.path }, log.logger);
+    // A peer that never answers the close handshake keeps the shutdown waiting for it.
+    const silent = await openRaw(relay.port, upgradeRequest(`/${newRoom()}?secret=${newSecret()}`));
+    held.push(silent);
+    await waitFor(() => silent.answer().startsWith('HTTP/1.1 101'), 'the silent peer to be admitted');
+    const upgrade = upgradeRequest(`/${newRoom()}?secret=${newSecret()}`);
+    const probe = await openRaw(relay.port, 'GET /readyz HTTP/1.1\r\nHost: relay\r\n');
+    const late = await openRaw(relay.port, upgrade.slice(0, -2));
+    held.push(probe, late);
+    // A request on another connection is answered after the relay has read the two unfinished ones.
+    expect((await http('/healthz')).status).toBe(200);
+    const closing = relay.close();
+    probe.write('Connection: close\r\n\r\n');
+    late.write('\r\n');
+    await waitFor(() => probe.answer().includes('not ready') && late.answer().length > 0, 'both answers');
+    expect(probe.answer()).toMatch(/^HTTP\/1\.1 503 /);
+    expect(probe.answer()).toContain('not ready: stopping');
+    expect(late.answer()).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    expect(log.lines()).toContainEqual(expect.objectContaining({ msg: 'upgrade refused', status: 503, reason: 'stopping' }));
+    // Refused before the room is looked up: nothing is asked of a store that is closing.
+    expect(log.lines().filter((l) => l.level === 'error')).toEqual([]);
+    silent.destroy();
+    await closing;
+  });
+
+  it('admits one of two upgrades racing for the last place in a room, refuses the other with 503, and lets go of the room for it', async () => {
+    const log = memoryLogger();
+    relay = await startRelay({ port: 0, data: dir.path, maxConnectionsPerRoom: 1, idleUnloadMs: 50 }, log.logger);
+    const url = `${relay.url}/${newRoom()}?secret=${newSecret()}`;
+    const attempts = [new WebSocket(url), new WebSocket(url)];
+    const statuses = await Promise.all(
+      attempts.map(
+        (ws) =>
+          new Promise<number>((resolve) => {
+            ws.once('open', () => resolve(101));
+            ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+            ws.once('error', () => {});
+          }),
+      ),
+    );
+    expect(statuses.sort()).toEqual([101, 503]);
+    expect(log.lines()).toContainEqual(expect.objectContaining({ msg: 'upgrade refused', status: 503, reason: 'room-full' }));
+    // Once the admitted socket has left, nothing holds the room: it unloads when idle.
+    for (const ws of attempts) ws.terminate();
+    await expect.poll(async () => metric(await metrics(), 'tandem_relay_rooms_loaded'), { timeout: 5000, interval: 10 }).toBe(0);
+  });
+
+  it('drops sockets from one address past its limit and the handshake allowance, counts them, and takes that address again once one closes', async () => {
+    relay = await startRelay({ port: 0, data: dir.path, maxConnectionsPerIp: 1 }, silentLogger);
+    for (let i = 0; i < 1 + HANDSHAKE_ALLOWANCE; i++) held.push(await openRaw(relay.port));
+    expect((await rawExchange(relay.port, HEALTHZ)).answer).toBe('');
+    // Another address is still served.
+    const text = await getFrom('127.0.0.2', relay.port, '/metrics');
+    expect(metric(text, 'tandem_relay_upgrades_rejected_total{status="none",reason="address-sockets"}')).toBe(1);
+    held.shift()!.destroy();
+    await waitFor(async () => (await rawExchange(relay.port, HEALTHZ)).answer.startsWith('HTTP/1.1 200'), 'the address to be taken again');
+  });
+
+  it('drops sockets past the connection limit and the handshake allowance, and takes new ones once one closes', async () => {
+    relay = await startRelay({ port: 0, data: dir.path, maxConnections: 1 }, silentLogger);
+    for (let i = 0; i < 1 + HANDSHAKE_ALLOWANCE; i++) held.push(await openRaw(relay.port, '', `127.0.0.${2 + (i % 2)}`));
+    expect((await rawExchange(relay.port, HEALTHZ)).answer).toBe('');
+    held.shift()!.destroy();
+    await waitFor(async () => (await rawExchange(relay.port, HEALTHZ)).answer.startsWith('HTTP/1.1 200'), 'a place to be free again');
   });
 });

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/node/log.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import { RELAY_BUNDLE } from '../../../vite.relay.config.js';
-import { ROOT, closeCode, connectClient, newRoom, newSecret, openSocket, synced, tempDir, waitFor } from './helpers.js';
+import { ROOT, closeCode, connectClient, memoryLogger, newRoom, newSecret, openSocket, synced, tempDir, waitFor } from './helpers.js';
 
 interface Family {
   type: string;
@@ -125,9 +125,19 @@ describe('relay operations', () => {
     db.prepare('insert into doc_updates (doc_id, seq, "update") values (?, 1000, ?)').run(damaged, Buffer.from([1, 2, 3]));
     const rows = () => db.prepare('select seq, hex("update") as u from doc_updates where doc_id = ? order by seq').all(damaged);
     const before = rows();
-    relay = await startRelay({ port: 0, data: dir.path }, silentLogger);
+    const log = memoryLogger();
+    relay = await startRelay({ port: 0, data: dir.path }, log.logger);
     const ws = await openSocket(`${relay.url}/${damaged}?secret=${secret}`);
     expect(await closeCode(ws)).toBe(1011);
+    // The operator reads why, the room named by the tag its connection is logged with.
+    const tag = log.lines().find((l) => l.msg === 'closing connection')?.room;
+    expect(log.lines()).toContainEqual(
+      expect.objectContaining({ level: 'error', msg: 'room could not be loaded', room: tag, error: expect.any(String) }),
+    );
+    expect(log.lines().flatMap((l) => (l.level === 'error' ? [l.msg] : []))).toEqual([
+      'room could not be loaded',
+      'room could not be opened',
+    ]);
     const other = connectClient(relay.url, healthy, { secret: newSecret() });
     await synced(other);
     other.destroy();

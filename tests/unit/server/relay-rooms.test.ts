@@ -13,8 +13,10 @@ import * as Y from 'yjs';
 import { startRelay, type Relay, type RelayOptions } from '../../../server/relay.js';
 import { MESSAGE_STATE_VECTOR } from '../../../src/shared/relay-protocol.js';
 import {
+  awarenessUpdate,
   clientPool,
   closeCode,
+  encodeMessage,
   fetchMetrics,
   memoryLogger,
   metric,
@@ -60,11 +62,43 @@ async function receivedBeforeNow(socket: { ws: WebSocket; received: Uint8Array[]
 }
 
 const isUpdate = (m: Uint8Array) => m[0] === MESSAGE_SYNC && m[1] === SYNC_UPDATE;
+const MiB = 1024 * 1024;
+
+/** Resolves with the close code and reason the relay sent. */
+function closed(ws: WebSocket, timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the relay did not close the connection')), timeoutMs);
+    ws.once('close', (code, reason) => {
+      clearTimeout(timer);
+      resolve({ code, reason: reason.toString() });
+    });
+  });
+}
+
+/** A presence message speaking for each of `clients` at `clock`, with `state` (null: that presence leaves). */
+const presences = (clients: number[], clock: number, state: unknown = { user: 'x' }): Uint8Array =>
+  encodeMessage(MESSAGE_AWARENESS, awarenessUpdate(...clients.map((c): [number, number, string] => [c, clock, JSON.stringify(state)])));
+
+/** Every presence a socket has heard, the latest state of each (null: gone). */
+function heardPresences(received: Uint8Array[]): Map<number, unknown> {
+  const all = new Map<number, unknown>();
+  for (const m of received) for (const [client, state] of presencesIn(m)) all.set(client, state);
+  return all;
+}
 
 function textUpdate(text: string): Uint8Array {
   const doc = new Y.Doc();
   doc.getText('notes').insert(0, text);
   return Y.encodeStateAsUpdate(doc);
+}
+
+/** A text update exactly `bytes` long. */
+function updateOfBytes(bytes: number): Uint8Array {
+  for (let overhead = 0; overhead < 64; overhead++) {
+    const update = textUpdate('x'.repeat(bytes - overhead));
+    if (update.byteLength === bytes) return update;
+  }
+  throw new Error(`no text update of ${bytes} bytes`);
 }
 
 /** Completes a WebSocket handshake on a raw socket that then reads nothing and answers nothing. */
@@ -352,5 +386,120 @@ describe('relay rooms', () => {
     first.text.insert(0, 'and the first, ');
     await waitFor(() => second.text.toString() === 'and the first, from the second', 'the second to hear the first');
     expect(metric(await metrics(), 'tandem_relay_rooms_active')).toBe(1);
+  });
+  it('lets a connection speak for eight presences, renewals and departures not counted, and closes it with 1008 at a ninth', async () => {
+    await start();
+    const room = newRoom();
+    const secret = newSecret();
+    const watcher = await socket(room, secret);
+    const peer = await socket(room, secret);
+    const eight = [1, 2, 3, 4, 5, 6, 7, 8];
+    peer.ws.send(presences(eight, 1));
+    peer.ws.send(presences(eight, 2));
+    // One of its presences leaves and another comes: eight again. A departure of a presence it never had adds none.
+    peer.ws.send(presences([8], 3, null));
+    peer.ws.send(presences([9], 1));
+    peer.ws.send(presences([20], 1, null));
+    await receivedBeforeNow(peer);
+    expect(peer.ws.readyState).toBe(peer.ws.OPEN);
+    await waitFor(() => heardPresences(watcher.received).get(9) !== undefined, 'the watcher to hear the ninth client');
+    expect([...heardPresences(watcher.received)].filter(([, state]) => state !== null).map(([client]) => client)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 9,
+    ]);
+    const refused = closed(peer.ws);
+    peer.ws.send(presences([10], 1));
+    expect(await refused).toEqual({ code: 1008, reason: 'more than 8 presences on one connection' });
+    await waitFor(() => [1, 2, 3, 4, 5, 6, 7, 9].every((c) => heardPresences(watcher.received).get(c) === null), 'its presences to go');
+    expect(heardPresences(watcher.received).has(10)).toBe(false);
+  });
+
+  it('takes an update that fills the room storage quota exactly, and refuses the next with 1008, forwarding none of it', async () => {
+    await start({ maxRoomBytes: MiB });
+    const room = newRoom();
+    const secret = newSecret();
+    const writer = await socket(room, secret);
+    const peer = await socket(room, secret);
+    writer.ws.send(syncUpdateMessage(updateOfBytes(MiB)));
+    await waitFor(() => peer.received.some(isUpdate), 'the peer to receive the update filling the quota');
+    expect(writer.ws.readyState).toBe(writer.ws.OPEN);
+    const refused = closed(writer.ws);
+    writer.ws.send(syncUpdateMessage(textUpdate('one more')));
+    expect(await refused).toEqual({ code: 1008, reason: 'room storage quota reached' });
+    expect((await receivedBeforeNow(peer)).filter(isUpdate)).toHaveLength(1);
+  });
+
+  it('refuses a second update past the room storage quota, counting what the room already took', async () => {
+    await start({ maxRoomBytes: MiB });
+    const room = newRoom();
+    const secret = newSecret();
+    const writer = await socket(room, secret);
+    writer.ws.send(syncUpdateMessage(textUpdate('x'.repeat(600_000))));
+    await receivedBeforeNow(writer);
+    expect(writer.ws.readyState).toBe(writer.ws.OPEN);
+    const refused = closed(writer.ws);
+    writer.ws.send(syncUpdateMessage(textUpdate('y'.repeat(600_000))));
+    expect(await refused).toEqual({ code: 1008, reason: 'room storage quota reached' });
+  });
+
+  it('refuses changes with 1013 once the relay has spent its storage, in every room', async () => {
+    const log = memoryLogger();
+    await start({ maxStorageBytes: MiB, maxRoomBytes: 4 * MiB }, log.logger);
+    const secret = newSecret();
+    const writer = await socket(newRoom(), secret);
+    writer.ws.send(syncUpdateMessage(textUpdate('x'.repeat(1_200_000))));
+    await receivedBeforeNow(writer);
+    // The relay measures its storage every few seconds.
+    await waitFor(
+      () => log.lines().some((l) => l.msg === 'storage quota reached: refusing updates'),
+      'the relay to find its storage spent',
+      15_000,
+    );
+    const other = await socket(newRoom(), secret);
+    const refused = closed(other.ws);
+    other.ws.send(syncUpdateMessage(textUpdate('small')));
+    expect(await refused).toEqual({ code: 1013, reason: 'the relay has no storage left' });
+  });
+  it('never expires a room in use, whether it has peers or everyone left and it is still loaded', async () => {
+    // Rooms unused for 100 ms expire; the relay looks every 25 ms.
+    await start({ roomExpiryMs: 100 });
+    const secret = newSecret();
+    const [busy, left, unused] = [newRoom(), newRoom(), newRoom()];
+    const peer = await socket(busy, secret);
+    const leaver = await socket(left, secret);
+    for (const s of [peer, leaver]) {
+      s.ws.send(syncUpdateMessage(textUpdate('kept')));
+      await receivedBeforeNow(s);
+    }
+    leaver.ws.close();
+    await expect.poll(async () => metric(await metrics(), 'tandem_relay_rooms_active'), { timeout: 5000, interval: 10 }).toBe(1);
+    // Both are now older than the expiry: only their being in use keeps them.
+    await new Promise((r) => setTimeout(r, 200));
+    // A room last used long ago and not loaded: its expiry shows a look at the rooms ran after the two above were old enough.
+    const db = new SQLite(join(dir.path, 'relay.db'));
+    db.prepare(`insert into docs (doc_id, kind, snapshot_seq, updated_at) values (?, 'relay-room', 0, '2000-01-01T00:00:00.000Z')`).run(
+      unused,
+    );
+    db.close();
+    await expect.poll(() => docRows(dir.path, unused).kind, { timeout: 5000, interval: 10 }).toBeUndefined();
+    expect(docRows(dir.path, busy).kind).toBe('relay-room');
+    expect(docRows(dir.path, left).kind).toBe('relay-room');
+  });
+  it('sends each presence change once: a later change goes out without the earlier ones', async () => {
+    await start();
+    const room = newRoom();
+    const secret = newSecret();
+    const watcher = await socket(room, secret);
+    const peer = await socket(room, secret);
+    peer.ws.send(presences([1, 2, 3], 1));
+    await waitFor(() => heardPresences(watcher.received).size === 3, 'the first presences');
+    const from = watcher.received.length;
+    peer.ws.send(presences([2], 2, { user: 'moved' }));
+    await waitFor(() => watcher.received.slice(from).some((m) => presencesIn(m).size > 0), 'the change');
+    expect(
+      watcher.received
+        .slice(from)
+        .map((m) => [...presencesIn(m)])
+        .filter((p) => p.length > 0),
+    ).toEqual([[[2, { user: 'moved' }]]]);
   });
 });
