@@ -22,6 +22,7 @@ import {
 import { TokenBucket } from './rate-limit.js';
 import type { Peer, Room, Rooms } from './rooms.js';
 import { ScanPoolBusy, type ScanPool } from './scan-pool.js';
+import { tagRoomIn } from './room-tag.js';
 
 /** A peer that answers no ping for this long is gone (a sleeping laptop, a dropped network). */
 const KEEPALIVE_MS = 30_000;
@@ -160,7 +161,10 @@ class Connection implements Peer {
     try {
       this.room = this.ctx.rooms.join(this.roomName, this);
     } catch (error) {
-      this.ctx.logger.error({ room: this.ctx.tag(this.roomName), error: (error as Error).message }, 'room could not be opened');
+      this.ctx.logger.error(
+        { room: this.ctx.tag(this.roomName), error: tagRoomIn(error, this.roomName, this.ctx.tag) },
+        'room could not be opened',
+      );
       this.close(Close.internalError, 'room unavailable');
       return;
     }

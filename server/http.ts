@@ -19,6 +19,7 @@ import type { ClientLog } from './log-limit.js';
 import type { Metrics } from './metrics.js';
 import { TokenBucket } from './rate-limit.js';
 import { StoreUnavailable } from './store/room-store.js';
+import { tagRoomIn } from './room-tag.js';
 
 export interface HttpContext {
   gate: Gatekeeper;
@@ -155,7 +156,7 @@ async function upgrade(ctx: HttpContext, creations: Creations, req: IncomingMess
       return refuseWith(503, 'store-unavailable', room);
     }
     // A room whose document cannot be read is refused by its connection once upgraded (closed with 1011), naming the cause.
-    ctx.logger.error({ room: ctx.tag(room), error: (error as Error).message }, 'room could not be loaded');
+    ctx.logger.error({ room: ctx.tag(room), error: tagRoomIn(error, room, ctx.tag) }, 'room could not be loaded');
   }
   // The awaits above let others in: the limits are checked again before the 101.
   if (!ctx.accepting() || ctx.roomSize(room) >= ctx.limits.perRoom) {

@@ -13,7 +13,7 @@ import { stdoutLogger, type Logger } from '../src/node/log.js';
 import { limitedLog } from './log-limit.js';
 import { Metrics } from './metrics.js';
 import { Close, DEFAULT_MESSAGE_LIMITS } from './protocol.js';
-import { roomTagger } from './room-tag.js';
+import { roomTagger, tagRoomIn } from './room-tag.js';
 import { Rooms } from './rooms.js';
 import { ScanPool } from './scan-pool.js';
 import type { RoomStore } from './store/room-store.js';
@@ -102,8 +102,8 @@ export async function startRelay(
     idleUnloadMs: config.idleUnloadMs,
     maxRoomBytes: config.maxRoomBytes,
     maxBacklogBytes: config.storeBacklogBytes,
-    onStoreFailed: (room, error) => logger.error({ room: tag(room), error: error.message }, 'room update could not be saved'),
-    onCompactFailed: (room, error) => logger.error({ room: tag(room), error: error.message }, 'room could not be compacted'),
+    onStoreFailed: (room, error) => logger.error({ room: tag(room), error: tagRoomIn(error, room, tag) }, 'room update could not be saved'),
+    onCompactFailed: (room, error) => logger.error({ room: tag(room), error: tagRoomIn(error, room, tag) }, 'room could not be compacted'),
     onStored: (ms) => metrics.storeSeconds.observe(ms / 1000),
     onCompacted: (ms) => metrics.compactSeconds.observe(ms / 1000),
   });

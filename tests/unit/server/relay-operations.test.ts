@@ -138,6 +138,9 @@ describe('relay operations', () => {
       'room could not be loaded',
       'room could not be opened',
     ]);
+    // The store's error names the room it read: the log has the tag in its place.
+    expect(log.text()).not.toContain(damaged);
+    expect(log.lines().find((l) => l.msg === 'room could not be loaded')?.error).toContain(`document ${tag} `);
     const other = connectClient(relay.url, healthy, { secret: newSecret() });
     await synced(other);
     other.destroy();
