@@ -44,7 +44,7 @@ export interface HttpContext {
 /** A slow or silent client must not hold a socket open long before it is authenticated. */
 const HEADERS_TIMEOUT_MS = 5000;
 /** Sockets beyond the connection limits allowed to be mid-handshake (refused ones get their answer). */
-const HANDSHAKE_ALLOWANCE = 64;
+export const HANDSHAKE_ALLOWANCE = 64;
 
 /** Rooms each address may create: `perMinute`, and as many at once; addresses are forgotten once their bucket is full again. */
 class Creations {
