@@ -9,7 +9,7 @@ import { createServer as createTcpServer, connect, type AddressInfo, type Socket
 import { cpus, tmpdir, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { REFERENCE_NAME } from './reference-server.js';
-import { RELAY_BUNDLE } from '../vite.relay.config.js';
+import { RELAY_BUNDLE, RELAY_NODE_OPTIONS } from '../vite.relay.config.js';
 import { TandemCore, type CoreOptions, type CoreSession } from '../src/core/tandem-core.js';
 
 export interface RelayTarget {
@@ -58,14 +58,14 @@ function spawnServer(name: string, nodeArgs: string[], onClose: () => void = () 
 
 let relayBuilt: Promise<unknown> | null = null;
 
-/** Our relay in its own process, as deployed (the bundle of `npm run build:relay`, built once per run), on a loopback port, with its own temp data dir. */
+/** Our relay in its own process, as deployed (the bundle of `npm run build:relay`, built once per run, run with the node options it is deployed with), on a loopback port, with its own temp data dir. */
 export async function startOurRelay(synchronous: 'full' | 'normal' = 'normal', extraArgs: string[] = []): Promise<RelayTarget> {
   relayBuilt ??= import('vite').then(({ build }) => build({ configFile: join(ROOT, 'vite.relay.config.ts') }));
   await relayBuilt;
   const dir = tempDir('relay');
   return spawnServer(
     `tandem relay (SQLite, synchronous=${synchronous.toUpperCase()})`,
-    [RELAY_BUNDLE, '--port', '0', '--data', dir, '--synchronous', synchronous, ...extraArgs],
+    [...RELAY_NODE_OPTIONS, RELAY_BUNDLE, '--port', '0', '--data', dir, '--synchronous', synchronous, ...extraArgs],
     () => rmSync(dir, { recursive: true, force: true }),
   );
 }

@@ -45,7 +45,7 @@ export interface HttpContext {
 /** A slow or silent client must not hold a socket open long before it is authenticated. */
 const HEADERS_TIMEOUT_MS = 5000;
 /** Sockets beyond the connection limits allowed to be mid-handshake (refused ones get their answer). */
-const HANDSHAKE_ALLOWANCE = 64;
+export const HANDSHAKE_ALLOWANCE = 64;
 
 /** Rooms each address may create: `perMinute`, and as many at once; addresses are forgotten once their bucket is full again. */
 class Creations {
@@ -93,13 +93,18 @@ function requestUrl(req: IncomingMessage): URL | null {
 }
 
 /**
- * Counts `socket` under `address` until it closes. `on`, not `once` (which wraps each listener in a
- * bound function with a state object, some 400 bytes an idle connection keeps), and outside
- * `upgrade`, whose closures would keep that function's whole context alive with it.
+ * Counts a socket under its address until it closes, with one listener shared by every socket (a
+ * closure each would be kept by every idle connection). The socket keeps its address once read, so
+ * the listener reads it back at close.
  */
-function countUntilClosed(counts: PerAddress, address: string, socket: Socket): void {
-  counts.add(address, 1);
-  socket.on('close', () => counts.add(address, -1));
+function countUntilClosed(counts: PerAddress): (socket: Socket) => void {
+  function closed(this: Socket): void {
+    counts.add(this.remoteAddress ?? '', -1);
+  }
+  return (socket) => {
+    counts.add(socket.remoteAddress ?? '', 1);
+    socket.on('close', closed);
+  };
 }
 
 async function upgrade(ctx: HttpContext, creations: Creations, req: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -202,6 +207,7 @@ export function createRelayServer(ctx: HttpContext): Server {
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = HEADERS_TIMEOUT_MS * 2;
   server.maxConnections = ctx.limits.connections + HANDSHAKE_ALLOWANCE;
+  const count = countUntilClosed(sockets);
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? '';
     if (sockets.get(address) >= ctx.limits.perIp + HANDSHAKE_ALLOWANCE) {
@@ -209,7 +215,7 @@ export function createRelayServer(ctx: HttpContext): Server {
       socket.destroy();
       return;
     }
-    countUntilClosed(sockets, address, socket);
+    count(socket);
   });
   const creations = new Creations(ctx.limits.roomsPerMinute);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -29,21 +29,33 @@
 import * as Y from 'yjs';
 import { StoreUnavailable, type RoomStore, type RoomUpdate } from './store/room-store.js';
 
-interface Entry {
-  doc: Y.Doc;
-  /** Log entries not yet folded into the snapshot. */
-  pending: number;
+/**
+ * A loaded room. A class rather than an object literal: every room's entry then shares one hidden
+ * class, where a spread literal gave each room a shape (and descriptor array) of its own.
+ */
+class Entry {
   /** This room's updates stored since it was loaded, and how many of them the last compaction covered. */
-  stored: number;
-  folded: number;
-  /** Bytes the room takes in the store, counted on as updates arrive. */
-  bytes: number;
-  /** The secret hash the room was admitted with, for admissions while the store cannot be asked. */
-  secretHash: Buffer;
-  refs: number;
-  idleTimer: NodeJS.Timeout | undefined;
-  compacting: Promise<void> | null;
+  stored = 0;
+  folded = 0;
+  refs = 0;
+  idleTimer: NodeJS.Timeout | undefined = undefined;
+  compacting: Promise<void> | null = null;
+
+  constructor(
+    readonly room: string,
+    readonly doc: Y.Doc,
+    /** Log entries not yet folded into the snapshot. */
+    public pending: number,
+    /** Bytes the room takes in the store, counted on as updates arrive. */
+    public bytes: number,
+    /** The secret hash the room was admitted with, for admissions while the store cannot be asked. */
+    readonly secretHash: Buffer,
+  ) {}
 }
+
+/** Where the one update listener every room document shares finds that document's room. */
+const ENTRY = Symbol('room entry');
+const entryOf = (doc: Y.Doc) => (doc as Y.Doc & { [ENTRY]: Entry })[ENTRY];
 
 export interface RoomDocsOptions {
   /** Log entries after which a room is compacted. */
@@ -90,6 +102,9 @@ export class RoomDocs {
   private retryTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | null = null;
   private closed = false;
+
+  /** One listener for every room's document, not a closure each: an idle room holds nothing it does not need. */
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown, doc: Y.Doc) => this.updated(entryOf(doc), update, origin);
 
   constructor(
     private readonly store: RoomStore,
@@ -188,12 +203,12 @@ export class RoomDocs {
   }
 
   private async load(room: string, secretHash: Buffer): Promise<Entry> {
-    const stored = await this.store.open(room);
+    const { doc, pending, bytes } = await this.store.open(room);
     // Copied into Node's shared pool of small buffers: a digest's own ArrayBuffer costs more than the hash itself, in every room held.
-    const pooled = Buffer.from(secretHash);
-    const entry: Entry = { ...stored, stored: 0, folded: 0, secretHash: pooled, refs: 0, idleTimer: undefined, compacting: null };
+    const entry = new Entry(room, doc, pending, bytes, Buffer.from(secretHash));
     this.entries.set(room, entry);
-    stored.doc.on('update', (update: Uint8Array, origin: unknown) => this.updated(room, entry, update, origin));
+    (doc as Y.Doc & { [ENTRY]: Entry })[ENTRY] = entry;
+    doc.on('update', this.onDocUpdate);
     return entry;
   }
 
@@ -229,7 +244,8 @@ export class RoomDocs {
     entry.idleTimer.unref();
   }
 
-  private updated(room: string, entry: Entry, update: Uint8Array, origin: unknown): void {
+  private updated(entry: Entry, update: Uint8Array, origin: unknown): void {
+    const { room } = entry;
     // Counted before it is handed on, so whoever is handed it can wait for it to be stored (whenStored).
     // What came from the store, or was stored by another relay, is not stored again.
     if (origin !== FROM_STORE && !this.options.storedElsewhere?.(origin)) {

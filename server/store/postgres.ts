@@ -151,6 +151,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const where = (room: string) => `room ${room} in PostgreSQL`;
   const replay = (room: string, entries: Entry[]) =>
     replayStored(
+      room,
       entries.filter((e) => e.data).map((e) => ({ where: e.id === '0' ? 'the snapshot' : `update #${e.id}`, update: e.data! })),
       null,
       (entry, error) =>

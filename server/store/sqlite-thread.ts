@@ -16,6 +16,7 @@
  */
 import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
 import * as Y from 'yjs';
+import { namedDoc } from '../../src/node/docstore/update-log.js';
 import { TandemError, type ErrorCode } from '../../src/shared/errors.js';
 import { moduleWorker } from '../module-worker.js';
 import type { RoomStore, RoomUpdate } from './room-store.js';
@@ -195,7 +196,7 @@ export async function openSqliteStore(dataDir: string, synchronous: 'full' | 'no
     available: () => stopped === null,
     async open(room) {
       const { state, pending, bytes } = await call('open', room);
-      const doc = new Y.Doc();
+      const doc = namedDoc(room);
       Y.applyUpdate(doc, state);
       return { doc, pending, bytes };
     },

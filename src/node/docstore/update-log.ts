@@ -118,6 +118,7 @@ export class UpdateLog {
       }
     }
     const doc = replayStored(
+      docId,
       entries(),
       this,
       (where, error) =>
@@ -180,11 +181,12 @@ export class UpdateLog {
  * be persisted. No separate decode check: decoding twice would double the cost of opening.
  */
 export function replayStored(
+  guid: string,
   entries: Iterable<{ where: string; update: Uint8Array }>,
   origin: unknown,
   failed: (where: string, error: Error) => Error,
 ): Y.Doc {
-  const doc = new Y.Doc();
+  const doc = namedDoc(guid);
   let where = 'the first entry';
   try {
     doc.transact(() => {
@@ -216,3 +218,10 @@ export function applyChecked(doc: Y.Doc, update: Uint8Array, origin: unknown): R
   Y.applyUpdate(doc, update, origin);
   return decoded;
 }
+
+/**
+ * A new document named by its id: Y.Doc's default name is a random UUID, whose making allocates
+ * some 13 KB (a typed array per digit), in every document loaded. Nothing reads a document's name
+ * but Yjs' sub-documents, which these documents never hold.
+ */
+export const namedDoc = (guid: string) => new Y.Doc({ guid });

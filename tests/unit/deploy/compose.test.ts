@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { RELAY_NODE_OPTIONS } from '../../../vite.relay.config.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const read = (path: string) => readFileSync(`${ROOT}${path}`, 'utf8');
@@ -26,6 +27,14 @@ const Service = z.object({
 const Compose = z.object({ services: z.record(z.string(), Service) });
 
 describe('deployment files', () => {
+  it("starts the relay with its node options from the npm script and the README's start lines, as the image does", () => {
+    const started = `node ${RELAY_NODE_OPTIONS.join(' ')} `;
+    expect(JSON.parse(read('package.json')).scripts.relay).toContain(`${started}out/relay/relay.js`);
+    const readme = read('README.md');
+    expect(readme).toContain(`${started}relay.js --data`);
+    expect(readme).toContain(`ExecStart=/usr/bin/${started}/opt/tandem-relay/relay.js`);
+  });
+
   const compose = Compose.parse(load(read('deploy/compose.yaml')));
   const { services } = compose;
 
@@ -71,7 +80,8 @@ describe('deployment files', () => {
     expect(user).toBeDefined();
     expect(['root', '0']).not.toContain(user);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\\\n\s+CMD .*\/healthz/m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "relay.js"\]$/m);
+    const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
+    expect(JSON.parse(entrypoint ?? 'null')).toEqual(['node', ...RELAY_NODE_OPTIONS, 'relay.js']);
     // The relay's threads run bundles of their own beside relay.js (vite.relay.config.ts).
     expect(dockerfile).toMatch(/^COPY --from=build \/src\/out\/relay\/\*\.js \.\/$/m);
   });

@@ -4,8 +4,10 @@
  * a connection's sync; a secret registered only by a handshake that succeeds; logs that name rooms
  * only by a keyed hash; and a loud warning when anyone may create rooms.
  */
+import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { HANDSHAKE_ALLOWANCE } from '../../../server/http.js';
 import { silentLogger } from '../../../src/node/log.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import {
@@ -104,6 +106,36 @@ describe('admission', () => {
     } finally {
       for (const ws of sockets) ws.terminate();
     }
+  });
+
+  it('holds at most its per-address cap plus the handshake allowance in sockets from one address, and forgets each as it closes', async () => {
+    const series = 'tandem_relay_upgrades_rejected_total{status="none",reason="address-sockets"}';
+    const before = await metric(relay, series);
+    const cap = PER_IP + HANDSHAKE_ALLOWANCE;
+    const extra = 10;
+    const sockets: Socket[] = [];
+    let closed = 0;
+    try {
+      for (let i = 0; i < cap + extra; i++) {
+        const socket = connect(relay.port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        socket.on('close', () => closed++);
+        await new Promise((resolve) => socket.once('connect', resolve));
+        sockets.push(socket);
+      }
+      // fetch may keep a socket of its own open: it takes a place too.
+      await waitFor(() => closed >= extra, 'the sockets past the cap to be dropped');
+      expect(sockets.length - closed).toBeLessThanOrEqual(cap);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
+    // Every closed socket is forgotten: a new socket from the address is served again (a fresh one, not one fetch keeps open).
+    const served = async () =>
+      (await rawExchange(relay.port, 'GET /healthz HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n')).answer.startsWith(
+        'HTTP/1.1 200',
+      );
+    await waitFor(served, 'the address to be served again');
+    expect(await metric(relay, series)).toBeGreaterThanOrEqual(before + extra);
   });
 
   it('drops a connection that never starts a sync, and counts why', async () => {

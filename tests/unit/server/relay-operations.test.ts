@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/node/log.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
-import { RELAY_BUNDLE } from '../../../vite.relay.config.js';
+import { RELAY_BUNDLE, RELAY_NODE_OPTIONS } from '../../../vite.relay.config.js';
 import { ROOT, closeCode, connectClient, memoryLogger, newRoom, newSecret, openSocket, synced, tempDir, waitFor } from './helpers.js';
 
 interface Family {
@@ -156,7 +156,10 @@ describe('relay operations', () => {
     async () => {
       dir = tempDir();
       await build({ configFile: join(ROOT, 'vite.relay.config.ts') });
-      const child = spawn(process.execPath, [RELAY_BUNDLE, '--port', '0', '--data', dir.path], { stdio: ['ignore', 'pipe', 'inherit'] });
+      // With the node options it is deployed with, so a Node that stopped taking one of them fails here.
+      const child = spawn(process.execPath, [...RELAY_NODE_OPTIONS, RELAY_BUNDLE, '--port', '0', '--data', dir.path], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
