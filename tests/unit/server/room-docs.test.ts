@@ -96,10 +96,10 @@ test('a commit that fails drops the rooms it held, reports each, and the next ho
   await docs.hold('room-a', hash);
   const doc = docs.acquire('room-a').doc;
   doc.getText('t').insert(0, 'kept');
-  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  await settled(docs);
   disk.exec(`create trigger full_disk before insert on doc_updates begin select raise(abort, 'disk full'); end`);
   doc.getText('t').insert(4, ' lost');
-  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  await settled(docs);
   expect(failed).toEqual(['room-a']);
   expect(docs.isLoaded('room-a')).toBe(false);
   disk.exec('drop trigger full_disk');
@@ -120,7 +120,7 @@ test('the bound on bytes waiting for the store includes its last byte, and count
   expect(docs.backlogFull(bound - waiting + 1)).toBe(true);
   // The room's own count, for its quota, has the update from the start and keeps it once stored.
   expect(docs.acquire('room-a').bytes).toBe(waiting);
-  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  await settled(docs);
   expect(docs.backlogBytes).toBe(0);
   expect(docs.acquire('room-a').bytes).toBe(waiting);
 });
@@ -169,7 +169,7 @@ test('a hold taken before its room was dropped does not release the room loaded 
   const stale = await docs.hold('room-a', hash);
   disk.exec(`create trigger full_disk before insert on doc_updates begin select raise(abort, 'disk full'); end`);
   docs.acquire('room-a').doc.getText('t').insert(0, 'lost');
-  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  await settled(docs);
   expect(docs.isLoaded('room-a')).toBe(false);
   disk.exec('drop trigger full_disk');
   const fresh = await docs.hold('room-a', hash);
@@ -186,7 +186,7 @@ test('an idle room whose shared store now holds a damaged entry is refused, not 
   (await docs.hold('room-a', hash))();
   // The hold `acquire` takes (a connection's) is let go of too, leaving the room loaded and idle.
   docs.acquire('room-a').doc.getText('t').insert(0, 'kept');
-  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  await settled(docs);
   docs.release('room-a');
   // Written by another relay: an entry that does not decode. Taking the room up again reads it.
   disk.prepare('insert into doc_updates (doc_id, seq, "update") values (?, 1000, ?)').run('room-a', Buffer.from([1, 2, 3]));
@@ -204,11 +204,11 @@ test('a commit refused for one room fails that room alone; the others are stored
   const [a, b] = [docs.acquire('room-a').doc, docs.acquire('room-b').doc];
   a.getText('t').insert(0, 'a1');
   b.getText('t').insert(0, 'b1');
-  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  await settled(docs);
   disk.exec(refuseRoomA);
   a.getText('t').insert(2, 'a2');
   b.getText('t').insert(2, 'b2');
-  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  await settled(docs);
   expect(failed).toEqual(['room-a']);
   expect([docs.isLoaded('room-a'), docs.isLoaded('room-b')]).toEqual([false, true]);
   expect([storedRows('room-a'), storedRows('room-b')]).toEqual([1, 2]);
@@ -228,7 +228,7 @@ test('updates that arrive while the refused commit of their room runs are discar
   // The commit, queued for after this turn, has taken that update to the store when this runs.
   await new Promise((resolve) => setImmediate(resolve));
   doc.getText('t').insert(4, ' too');
-  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  await settled(docs);
   expect(forwarded).toHaveLength(2);
   expect(docs.isLoaded('room-a')).toBe(false);
   expect(storedRows('room-a')).toBe(0);
@@ -248,7 +248,7 @@ test('what taking up an idle room brings in from a shared store reaches its peer
   await docs.hold('room-a', hash);
   expect(docs.acquire('room-a').doc.getText('t').toString()).toBe('from another relay');
   expect(forwarded).toHaveLength(1);
-  await new Promise<void>((resolve) => docs.whenStored(resolve));
+  await settled(docs);
   expect(storedRows('room-a')).toBe(1);
   expect(durable).toEqual([]);
 });
@@ -288,6 +288,16 @@ function duringCompaction(store: RoomStore, during: (call: number) => void | Pro
   });
 }
 
+/** Holds room-a with 'kept' stored in it; the returned release leaves it idle. */
+async function keptRoom(docs: RoomDocs) {
+  const release = await docs.hold('room-a', hash);
+  const text = docs.acquire('room-a').doc.getText('t');
+  text.insert(0, 'kept');
+  docs.release('room-a');
+  await settled(docs);
+  return { release, text };
+}
+
 const flushTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 test('an untouched room is unloaded without writing a snapshot', async () => {
@@ -301,11 +311,7 @@ test('an untouched room is unloaded without writing a snapshot', async () => {
 
 test('a room taken up again while its idle unload compacts it stays loaded for its new holder', async () => {
   const { docs, store, compactedMs } = await groupCommit({ idleUnloadMs: 20 });
-  const first = await docs.hold('room-a', hash);
-  const text = docs.acquire('room-a').doc.getText('t');
-  text.insert(0, 'kept');
-  docs.release('room-a');
-  await settled(docs);
+  const { release: first } = await keptRoom(docs);
   let second: Promise<() => void> | null = null;
   duringCompaction(store, () => void (second = docs.hold('room-a', hash)));
   const started = performance.now();
@@ -320,17 +326,13 @@ test('a room taken up again while its idle unload compacts it stays loaded for i
 
 test('a room dropped and loaded again while its idle unload compacted the old one keeps the new one', async () => {
   const { disk, docs, store } = await groupCommit({ idleUnloadMs: 20 });
-  const first = await docs.hold('room-a', hash);
-  const old = docs.acquire('room-a');
-  old.doc.getText('t').insert(0, 'kept');
-  docs.release('room-a');
-  await settled(docs);
+  const { release: first, text: old } = await keptRoom(docs);
   let reloaded: (() => void) | null = null;
   duringCompaction(store, async () => {
     // A write the store refuses drops the room; the next hold loads it afresh.
     disk.exec(refuseRoomA);
     docs.acquire('room-a');
-    old.doc.getText('t').insert(4, ' refused');
+    old.insert(4, ' refused');
     docs.release('room-a');
     await settled(docs);
     disk.exec('drop trigger refuse_a');
@@ -348,11 +350,7 @@ test('a room dropped and loaded again while its idle unload compacted the old on
 for (const when of ['while', 'after'] as const) {
   test(`an update that arrives ${when === 'while' ? 'while' : 'just after'} an idle room is compacted keeps the room until it is stored`, async () => {
     const { docs, store, storedRows } = await groupCommit({ idleUnloadMs: 20 });
-    const first = await docs.hold('room-a', hash);
-    const text = docs.acquire('room-a').doc.getText('t');
-    text.insert(0, 'kept');
-    docs.release('room-a');
-    await settled(docs);
+    const { release: first, text } = await keptRoom(docs);
     duringCompaction(
       store,
       (call) => {
