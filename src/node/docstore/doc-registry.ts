@@ -17,8 +17,8 @@ interface Entry {
   seq: number;
   pending: number;
   refs: number;
-  idleTimer: NodeJS.Timeout | null;
-  compactTimer: NodeJS.Immediate | null;
+  idleTimer: NodeJS.Timeout | undefined;
+  compactTimer: NodeJS.Immediate | undefined;
 }
 
 export interface DocRegistryOptions {
@@ -74,13 +74,13 @@ export class DocRegistry {
     let entry = this.entries.get(docId);
     if (!entry) {
       const loaded = this.log.load(docId);
-      entry = { ...loaded, refs: 0, idleTimer: null, compactTimer: null };
+      entry = { ...loaded, refs: 0, idleTimer: undefined, compactTimer: undefined };
       this.entries.set(docId, entry);
       this.watch(docId, entry);
       this.options.onLoad?.(docId, entry.doc);
     }
-    if (entry.idleTimer) clearTimeout(entry.idleTimer);
-    entry.idleTimer = null;
+    clearTimeout(entry.idleTimer);
+    entry.idleTimer = undefined;
     entry.refs++;
     return entry.doc;
   }
@@ -90,7 +90,7 @@ export class DocRegistry {
     if (!entry) return;
     entry.refs = Math.max(0, entry.refs - 1);
     if (entry.refs === 0 && !entry.idleTimer) {
-      entry.idleTimer = setTimeout(() => this.unload(docId), this.options.idleUnloadMs);
+      entry.idleTimer = setTimeout(() => this.unload(docId, entry), this.options.idleUnloadMs);
       entry.idleTimer.unref();
     }
   }
@@ -133,7 +133,7 @@ export class DocRegistry {
 
   /** Compacts and unloads every document. */
   closeAll(): void {
-    for (const docId of [...this.entries.keys()]) this.unload(docId);
+    for (const [docId, entry] of [...this.entries]) this.unload(docId, entry);
   }
 
   private watch(docId: string, entry: Entry): void {
@@ -150,7 +150,7 @@ export class DocRegistry {
       entry.pending++;
       if (entry.pending >= this.options.compactAfter && !entry.compactTimer) {
         entry.compactTimer = setImmediate(() => {
-          entry.compactTimer = null;
+          entry.compactTimer = undefined;
           this.compact(docId, entry);
         });
       }
@@ -158,24 +158,23 @@ export class DocRegistry {
     });
   }
 
+  /** Only for a loaded entry: dropping one clears the timers that would compact or unload it. */
   private compact(docId: string, entry: Entry): void {
-    if (entry.pending === 0 || this.entries.get(docId) !== entry) return;
+    if (entry.pending === 0) return;
     const start = performance.now();
     this.log.compact(docId, entry.doc, entry.seq);
     this.options.onCompacted?.(performance.now() - start);
     entry.pending = 0;
   }
 
-  private unload(docId: string): void {
-    const entry = this.entries.get(docId);
-    if (!entry) return;
+  private unload(docId: string, entry: Entry): void {
     this.compact(docId, entry);
     this.drop(docId, entry);
   }
 
   private drop(docId: string, entry: Entry): void {
-    if (entry.idleTimer) clearTimeout(entry.idleTimer);
-    if (entry.compactTimer) clearImmediate(entry.compactTimer);
+    clearTimeout(entry.idleTimer);
+    clearImmediate(entry.compactTimer);
     this.entries.delete(docId);
     entry.doc.destroy();
   }

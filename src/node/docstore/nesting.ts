@@ -24,10 +24,15 @@ export class NestingTooDeep extends Error {
 type Struct = Y.Item | Y.GC | Y.Skip;
 type Decoded = { structs: Struct[] };
 
-/** Structs by client, each in clock order (as an update's encoding keeps them; `sort` for several updates' structs). */
+/**
+ * Structs by client, each in clock order (as an update's encoding keeps them; `sort` for several
+ * updates' structs). Skips are left out: they mark clocks an update does not carry, and a held
+ * struct may fill the same clocks; found instead of it, a skip would end a chain that goes on.
+ */
 function byClient(structs: Struct[], sort: boolean): Map<number, Struct[]> {
   const clients = new Map<number, Struct[]>();
   for (const struct of structs) {
+    if (struct instanceof Y.Skip) continue;
     let list = clients.get(struct.id.client);
     if (!list) clients.set(struct.id.client, (list = []));
     list.push(struct);

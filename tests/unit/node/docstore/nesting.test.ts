@@ -1,7 +1,8 @@
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { expect, test } from 'vitest';
 import { TandemError } from '../../../../src/shared/errors.js';
-import { MAX_NESTING_DEPTH, NestingTooDeep, checkNesting } from '../../../../src/node/docstore/nesting.js';
+import { MAX_NESTING_DEPTH, NestingTooDeep, checkAnchors, checkNesting, nestingAnchors } from '../../../../src/node/docstore/nesting.js';
 import { applyChecked } from '../../../../src/node/docstore/update-log.js';
 import { nestedChainUpdates } from '../../helpers/updates.js';
 
@@ -108,4 +109,154 @@ test('nesting delivered innermost part first, each part held pending until its p
   applyChecked(fine, bottom!, null);
   applyChecked(fine, top!, null);
   expect(depthOf(fine)).toBe(MAX_NESTING_DEPTH);
+});
+
+/** Nests `parts` × `depth` blockquotes, one transaction per part, all by one client: one update per part. */
+function oneClientParts(parts: number, depth: number): Uint8Array[] {
+  const author = new Y.Doc();
+  author.clientID = 7;
+  let parent: Y.XmlFragment | Y.XmlElement = author.getXmlFragment('notes');
+  const updates: Uint8Array[] = [];
+  for (let p = 0; p < parts; p++) {
+    const before = Y.encodeStateVector(author);
+    parent = nest(author, parent, depth);
+    updates.push(Y.encodeStateAsUpdate(author, before));
+  }
+  return updates;
+}
+
+const structsOf = (update: Uint8Array) => Y.decodeUpdate(update).structs;
+
+/** One client's items as an update, written as they are: how a peer would send items Yjs never makes. */
+function encodeItems(items: Y.Item[]): Uint8Array {
+  const encoder = new Y.UpdateEncoderV1();
+  encoding.writeVarUint(encoder.restEncoder, 1);
+  encoding.writeVarUint(encoder.restEncoder, items.length);
+  encoder.writeClient(items[0]!.id.client);
+  encoding.writeVarUint(encoder.restEncoder, items[0]!.id.clock);
+  for (const item of items) item.write(encoder, 0);
+  encoding.writeVarUint(encoder.restEncoder, 0);
+  return encoder.toUint8Array();
+}
+
+test('an update that skips the clocks of a part held pending is measured with that part: nesting past the bound that way is refused', () => {
+  // The first and last part in one update, which skips the middle one; the middle one arrived first and waits for the first.
+  const [first, middle, last] = oneClientParts(3, 100);
+  const replica = new Y.Doc();
+  applyChecked(replica, middle!, null);
+  expect(replica.store.pendingStructs).not.toBeNull();
+  const merged = Y.mergeUpdates([first!, last!]);
+  expect(structsOf(merged).some((struct) => struct instanceof Y.Skip)).toBe(true);
+  expect(() => applyChecked(replica, merged, null)).toThrow(/nests types more than/);
+  expect(depthOf(replica)).toBe(0);
+  // Within the bound, the same delivery is applied whole.
+  const [top, centre, bottom] = oneClientParts(3, 80);
+  const fine = new Y.Doc();
+  applyChecked(fine, centre!, null);
+  applyChecked(fine, Y.mergeUpdates([top!, bottom!]), null);
+  expect(depthOf(fine)).toBe(240);
+});
+
+test('types hung under a struct that has not arrived are held, and measured with it when it arrives', () => {
+  const [first, second, third] = oneClientParts(3, MAX_NESTING_DEPTH / 4);
+  const replica = new Y.Doc();
+  applyChecked(replica, first!, null);
+  // The third part hangs under the second's last struct, the very next clock the replica lacks.
+  applyChecked(replica, third!, null);
+  expect(depthOf(replica)).toBe(MAX_NESTING_DEPTH / 4);
+  applyChecked(replica, second!, null);
+  expect(depthOf(replica)).toBe((3 * MAX_NESTING_DEPTH) / 4);
+});
+
+test('the characters of a text in the deepest type the bound allows are no level deeper; types past it are refused though the update also carries text', () => {
+  const author = new Y.Doc();
+  const deepest = nest(author, author.getXmlFragment('notes'), MAX_NESTING_DEPTH - 1) as Y.XmlElement;
+  // The text is itself a type, at the bound; its characters are not types.
+  deepest.insert(0, [new Y.XmlText('the deepest words')]);
+  const replica = new Y.Doc();
+  applyChecked(replica, Y.encodeStateAsUpdate(author), null);
+  expect(replica.getXmlFragment('notes').toString()).toContain('the deepest words');
+
+  const tooDeep = new Y.Doc();
+  nest(tooDeep, tooDeep.getXmlFragment('notes'), MAX_NESTING_DEPTH + 1);
+  tooDeep.getText('title').insert(0, 'a title');
+  expect(() => applyChecked(new Y.Doc(), Y.encodeStateAsUpdate(tooDeep), null)).toThrow(/nests types more than/);
+});
+
+test('a type under a sibling appended after others is measured through its left neighbour', () => {
+  const author = new Y.Doc();
+  const deepest = nest(author, author.getXmlFragment('notes'), MAX_NESTING_DEPTH - 1);
+  const [, appended] = [new Y.XmlElement('paragraph'), new Y.XmlElement('paragraph')];
+  author.transact(() => {
+    deepest.insert(0, [new Y.XmlElement('paragraph')]);
+    deepest.insert(1, [appended!]);
+    appended!.insert(0, [new Y.XmlElement('child')]);
+  });
+  // The appended paragraph names only its left neighbour; its child is one level past the bound.
+  const appendedStruct = structsOf(Y.encodeStateAsUpdate(author)).find((s) => s.id.clock === appended!._item!.id.clock) as Y.Item;
+  expect(appendedStruct.origin).not.toBeNull();
+  expect(appendedStruct.rightOrigin).toBeNull();
+  expect(() => applyChecked(new Y.Doc(), Y.encodeStateAsUpdate(author), null)).toThrow(/nests types more than/);
+});
+
+test('an update whose items are placed under each other in a cycle is refused, not walked forever', () => {
+  const author = new Y.Doc();
+  author.clientID = 9;
+  nest(author, author.getXmlFragment('notes'), 3);
+  const items = structsOf(Y.encodeStateAsUpdate(author)) as Y.Item[];
+  // The outermost item now hangs under the innermost one.
+  items[0]!.parent = items[2]!.id;
+  expect(() => checkNesting(Y.decodeUpdate(encodeItems(items)), null)).toThrow(/in a cycle/);
+  expect(() => applyChecked(new Y.Doc(), encodeItems(items), null)).toThrow(TandemError);
+});
+
+test('measured apart from a document, an update reports the deepest nesting it adds under each struct it hangs under, and refuses its own excess', () => {
+  const author = new Y.Doc();
+  author.clientID = 11;
+  // Two empty types of the same client the update hangs under, at different clocks and depths.
+  const a = nest(author, author.getXmlFragment('notes'), 2) as Y.XmlElement;
+  const b = nest(author, author.getXmlFragment('notes'), 5) as Y.XmlElement;
+  const base = Y.encodeStateVector(author);
+  nest(author, a, 3);
+  nest(author, b, 1);
+  const anchors = nestingAnchors(structsOf(Y.encodeStateAsUpdate(author, base)), []);
+  expect(anchors.root).toBe(0);
+  expect(anchors.below.get(11)).toEqual(
+    new Map([
+      [a._item!.id.clock, 3],
+      [b._item!.id.clock, 1],
+    ]),
+  );
+
+  // Levels below the root type's own child: one less than the depth.
+  expect(nestingAnchors(structsOf(nestedUpdate(40)), []).root).toBe(39);
+  expect(nestingAnchors(structsOf(Y.encodeStateAsUpdate(author)), []).root).toBe(5);
+  const excess = (() => {
+    try {
+      nestingAnchors(structsOf(nestedUpdate(MAX_NESTING_DEPTH + 1)), []);
+    } catch (error) {
+      return error;
+    }
+  })();
+  expect(excess).toBeInstanceOf(NestingTooDeep);
+  expect((excess as Error).name).toBe('NestingTooDeep');
+});
+
+test('anchors measured elsewhere (on a worker thread) are checked against the bound on their own', () => {
+  expect(() => checkAnchors({ root: MAX_NESTING_DEPTH - 1, below: new Map() }, null)).not.toThrow();
+  expect(() => checkAnchors({ root: MAX_NESTING_DEPTH, below: new Map() }, null)).toThrow(NestingTooDeep);
+  expect(() => checkAnchors({ root: 0, below: new Map([[5, new Map([[0, MAX_NESTING_DEPTH - 1]])]]) }, null)).not.toThrow();
+  expect(() => checkAnchors({ root: 0, below: new Map([[5, new Map([[0, MAX_NESTING_DEPTH]])]]) }, null)).toThrow(NestingTooDeep);
+});
+
+test('in a document already past the bound (stored before it existed), a type placed beside one past it is refused', () => {
+  const author = new Y.Doc();
+  const deepest = nest(author, author.getXmlFragment('notes'), MAX_NESTING_DEPTH + 5);
+  const stored = new Y.Doc();
+  Y.applyUpdate(stored, Y.encodeStateAsUpdate(author));
+  const before = Y.encodeStateVector(author);
+  // Beside the deepest type, in its parent: no level deeper than it, but still past the bound.
+  const parent = deepest.parent as Y.XmlElement;
+  parent.insert(1, [new Y.XmlElement('paragraph')]);
+  expect(() => applyChecked(stored, Y.encodeStateAsUpdate(author, before), null)).toThrow(/nests types more than/);
 });
