@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Tests start real relays and SQLite files; two cores are all this machine has.
     maxWorkers: 2,
+    reporters: ['default', './tests/support/unfinished-files-reporter.ts'],
   },
 });

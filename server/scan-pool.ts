@@ -60,7 +60,12 @@ interface Slot {
 export interface ScanPoolOptions {
   workers: number;
   maxJobs: number;
-  /** Heap of each worker: a decode that needs more ends that worker, not the relay. */
+  /**
+   * Heap of each worker, so that a decode needing more ends that worker rather than growing the
+   * relay. Node contains a worker's out-of-memory only at its best: some allocations abort the
+   * whole process instead. The budgets, checked before any decoding, bound what a decode can
+   * need (the heaviest update they admit is scanned well within 512 MB); this bound is the second line.
+   */
   maxHeapMb: number;
 }
 
@@ -100,8 +105,9 @@ export class ScanPool {
     return this.slots.reduce((least, slot) => (slot.jobs.size < least.jobs.size ? slot : least));
   }
 
-  private start(): Slot {
-    const worker = moduleWorker(
+  /** A new worker thread, its heap bounded. */
+  protected spawn(): Worker {
+    return moduleWorker(
       import.meta.url,
       {
         workerData: { role: ROLE },
@@ -109,6 +115,10 @@ export class ScanPool {
       },
       'scan-thread.js',
     );
+  }
+
+  private start(): Slot {
+    const worker = this.spawn();
     // An idle worker must not keep a stopping relay alive.
     worker.unref();
     const slot: Slot = { worker, jobs: new Map() };
