@@ -111,13 +111,13 @@ test('nesting delivered innermost part first, each part held pending until its p
   expect(depthOf(fine)).toBe(MAX_NESTING_DEPTH);
 });
 
-/** Nests `parts` × `depth` blockquotes, one transaction per part, all by one client: one update per part. */
-function oneClientParts(parts: number, depth: number): Uint8Array[] {
+/** Nests blockquotes, `depths[i]` in the i-th transaction, all by one client: one update per part. */
+function oneClientParts(...depths: number[]): Uint8Array[] {
   const author = new Y.Doc();
   author.clientID = 7;
   let parent: Y.XmlFragment | Y.XmlElement = author.getXmlFragment('notes');
   const updates: Uint8Array[] = [];
-  for (let p = 0; p < parts; p++) {
+  for (const depth of depths) {
     const before = Y.encodeStateVector(author);
     parent = nest(author, parent, depth);
     updates.push(Y.encodeStateAsUpdate(author, before));
@@ -141,7 +141,7 @@ function encodeItems(items: Y.Item[]): Uint8Array {
 
 test('an update that skips the clocks of a part held pending is measured with that part: nesting past the bound that way is refused', () => {
   // The first and last part in one update, which skips the middle one; the middle one arrived first and waits for the first.
-  const [first, middle, last] = oneClientParts(3, 100);
+  const [first, middle, last] = oneClientParts(100, 100, 100);
   const replica = new Y.Doc();
   applyChecked(replica, middle!, null);
   expect(replica.store.pendingStructs).not.toBeNull();
@@ -150,7 +150,7 @@ test('an update that skips the clocks of a part held pending is measured with th
   expect(() => applyChecked(replica, merged, null)).toThrow(/nests types more than/);
   expect(depthOf(replica)).toBe(0);
   // Within the bound, the same delivery is applied whole.
-  const [top, centre, bottom] = oneClientParts(3, 80);
+  const [top, centre, bottom] = oneClientParts(80, 80, 80);
   const fine = new Y.Doc();
   applyChecked(fine, centre!, null);
   applyChecked(fine, Y.mergeUpdates([top!, bottom!]), null);
@@ -158,14 +158,14 @@ test('an update that skips the clocks of a part held pending is measured with th
 });
 
 test('types hung under a struct that has not arrived are held, and measured with it when it arrives', () => {
-  const [first, second, third] = oneClientParts(3, MAX_NESTING_DEPTH / 4);
+  const [first, second, third] = oneClientParts(100, 1, 100);
   const replica = new Y.Doc();
   applyChecked(replica, first!, null);
-  // The third part hangs under the second's last struct, the very next clock the replica lacks.
+  // The third part hangs under the second's only struct: the very next clock the replica lacks.
   applyChecked(replica, third!, null);
-  expect(depthOf(replica)).toBe(MAX_NESTING_DEPTH / 4);
+  expect(depthOf(replica)).toBe(100);
   applyChecked(replica, second!, null);
-  expect(depthOf(replica)).toBe((3 * MAX_NESTING_DEPTH) / 4);
+  expect(depthOf(replica)).toBe(201);
 });
 
 test('the characters of a text in the deepest type the bound allows are no level deeper; types past it are refused though the update also carries text', () => {
