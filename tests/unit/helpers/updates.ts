@@ -41,3 +41,27 @@ export function nestedChainUpdates(chains: number, depth: number, fragment = 'de
   }
   return updates;
 }
+
+/**
+ * Nesting built by one client, `depths[i]` levels in the i-th part, each under the innermost type
+ * of the part before: one update per part, outermost first. One client's parts follow each other
+ * in its clocks, so a merge of the first and last skips the clocks of those between.
+ */
+export function oneClientChainUpdates(fragment: string, ...depths: number[]): Uint8Array[] {
+  const author = new Y.Doc();
+  author.clientID = 7;
+  let parent: Y.XmlFragment | Y.XmlElement = author.getXmlFragment(fragment);
+  const updates: Uint8Array[] = [];
+  for (const depth of depths) {
+    const before = Y.encodeStateVector(author);
+    author.transact(() => {
+      for (let i = 0; i < depth; i++) {
+        const quote: Y.XmlElement = new Y.XmlElement('blockquote');
+        parent.insert(0, [quote]);
+        parent = quote;
+      }
+    });
+    updates.push(Y.encodeStateAsUpdate(author, before));
+  }
+  return updates;
+}

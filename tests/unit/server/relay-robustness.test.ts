@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { halfValidUpdate, nestedChainUpdates } from '../helpers/updates.js';
+import { halfValidUpdate, nestedChainUpdates, oneClientChainUpdates } from '../helpers/updates.js';
 import { MAX_NESTING_DEPTH } from '../../../src/node/docstore/nesting.js';
 import { startRelay, type Relay } from '../../../server/relay.js';
 import {
@@ -216,6 +216,21 @@ describe('a malformed message or frame closes only that connection', () => {
     expect(log.lines().some((l) => l.msg === 'closing connection' && String(l.reason).includes('nests types more than'))).toBe(true);
     const metrics = await fetchMetrics(relay);
     expect(metrics).toMatch(/^tandem_relay_closes_total\{reason="update-refused"\} [1-9]/m);
+  });
+
+  it('closes with 1007 on nesting past the bound in an update that skips the clocks of a part the room holds pending', async () => {
+    const ws = await openSocket(roomUrl());
+    // The middle part waits in the room for the first; the first and last arrive merged, skipping the middle's clocks.
+    const [first, middle, last] = oneClientChainUpdates('skipped', 100, 100, 100);
+    ws.send(syncUpdateMessage(middle!));
+    ws.send(syncUpdateMessage(Y.mergeUpdates([first!, last!])));
+    const outcome = await new Promise<number | 'forwarded'>((resolve) => {
+      ws.once('close', (code) => resolve(code));
+      bystanderB.doc.on('update', () => bystanderB.doc.getXmlFragment('skipped').length > 0 && resolve('forwarded'));
+    });
+    expect(outcome).toBe(1007);
+    await othersStillServed('[skipped]');
+    expect(bystanderB.doc.getXmlFragment('skipped').length).toBe(0);
   });
 
   it('closes with 1007 on a malformed awareness update', async () => {

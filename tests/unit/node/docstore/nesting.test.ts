@@ -4,7 +4,7 @@ import { expect, test } from 'vitest';
 import { TandemError } from '../../../../src/shared/errors.js';
 import { MAX_NESTING_DEPTH, NestingTooDeep, checkAnchors, checkNesting, nestingAnchors } from '../../../../src/node/docstore/nesting.js';
 import { applyChecked } from '../../../../src/node/docstore/update-log.js';
-import { nestedChainUpdates } from '../../helpers/updates.js';
+import { nestedChainUpdates, oneClientChainUpdates } from '../../helpers/updates.js';
 
 /** Nests `depth` blockquotes under `parent` in one transaction; returns the innermost. */
 function nest(doc: Y.Doc, parent: Y.XmlFragment | Y.XmlElement, depth: number): Y.XmlFragment | Y.XmlElement {
@@ -111,20 +111,6 @@ test('nesting delivered innermost part first, each part held pending until its p
   expect(depthOf(fine)).toBe(MAX_NESTING_DEPTH);
 });
 
-/** Nests blockquotes, `depths[i]` in the i-th transaction, all by one client: one update per part. */
-function oneClientParts(...depths: number[]): Uint8Array[] {
-  const author = new Y.Doc();
-  author.clientID = 7;
-  let parent: Y.XmlFragment | Y.XmlElement = author.getXmlFragment('notes');
-  const updates: Uint8Array[] = [];
-  for (const depth of depths) {
-    const before = Y.encodeStateVector(author);
-    parent = nest(author, parent, depth);
-    updates.push(Y.encodeStateAsUpdate(author, before));
-  }
-  return updates;
-}
-
 const structsOf = (update: Uint8Array) => Y.decodeUpdate(update).structs;
 
 /** One client's items as an update, written as they are: how a peer would send items Yjs never makes. */
@@ -141,7 +127,7 @@ function encodeItems(items: Y.Item[]): Uint8Array {
 
 test('an update that skips the clocks of a part held pending is measured with that part: nesting past the bound that way is refused', () => {
   // The first and last part in one update, which skips the middle one; the middle one arrived first and waits for the first.
-  const [first, middle, last] = oneClientParts(100, 100, 100);
+  const [first, middle, last] = oneClientChainUpdates('notes', 100, 100, 100);
   const replica = new Y.Doc();
   applyChecked(replica, middle!, null);
   expect(replica.store.pendingStructs).not.toBeNull();
@@ -150,7 +136,7 @@ test('an update that skips the clocks of a part held pending is measured with th
   expect(() => applyChecked(replica, merged, null)).toThrow(/nests types more than/);
   expect(depthOf(replica)).toBe(0);
   // Within the bound, the same delivery is applied whole.
-  const [top, centre, bottom] = oneClientParts(80, 80, 80);
+  const [top, centre, bottom] = oneClientChainUpdates('notes', 80, 80, 80);
   const fine = new Y.Doc();
   applyChecked(fine, centre!, null);
   applyChecked(fine, Y.mergeUpdates([top!, bottom!]), null);
@@ -158,7 +144,7 @@ test('an update that skips the clocks of a part held pending is measured with th
 });
 
 test('types hung under a struct that has not arrived are held, and measured with it when it arrives', () => {
-  const [first, second, third] = oneClientParts(100, 1, 100);
+  const [first, second, third] = oneClientChainUpdates('notes', 100, 1, 100);
   const replica = new Y.Doc();
   applyChecked(replica, first!, null);
   // The third part hangs under the second's only struct: the very next clock the replica lacks.
