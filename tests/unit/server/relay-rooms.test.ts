@@ -213,6 +213,24 @@ describe('relay rooms', () => {
     await waitFor(() => heard(peer, null) && heard(newcomer, null), "Ada's presence to go when her connection drops");
   });
 
+  it('a retired room leaves no timer behind, presences included, while its document stays loaded', async () => {
+    await start({ idleUnloadMs: 60_000 });
+    const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const before = timers();
+    const rooms = 20;
+    for (let i = 0; i < rooms; i++) {
+      const ada = await socket(newRoom(), newSecret());
+      ada.ws.send(presenceMessage(4242, 1, { user: { name: 'Ada' } }));
+      // Answered after the presence, which the relay handles first: the room has its presences now.
+      await receivedBeforeNow(ada);
+      ada.ws.terminate();
+    }
+    await expect.poll(async () => metric(await metrics(), 'tandem_relay_rooms_active'), { timeout: 5000, interval: 10 }).toBe(0);
+    expect(metric(await metrics(), 'tandem_relay_rooms_loaded')).toBe(rooms);
+    // Each room's presences are checked on an interval of their own: one left per room would show here.
+    expect(timers() - before).toBeLessThan(rooms / 2);
+  });
+
   it('keeps a room while anyone is in it and retires it when the last one leaves, keeping its document loaded until idle', async () => {
     await start({ idleUnloadMs: 60_000 });
     const room = newRoom();
