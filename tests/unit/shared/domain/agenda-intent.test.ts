@@ -162,10 +162,28 @@ describe('aiming an item at a later meeting', () => {
     expect(titles(meetingAgenda(doc, meetingId(doc)))).toEqual(['Now']);
     endMeeting(doc, { meetingId: meetingId(doc) }, dana(WEEK + 30));
     expect(currentMeeting(doc)!.id).toBe(choices[1]!.id);
+    // Its meeting is the next one now: the item is simply on the next agenda.
+    expect(titles(agendaFor(doc, null))).toContain('Mid-year review');
     expect(meetingAgenda(doc, meetingId(doc)).map((i) => [i.title, i.carriedCount])).toEqual([
       ['Now', 2],
       ['Mid-year review', 0],
     ]);
+  });
+
+  test('an item waiting for a later meeting is moved among the items waiting for that meeting', () => {
+    const doc = newSeries();
+    addAgendaItem(doc, { title: 'Now' }, sam());
+    const review = addAgendaItem(doc, { title: 'Mid-year review' }, sam());
+    const promotion = addAgendaItem(doc, { title: 'Promotion case' }, sam());
+    const [, later] = laterMeetings(doc, 2, T0);
+    aimAtLaterMeeting(doc, { itemId: review, meeting: later! }, sam());
+    aimAtLaterMeeting(doc, { itemId: promotion, meeting: later! }, sam());
+    expect(titles(agendaFor(doc, later!.id))).toEqual(['Mid-year review', 'Promotion case']);
+    moveAgendaItem(doc, { itemId: review, toIndex: 1 }, sam());
+    expect(titles(agendaFor(doc, later!.id))).toEqual(['Promotion case', 'Mid-year review']);
+    moveAgendaItem(doc, { itemId: review, toIndex: 0 }, sam());
+    expect(titles(agendaFor(doc, later!.id))).toEqual(['Mid-year review', 'Promotion case']);
+    expect(titles(agendaFor(doc, null))).toEqual(['Now']);
   });
 
   test('when its meeting is skipped the item is carried to the next one, never lost; it can be brought back to the next one', () => {
