@@ -16,7 +16,15 @@ import {
   summarizeMeeting,
 } from '../../../../src/shared/domain/meetings.js';
 import { aimAtLaterMeeting, laterMeetings, skipMeeting } from '../../../../src/shared/domain/series-commands.js';
-import { agendaFor, listAgenda, listMeetings, liveAgenda, needsContext } from '../../../../src/shared/domain/series-doc.js';
+import {
+  agendaFor,
+  agendaMap,
+  listAgenda,
+  listMeetings,
+  liveAgenda,
+  metaMap,
+  needsContext,
+} from '../../../../src/shared/domain/series-doc.js';
 import { exchange, replicaOf, seedSeries } from '../../helpers/series-doc.js';
 
 const T0 = new Date('2030-01-07T10:00:00.000Z');
@@ -110,6 +118,24 @@ describe('the report owns the agenda', () => {
     expect(titles(liveAgenda(doc))).toEqual(['A', 'C', 'B']);
     moveAgendaItem(doc, { itemId: a!, toIndex: 2 }, dana());
     expect(titles(liveAgenda(doc))).toEqual(['C', 'B', 'A']);
+  });
+
+  test("when the report's last item and the manager's first share a key (added at once), the report's new item goes to the end", () => {
+    const doc = newSeries();
+    const r1 = addAgendaItem(doc, { title: 'R1' }, sam());
+    const m1 = addAgendaItem(doc, { title: 'M1' }, dana());
+    // As two concurrent adds can leave them: no key fits between.
+    (agendaMap(doc).get(m1) as Y.Map<unknown>).set('order', (agendaMap(doc).get(r1) as Y.Map<unknown>).get('order'));
+    addAgendaItem(doc, { title: 'R2' }, sam());
+    expect(titles(agendaFor(doc, null))).toEqual(['R1', 'M1', 'R2']);
+  });
+
+  test("a participant entry a peer wrote as something other than an object gives no role: that person's items go to the end", () => {
+    const doc = newSeries();
+    addAgendaItem(doc, { title: 'M1' }, dana());
+    (metaMap(doc).get('participants') as Y.Map<unknown>).set('sam', 'report');
+    addAgendaItem(doc, { title: 'S1' }, sam());
+    expect(titles(agendaFor(doc, null))).toEqual(['M1', 'S1']);
   });
 
   test('in a peer 1:1 every item goes to the end', () => {
