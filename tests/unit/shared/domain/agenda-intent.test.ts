@@ -122,8 +122,9 @@ describe('the report owns the agenda', () => {
 
   test("when the report's last item and the manager's first share a key (added at once), the report's new item goes to the end", () => {
     const doc = newSeries();
-    const r1 = addAgendaItem(doc, { title: 'R1' }, sam());
-    const m1 = addAgendaItem(doc, { title: 'M1' }, dana());
+    // Ids chosen so that the tie between their keys lists R1 first.
+    const r1 = addAgendaItem(doc, { title: 'R1', id: 'item-1' }, sam());
+    const m1 = addAgendaItem(doc, { title: 'M1', id: 'item-2' }, dana());
     // As two concurrent adds can leave them: no key fits between.
     (agendaMap(doc).get(m1) as Y.Map<unknown>).set('order', (agendaMap(doc).get(r1) as Y.Map<unknown>).get('order'));
     addAgendaItem(doc, { title: 'R2' }, sam());
