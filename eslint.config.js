@@ -142,7 +142,7 @@ const boundaries = [
 ];
 
 export default defineConfig(
-  globalIgnores(['out/', 'reports/', 'test-results/', 'playwright-report/', '.stryker-tmp/', 'bench/.data/', 'tests/fixtures/']),
+  globalIgnores(['out/', 'reports/', 'test-results/', 'playwright-report/', '.stryker-tmp*/', 'bench/.data/', 'tests/fixtures/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {
