@@ -18,17 +18,14 @@ export function halfValidUpdate(update: Uint8Array): Uint8Array {
 }
 
 /**
- * Nesting built in `chains` parts of `depth` levels each, every part by its own client under the
- * innermost type of the part before: one update per part, outermost first. Delivered innermost
- * first, each part hangs under a type the receiver does not have yet, so Yjs holds it as pending
- * until the part above it arrives.
+ * Nesting built in parts, `depths[i]` levels in the i-th, each part under the innermost type of
+ * the part before and written by `clientOf(i)`: one update per part, outermost first.
  */
-export function nestedChainUpdates(chains: number, depth: number, fragment = 'deep'): Uint8Array[] {
+function chainUpdates(fragment: string, depths: number[], clientOf: (part: number) => number): Uint8Array[] {
   const author = new Y.Doc();
   let parent: Y.XmlFragment | Y.XmlElement = author.getXmlFragment(fragment);
-  const updates: Uint8Array[] = [];
-  for (let c = 0; c < chains; c++) {
-    author.clientID = 1000 + c;
+  return depths.map((depth, part) => {
+    author.clientID = clientOf(part);
     const before = Y.encodeStateVector(author);
     author.transact(() => {
       for (let i = 0; i < depth; i++) {
@@ -37,31 +34,23 @@ export function nestedChainUpdates(chains: number, depth: number, fragment = 'de
         parent = quote;
       }
     });
-    updates.push(Y.encodeStateAsUpdate(author, before));
-  }
-  return updates;
+    return Y.encodeStateAsUpdate(author, before);
+  });
 }
 
 /**
- * Nesting built by one client, `depths[i]` levels in the i-th part, each under the innermost type
- * of the part before: one update per part, outermost first. One client's parts follow each other
- * in its clocks, so a merge of the first and last skips the clocks of those between.
+ * Nesting built in `chains` parts of `depth` levels each, every part by its own client. Delivered
+ * innermost first, each part hangs under a type the receiver does not have yet, so Yjs holds it
+ * as pending until the part above it arrives.
+ */
+export function nestedChainUpdates(chains: number, depth: number, fragment = 'deep'): Uint8Array[] {
+  return chainUpdates(fragment, Array<number>(chains).fill(depth), (part) => 1000 + part);
+}
+
+/**
+ * Nesting built by one client, `depths[i]` levels in the i-th part. One client's parts follow each
+ * other in its clocks, so a merge of the first and last skips the clocks of those between.
  */
 export function oneClientChainUpdates(fragment: string, ...depths: number[]): Uint8Array[] {
-  const author = new Y.Doc();
-  author.clientID = 7;
-  let parent: Y.XmlFragment | Y.XmlElement = author.getXmlFragment(fragment);
-  const updates: Uint8Array[] = [];
-  for (const depth of depths) {
-    const before = Y.encodeStateVector(author);
-    author.transact(() => {
-      for (let i = 0; i < depth; i++) {
-        const quote: Y.XmlElement = new Y.XmlElement('blockquote');
-        parent.insert(0, [quote]);
-        parent = quote;
-      }
-    });
-    updates.push(Y.encodeStateAsUpdate(author, before));
-  }
-  return updates;
+  return chainUpdates(fragment, depths, () => 7);
 }

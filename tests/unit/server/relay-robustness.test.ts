@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { halfValidUpdate, nestedChainUpdates, oneClientChainUpdates } from '../helpers/updates.js';
 import { MAX_NESTING_DEPTH } from '../../../src/node/docstore/nesting.js';
@@ -200,17 +201,20 @@ describe('a malformed message or frame closes only that connection', () => {
     await othersStillServed('[deleted deep]');
   });
 
+  /** The sender's close code, or 'forwarded' should any of `fragment` reach a bystander first. */
+  const closedOrForwarded = (ws: WebSocket, fragment: string) =>
+    new Promise<number | 'forwarded'>((resolve) => {
+      ws.once('close', (code) => resolve(code));
+      bystanderB.doc.on('update', () => bystanderB.doc.getXmlFragment(fragment).length > 0 && resolve('forwarded'));
+    });
+
   it('closes with 1007 on nesting past the bound delivered innermost part first, held pending, and forwards none of it', async () => {
     const ws = await openSocket(roomUrl());
     // Two parts, each within the bound, together past it: the inner part waits in the room for the outer one.
     const [outer, inner] = nestedChainUpdates(2, MAX_NESTING_DEPTH / 2 + 1, 'reversed');
     ws.send(syncUpdateMessage(inner!));
     ws.send(syncUpdateMessage(outer!));
-    const outcome = await new Promise<number | 'forwarded'>((resolve) => {
-      ws.once('close', (code) => resolve(code));
-      bystanderB.doc.on('update', () => bystanderB.doc.getXmlFragment('reversed').length > 0 && resolve('forwarded'));
-    });
-    expect(outcome).toBe(1007);
+    expect(await closedOrForwarded(ws, 'reversed')).toBe(1007);
     await othersStillServed('[reversed]');
     expect(bystanderB.doc.getXmlFragment('reversed').length).toBe(0);
     expect(log.lines().some((l) => l.msg === 'closing connection' && String(l.reason).includes('nests types more than'))).toBe(true);
@@ -224,11 +228,7 @@ describe('a malformed message or frame closes only that connection', () => {
     const [first, middle, last] = oneClientChainUpdates('skipped', 100, 100, 100);
     ws.send(syncUpdateMessage(middle!));
     ws.send(syncUpdateMessage(Y.mergeUpdates([first!, last!])));
-    const outcome = await new Promise<number | 'forwarded'>((resolve) => {
-      ws.once('close', (code) => resolve(code));
-      bystanderB.doc.on('update', () => bystanderB.doc.getXmlFragment('skipped').length > 0 && resolve('forwarded'));
-    });
-    expect(outcome).toBe(1007);
+    expect(await closedOrForwarded(ws, 'skipped')).toBe(1007);
     await othersStillServed('[skipped]');
     expect(bystanderB.doc.getXmlFragment('skipped').length).toBe(0);
   });
