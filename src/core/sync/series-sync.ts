@@ -97,6 +97,16 @@ interface PendingChange {
   index: number;
 }
 
+/**
+ * y-websocket adds a process `exit` listener per provider (to withdraw its presence) and takes it
+ * off on destroy: one per shared 1:1 being synced, which past ten made Node warn of a leak that is
+ * not one. The allowance follows the providers (0 means no limit, and stays so).
+ */
+function allowExitListeners(change: 1 | -1): void {
+  const max = process.getMaxListeners();
+  if (max !== 0) process.setMaxListeners(max + change);
+}
+
 export class SeriesSync {
   readonly provider: WebsocketProvider;
   private status: SyncStatus = 'connecting';
@@ -128,6 +138,7 @@ export class SeriesSync {
     if (!relay.success) throw new TandemError('invalid-input', `This 1:1 cannot connect to its relay. ${explainZodError(relay.error)}`);
     const params: Record<string, string> = { secret: share.secret };
     if (share.key) params.key = share.key;
+    allowExitListeners(1);
     this.provider = new WebsocketProvider(share.relayUrl, share.seriesId, doc, {
       WebSocketPolyfill: guardedWebSocket(log, share.seriesId) as unknown as typeof globalThis.WebSocket,
       awareness,
@@ -210,11 +221,13 @@ export class SeriesSync {
 
   /** Disconnects for good, announcing nothing more: the share is gone or replaced, not offline. */
   destroy(): void {
+    if (this.destroyed) return;
     this.destroyed = true;
     if (this.queryTimer) clearTimeout(this.queryTimer);
     if (this.probeTimer) clearTimeout(this.probeTimer);
     this.doc.off('update', this.onUpdate);
     this.provider.destroy();
+    allowExitListeners(-1);
   }
 
   private setStatus(status: SyncStatus): void {

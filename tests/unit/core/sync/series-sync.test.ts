@@ -391,3 +391,29 @@ test('a new connection says connecting, with nothing unsent, before the relay ha
   await until(() => sync.provider.wsconnected, 'connected');
   expect(states).toEqual([]);
 });
+
+test('a process syncing many 1:1s gets no listener-leak warning, and its listener allowance comes back as they stop', async () => {
+  const r = await scripted();
+  r.quiet = true;
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.name);
+  process.on('warning', onWarning);
+  cleanup.push(() => void process.off('warning', onWarning));
+  const allowance = process.getMaxListeners();
+  const syncs = Array.from({ length: 12 }, (_, i) => {
+    const doc = new Y.Doc();
+    return new SeriesSync(
+      doc,
+      new Awareness(doc),
+      { seriesId: `many-${i}`, relayUrl: r.url, key: null, secret: newSecret() },
+      () => {},
+      silentLogger,
+    );
+  });
+  for (const sync of syncs) sync.destroy();
+  syncs[0]!.destroy();
+  // Warnings are emitted on the next turn.
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(warnings).not.toContain('MaxListenersExceededWarning');
+  expect(process.getMaxListeners()).toBe(allowance);
+});
