@@ -434,19 +434,25 @@ const skipPostgres = postgresSkipReason();
 if (skipPostgres) console.warn(`room documents over PostgreSQL skipped: ${skipPostgres}`);
 
 describe.skipIf(skipPostgres)('over a store that can become unreachable (PostgreSQL)', () => {
+  /** RoomDocs over a PostgreSQL server of the test's own, on a fresh database; all of it closed when the test ends. */
+  async function docsOverPostgres(setup: DocsSetup = {}) {
+    const server = await startPostgres();
+    const url = await server.createDatabase();
+    const store = await openPostgresStore({ url });
+    const recorded = recordingDocs(store, setup);
+    onTestFinished(async () => {
+      await recorded.docs.closeAll();
+      await store.close();
+      await server.destroy();
+    });
+    return { server, url, store, ...recorded };
+  }
+
   test(
     'updates wait unconfirmed while the store is down, an interrupted compaction is no failure, and all is stored when it returns; closing stops retrying',
     { timeout: 60_000 },
     async () => {
-      const server = await startPostgres();
-      const url = await server.createDatabase();
-      const store = await openPostgresStore({ url });
-      const { docs, durable, compactFailed } = recordingDocs(store, { compactAfter: 2 });
-      onTestFinished(async () => {
-        await docs.closeAll();
-        await store.close();
-        await server.destroy();
-      });
+      const { server, url, store, docs, durable, compactFailed } = await docsOverPostgres({ compactAfter: 2 });
       const first = await docs.hold('room-a', hash);
       const text = docs.acquire('room-a').doc.getText('t');
       text.insert(0, 'one');
@@ -502,16 +508,8 @@ describe.skipIf(skipPostgres)('over a store that can become unreachable (Postgre
     'a commit refused for one room whose room-by-room retry meets an outage fails no room and stores everything once the store returns',
     { timeout: 60_000 },
     async () => {
-      const server = await startPostgres();
-      const url = await server.createDatabase();
-      const store = await openPostgresStore({ url });
       const failed: string[] = [];
-      const { docs } = recordingDocs(store, { onStoreFailed: (room) => failed.push(room) });
-      onTestFinished(async () => {
-        await docs.closeAll();
-        await store.close();
-        await server.destroy();
-      });
+      const { server, url, store, docs } = await docsOverPostgres({ onStoreFailed: (room) => failed.push(room) });
       // A sequence is not rolled back with the transaction: only the first row ever inserted is refused.
       await queryDatabase(
         url,
