@@ -318,7 +318,7 @@ describe.skipIf(skipPostgres)('the PostgreSQL room store shared by several relay
     expect(text(loaded.doc)).toBe('one');
   });
 
-  test('a connection the server drops between two statements of a compaction is reported, and does not end the process', async () => {
+  test('a connection the server drops in the middle of a compaction is reported, and does not end the process', async () => {
     const url = await (await postgres()).createDatabase();
     const store = await openPostgresStore({ url });
     onTestFinished(() => store.close());
@@ -328,23 +328,24 @@ describe.skipIf(skipPostgres)('the PostgreSQL room store shared by several relay
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     onTestFinished(() => admin.end());
-    // The compaction folds 3000 entries between its read and its write: end its session right then,
-    // as a dying server process would. Its connection is then checked out, not idle in the pool.
+    // The room's row, locked here, holds the compaction at its write, after it has read and folded
+    // the 3000 entries: its session is ended right then, as a dying server process would end it.
+    // Its connection is then checked out, not idle in the pool.
+    await admin.query('begin');
+    expect((await admin.query('select 1 from docs where doc_id = $1 for update', [room])).rowCount).toBe(1);
     const compaction = store.compact(room, doc);
-    let settled = false;
-    compaction.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
+    compaction.catch(() => undefined);
     let ended = false;
-    while (!ended && !settled) {
+    const caughtBy = Date.now() + 10_000;
+    while (!ended && Date.now() < caughtBy) {
       const { rowCount } = await admin.query(
         `select pg_terminate_backend(pid) from pg_stat_activity
-          where datname = current_database() and state = 'idle in transaction' and pid <> pg_backend_pid()`,
+          where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
       );
       ended = (rowCount ?? 0) > 0;
     }
-    expect(ended, 'the compaction was caught between two statements').toBe(true);
+    await admin.query('rollback');
+    expect(ended, 'the compaction was caught waiting to write').toBe(true);
     await expect(compaction).rejects.toBeInstanceOf(StoreUnavailable);
     const deadline = Date.now() + 5000;
     while (!store.available()) {
